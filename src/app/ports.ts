@@ -1,0 +1,107 @@
+import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type IdFactory = () => string;
+
+export interface NewCouncil {
+  id: string;
+  conversationId: string;
+  tenantId: string | null;
+  name: string;
+  locale: Locale;
+  timeZone: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RosterEntry {
+  userId: string;
+  aadObjectId: string | null;
+  name: string;
+  email: string | null;
+}
+
+export interface CouncilRepository {
+  findByConversation(conversationId: string): Promise<Council | undefined>;
+  findById(id: string): Promise<Council | undefined>;
+  /** Creates the council and its first members in one transaction; undefined if the conversation already has one. */
+  create(council: NewCouncil, members: readonly Omit<CouncilMember, 'councilId'>[]): Promise<Council | undefined>;
+  members(councilId: string): Promise<CouncilMember[]>;
+  member(councilId: string, userId: string): Promise<CouncilMember | undefined>;
+  /**
+   * Applies a change only if the council is still at `expectedVersion`; bumps the version.
+   * Returns false when somebody else changed the council first.
+   */
+  setRole(councilId: string, userId: string, role: Role, expectedVersion: number, at: string): Promise<boolean>;
+  addMember(member: CouncilMember, expectedVersion: number): Promise<boolean>;
+  removeMember(councilId: string, userId: string, expectedVersion: number, at: string): Promise<boolean>;
+  /** Adds roster members not yet known; never changes existing members' roles. */
+  addMissingMembers(councilId: string, members: readonly CouncilMember[]): Promise<number>;
+  updateSettings(
+    councilId: string,
+    settings: { name: string; locale: Locale; timeZone: string },
+    expectedVersion: number,
+    at: string,
+  ): Promise<boolean>;
+}
+
+export interface ConversationRecord {
+  conversationId: string;
+  tenantId: string | null;
+  kind: 'channel' | 'groupChat' | 'personal';
+  /** Opaque, serialised conversation reference for proactive messages. */
+  reference: string;
+}
+
+export interface ConversationRepository {
+  save(record: ConversationRecord, at: string): Promise<void>;
+  find(conversationId: string): Promise<ConversationRecord | undefined>;
+}
+
+export interface StoredState {
+  data: unknown;
+  etag: string;
+}
+
+/** Key-value store for the Teams turn state, with optimistic concurrency on etags. */
+export interface StateRepository {
+  read(keys: readonly string[]): Promise<Map<string, StoredState>>;
+  /** Writes each value; when `expectedEtag` is given and does not match, throws a StateConflictError. */
+  write(entries: readonly { key: string; data: unknown; expectedEtag?: string }[], at: string): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+export class StateConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`state for ${key} was changed by another turn`);
+    this.name = 'StateConflictError';
+  }
+}
+
+export interface StoreHealth {
+  reachable: boolean;
+  migrated: boolean;
+  detail?: string;
+}
+
+export interface Store {
+  dialect: 'sqlite' | 'postgres';
+  councils: CouncilRepository;
+  conversations: ConversationRepository;
+  state: StateRepository;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+/** The slice of pino the features use; logs carry ids, never names or message text. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}

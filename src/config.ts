@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('0.0.0.0'),
+  BOT_ID: optionalString,
+  BOT_PASSWORD: optionalString,
+  BOT_TENANT_ID: optionalString,
+  BOT_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  ALLOWED_TENANTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter((t) => t !== ''),
+    ),
+  DATABASE_URL: optionalString,
+  DATA_DIR: z.string().default('data'),
+  SQLITE_FILE: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_LOCALE: z.enum(['sv', 'en']).default('sv'),
+  DEFAULT_TIME_ZONE: z.string().default('Europe/Stockholm'),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  /** Local mode: no inbound authentication, no outbound tokens (Agents Playground, tests). */
+  localMode: boolean;
+  sqlitePath: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const hasCredentials =
+    env.BOT_ID !== undefined && (env.BOT_PASSWORD !== undefined || env.BOT_TYPE === 'UserAssignedMSI');
+  if (env.BOT_ID === undefined && env.BOT_PASSWORD !== undefined) {
+    throw new ConfigError('BOT_PASSWORD is set but BOT_ID is not.');
+  }
+  if (env.NODE_ENV === 'production' && !hasCredentials) {
+    throw new ConfigError(
+      'NODE_ENV=production requires BOT_ID and BOT_PASSWORD (or BOT_TYPE=UserAssignedMSI); refusing to start without inbound authentication.',
+    );
+  }
+  return {
+    ...env,
+    localMode: !hasCredentials,
+    sqlitePath: env.SQLITE_FILE ?? `${env.DATA_DIR}/council-assistant.sqlite`,
+  };
+}

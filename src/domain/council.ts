@@ -1,0 +1,74 @@
+import { RuleError } from './errors.js';
+
+export const ROLES = ['chair', 'secretary', 'member', 'guest'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOCALES = ['sv', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export interface Council {
+  id: string;
+  conversationId: string;
+  tenantId: string | null;
+  name: string;
+  locale: Locale;
+  timeZone: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface CouncilMember {
+  councilId: string;
+  /** Teams user id (29:…) for people in the conversation, `guest:<uuid>` for guests added by name. */
+  userId: string;
+  aadObjectId: string | null;
+  name: string;
+  email: string | null;
+  role: Role;
+  organisation: string | null;
+  addedAt: string;
+}
+
+/** Everything a role may do. Checked on the server for every action, whatever the card showed. */
+export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view';
+
+const grants: Record<Role, readonly Permission[]> = {
+  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view'],
+  secretary: ['council.addGuest', 'council.removeGuest', 'council.view'],
+  member: ['council.view'],
+  guest: ['council.view'],
+};
+
+export function can(role: Role | undefined, permission: Permission): boolean {
+  return role !== undefined && grants[role].includes(permission);
+}
+
+export function requirePermission(role: Role | undefined, permission: Permission): void {
+  if (!can(role, permission)) {
+    throw new RuleError(role === undefined ? 'error.notMember' : 'error.forbidden');
+  }
+}
+
+export function isGuestId(userId: string): boolean {
+  return userId.startsWith('guest:');
+}
+
+/**
+ * A council always keeps at least one chair, and guests (adjungerade) are people outside the
+ * conversation, so a roster member cannot be turned into one and a guest cannot lead.
+ */
+export function checkRoleChange(members: readonly CouncilMember[], targetUserId: string, newRole: Role): void {
+  const target = members.find((m) => m.userId === targetUserId);
+  if (!target) throw new RuleError('error.memberNotFound');
+  if (isGuestId(target.userId) !== (newRole === 'guest')) {
+    throw new RuleError(newRole === 'guest' ? 'error.guestMustBeAdded' : 'error.guestCannotHoldRole');
+  }
+  if (target.role === 'chair' && newRole !== 'chair') {
+    const chairs = members.filter((m) => m.role === 'chair').length;
+    if (chairs <= 1) throw new RuleError('error.lastChair');
+  }
+}
+
+export const COUNCIL_NAME_MAX = 120;

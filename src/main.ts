@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { type AddressInfo } from 'node:net';
+import { systemClock } from './app/ports.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createHost } from './server.js';
+import { openStore } from './store/database.js';
+import { createAdapter } from './teams/adapter.js';
+import { createBot } from './teams/bot.js';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  if (config.localMode) {
+    logger.warn({}, 'running in LOCAL MODE: no BOT_ID/BOT_PASSWORD, inbound requests are not authenticated');
+  }
+
+  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.sqlitePath });
+  logger.info({ dialect: store.dialect }, 'store opened and migrated');
+
+  const adapter = createAdapter(config, logger);
+  const bot = createBot(adapter, {
+    store,
+    clock: systemClock,
+    newId: randomUUID,
+    logger,
+    defaultLocale: config.DEFAULT_LOCALE,
+    botAppId: config.BOT_ID ?? '',
+  });
+  const host = createHost({
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    allowedTenants: config.ALLOWED_TENANTS,
+    logger,
+    health: () => store.health(),
+    processActivity: (req, res) =>
+      adapter.process(req, res, async (context) => {
+        await bot.run(context);
+      }),
+  });
+
+  const server = host.app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info(
+    { port, localMode: config.localMode, startupMs: Math.round(performance.now() - startedAt) },
+    `listening on http://localhost:${port}/api/messages`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, inFlight: host.inFlight() }, 'shutting down: draining turns in flight');
+    await host.drain(server, config.SHUTDOWN_GRACE_MS);
+    await store.close();
+    logger.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`fatal: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger, StoreHealth } from './app/ports.js';
+import { inboundActivitySchema, tenantOfInbound } from './teams/inbound.js';
+
+export interface HostDeps {
+  maxBodyBytes: number;
+  allowedTenants: readonly string[];
+  logger: Logger;
+  health(): Promise<StoreHealth>;
+  /** Runs one turn; resolves when the adapter has written the HTTP response. */
+  processActivity(req: Request, res: Response): Promise<void>;
+}
+
+export interface Host {
+  app: express.Express;
+  /** Stops accepting, waits for turns in flight (at most graceMs), then resolves. */
+  drain(server: Server, graceMs: number): Promise<void>;
+  inFlight(): number;
+}
+
+export function createHost(deps: HostDeps): Host {
+  const app = express();
+  app.disable('x-powered-by');
+  let inFlight = 0;
+  let draining = false;
+  let idle: (() => void) | undefined;
+
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const health = await deps.health();
+    const ready = !draining && health.reachable && health.migrated;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      draining,
+      store: { reachable: health.reachable, migrated: health.migrated },
+    });
+  });
+
+  app.post(
+    '/api/messages',
+    (_req, res, next) => {
+      if (draining) {
+        res.setHeader('Connection', 'close');
+        res.status(503).json({ error: 'shutting down' });
+        return;
+      }
+      next();
+    },
+    express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true }),
+    async (req, res) => {
+      const parsed = inboundActivitySchema.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: 'not a Bot Framework activity' });
+        return;
+      }
+      if (deps.allowedTenants.length > 0) {
+        const tenant = tenantOfInbound(parsed.data)?.toLowerCase();
+        if (!tenant || !deps.allowedTenants.includes(tenant)) {
+          deps.logger.warn({ tenant: tenant ?? null }, 'activity from a tenant that is not allowed');
+          res.status(403).json({ error: 'tenant not allowed' });
+          return;
+        }
+      }
+      inFlight++;
+      try {
+        await deps.processActivity(req, res);
+      } catch (err) {
+        deps.logger.error({ err }, 'turn failed');
+        if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+      } finally {
+        inFlight--;
+        if (inFlight === 0) idle?.();
+      }
+    },
+  );
+
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = (err as { status?: number; type?: string }).status;
+    if (status === 413) {
+      res.status(413).json({ error: 'body too large' });
+      return;
+    }
+    if (status === 400) {
+      res.status(400).json({ error: 'body is not valid JSON' });
+      return;
+    }
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    deps.logger.error({ err }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  return {
+    app,
+    inFlight: () => inFlight,
+    async drain(server, graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            idle = resolve;
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

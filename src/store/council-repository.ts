@@ -1,0 +1,198 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { CouncilRepository, NewCouncil } from '../app/ports.js';
+import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
+import type { CouncilMembersTable, CouncilsTable, Database } from './schema.js';
+
+function toCouncil(row: CouncilsTable): Council {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    locale: row.locale as Locale,
+    timeZone: row.time_zone,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: Number(row.version),
+  };
+}
+
+function toMember(row: CouncilMembersTable): CouncilMember {
+  return {
+    councilId: row.council_id,
+    userId: row.user_id,
+    aadObjectId: row.aad_object_id,
+    name: row.name,
+    email: row.email,
+    role: row.role as Role,
+    organisation: row.organisation,
+    addedAt: row.added_at,
+  };
+}
+
+function memberRow(m: CouncilMember): CouncilMembersTable {
+  return {
+    council_id: m.councilId,
+    user_id: m.userId,
+    aad_object_id: m.aadObjectId,
+    name: m.name,
+    email: m.email,
+    role: m.role,
+    organisation: m.organisation,
+    added_at: m.addedAt,
+  };
+}
+
+const roleOrder = { chair: 0, secretary: 1, member: 2, guest: 3 } as const;
+
+export class KyselyCouncilRepository implements CouncilRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findByConversation(conversationId: string): Promise<Council | undefined> {
+    const row = await this.db.selectFrom('councils').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
+    return row && toCouncil(row);
+  }
+
+  async findById(id: string): Promise<Council | undefined> {
+    const row = await this.db.selectFrom('councils').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toCouncil(row);
+  }
+
+  async create(council: NewCouncil, members: readonly Omit<CouncilMember, 'councilId'>[]): Promise<Council | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('councils')
+        .values({
+          id: council.id,
+          conversation_id: council.conversationId,
+          tenant_id: council.tenantId,
+          name: council.name,
+          locale: council.locale,
+          time_zone: council.timeZone,
+          created_by: council.createdBy,
+          created_at: council.createdAt,
+          updated_at: council.createdAt,
+          version: 1,
+        })
+        .onConflict((oc) => oc.column('conversation_id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return undefined;
+      if (members.length > 0) {
+        await trx
+          .insertInto('council_members')
+          .values(members.map((m) => memberRow({ ...m, councilId: council.id })))
+          .execute();
+      }
+      const row = await trx.selectFrom('councils').selectAll().where('id', '=', council.id).executeTakeFirstOrThrow();
+      return toCouncil(row);
+    });
+  }
+
+  async members(councilId: string): Promise<CouncilMember[]> {
+    const rows = await this.db.selectFrom('council_members').selectAll().where('council_id', '=', councilId).execute();
+    return rows
+      .map(toMember)
+      .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name, 'sv'));
+  }
+
+  async member(councilId: string, userId: string): Promise<CouncilMember | undefined> {
+    const row = await this.db
+      .selectFrom('council_members')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toMember(row);
+  }
+
+  async setRole(councilId: string, userId: string, role: Role, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      const r = await trx
+        .updateTable('council_members')
+        .set({ role })
+        .where('council_id', '=', councilId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    });
+  }
+
+  async addMember(member: CouncilMember, expectedVersion: number): Promise<boolean> {
+    return this.versioned(member.councilId, expectedVersion, member.addedAt, async (trx) => {
+      const r = await trx
+        .insertInto('council_members')
+        .values(memberRow(member))
+        .onConflict((oc) => oc.columns(['council_id', 'user_id']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    });
+  }
+
+  async removeMember(councilId: string, userId: string, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      const r = await trx
+        .deleteFrom('council_members')
+        .where('council_id', '=', councilId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    });
+  }
+
+  async addMissingMembers(councilId: string, members: readonly CouncilMember[]): Promise<number> {
+    if (members.length === 0) return 0;
+    const r = await this.db
+      .insertInto('council_members')
+      .values(members.map(memberRow))
+      .onConflict((oc) => oc.columns(['council_id', 'user_id']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n);
+  }
+
+  async updateSettings(
+    councilId: string,
+    settings: { name: string; locale: Locale; timeZone: string },
+    expectedVersion: number,
+    at: string,
+  ): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx
+        .updateTable('councils')
+        .set({ name: settings.name, locale: settings.locale, time_zone: settings.timeZone })
+        .where('id', '=', councilId)
+        .execute();
+      return true;
+    });
+  }
+
+  /**
+   * Bumps the council's version only if it is still the one the caller saw, then applies the
+   * change in the same transaction; a change that does not apply rolls the bump back.
+   */
+  private async versioned(
+    councilId: string,
+    expectedVersion: number,
+    at: string,
+    change: (trx: Transaction<Database>) => Promise<boolean>,
+  ): Promise<boolean> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const bumped = await trx
+          .updateTable('councils')
+          .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
+          .where('id', '=', councilId)
+          .where('version', '=', expectedVersion)
+          .executeTakeFirst();
+        if (Number(bumped.numUpdatedRows) !== 1) return false;
+        if (!(await change(trx))) throw new NotApplied();
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof NotApplied) return false;
+      throw err;
+    }
+  }
+}
+
+class NotApplied extends Error {}

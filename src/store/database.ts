@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Store, StoreHealth } from '../app/ports.js';
+import { KyselyConversationRepository } from './conversation-repository.js';
+import { KyselyCouncilRepository } from './council-repository.js';
+import { latestMigration, migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+import { KyselyStateRepository } from './state-repository.js';
+
+export type StoreOptions = { databaseUrl: string } | { sqlitePath: string };
+
+export function openDatabase(options: StoreOptions): { db: Kysely<Database>; dialect: Store['dialect'] } {
+  if ('databaseUrl' in options) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
+  const sqlite = new SQLite(options.sqlitePath);
+  // WAL lets /readyz and reads proceed while a turn writes; busy_timeout rides out a second process.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+}
+
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}`, { cause: error });
+  }
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { db, dialect } = openDatabase(options);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return createStore(db, dialect);
+}
+
+export function createStore(db: Kysely<Database>, dialect: Store['dialect']): Store {
+  return {
+    dialect,
+    councils: new KyselyCouncilRepository(db),
+    conversations: new KyselyConversationRepository(db),
+    state: new KyselyStateRepository(db),
+    health: () => checkHealth(db),
+    close: () => db.destroy(),
+  };
+}
+
+async function checkHealth(db: Kysely<Database>): Promise<StoreHealth> {
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    return { reachable: false, migrated: false, detail: (err as Error).message };
+  }
+  try {
+    const row = await db
+      .selectFrom('kysely_migration' as any)
+      .select(sql<string>`max(name)`.as('latest'))
+      .executeTakeFirst();
+    const latest = (row as { latest?: string } | undefined)?.latest;
+    return { reachable: true, migrated: latest === latestMigration, detail: latest ?? 'none' };
+  } catch (err) {
+    return { reachable: true, migrated: false, detail: (err as Error).message };
+  }
+}

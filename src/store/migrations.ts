@@ -1,0 +1,65 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Migrations live in code (not files) so the compiled bot carries them and both dialects
+ * run exactly the same list. Never edit a migration that has shipped: add a new one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_councils': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('councils')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'varchar(512)', (c) => c.notNull().unique())
+        .addColumn('tenant_id', 'varchar(64)')
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('locale', 'varchar(8)', (c) => c.notNull())
+        .addColumn('time_zone', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable('council_members')
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('aad_object_id', 'varchar(64)')
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('email', 'varchar(320)')
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('organisation', 'varchar(200)')
+        .addColumn('added_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('council_members_pk', ['council_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('conversations')
+        .addColumn('conversation_id', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)')
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('bot_state')
+        .addColumn('key', 'varchar(1024)', (c) => c.primaryKey())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('etag', 'varchar(64)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const t of ['bot_state', 'conversations', 'council_members', 'councils']) {
+        await db.schema.dropTable(t).execute();
+      }
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
+
+export const latestMigration = Object.keys(migrations).sort().at(-1)!;

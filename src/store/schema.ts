@@ -1,0 +1,50 @@
+import type { Generated } from 'kysely';
+
+/** Timestamps are ISO-8601 UTC strings so both dialects store and sort them the same way. */
+export interface CouncilsTable {
+  id: string;
+  conversation_id: string;
+  tenant_id: string | null;
+  name: string;
+  locale: string;
+  time_zone: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface CouncilMembersTable {
+  council_id: string;
+  user_id: string;
+  aad_object_id: string | null;
+  name: string;
+  email: string | null;
+  role: string;
+  organisation: string | null;
+  added_at: string;
+}
+
+export interface ConversationsTable {
+  conversation_id: string;
+  tenant_id: string | null;
+  kind: string;
+  reference: string;
+  updated_at: string;
+}
+
+export interface BotStateTable {
+  key: string;
+  data: string;
+  etag: string;
+  updated_at: string;
+}
+
+export interface Database {
+  councils: CouncilsTable;
+  council_members: CouncilMembersTable;
+  conversations: ConversationsTable;
+  bot_state: BotStateTable;
+}
+
+export type { Generated };

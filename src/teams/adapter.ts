@@ -1,0 +1,31 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Logger } from '../app/ports.js';
+import type { Config } from '../config.js';
+import { localeFromTag, t } from '../i18n/index.js';
+
+export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
+  const adapter = config.localMode
+    ? // No app id: botframework disables inbound token checks and sends no outbound token.
+      new TeamsAdapter({})
+    : new TeamsAdapter({
+        MicrosoftAppId: config.BOT_ID,
+        MicrosoftAppPassword: config.BOT_PASSWORD,
+        MicrosoftAppType: config.BOT_TYPE,
+        MicrosoftAppTenantId: config.BOT_TENANT_ID,
+      });
+  adapter.onTurnError = async (context, error) => {
+    logger.error(
+      { err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id },
+      'unhandled error in turn',
+    );
+    if (context.activity.type === 'message') {
+      const locale = localeFromTag(context.activity.locale, config.DEFAULT_LOCALE);
+      try {
+        await context.sendActivity(t(locale, 'error.unexpected'));
+      } catch (sendError) {
+        logger.error({ err: sendError }, 'could not tell the user about the error');
+      }
+    }
+  };
+  return adapter;
+}

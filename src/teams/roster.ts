@@ -1,0 +1,25 @@
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { RosterEntry } from '../app/ports.js';
+
+const MAX_PAGES = 50;
+
+/** The conversation's people, through the connector's paged members API. */
+export async function fetchRoster(context: TurnContext): Promise<RosterEntry[]> {
+  const roster: RosterEntry[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await TeamsInfo.getPagedMembers(context, 500, token);
+    for (const m of result.members ?? []) {
+      if (m.id === context.activity.recipient.id) continue;
+      roster.push({
+        userId: m.id,
+        aadObjectId: m.aadObjectId ?? null,
+        name: m.name || m.givenName || m.email || m.id,
+        email: m.email ?? null,
+      });
+    }
+    token = result.continuationToken || undefined;
+    if (!token) break;
+  }
+  return roster;
+}

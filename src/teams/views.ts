@@ -1,0 +1,127 @@
+import type { CouncilView } from '../app/councils.js';
+import { type Locale, ROLES, type Role, can, isGuestId } from '../domain/council.js';
+import { COMMON_TIME_ZONES } from '../domain/time-zone.js';
+import { type MessageKey, t } from '../i18n/index.js';
+import { type CardJson, renderTemplate } from './card-templates.js';
+
+/** Cards stay far below Teams' message limit; long rosters are cut with a count of the rest. */
+const MAX_MEMBERS_SHOWN = 60;
+const MAX_REFRESH_USERS = 60;
+
+export type NoticeKind = 'good' | 'warning' | 'attention';
+
+export interface Notice {
+  text: string;
+  kind: NoticeKind;
+}
+
+export function welcomeCard(locale: Locale, suggestedName: string, notice?: Notice): CardJson {
+  const tr = (k: MessageKey) => t(locale, k);
+  return renderTemplate('welcome', {
+    notice: notice?.text ?? null,
+    noticeColor: notice?.kind === 'good' ? 'Good' : 'Attention',
+    title: tr('welcome.title'),
+    intro: tr('welcome.intro'),
+    prompt: tr('welcome.setupPrompt'),
+    suggestedName,
+    locale,
+    timeZone: 'Europe/Stockholm',
+    languages: [
+      { title: tr('language.sv'), value: 'sv' },
+      { title: tr('language.en'), value: 'en' },
+    ],
+    timeZones: [...COMMON_TIME_ZONES],
+    labels: {
+      name: tr('setup.name'),
+      namePlaceholder: tr('setup.namePlaceholder'),
+      nameError: tr('setup.nameError'),
+      language: tr('setup.language'),
+      timeZone: tr('setup.timeZone'),
+      submit: tr('setup.submit'),
+    },
+  });
+}
+
+export interface HelpContext {
+  scope: 'council' | 'unconfigured' | 'personal';
+  role?: Role;
+}
+
+export function helpCard(locale: Locale, ctx: HelpContext): CardJson {
+  const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
+  const sv = locale === 'sv';
+  const commands: { command: string; description: string }[] = [
+    { command: sv ? 'hjälp' : 'help', description: tr('help.cmd.help') },
+  ];
+  if (ctx.scope === 'council') {
+    commands.push(
+      { command: sv ? 'rådet' : 'council', description: tr('help.cmd.council') },
+      { command: sv ? 'hämta medlemmar' : 'sync members', description: tr('help.cmd.sync') },
+    );
+  }
+  if (ctx.scope === 'unconfigured') {
+    commands.push({ command: sv ? 'konfigurera' : 'setup', description: tr('help.cmd.setup') });
+  }
+  return renderTemplate('help', {
+    title: tr('help.title'),
+    intro: ctx.scope === 'personal' ? tr('help.personalIntro') : tr('help.intro'),
+    commands,
+    hint: ctx.scope === 'unconfigured' ? tr('help.notSetUp') : null,
+    roleLine: ctx.role ? tr('help.yourRole', { role: tr(`role.${ctx.role}`) }) : null,
+  });
+}
+
+export function errorCard(locale: Locale, message: string): CardJson {
+  return renderTemplate('error', { title: t(locale, 'error.title'), message });
+}
+
+export function councilCard(view: CouncilView, viewerId: string | undefined, locale: Locale, notice?: Notice): CardJson {
+  const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
+  const { council, members } = view;
+  const viewerRole = viewerId ? members.find((m) => m.userId === viewerId)?.role : undefined;
+  const shown = members.slice(0, MAX_MEMBERS_SHOWN);
+  const leaders = members
+    .filter((m) => can(m.role, 'council.addGuest') && !isGuestId(m.userId))
+    .slice(0, MAX_REFRESH_USERS)
+    .map((m) => m.userId);
+  return renderTemplate('council', {
+    notice: notice?.text ?? null,
+    noticeStyle: notice?.kind ?? 'default',
+    title: tr('council.title', { name: council.name }),
+    language: tr(`language.${council.locale}`),
+    timeZone: council.timeZone,
+    memberCount: String(members.length),
+    version: council.version,
+    members: shown.map((m) => ({
+      name: m.name,
+      organisation: m.organisation,
+      roleLabel: tr(`role.${m.role}`),
+    })),
+    moreMembers: members.length - shown.length,
+    moreText: `+ ${members.length - shown.length}`,
+    // Leaders get their own view with the management actions through Universal Actions refresh.
+    refreshUserIds: leaders,
+    canManageRoles: can(viewerRole, 'council.manageRoles'),
+    canAddGuest: can(viewerRole, 'council.addGuest'),
+    roleCandidates: members.filter((m) => !isGuestId(m.userId)).map((m) => ({ name: m.name, userId: m.userId })),
+    roleChoices: ROLES.filter((r) => r !== 'guest').map((r) => ({ title: tr(`role.${r}`), value: r })),
+    guests: members.filter((m) => isGuestId(m.userId)).map((m) => ({ name: m.name, userId: m.userId })),
+    labels: {
+      language: tr('council.facts.language'),
+      timeZone: tr('council.facts.timeZone'),
+      members: tr('council.facts.members'),
+      membersHeading: tr('council.membersHeading'),
+      changeRole: tr('council.changeRole'),
+      person: tr('council.person'),
+      newRole: tr('council.newRole'),
+      saveRole: tr('council.saveRole'),
+      addGuestHeading: tr('council.addGuestHeading'),
+      guestName: tr('council.guestName'),
+      guestOrganisation: tr('council.guestOrganisation'),
+      guestEmail: tr('council.guestEmail'),
+      addGuest: tr('council.addGuest'),
+      removeGuest: tr('council.removeGuest'),
+      refresh: tr('council.refresh'),
+    },
+  });
+}
