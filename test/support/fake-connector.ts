@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  /** send = new activity or reply, update = PUT of an existing activity, createConversation, members, … */
+  kind: 'send' | 'update' | 'delete' | 'createConversation' | 'members' | 'member' | 'other';
+  conversationId?: string;
+  activityId?: string;
+  body: any;
+  at: number;
+}
+
+export interface RosterMember {
+  id: string;
+  name: string;
+  aadObjectId?: string;
+  email?: string;
+  userPrincipalName?: string;
+}
+
+/**
+ * A stand-in for the Bot Connector service: records every call the bot makes and answers the
+ * way the connector does (ids for sent activities, paged members, 429 when told to).
+ */
+export class FakeConnector {
+  readonly calls: ConnectorCall[] = [];
+  private server?: Server;
+  private rosters = new Map<string, RosterMember[]>();
+  private throttleNext = 0;
+  private waiters: { predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
+  pageSize = 2;
+  /** Answers only once recorded, so a waiting test sees the call before the bot gets its answer. */
+  latencyMs = 0;
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('fake connector not started');
+    return `http://127.0.0.1:${address.port}/`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  setRoster(conversationId: string, members: RosterMember[]): void {
+    this.rosters.set(conversationId, members);
+  }
+
+  /** The next n send/update calls get 429 with Retry-After. */
+  throttle(n: number): void {
+    this.throttleNext = n;
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+  }
+
+  sent(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter((c) => c.kind === 'send' && (!conversationId || c.conversationId === conversationId));
+  }
+
+  updates(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter((c) => c.kind === 'update' && (!conversationId || c.conversationId === conversationId));
+  }
+
+  waitFor(predicate: (c: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
+    const found = this.calls.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter = { predicate, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          reject(new Error('timed out waiting for a connector call'));
+        }
+      }, timeoutMs).unref();
+    });
+  }
+
+  private record(call: ConnectorCall): void {
+    this.calls.push(call);
+    for (const w of [...this.waiters]) {
+      if (w.predicate(call)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(call);
+      }
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return this.reply(res, 400, { error: { code: 'BadSyntax', message: 'invalid JSON' } });
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname);
+    const method = req.method ?? 'GET';
+    const m = path.match(/^\/v3\/conversations\/([^/]+)(?:\/(activities|pagedmembers|members)(?:\/([^/]+))?)?\/?$/);
+    const conversationId = m?.[1];
+    const sub = m?.[2];
+    const id = m?.[3];
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+
+    if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
+      const newId = `a:${randomUUID()}`;
+      this.record({ method, path, kind: 'createConversation', body, at: Date.now() });
+      return this.reply(res, 201, { id: newId, activityId: randomUUID() });
+    }
+    if (!conversationId) return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
+
+    if (sub === 'activities' && (method === 'POST' || method === 'PUT')) {
+      const kind = method === 'PUT' ? 'update' : 'send';
+      if (this.throttleNext > 0) {
+        this.throttleNext--;
+        res.setHeader('Retry-After', '1');
+        return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
+      }
+      const activityId = method === 'PUT' ? id : randomUUID();
+      this.record({ method, path, kind, conversationId, activityId, body, at: Date.now() });
+      return this.reply(res, 200, { id: activityId });
+    }
+    if (sub === 'activities' && method === 'DELETE') {
+      this.record({ method, path, kind: 'delete', conversationId, activityId: id, body, at: Date.now() });
+      return this.reply(res, 200, {});
+    }
+    if (sub === 'pagedmembers' && method === 'GET') {
+      this.record({ method, path, kind: 'members', conversationId, body, at: Date.now() });
+      const all = this.rosters.get(conversationId) ?? [];
+      const size = Math.min(Number(url.searchParams.get('pageSize') ?? this.pageSize), this.pageSize);
+      const start = Number(url.searchParams.get('continuationToken') ?? 0);
+      const members = all.slice(start, start + size);
+      const next = start + size < all.length ? String(start + size) : undefined;
+      return this.reply(res, 200, { members, ...(next ? { continuationToken: next } : {}) });
+    }
+    if (sub === 'members' && method === 'GET') {
+      const all = this.rosters.get(conversationId) ?? [];
+      if (!id) {
+        this.record({ method, path, kind: 'members', conversationId, body, at: Date.now() });
+        return this.reply(res, 200, all);
+      }
+      this.record({ method, path, kind: 'member', conversationId, body, at: Date.now() });
+      const member = all.find((x) => x.id === id || x.aadObjectId === id);
+      return member ? this.reply(res, 200, member) : this.reply(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
+    }
+    this.record({ method, path, kind: 'other', conversationId, body, at: Date.now() });
+    return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
+  }
+
+  private reply(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}

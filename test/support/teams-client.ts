@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { FakeConnector } from './fake-connector.js';
+
+export interface User {
+  id: string;
+  name: string;
+  aadObjectId: string;
+}
+
+export function user(n: number, name: string): User {
+  return { id: `29:user-${n}`, name, aadObjectId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` };
+}
+
+export const BOT = { id: '28:council-bot', name: 'Rådsassistenten' };
+export const TENANT = 'tenant-0001';
+
+export interface Conversation {
+  id: string;
+  type: 'channel' | 'groupChat' | 'personal';
+  name?: string;
+  tenantId?: string;
+  locale?: string;
+}
+
+export interface InvokeResult {
+  status: number;
+  body: any;
+  /** The card the invoke response put in place of the clicked one, if any. */
+  card?: any;
+}
+
+/** Sends activities to the bot the way Teams does and reads back what it answered. */
+export class TeamsClient {
+  constructor(
+    private readonly botUrl: () => string,
+    private readonly connector: FakeConnector,
+  ) {}
+
+  base(conversation: Conversation, from: User): Record<string, any> {
+    const tenantId = conversation.tenantId ?? TENANT;
+    return {
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      timestamp: new Date().toISOString(),
+      locale: conversation.locale ?? 'sv-SE',
+      from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+      recipient: BOT,
+      conversation: {
+        id: conversation.id,
+        conversationType: conversation.type,
+        isGroup: conversation.type !== 'personal',
+        tenantId,
+        ...(conversation.name ? { name: conversation.name } : {}),
+      },
+      channelData: {
+        tenant: { id: tenantId },
+        ...(conversation.type === 'channel' ? { team: { id: `19:team-${conversation.id}`, name: 'Team' }, channel: { id: conversation.id } } : {}),
+      },
+    };
+  }
+
+  async post(activity: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.botUrl()}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body };
+  }
+
+  /** A message; with `mention` it carries an <at> mention of the bot as Teams writes it. */
+  async say(conversation: Conversation, from: User, text: string, options: { mention?: boolean } = {}) {
+    const activity = this.base(conversation, from);
+    activity.type = 'message';
+    if (options.mention) {
+      activity.text = `<at>${BOT.name}</at> ${text}`;
+      activity.entities = [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }];
+    } else {
+      activity.text = text;
+    }
+    return this.post(activity);
+  }
+
+  async botAdded(conversation: Conversation, from: User) {
+    const activity = this.base(conversation, from);
+    activity.type = 'conversationUpdate';
+    activity.membersAdded = [{ id: BOT.id }];
+    activity.channelData.eventType = conversation.type === 'channel' ? 'teamMemberAdded' : undefined;
+    return this.post(activity);
+  }
+
+  async membersAdded(conversation: Conversation, from: User, added: User[]) {
+    const activity = this.base(conversation, from);
+    activity.type = 'conversationUpdate';
+    activity.membersAdded = added.map((u) => ({ id: u.id, aadObjectId: u.aadObjectId }));
+    return this.post(activity);
+  }
+
+  /**
+   * Clicks an Action.Execute as Teams does: an `adaptiveCard/action` invoke whose data is the
+   * action's data merged with the card's input values, replying to the card's message.
+   */
+  async execute(
+    conversation: Conversation,
+    from: User,
+    action: { verb: string; data?: Record<string, unknown> },
+    inputs: Record<string, unknown> = {},
+    options: { replyToId?: string; trigger?: 'manual' | 'automatic' } = {},
+  ): Promise<InvokeResult> {
+    const activity = this.base(conversation, from);
+    activity.type = 'invoke';
+    activity.name = 'adaptiveCard/action';
+    activity.replyToId = options.replyToId ?? randomUUID();
+    activity.value = {
+      action: { type: 'Action.Execute', id: randomUUID(), verb: action.verb, data: { ...(action.data ?? {}), ...inputs } },
+      trigger: options.trigger ?? 'manual',
+    };
+    const { status, body } = await this.post(activity);
+    const card = body?.type === 'application/vnd.microsoft.card.adaptive' ? body.value : undefined;
+    return { status, body, card };
+  }
+}
+
+/** The Adaptive Card in a connector call's activity body. */
+export function cardOf(body: any): any {
+  return body?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/** Every element and action of a card, depth first, including those inside ShowCard actions. */
+export function walkCard(card: any): any[] {
+  const out: any[] = [];
+  const visit = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    if (typeof node.type === 'string') out.push(node);
+    for (const key of ['body', 'items', 'columns', 'actions', 'card', 'inlineAction']) visit(node[key]);
+  };
+  visit(card);
+  return out;
+}
+
+export function findAction(card: any, verb: string): any {
+  const action = walkCard(card).find((n) => n.type === 'Action.Execute' && n.verb === verb);
+  if (!action) throw new Error(`no Action.Execute with verb ${verb} on the card`);
+  return action;
+}
+
+export function cardText(card: any): string {
+  return walkCard(card)
+    .flatMap((n) => [n.text, n.title, n.label, ...(n.facts ?? []).flatMap((f: any) => [f.title, f.value])])
+    .filter((s) => typeof s === 'string')
+    .join('\n');
+}
