@@ -7,6 +7,7 @@ export const en: Record<MessageKey, string> = {
     'I help the council with agendas, meetings, decisions, action items, nominations, polls and minutes – right here in Teams.',
   'welcome.setupPrompt': 'Would you like to set this conversation up as a council? Whoever does so becomes its chair.',
   'welcome.alreadySetUp': 'This conversation is already the council **{name}**.',
+  'card.required': 'Please fill in this field.',
   'setup.title': 'Set up the council',
   'setup.name': 'Council name',
   'setup.namePlaceholder': 'e.g. Primary care council',

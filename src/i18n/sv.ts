@@ -5,6 +5,7 @@ export const sv = {
     'Jag hjälper rådet med dagordning, möten, beslut, åtgärder, nomineringar, omröstningar och minnesanteckningar – direkt här i Teams.',
   'welcome.setupPrompt': 'Vill ni sätta upp den här konversationen som ett råd? Den som gör det blir ordförande.',
   'welcome.alreadySetUp': 'Den här konversationen är redan rådet **{name}**.',
+  'card.required': 'Fyll i det här fältet.',
   'setup.title': 'Sätt upp rådet',
   'setup.name': 'Rådets namn',
   'setup.namePlaceholder': 't.ex. Vårdvalsråd fysioterapi',

@@ -38,6 +38,7 @@ export function welcomeCard(locale: Locale, suggestedName: string, notice?: Noti
       language: tr('setup.language'),
       timeZone: tr('setup.timeZone'),
       submit: tr('setup.submit'),
+      required: tr('card.required'),
     },
   });
 }
@@ -94,8 +95,7 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
     version: council.version,
     members: shown.map((m) => ({
       name: m.name,
-      organisation: m.organisation,
-      roleLabel: tr(`role.${m.role}`),
+      roleLabel: m.organisation ? `${tr(`role.${m.role}`)}, ${m.organisation}` : tr(`role.${m.role}`),
     })),
     moreMembers: members.length - shown.length,
     moreText: `+ ${members.length - shown.length}`,
@@ -122,6 +122,7 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
       addGuest: tr('council.addGuest'),
       removeGuest: tr('council.removeGuest'),
       refresh: tr('council.refresh'),
+      required: tr('card.required'),
     },
   });
 }

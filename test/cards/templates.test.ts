@@ -1,0 +1,106 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CouncilView } from '../../src/app/councils.js';
+import type { CouncilMember, Locale } from '../../src/domain/council.js';
+import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
+import { councilCard, errorCard, helpCard, welcomeCard } from '../../src/teams/views.js';
+import { checkCard } from '../support/adaptive-cards.js';
+import { cardText, walkCard } from '../support/teams-client.js';
+
+const BUDGET = 40 * 1024;
+
+function bigCouncil(size: number): CouncilView {
+  const at = '2026-11-23T10:00:00.000Z';
+  const members: CouncilMember[] = Array.from({ length: size }, (_, i) => ({
+    councilId: 'c1',
+    userId: i < size - 3 ? `29:user-${i}` : `guest:${i}`,
+    aadObjectId: null,
+    name: `Förnamn Efternamnsson-Långnamn ${i}`,
+    email: null,
+    role: i === 0 ? 'chair' : i === 1 ? 'secretary' : i < size - 3 ? 'member' : 'guest',
+    organisation: i >= size - 3 ? 'Västra Götalandsregionen, Koncernkontoret' : null,
+    addedAt: at,
+  }));
+  return {
+    council: {
+      id: 'c1',
+      conversationId: '19:x',
+      tenantId: 't',
+      name: 'Vårdvalsråd fysioterapi',
+      locale: 'sv',
+      timeZone: 'Europe/Stockholm',
+      createdBy: '29:user-0',
+      createdAt: at,
+      updatedAt: at,
+      version: 7,
+    },
+    members,
+  };
+}
+
+/** Every template with data shaped as the bot fills it, in both languages and in the large case. */
+function fixtures(locale: Locale): Record<string, unknown>[] {
+  const view = bigCouncil(12);
+  const huge = bigCouncil(400);
+  return [
+    { template: 'welcome', card: welcomeCard(locale, 'Vårdvalsråd') },
+    { template: 'welcome', card: welcomeCard(locale, '', { text: 'Något hände', kind: 'attention' }) },
+    { template: 'help', card: helpCard(locale, { scope: 'council', role: 'chair' }) },
+    { template: 'help', card: helpCard(locale, { scope: 'unconfigured' }) },
+    { template: 'help', card: helpCard(locale, { scope: 'personal' }) },
+    { template: 'error', card: errorCard(locale, 'Det gick inte') },
+    { template: 'council', card: councilCard(view, undefined, locale) },
+    { template: 'council', card: councilCard(view, '29:user-0', locale, { text: 'Sparat', kind: 'good' }) },
+    { template: 'council', card: councilCard(view, '29:user-5', locale) },
+    { template: 'council', card: councilCard(huge, '29:user-0', locale) },
+  ];
+}
+
+describe('card templates', () => {
+  it('has a fixture for every template file', () => {
+    const files = readdirSync(templatesDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort();
+    expect(files).toEqual([...TEMPLATE_NAMES].sort());
+    const covered = new Set(fixtures('sv').map((f) => f.template));
+    expect([...covered].sort()).toEqual(files);
+  });
+
+  for (const locale of ['sv', 'en'] as const) {
+    it.each(fixtures(locale).map((f, i) => [`${f.template} #${i} (${locale})`, f.card]))(
+      '%s parses without warnings and stays under 40 KB',
+      (_name, card) => {
+        const check = checkCard(card);
+        expect(check.parseEvents).toEqual([]);
+        expect(check.validationEvents).toEqual([]);
+        expect(check.bytes).toBeLessThan(BUDGET);
+        expect(JSON.stringify(card)).not.toMatch(/\$\{|\$when|\$data/);
+        expect((card as { version: string }).version).toBe('1.5');
+      },
+    );
+  }
+
+  it('shows management actions only to the council leaders', () => {
+    const view = bigCouncil(12);
+    const verbs = (card: unknown) => walkCard(card).filter((n) => n.type === 'Action.Execute').map((n) => n.verb);
+    expect(verbs(councilCard(view, '29:user-0', 'sv'))).toEqual(
+      expect.arrayContaining(['council.setRole', 'council.addGuest', 'council.removeGuest', 'council.show']),
+    );
+    expect(verbs(councilCard(view, '29:user-1', 'sv'))).not.toContain('council.setRole');
+    expect(verbs(councilCard(view, '29:user-1', 'sv'))).toContain('council.addGuest');
+    expect(verbs(councilCard(view, '29:user-5', 'sv'))).toEqual(['council.show']);
+    const shared = councilCard(view, undefined, 'sv') as { refresh?: { userIds: string[] } };
+    expect(shared.refresh?.userIds).toEqual(['29:user-0', '29:user-1']);
+  });
+
+  it('cuts a long roster with a count of the rest', () => {
+    const text = cardText(councilCard(bigCouncil(400), undefined, 'sv'));
+    expect(text).toContain('+ 340');
+  });
+
+  it('speaks the council language', () => {
+    expect(cardText(helpCard('sv', { scope: 'council' }))).toContain('Det här kan Rådsassistenten');
+    expect(cardText(helpCard('en', { scope: 'council' }))).toContain('What Council Assistant can do');
+  });
+});

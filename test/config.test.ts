@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('runs in local mode on its embedded defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      localMode: true,
+      PORT: 3978,
+      sqlitePath: 'data/council-assistant.sqlite',
+      DEFAULT_LOCALE: 'sv',
+      DEFAULT_TIME_ZONE: 'Europe/Stockholm',
+      ALLOWED_TENANTS: [],
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('uses credentials when both are given', () => {
+    const config = loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret', NODE_ENV: 'production' });
+    expect(config.localMode).toBe(false);
+  });
+
+  it('refuses to start in production without credentials', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id' })).toThrow(/BOT_PASSWORD/);
+    expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id', BOT_TYPE: 'UserAssignedMSI' })).not.toThrow();
+  });
+
+  it('rejects a password without an id and malformed values', () => {
+    expect(() => loadConfig({ BOT_PASSWORD: 'x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('parses the tenant allow-list case-insensitively', () => {
+    expect(loadConfig({ ALLOWED_TENANTS: ' AbC , def,,' }).ALLOWED_TENANTS).toEqual(['abc', 'def']);
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ BOT_ID: '', BOT_PASSWORD: '', DATABASE_URL: '' });
+    expect(config.localMode).toBe(true);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+});

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type Store, StateConflictError } from '../../src/app/ports.js';
+import type { CouncilMember } from '../../src/domain/council.js';
+import { type StoreOptions, openStore } from '../../src/store/database.js';
+import { createDatabase } from '../support/postgres.js';
+
+type Backend = { name: string; options: () => Promise<StoreOptions> };
+
+const backends: Backend[] = [
+  { name: 'sqlite', options: async () => ({ sqlitePath: join(mkdtempSync(join(tmpdir(), 'council-store-')), 'db.sqlite') }) },
+  {
+    name: 'postgres',
+    options: async () => ({ databaseUrl: await createDatabase(inject('postgresUrl'), `contract_${randomUUID().slice(0, 8)}`) }),
+  },
+];
+
+const at = '2026-11-23T10:00:00.000Z';
+
+function member(userId: string, name: string, role: CouncilMember['role'] = 'member'): Omit<CouncilMember, 'councilId'> {
+  return { userId, aadObjectId: null, name, email: null, role, organisation: null, addedAt: at };
+}
+
+describe.each(backends)('store contract on $name', ({ options }) => {
+  let opts: StoreOptions;
+  let store: Store;
+
+  beforeEach(async () => {
+    opts = await options();
+    store = await openStore(opts);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  async function newCouncil(conversationId = `19:${randomUUID()}`) {
+    const council = await store.councils.create(
+      {
+        id: randomUUID(),
+        conversationId,
+        tenantId: 't1',
+        name: 'Vårdvalsråd fysioterapi',
+        locale: 'sv',
+        timeZone: 'Europe/Stockholm',
+        createdBy: '29:chair',
+        createdAt: at,
+      },
+      [member('29:chair', 'Åsa Chair', 'chair'), member('29:b', 'Björn'), member('29:a', 'Anna')],
+    );
+    if (!council) throw new Error('not created');
+    return council;
+  }
+
+  it('reports itself reachable and migrated, and migrating again changes nothing', async () => {
+    expect(await store.health()).toMatchObject({ reachable: true, migrated: true });
+    await store.close();
+    store = await openStore(opts);
+    expect(await store.health()).toMatchObject({ reachable: true, migrated: true });
+  });
+
+  it('creates a council with its members, once per conversation', async () => {
+    const council = await newCouncil('19:conv-a');
+    expect(council).toMatchObject({ name: 'Vårdvalsråd fysioterapi', locale: 'sv', version: 1, tenantId: 't1' });
+    expect(await store.councils.findByConversation('19:conv-a')).toEqual(council);
+    expect(await store.councils.findById(council.id)).toEqual(council);
+    const again = await store.councils.create(
+      { id: randomUUID(), conversationId: '19:conv-a', tenantId: null, name: 'Other', locale: 'en', timeZone: 'UTC', createdBy: 'x', createdAt: at },
+      [member('29:x', 'X', 'chair')],
+    );
+    expect(again).toBeUndefined();
+    const members = await store.councils.members(council.id);
+    expect(members.map((m) => [m.name, m.role])).toEqual([
+      ['Åsa Chair', 'chair'],
+      ['Anna', 'member'],
+      ['Björn', 'member'],
+    ]);
+    expect(await store.councils.member(council.id, '29:x')).toBeUndefined();
+  });
+
+  it('changes a role only at the expected version and bumps the version', async () => {
+    const council = await newCouncil();
+    expect(await store.councils.setRole(council.id, '29:a', 'secretary', 1, at)).toBe(true);
+    expect((await store.councils.member(council.id, '29:a'))?.role).toBe('secretary');
+    // A second change from the same (now stale) card is refused and changes nothing.
+    expect(await store.councils.setRole(council.id, '29:b', 'secretary', 1, at)).toBe(false);
+    expect((await store.councils.member(council.id, '29:b'))?.role).toBe('member');
+    expect((await store.councils.findById(council.id))?.version).toBe(2);
+    // A change aimed at nobody does not bump the version.
+    expect(await store.councils.setRole(council.id, '29:nobody', 'member', 2, at)).toBe(false);
+    expect((await store.councils.findById(council.id))?.version).toBe(2);
+  });
+
+  it('adds and removes members under the version check', async () => {
+    const council = await newCouncil();
+    const guest: CouncilMember = { ...member('guest:1', 'Gäst Gästsson', 'guest'), councilId: council.id, organisation: 'Region X' };
+    expect(await store.councils.addMember(guest, 1)).toBe(true);
+    expect(await store.councils.addMember({ ...guest, userId: 'guest:2' }, 1)).toBe(false);
+    expect(await store.councils.member(council.id, 'guest:1')).toMatchObject({ organisation: 'Region X', role: 'guest' });
+    expect(await store.councils.removeMember(council.id, 'guest:1', 2, at)).toBe(true);
+    expect(await store.councils.member(council.id, 'guest:1')).toBeUndefined();
+    expect(await store.councils.removeMember(council.id, 'guest:1', 3, at)).toBe(false);
+  });
+
+  it('adds missing roster members without touching existing roles', async () => {
+    const council = await newCouncil();
+    const added = await store.councils.addMissingMembers(council.id, [
+      { ...member('29:chair', 'Åsa', 'member'), councilId: council.id },
+      { ...member('29:c', 'Cecilia'), councilId: council.id },
+    ]);
+    expect(added).toBe(1);
+    expect((await store.councils.member(council.id, '29:chair'))?.role).toBe('chair');
+    expect((await store.councils.members(council.id)).length).toBe(4);
+  });
+
+  it('updates settings under the version check', async () => {
+    const council = await newCouncil();
+    expect(await store.councils.updateSettings(council.id, { name: 'Samordningsråd', locale: 'en', timeZone: 'UTC' }, 1, at)).toBe(true);
+    expect(await store.councils.findById(council.id)).toMatchObject({ name: 'Samordningsråd', locale: 'en', timeZone: 'UTC', version: 2 });
+    expect(await store.councils.updateSettings(council.id, { name: 'Stale', locale: 'sv', timeZone: 'UTC' }, 1, at)).toBe(false);
+  });
+
+  it('keeps one conversation reference per conversation', async () => {
+    await store.conversations.save({ conversationId: 'c1', tenantId: 't', kind: 'channel', reference: '{"a":1}' }, at);
+    await store.conversations.save({ conversationId: 'c1', tenantId: 't', kind: 'channel', reference: '{"a":2}' }, at);
+    expect(await store.conversations.find('c1')).toEqual({ conversationId: 'c1', tenantId: 't', kind: 'channel', reference: '{"a":2}' });
+    expect(await store.conversations.find('nope')).toBeUndefined();
+  });
+
+  it('stores turn state with optimistic concurrency', async () => {
+    await store.state.write([{ key: 'k1', data: { n: 1, text: 'Å' } }], at);
+    const first = (await store.state.read(['k1', 'k2'])).get('k1')!;
+    expect(first.data).toEqual({ n: 1, text: 'Å' });
+    await store.state.write([{ key: 'k1', data: { n: 2 }, expectedEtag: first.etag }], at);
+    await expect(store.state.write([{ key: 'k1', data: { n: 3 }, expectedEtag: first.etag }], at)).rejects.toBeInstanceOf(
+      StateConflictError,
+    );
+    expect((await store.state.read(['k1'])).get('k1')!.data).toEqual({ n: 2 });
+    // '*' and a missing etag overwrite; an etag for a row that never existed creates it.
+    await store.state.write([{ key: 'k1', data: { n: 4 }, expectedEtag: '*' }], at);
+    await store.state.write([{ key: 'k9', data: { n: 9 }, expectedEtag: 'whatever' }], at);
+    expect((await store.state.read(['k1'])).get('k1')!.data).toEqual({ n: 4 });
+    expect((await store.state.read(['k9'])).get('k9')!.data).toEqual({ n: 9 });
+    await store.state.delete(['k1', 'k9']);
+    expect((await store.state.read(['k1', 'k9'])).size).toBe(0);
+  });
+
+  it('lets exactly one of two concurrent writers with the same etag win', async () => {
+    await store.state.write([{ key: 'race', data: { n: 0 } }], at);
+    const { etag } = (await store.state.read(['race'])).get('race')!;
+    const results = await Promise.allSettled([
+      store.state.write([{ key: 'race', data: { n: 1 }, expectedEtag: etag }], at),
+      store.state.write([{ key: 'race', data: { n: 2 }, expectedEtag: etag }], at),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('keeps everything across a close and reopen', async () => {
+    const council = await newCouncil('19:persist');
+    await store.state.write([{ key: 'p', data: { kept: true } }], at);
+    await store.close();
+    store = await openStore(opts);
+    expect(await store.councils.findByConversation('19:persist')).toEqual(council);
+    expect((await store.state.read(['p'])).get('p')!.data).toEqual({ kept: true });
+  });
+});

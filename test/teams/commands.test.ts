@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import { localeFromTag, t } from '../../src/i18n/index.js';
+import { sv } from '../../src/i18n/sv.js';
+import { parseCommand } from '../../src/teams/commands.js';
+
+describe('text commands', () => {
+  it.each([
+    ['hjälp', 'help'],
+    ['Help', 'help'],
+    ['  HJÄLP! ', 'help'],
+    ['/help', 'help'],
+    ['rådet', 'council'],
+    ['roles', 'council'],
+    ['konfigurera', 'setup'],
+    ['set up', 'setup'],
+    ['hämta medlemmar', 'syncMembers'],
+    ['sync members', 'syncMembers'],
+  ])('%s → %s', (text, kind) => {
+    expect(parseCommand(text)?.kind).toBe(kind);
+  });
+
+  it('ignores what is no command', () => {
+    expect(parseCommand('hej alla, ses på torsdag')).toBeUndefined();
+    expect(parseCommand('')).toBeUndefined();
+    expect(parseCommand(undefined)).toBeUndefined();
+  });
+
+  it('reads a command out of Teams HTML', () => {
+    expect(parseCommand('<p>hjälp</p>&nbsp;')?.kind).toBe('help');
+  });
+});
+
+describe('message catalogues', () => {
+  it('have the same keys and placeholders in both languages', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(sv).sort());
+    for (const key of Object.keys(sv) as (keyof typeof sv)[]) {
+      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((x) => x[1]).sort();
+      expect(names(en[key]), key).toEqual(names(sv[key]));
+    }
+  });
+
+  it('fills placeholders and picks the language from the Teams locale', () => {
+    expect(t('sv', 'error.invalidTimeZone', { zone: 'X/Y' })).toBe('Okänd tidszon: X/Y.');
+    expect(localeFromTag('sv-SE', 'en')).toBe('sv');
+    expect(localeFromTag('en-GB', 'sv')).toBe('en');
+    expect(localeFromTag('fi-FI', 'sv')).toBe('sv');
+    expect(localeFromTag(undefined, 'en')).toBe('en');
+  });
+});
