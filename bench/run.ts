@@ -1,0 +1,424 @@
+/**
+ * `npm run bench`: the real bot against a plain botbuilder + teams-ai echo bot, side by side.
+ *
+ * Both bots run as their own compiled processes and reply to one FakeConnector in this process.
+ * For each bot: cold start (spawn → /readyz 200), then message turns (HTTP round trip of
+ * POST /api/messages, which includes the bot's reply to the connector) and Action.Execute invokes
+ * (the card comes back in the HTTP response), in rounds that alternate between the bots so that
+ * noise on the shared machine hits both alike. Figures are medians across rounds.
+ *
+ * Sizes: BENCH_MESSAGES and BENCH_INVOKES (per bot and round), BENCH_ROUNDS, BENCH_CONCURRENCY,
+ * BENCH_COLD_STARTS, BENCH_WARMUP. Benchmarks are not assertions: the exit code is 0 unless the
+ * run itself breaks.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { freePort } from '../test/support/bot-process.js';
+import { FakeConnector } from '../test/support/fake-connector.js';
+import { type Conversation, TeamsClient, type User, cardOf, user } from '../test/support/teams-client.js';
+
+// dist/bench/run.js → project root. (bot-process.ts's projectRoot assumes test/support/ in the
+// source tree and points at dist/ once compiled, so the paths are worked out here.)
+const root = resolve(import.meta.dirname, '..', '..');
+const REAL_ENTRY = join(root, 'dist', 'src', 'main.js');
+const ECHO_ENTRY = join(root, 'dist', 'bench', 'echo-bot.js');
+const RESULTS = join(root, 'bench', 'results', 'latest.json');
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+const cfg = {
+  messages: envInt('BENCH_MESSAGES', 1000),
+  invokes: envInt('BENCH_INVOKES', 500),
+  rounds: envInt('BENCH_ROUNDS', 5),
+  concurrency: envInt('BENCH_CONCURRENCY', 8),
+  coldStarts: envInt('BENCH_COLD_STARTS', 5),
+  warmup: envInt('BENCH_WARMUP', 300),
+};
+
+const TARGETS = { messageP50Ratio: 1.5, messageP99Ratio: 2, coldStartMs: 2000, rssMb: 150 };
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+type BotName = 'echo' | 'real';
+
+/** One bot process on a free port with its own temporary data directory. */
+class BenchBot {
+  child?: ChildProcess;
+  port = 0;
+  output = '';
+  dataDir = '';
+  private exited?: Promise<void>;
+
+  constructor(
+    readonly name: BotName,
+    private readonly entry: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Spawns the bot and resolves with the milliseconds from spawn to the first /readyz 200. */
+  async start(): Promise<number> {
+    this.port = await freePort();
+    this.dataDir = mkdtempSync(join(tmpdir(), `bench-${this.name}-`));
+    this.output = '';
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [this.entry], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        DATA_DIR: this.dataDir,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', (d) => (this.output += d));
+    child.stderr!.on('data', (d) => (this.output += d));
+    this.exited = new Promise((r) => child.once('exit', () => r()));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${this.name} bot exited with ${child.exitCode}:\n${this.output}`);
+      if ((await probe(`${this.url}/readyz`)) === 200) return performance.now() - t0;
+      await sleep(5);
+    }
+    throw new Error(`${this.name} bot not ready within 20 s:\n${this.output}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const killer = setTimeout(() => this.child?.kill('SIGKILL'), 5000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Resident and peak resident memory of the process, in MB, from /proc. */
+  memory(): { rssMb: number; peakRssMb: number } | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.child!.pid}/status`, 'utf8');
+      const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+      return { rssMb: round(kb('VmRSS') / 1024, 1), peakRssMb: round(kb('VmHWM') / 1024, 1) };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Status of a GET on a fresh connection, or 0 when nothing listens yet. */
+function probe(url: string): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const req = request(url, { agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolvePromise(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolvePromise(0));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function round(v: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+interface PhaseStats {
+  n: number;
+  errors: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  throughput: number;
+}
+
+async function load(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<PhaseStats> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: unknown;
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < n; i = next++) {
+      const start = performance.now();
+      try {
+        await task(i);
+        latencies.push(performance.now() - start);
+      } catch (err) {
+        errors++;
+        firstError ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  const wallMs = performance.now() - t0;
+  if (errors > 0) process.stderr.write(`  ${errors}/${n} requests failed, first: ${(firstError as Error)?.message ?? firstError}\n`);
+  latencies.sort((a, b) => a - b);
+  return {
+    n,
+    errors,
+    p50: round(percentile(latencies, 50), 3),
+    p90: round(percentile(latencies, 90), 3),
+    p99: round(percentile(latencies, 99), 3),
+    max: round(latencies.at(-1) ?? NaN, 3),
+    mean: round(latencies.reduce((s, v) => s + v, 0) / Math.max(1, latencies.length), 3),
+    throughput: round((latencies.length / wallMs) * 1000, 1),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+
+const PERSONAL_USERS = 32;
+const people: User[] = Array.from({ length: PERSONAL_USERS }, (_, i) => user(100 + i, `Person ${i + 1}`));
+const personal: Conversation[] = people.map((p, i) => ({ id: `a:bench-personal-${i}`, type: 'personal' }));
+const chair = user(1, 'Anna Andersson');
+const council: Conversation = { id: '19:bench-council@thread.v2', type: 'groupChat', name: 'Regionala rådet' };
+const councilRoster = [
+  chair,
+  user(2, 'Bertil Berg'),
+  user(3, 'Cecilia Carlsson'),
+  user(4, 'David Dahl'),
+  user(5, 'Eva Ek'),
+  user(6, 'Fredrik Fors'),
+  user(7, 'Gunilla Gran'),
+  user(8, 'Hassan Holm'),
+  user(9, 'Ingrid Isaksson'),
+  user(10, 'Johan Jönsson'),
+  user(11, 'Karin Kvist'),
+  user(12, 'Lars Lund'),
+];
+
+type Kind = 'message' | 'invoke';
+
+function makeTask(client: TeamsClient, kind: Kind): (i: number) => Promise<void> {
+  if (kind === 'message') {
+    return async (i) => {
+      const k = i % PERSONAL_USERS;
+      const { status } = await client.say(personal[k]!, people[k]!, 'hjälp');
+      if (status !== 200) throw new Error(`message turn answered ${status}`);
+    };
+  }
+  return async (i) => {
+    const from = councilRoster[i % councilRoster.length]!;
+    const { status, card, body } = await client.execute(council, from, { verb: 'council.show' });
+    if (status !== 200 || !card) throw new Error(`invoke answered ${status} ${JSON.stringify(body).slice(0, 200)}`);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const runStarted = performance.now();
+  const connector = await new FakeConnector().start();
+  const bots = { echo: new BenchBot('echo', ECHO_ENTRY), real: new BenchBot('real', REAL_ENTRY) };
+  const clients = {
+    echo: new TeamsClient(() => bots.echo.url, connector),
+    real: new TeamsClient(() => bots.real.url, connector),
+  };
+  const started: BenchBot[] = [];
+  const cleanUp = async () => {
+    await Promise.all(started.map((b) => b.stop()));
+    await connector.stop();
+  };
+  process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+
+  console.log(
+    `bench: node ${process.version}, ${cpus().length} cpu(s); ${cfg.rounds} rounds × (${cfg.messages} messages + ${cfg.invokes} invokes) per bot, concurrency ${cfg.concurrency}`,
+  );
+  try {
+    // Cold start: spawn → /readyz 200 on a fresh data directory, alternating the bots.
+    const cold: Record<BotName, number[]> = { echo: [], real: [] };
+    for (let i = 0; i < cfg.coldStarts; i++) {
+      for (const name of (i % 2 ? ['real', 'echo'] : ['echo', 'real']) as BotName[]) {
+        const bot = new BenchBot(name, name === 'echo' ? ECHO_ENTRY : REAL_ENTRY);
+        try {
+          cold[name].push(await bot.start());
+        } finally {
+          await bot.stop();
+        }
+      }
+    }
+    console.log(`cold start (ms): echo ${cold.echo.map((v) => v.toFixed(0)).join(', ')} | real ${cold.real.map((v) => v.toFixed(0)).join(', ')}`);
+
+    // The two bots under load, side by side.
+    for (const bot of [bots.echo, bots.real]) {
+      await bot.start();
+      started.push(bot);
+    }
+    const idleMemory = { echo: bots.echo.memory(), real: bots.real.memory() };
+
+    // Set up the council (its roster comes from the connector) and check both bots answer as expected.
+    connector.setRoster(
+      council.id,
+      councilRoster.map((u) => ({ id: u.id, name: u.name, aadObjectId: u.aadObjectId })),
+    );
+    const setup = await clients.real.execute(council, chair, {
+      verb: 'council.setup',
+      data: { name: 'Regionala rådet', locale: 'sv', timeZone: 'Europe/Stockholm' },
+    });
+    if (setup.status !== 200 || !setup.card) throw new Error(`council.setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+    const shown = await clients.real.execute(council, chair, { verb: 'council.show' });
+    if (!JSON.stringify(shown.card ?? {}).includes('Regionala rådet')) throw new Error('council.show did not return the council card');
+    connector.reset();
+    for (const name of ['echo', 'real'] as BotName[]) {
+      const { status } = await clients[name].say(personal[0]!, people[0]!, 'hjälp');
+      const sent = connector.sent(personal[0]!.id);
+      if (status !== 200 || sent.length !== 1) throw new Error(`${name} bot: message turn ${status}, ${sent.length} replies`);
+      const reply = sent[0]!.body;
+      if (name === 'echo' && reply.text !== 'echo: hjälp') throw new Error(`echo bot replied ${JSON.stringify(reply.text)}`);
+      if (name === 'real' && !cardOf(reply)) throw new Error('real bot did not reply with a card');
+      connector.reset();
+    }
+
+    // Warm-up: JIT, connection pools, template and statement caches, every personal conversation seen once.
+    for (const name of ['echo', 'real'] as BotName[]) {
+      await load(Math.max(cfg.warmup, PERSONAL_USERS), cfg.concurrency, makeTask(clients[name], 'message'));
+      await load(cfg.warmup, cfg.concurrency, makeTask(clients[name], 'invoke'));
+      connector.reset();
+    }
+
+    // Measured rounds, alternating which bot goes first.
+    const rounds: { round: number; order: BotName[]; message: Record<BotName, PhaseStats>; invoke: Record<BotName, PhaseStats> }[] = [];
+    for (let r = 0; r < cfg.rounds; r++) {
+      const order: BotName[] = r % 2 ? ['real', 'echo'] : ['echo', 'real'];
+      const result = { round: r + 1, order, message: {} as Record<BotName, PhaseStats>, invoke: {} as Record<BotName, PhaseStats> };
+      for (const kind of ['message', 'invoke'] as Kind[]) {
+        for (const name of order) {
+          result[kind][name] = await load(kind === 'message' ? cfg.messages : cfg.invokes, cfg.concurrency, makeTask(clients[name], kind));
+          connector.reset();
+        }
+      }
+      rounds.push(result);
+      const m = result.message;
+      const v = result.invoke;
+      console.log(
+        `round ${r + 1}/${cfg.rounds}: message p50 ${m.echo.p50.toFixed(2)}/${m.real.p50.toFixed(2)} ms, p99 ${m.echo.p99.toFixed(2)}/${m.real.p99.toFixed(2)} ms; ` +
+          `invoke p50 ${v.echo.p50.toFixed(2)}/${v.real.p50.toFixed(2)} ms, p99 ${v.echo.p99.toFixed(2)}/${v.real.p99.toFixed(2)} ms (echo/real)`,
+      );
+    }
+    const afterLoad = { echo: bots.echo.memory(), real: bots.real.memory() };
+
+    // Summary: medians across rounds.
+    const summarise = (kind: Kind, name: BotName) => {
+      const of = (f: keyof PhaseStats) => round(median(rounds.map((r) => r[kind][name][f])), 3);
+      return { p50: of('p50'), p90: of('p90'), p99: of('p99'), mean: of('mean'), throughput: round(of('throughput'), 1), errors: rounds.reduce((s, r) => s + r[kind][name].errors, 0) };
+    };
+    const summary = {
+      message: { echo: summarise('message', 'echo'), real: summarise('message', 'real') },
+      invoke: { echo: summarise('invoke', 'echo'), real: summarise('invoke', 'real') },
+    };
+    const ratio = (kind: Kind, f: 'p50' | 'p99' | 'throughput') => round(summary[kind].real[f] / summary[kind].echo[f], 2);
+    const pairedRatio = (kind: Kind, f: 'p50' | 'p99') => round(median(rounds.map((r) => r[kind].real[f] / r[kind].echo[f])), 2);
+    const ratios = {
+      message: { p50: ratio('message', 'p50'), p99: ratio('message', 'p99'), throughput: ratio('message', 'throughput') },
+      invoke: { p50: ratio('invoke', 'p50'), p99: ratio('invoke', 'p99'), throughput: ratio('invoke', 'throughput') },
+      pairedMedian: {
+        message: { p50: pairedRatio('message', 'p50'), p99: pairedRatio('message', 'p99') },
+        invoke: { p50: pairedRatio('invoke', 'p50'), p99: pairedRatio('invoke', 'p99') },
+      },
+    };
+    const coldStart = { echo: round(median(cold.echo), 1), real: round(median(cold.real), 1), samples: cold };
+    const memory = { idle: idleMemory, afterLoad };
+    const realRss = afterLoad.real?.rssMb ?? NaN;
+
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'WARN');
+    const checks = {
+      messageP50: verdict(ratios.message.p50 <= TARGETS.messageP50Ratio),
+      messageP99: verdict(ratios.message.p99 <= TARGETS.messageP99Ratio),
+      coldStart: verdict(coldStart.real < TARGETS.coldStartMs),
+      rss: verdict(realRss < TARGETS.rssMb),
+    };
+
+    const rows: [string, string, string, string, string, string][] = [
+      ['', 'echo bot', 'real bot', 'real/echo', 'target', ''],
+      ['message p50 (ms)', f(summary.message.echo.p50), f(summary.message.real.p50), x(ratios.message.p50), '≤ 1.5×', checks.messageP50],
+      ['message p99 (ms)', f(summary.message.echo.p99), f(summary.message.real.p99), x(ratios.message.p99), '≤ 2×', checks.messageP99],
+      ['message throughput (req/s)', f(summary.message.echo.throughput, 0), f(summary.message.real.throughput, 0), x(ratios.message.throughput), '', ''],
+      ['invoke p50 (ms)', f(summary.invoke.echo.p50), f(summary.invoke.real.p50), x(ratios.invoke.p50), '', ''],
+      ['invoke p99 (ms)', f(summary.invoke.echo.p99), f(summary.invoke.real.p99), x(ratios.invoke.p99), '', ''],
+      ['invoke throughput (req/s)', f(summary.invoke.echo.throughput, 0), f(summary.invoke.real.throughput, 0), x(ratios.invoke.throughput), '', ''],
+      ['cold start to /readyz (ms)', f(coldStart.echo, 0), f(coldStart.real, 0), x(coldStart.real / coldStart.echo), '< 2000 ms', checks.coldStart],
+      ['RSS after load (MB)', f(afterLoad.echo?.rssMb ?? NaN, 1), f(realRss, 1), x(realRss / (afterLoad.echo?.rssMb ?? NaN)), '< 150 MB', checks.rss],
+      ['peak RSS (MB)', f(afterLoad.echo?.peakRssMb ?? NaN, 1), f(afterLoad.real?.peakRssMb ?? NaN, 1), '', '', ''],
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+    console.log(`\nmedians across ${cfg.rounds} rounds (concurrency ${cfg.concurrency}):`);
+    for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    console.log(
+      `paired per-round ratio medians: message p50 ${x(ratios.pairedMedian.message.p50)}, p99 ${x(ratios.pairedMedian.message.p99)}; invoke p50 ${x(ratios.pairedMedian.invoke.p50)}, p99 ${x(ratios.pairedMedian.invoke.p99)}`,
+    );
+
+    const results = {
+      at: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      config: cfg,
+      targets: TARGETS,
+      summary,
+      ratios,
+      coldStartMs: coldStart,
+      memoryMb: memory,
+      checks,
+      rounds,
+      runSeconds: round((performance.now() - runStarted) / 1000, 1),
+    };
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nwrote ${relative(process.cwd(), RESULTS)} (${results.runSeconds} s)`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+function f(v: number, digits = 2): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '—';
+}
+
+function x(v: number): string {
+  return Number.isFinite(v) ? `${v.toFixed(2)}×` : '—';
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
