@@ -8,7 +8,7 @@
  * noise on the shared machine hits both alike. Figures are medians across rounds.
  *
  * Sizes: BENCH_MESSAGES and BENCH_INVOKES (per bot and round), BENCH_ROUNDS, BENCH_CONCURRENCY,
- * BENCH_COLD_STARTS, BENCH_WARMUP. Benchmarks are not assertions: the exit code is 0 unless the
+ * BENCH_COLD_STARTS, BENCH_WARMUP; BENCH_NODE_ARGS adds node flags to both bots (profiling). Benchmarks are not assertions: the exit code is 0 unless the
  * run itself breaks.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -44,6 +44,9 @@ const cfg = {
   warmup: envInt('BENCH_WARMUP', 300),
 };
 
+/** Extra node flags for both bots, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 const TARGETS = { messageP50Ratio: 1.5, messageP99Ratio: 2, coldStartMs: 2000, rssMb: 150 };
 
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +77,7 @@ class BenchBot {
     this.dataDir = mkdtempSync(join(tmpdir(), `bench-${this.name}-`));
     this.output = '';
     const t0 = performance.now();
-    const child = spawn(process.execPath, [this.entry], {
+    const child = spawn(process.execPath, [...NODE_ARGS, this.entry], {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -109,6 +112,18 @@ class BenchBot {
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** CPU time (user + system) the process has used so far, in ms, from /proc (10 ms ticks). */
+  cpuMs(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.child!.pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return NaN;
+    }
+  }
+
   /** Resident and peak resident memory of the process, in MB, from /proc. */
   memory(): { rssMb: number; peakRssMb: number } | undefined {
     try {
@@ -133,6 +148,8 @@ function probe(url: string): Promise<number> {
     req.end();
   });
 }
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -166,13 +183,16 @@ interface PhaseStats {
   max: number;
   mean: number;
   throughput: number;
+  /** CPU the bot process used per request (ms), from /proc; excludes the driver and the fake connector. */
+  botCpuMs: number;
 }
 
-async function load(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<PhaseStats> {
+async function load(n: number, concurrency: number, task: (i: number) => Promise<void>, bot?: BenchBot): Promise<PhaseStats> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown;
   let next = 0;
+  const cpu0 = bot?.cpuMs() ?? NaN;
   const t0 = performance.now();
   const worker = async () => {
     for (let i = next++; i < n; i = next++) {
@@ -188,6 +208,7 @@ async function load(n: number, concurrency: number, task: (i: number) => Promise
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
   const wallMs = performance.now() - t0;
+  const botCpuMs = ((bot?.cpuMs() ?? NaN) - cpu0) / n;
   if (errors > 0) process.stderr.write(`  ${errors}/${n} requests failed, first: ${(firstError as Error)?.message ?? firstError}\n`);
   latencies.sort((a, b) => a - b);
   return {
@@ -199,6 +220,7 @@ async function load(n: number, concurrency: number, task: (i: number) => Promise
     max: round(latencies.at(-1) ?? NaN, 3),
     mean: round(latencies.reduce((s, v) => s + v, 0) / Math.max(1, latencies.length), 3),
     throughput: round((latencies.length / wallMs) * 1000, 1),
+    botCpuMs: round(botCpuMs, 3),
   };
 }
 
@@ -315,22 +337,37 @@ async function main(): Promise<void> {
     }
 
     // Measured rounds, alternating which bot goes first.
-    const rounds: { round: number; order: BotName[]; message: Record<BotName, PhaseStats>; invoke: Record<BotName, PhaseStats> }[] = [];
+    const rounds: {
+      round: number;
+      order: BotName[];
+      message: Record<BotName, PhaseStats>;
+      invoke: Record<BotName, PhaseStats>;
+      rssMb: Record<BotName, number>;
+    }[] = [];
     for (let r = 0; r < cfg.rounds; r++) {
       const order: BotName[] = r % 2 ? ['real', 'echo'] : ['echo', 'real'];
-      const result = { round: r + 1, order, message: {} as Record<BotName, PhaseStats>, invoke: {} as Record<BotName, PhaseStats> };
+      const result = {
+        round: r + 1,
+        order,
+        message: {} as Record<BotName, PhaseStats>,
+        invoke: {} as Record<BotName, PhaseStats>,
+        rssMb: {} as Record<BotName, number>,
+      };
       for (const kind of ['message', 'invoke'] as Kind[]) {
         for (const name of order) {
-          result[kind][name] = await load(kind === 'message' ? cfg.messages : cfg.invokes, cfg.concurrency, makeTask(clients[name], kind));
+          result[kind][name] = await load(kind === 'message' ? cfg.messages : cfg.invokes, cfg.concurrency, makeTask(clients[name], kind), bots[name]);
           connector.reset();
         }
       }
+      // RSS after every round: a steady climb across rounds (rather than a plateau) points at a leak.
+      for (const name of ['echo', 'real'] as BotName[]) result.rssMb[name] = bots[name].memory()?.rssMb ?? NaN;
       rounds.push(result);
       const m = result.message;
       const v = result.invoke;
       console.log(
         `round ${r + 1}/${cfg.rounds}: message p50 ${m.echo.p50.toFixed(2)}/${m.real.p50.toFixed(2)} ms, p99 ${m.echo.p99.toFixed(2)}/${m.real.p99.toFixed(2)} ms; ` +
-          `invoke p50 ${v.echo.p50.toFixed(2)}/${v.real.p50.toFixed(2)} ms, p99 ${v.echo.p99.toFixed(2)}/${v.real.p99.toFixed(2)} ms (echo/real)`,
+          `invoke p50 ${v.echo.p50.toFixed(2)}/${v.real.p50.toFixed(2)} ms, p99 ${v.echo.p99.toFixed(2)}/${v.real.p99.toFixed(2)} ms; ` +
+          `RSS ${result.rssMb.echo}/${result.rssMb.real} MB (echo/real)`,
       );
     }
     const afterLoad = { echo: bots.echo.memory(), real: bots.real.memory() };
@@ -338,17 +375,17 @@ async function main(): Promise<void> {
     // Summary: medians across rounds.
     const summarise = (kind: Kind, name: BotName) => {
       const of = (f: keyof PhaseStats) => round(median(rounds.map((r) => r[kind][name][f])), 3);
-      return { p50: of('p50'), p90: of('p90'), p99: of('p99'), mean: of('mean'), throughput: round(of('throughput'), 1), errors: rounds.reduce((s, r) => s + r[kind][name].errors, 0) };
+      return { p50: of('p50'), p90: of('p90'), p99: of('p99'), mean: of('mean'), throughput: round(of('throughput'), 1), botCpuMs: of('botCpuMs'), errors: rounds.reduce((s, r) => s + r[kind][name].errors, 0) };
     };
     const summary = {
       message: { echo: summarise('message', 'echo'), real: summarise('message', 'real') },
       invoke: { echo: summarise('invoke', 'echo'), real: summarise('invoke', 'real') },
     };
-    const ratio = (kind: Kind, f: 'p50' | 'p99' | 'throughput') => round(summary[kind].real[f] / summary[kind].echo[f], 2);
+    const ratio = (kind: Kind, f: 'p50' | 'p99' | 'throughput' | 'botCpuMs') => round(summary[kind].real[f] / summary[kind].echo[f], 2);
     const pairedRatio = (kind: Kind, f: 'p50' | 'p99') => round(median(rounds.map((r) => r[kind].real[f] / r[kind].echo[f])), 2);
     const ratios = {
-      message: { p50: ratio('message', 'p50'), p99: ratio('message', 'p99'), throughput: ratio('message', 'throughput') },
-      invoke: { p50: ratio('invoke', 'p50'), p99: ratio('invoke', 'p99'), throughput: ratio('invoke', 'throughput') },
+      message: { p50: ratio('message', 'p50'), p99: ratio('message', 'p99'), throughput: ratio('message', 'throughput'), botCpuMs: ratio('message', 'botCpuMs') },
+      invoke: { p50: ratio('invoke', 'p50'), p99: ratio('invoke', 'p99'), throughput: ratio('invoke', 'throughput'), botCpuMs: ratio('invoke', 'botCpuMs') },
       pairedMedian: {
         message: { p50: pairedRatio('message', 'p50'), p99: pairedRatio('message', 'p99') },
         invoke: { p50: pairedRatio('invoke', 'p50'), p99: pairedRatio('invoke', 'p99') },
@@ -371,9 +408,11 @@ async function main(): Promise<void> {
       ['message p50 (ms)', f(summary.message.echo.p50), f(summary.message.real.p50), x(ratios.message.p50), '≤ 1.5×', checks.messageP50],
       ['message p99 (ms)', f(summary.message.echo.p99), f(summary.message.real.p99), x(ratios.message.p99), '≤ 2×', checks.messageP99],
       ['message throughput (req/s)', f(summary.message.echo.throughput, 0), f(summary.message.real.throughput, 0), x(ratios.message.throughput), '', ''],
+      ['message bot CPU (ms/turn)', f(summary.message.echo.botCpuMs, 3), f(summary.message.real.botCpuMs, 3), x(ratios.message.botCpuMs), '', ''],
       ['invoke p50 (ms)', f(summary.invoke.echo.p50), f(summary.invoke.real.p50), x(ratios.invoke.p50), '', ''],
       ['invoke p99 (ms)', f(summary.invoke.echo.p99), f(summary.invoke.real.p99), x(ratios.invoke.p99), '', ''],
       ['invoke throughput (req/s)', f(summary.invoke.echo.throughput, 0), f(summary.invoke.real.throughput, 0), x(ratios.invoke.throughput), '', ''],
+      ['invoke bot CPU (ms/invoke)', f(summary.invoke.echo.botCpuMs, 3), f(summary.invoke.real.botCpuMs, 3), x(ratios.invoke.botCpuMs), '', ''],
       ['cold start to /readyz (ms)', f(coldStart.echo, 0), f(coldStart.real, 0), x(coldStart.real / coldStart.echo), '< 2000 ms', checks.coldStart],
       ['RSS after load (MB)', f(afterLoad.echo?.rssMb ?? NaN, 1), f(realRss, 1), x(realRss / (afterLoad.echo?.rssMb ?? NaN)), '< 150 MB', checks.rss],
       ['peak RSS (MB)', f(afterLoad.echo?.peakRssMb ?? NaN, 1), f(afterLoad.real?.peakRssMb ?? NaN, 1), '', '', ''],

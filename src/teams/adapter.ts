@@ -1,4 +1,4 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Logger } from '../app/ports.js';
 import type { Config } from '../config.js';
 import { localeFromTag, t } from '../i18n/index.js';

@@ -1,5 +1,9 @@
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
-import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+// Deep imports: the package index also loads the AI planners, tokenizers and OpenAI client,
+// which doubles the bot's cold start and is never used here.
+import { Application } from '@microsoft/teams-ai/lib/Application.js';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
+import { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import {
   type CouncilDeps,
   type CouncilView,
