@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from './domain/time-zone.js';
 
 const optionalString = z
   .string()
@@ -28,7 +29,7 @@ const envSchema = z.object({
   SQLITE_FILE: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_LOCALE: z.enum(['sv', 'en']).default('sv'),
-  DEFAULT_TIME_ZONE: z.string().default('Europe/Stockholm'),
+  DEFAULT_TIME_ZONE: z.string().refine(isValidTimeZone, 'not an IANA time zone').default('Europe/Stockholm'),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
 });

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     newId: randomUUID,
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
+    defaultTimeZone: config.DEFAULT_TIME_ZONE,
     botAppId: config.BOT_ID ?? '',
   });
   const host = createHost({

@@ -30,6 +30,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ BOT_PASSWORD: 'x' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ DEFAULT_TIME_ZONE: 'Europe/Atlantis' })).toThrow(/DEFAULT_TIME_ZONE/);
   });
 
   it('parses the tenant allow-list case-insensitively', () => {

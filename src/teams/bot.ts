@@ -35,6 +35,7 @@ export interface BotDeps {
   newId: IdFactory;
   logger: Logger;
   defaultLocale: Locale;
+  defaultTimeZone: string;
   botAppId: string;
 }
 
@@ -93,7 +94,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
       } else if (view) {
         await context.sendActivity(cardActivity(councilCard(view, undefined, locale)));
       } else {
-        await context.sendActivity(cardActivity(welcomeCard(locale, suggestedName(activity))));
+        await context.sendActivity(cardActivity(welcomeCard(locale, suggestedName(activity), deps.defaultTimeZone)));
       }
       return;
     }
@@ -141,7 +142,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
           const notice: Notice = { text: t(locale, 'welcome.alreadySetUp', { name: view.council.name }), kind: 'warning' };
           await context.sendActivity(cardActivity(councilCard(view, undefined, locale, notice)));
         } else {
-          await context.sendActivity(cardActivity(welcomeCard(locale, suggestedName(activity))));
+          await context.sendActivity(cardActivity(welcomeCard(locale, suggestedName(activity), deps.defaultTimeZone)));
         }
         return;
       }

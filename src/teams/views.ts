@@ -15,7 +15,7 @@ export interface Notice {
   kind: NoticeKind;
 }
 
-export function welcomeCard(locale: Locale, suggestedName: string, notice?: Notice): CardJson {
+export function welcomeCard(locale: Locale, suggestedName: string, timeZone: string, notice?: Notice): CardJson {
   const tr = (k: MessageKey) => t(locale, k);
   return renderTemplate('welcome', {
     notice: notice?.text ?? null,
@@ -25,12 +25,12 @@ export function welcomeCard(locale: Locale, suggestedName: string, notice?: Noti
     prompt: tr('welcome.setupPrompt'),
     suggestedName,
     locale,
-    timeZone: 'Europe/Stockholm',
+    timeZone,
     languages: [
       { title: tr('language.sv'), value: 'sv' },
       { title: tr('language.en'), value: 'en' },
     ],
-    timeZones: [...COMMON_TIME_ZONES],
+    timeZones: COMMON_TIME_ZONES.includes(timeZone as never) ? [...COMMON_TIME_ZONES] : [timeZone, ...COMMON_TIME_ZONES],
     labels: {
       name: tr('setup.name'),
       namePlaceholder: tr('setup.namePlaceholder'),

@@ -43,8 +43,8 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
   const view = bigCouncil(12);
   const huge = bigCouncil(400);
   return [
-    { template: 'welcome', card: welcomeCard(locale, 'Vårdvalsråd') },
-    { template: 'welcome', card: welcomeCard(locale, '', { text: 'Något hände', kind: 'attention' }) },
+    { template: 'welcome', card: welcomeCard(locale, 'Vårdvalsråd', 'Europe/Stockholm') },
+    { template: 'welcome', card: welcomeCard(locale, '', 'America/New_York', { text: 'Något hände', kind: 'attention' }) },
     { template: 'help', card: helpCard(locale, { scope: 'council', role: 'chair' }) },
     { template: 'help', card: helpCard(locale, { scope: 'unconfigured' }) },
     { template: 'help', card: helpCard(locale, { scope: 'personal' }) },

@@ -15,6 +15,8 @@ const backends: { name: string; options: () => Promise<StoreOptions> }[] = [
   { name: 'postgres', options: async () => ({ databaseUrl: await createDatabase(inject('postgresUrl'), `state_${randomUUID().slice(0, 8)}`) }) },
 ];
 
+type State = TurnState<{ lastCardId?: string }, { prefersEnglish?: boolean }>;
+
 function context(): TurnContext {
   return new TurnContext(new TestAdapter(), {
     type: 'message',
@@ -31,16 +33,16 @@ describe.each(backends)('teams-ai turn state in the database ($name)', ({ option
     const opts = await options();
     let store = await openStore(opts);
     const storage = new DatabaseStorage(store.state, systemClock);
-    const state = new TurnState();
+    const state = new TurnState() as State;
     await state.load(context(), storage);
     state.conversation.lastCardId = 'abc';
     state.user.prefersEnglish = true;
     await state.save(context(), storage);
 
     // A concurrent turn loaded the same version, then this one saves first.
-    const racer = new TurnState();
+    const racer = new TurnState() as State;
     await racer.load(context(), storage);
-    const winner = new TurnState();
+    const winner = new TurnState() as State;
     await winner.load(context(), storage);
     winner.conversation.lastCardId = 'def';
     await winner.save(context(), storage);
@@ -49,7 +51,7 @@ describe.each(backends)('teams-ai turn state in the database ($name)', ({ option
 
     await store.close();
     store = await openStore(opts);
-    const reloaded = new TurnState();
+    const reloaded = new TurnState() as State;
     await reloaded.load(context(), new DatabaseStorage(store.state, systemClock));
     expect(reloaded.conversation.lastCardId).toBe('def');
     expect(reloaded.user.prefersEnglish).toBe(true);
