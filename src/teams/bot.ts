@@ -165,9 +165,9 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
     async (context) => {
       await rememberConversation(context.activity);
-      const { locale } = await localeFor(context.activity);
+      const { locale, view } = await localeFor(context.activity);
       try {
-        await handleAction(context, locale);
+        await handleAction(context, locale, view);
       } catch (err) {
         if (err instanceof StaleError) {
           const view = await requireCouncil(councilDeps, context.activity.conversation.id);
@@ -186,7 +186,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     true,
   );
 
-  async function handleAction(context: TurnContext, locale: Locale): Promise<void> {
+  async function handleAction(context: TurnContext, locale: Locale, loaded: CouncilView | undefined): Promise<void> {
     const activity = context.activity;
     const action = (activity.value ?? {}) as { action?: { verb?: unknown; data?: unknown }; trigger?: unknown };
     const verb = action.action?.verb;
@@ -204,7 +204,6 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     const data = parsed.data as Record<string, unknown>;
     const conversationId = activity.conversation.id;
     const actorId = activity.from.id;
-    const automatic = action.trigger === 'automatic';
 
     const answer = async (view: CouncilView, noticeKey?: 'council.updated') => {
       const l = view.council.locale;
@@ -216,7 +215,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     switch (verb as ActionVerb) {
       case 'council.setup': {
         if (conversationKind(activity) === 'personal') throw new RuleError('error.personalOnlyCouncil');
-        const existing = await councilForConversation(councilDeps, conversationId);
+        const existing = loaded;
         if (existing) {
           // A retried or second click: show the council instead of an error.
           const l = existing.council.locale;
@@ -245,9 +244,10 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
         return;
       }
       case 'council.show': {
-        const view = await requireCouncil(councilDeps, conversationId);
-        // An automatic refresh must not update the message, or every viewer's refresh triggers another.
-        if (!automatic) void 0;
+        if (!loaded) throw new RuleError('error.notSetUp');
+        const view = loaded;
+        // Answered only to the one who asked (also for automatic refresh): updating the shared
+        // message here would make every viewer's refresh trigger another.
         await respondWithCard(context, councilCard(view, actorId, view.council.locale));
         return;
       }

@@ -48,7 +48,20 @@ export interface HelpContext {
   role?: Role;
 }
 
+const helpCards = new Map<string, CardJson>();
+
+/** The help card depends only on language, scope and role: render each variant once. */
 export function helpCard(locale: Locale, ctx: HelpContext): CardJson {
+  const key = `${locale}|${ctx.scope}|${ctx.role ?? ''}`;
+  let card = helpCards.get(key);
+  if (!card) {
+    card = renderHelpCard(locale, ctx);
+    helpCards.set(key, card);
+  }
+  return structuredClone(card);
+}
+
+function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const sv = locale === 'sv';
   const commands: { command: string; description: string }[] = [
