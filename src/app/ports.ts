@@ -8,16 +8,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export interface NewCouncil {
-  id: string;
-  conversationId: string;
-  tenantId: string | null;
-  name: string;
-  locale: Locale;
-  timeZone: string;
-  createdBy: string;
-  createdAt: string;
-}
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version'>;
 
 export interface RosterEntry {
   userId: string;
