@@ -15,7 +15,7 @@ export const en: Record<MessageKey, string> = {
   'setup.language': 'Language',
   'setup.timeZone': 'Time zone',
   'setup.submit': 'Set up the council',
-  'setup.done': 'The council **{name}** is set up. {chair} is chair and {count} members were taken from the conversation.',
+  'setup.done': 'Done! {chair} is chair and the council’s {count} members were taken from the conversation.',
   'council.title': 'Council {name}',
   'council.facts.language': 'Language',
   'council.facts.timeZone': 'Time zone',

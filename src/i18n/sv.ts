@@ -13,7 +13,7 @@ export const sv = {
   'setup.language': 'Språk',
   'setup.timeZone': 'Tidszon',
   'setup.submit': 'Sätt upp rådet',
-  'setup.done': 'Rådet **{name}** är uppsatt. {chair} är ordförande och {count} medlemmar hämtades från konversationen.',
+  'setup.done': 'Klart! {chair} är ordförande och rådets {count} medlemmar hämtades från konversationen.',
   'council.title': 'Rådet {name}',
   'council.facts.language': 'Språk',
   'council.facts.timeZone': 'Tidszon',

@@ -112,7 +112,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     const addressed = kind === 'personal' || mentionsBot(activity);
     if (!command && !addressed) return;
-    const { locale, view } = await localeFor(activity);
+    const found = await localeFor(activity);
+    const view = found.view;
+    // Outside a council the words someone typed say more about their language than the
+    // client's locale does (a Swedish user on an English Teams client types "hjälp").
+    const locale = view ? found.locale : (command?.language ?? found.locale);
     if (!command) {
       const text = normaliseCommandText(activity.text).slice(0, 80);
       await context.sendActivity(t(locale, 'unknown.command', { text }));
@@ -235,7 +239,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
         });
         const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
         const notice: Notice = {
-          text: t(view.council.locale, 'setup.done', { name: view.council.name, chair, count: view.members.length }),
+          text: t(view.council.locale, 'setup.done', { chair, count: view.members.length }),
           kind: 'good',
         };
         deps.logger.info({ council: view.council.id, members: view.members.length }, 'council set up');

@@ -99,7 +99,7 @@ describe.each(backends)('a council set up and run over HTTP on $name', ({ env })
     expect(text).toContain('Rådet Vårdvalsråd fysioterapi');
     expect(text).toMatch(/Åsa Ordförande\s+Ordförande/);
     expect(text).toMatch(/Björn Berg\s+Ledamot/);
-    expect(text).toContain('Rådet **Vårdvalsråd fysioterapi** är uppsatt');
+    expect(text).toContain('Klart! Åsa Ordförande är ordförande och rådets 4 medlemmar hämtades');
     // The welcome message itself becomes the council card for everyone, with refresh for the leaders.
     const [update] = connector.updates(chat.id);
     expect(update!.activityId).toBe(welcomeId);

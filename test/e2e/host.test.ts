@@ -76,6 +76,12 @@ describe('the HTTP host', () => {
     await client.say(personal, anna, 'konfigurera');
     expect(cardText(cardOf(connector.sent(personal.id)[0]!.body))).toContain('Rådet sätts upp i en kanal eller gruppchatt');
     connector.reset();
+    await client.say({ ...personal, locale: 'en-US' }, anna, 'hjälp');
+    await client.say({ ...personal, locale: 'sv-SE' }, anna, 'help');
+    const [swedish, english] = connector.sent(personal.id).map((c) => cardText(cardOf(c.body)));
+    expect(swedish).toContain('Det här kan Rådsassistenten');
+    expect(english).toContain('What Council Assistant can do');
+    connector.reset();
     await client.say(personal, anna, 'vad är klockan');
     expect(connector.sent(personal.id)[0]!.body.text).toContain('Jag förstod inte');
   });

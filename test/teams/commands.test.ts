@@ -20,6 +20,12 @@ describe('text commands', () => {
     expect(parseCommand(text)?.kind).toBe(kind);
   });
 
+  it('knows which language a command was typed in', () => {
+    expect(parseCommand('hjälp')).toEqual({ kind: 'help', language: 'sv' });
+    expect(parseCommand('Help')).toEqual({ kind: 'help', language: 'en' });
+    expect(parseCommand('?')).toEqual({ kind: 'help' });
+  });
+
   it('ignores what is no command', () => {
     expect(parseCommand('hej alla, ses på torsdag')).toBeUndefined();
     expect(parseCommand('')).toBeUndefined();

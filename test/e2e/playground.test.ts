@@ -1,0 +1,250 @@
+// Browser test: the compiled bot behind the Microsoft 365 Agents Playground, driven through Chromium.
+//
+// Runs `scripts/start-local.mjs` (bot + Playground, as `npm start` does) on free ports, opens the
+// Playground in headless Chromium and talks to the bot like a user. Needs `npm run build` first
+// (`npm test` does that) and Chromium: /usr/bin/chromium or CHROMIUM_PATH. Screenshots go to
+// test-results/.
+//
+// What the Playground sends (0.2.28): conversationUpdate without a locale, so the bot greets in its
+// DEFAULT_LOCALE (sv); messages with locale "en-US" whatever the browser's language, so the answer to
+// "hjälp" comes in English. Both titles are accepted below.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const startScript = join(root, 'scripts', 'start-local.mjs');
+const botEntry = join(root, 'dist', 'src', 'main.js');
+const resultsDir = join(root, 'test-results');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const HELP_TITLE = /^(Det här kan Rådsassistenten|What Council Assistant can do)$/;
+const WELCOME_TITLE = /^(Hej! Jag är Rådsassistenten|Hello! I am Council Assistant)$/;
+/** For `filter({ hasText })`, which matches against the whole card's text. */
+const WELCOME_TEXT = /Hej! Jag är Rådsassistenten|Hello! I am Council Assistant/;
+const COUNCIL_NAME = 'Vårdvalsråd fysioterapi';
+const UI_TIMEOUT = 30_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** bot + Playground through scripts/start-local.mjs, in its own process group so cleanup gets all three. */
+class LocalStack {
+  child?: ChildProcess;
+  output = '';
+  playgroundUrl = '';
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'council-playground-'));
+  private exited?: Promise<void>;
+
+  async start(): Promise<void> {
+    const [botPort, playgroundPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [startScript], {
+      cwd: root,
+      detached: true,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(botPort),
+        HOST: '127.0.0.1',
+        PLAYGROUND_PORT: String(playgroundPort),
+        DATA_DIR: this.dataDir,
+        // Local mode on SQLite, whatever the surrounding test run provides.
+        BOT_ID: '',
+        BOT_PASSWORD: '',
+        DATABASE_URL: '',
+        ALLOWED_TENANTS: '',
+        DEFAULT_LOCALE: 'sv',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', (d) => (this.output += d));
+    child.stderr!.on('data', (d) => (this.output += d));
+    this.exited = new Promise((r) => child.once('exit', () => r()));
+
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const match = /Agents Playground: (http:\/\/localhost:\d+)/.exec(this.output);
+      if (match) {
+        this.playgroundUrl = match[1]!;
+        return;
+      }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`start-local.mjs exited (${child.exitCode ?? child.signalCode}) before the Playground was up:\n${this.output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the Playground did not come up within 60 s:\n${this.output}`);
+  }
+
+  /** SIGTERM to the script (which stops both children), SIGKILL to the whole group if that hangs. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    }
+    if (child?.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL'); // leftovers in the group, if any
+      } catch {
+        // the group is gone already
+      }
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The message cards in the chat pane, in order. */
+function cards(page: Page): Locator {
+  return page.locator('.ac-adaptiveCard');
+}
+
+async function waitForCount(locator: Locator, atLeast: number, timeoutMs = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await locator.count()) >= atLeast) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected at least ${atLeast} of ${locator}, found ${await locator.count()} after ${timeoutMs} ms`);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(resultsDir, name), fullPage: true });
+}
+
+describe('Agents Playground (browser)', () => {
+  const stack = new LocalStack();
+  let browser: Browser | undefined;
+  let page: Page;
+
+  // A failed start is rethrown by every test, so the run shows failures (not skipped tests) with the reason.
+  let setupError: unknown;
+  function ready(): void {
+    if (setupError) throw setupError;
+  }
+
+  beforeAll(async () => {
+    try {
+      await setUp();
+    } catch (err) {
+      setupError = err;
+    }
+  }, 120_000);
+
+  async function setUp(): Promise<void> {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(
+        `Chromium not found at ${chromiumPath}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.`,
+      );
+    }
+    if (!existsSync(botEntry)) {
+      throw new Error(`${botEntry} is missing: run "npm run build" before this test (npm test does).`);
+    }
+    mkdirSync(resultsDir, { recursive: true });
+    await stack.start();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+    });
+    // playwright-core gives every launch a fresh temporary profile.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'sv-SE' });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    // The Playground's page pulls fonts and an animation worklet from a CDN: keep the test offline.
+    await context.route(
+      (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
+      (route) => route.abort(),
+    );
+    page = await context.newPage();
+    await page.goto(stack.playgroundUrl, { waitUntil: 'domcontentloaded' });
+  }
+
+  afterAll(async () => {
+    // The last state of the page, for diagnosing a failure.
+    await page?.screenshot({ path: join(resultsDir, 'playground-last.png') }).catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await stack.stop();
+  }, 60_000);
+
+  it('greets in the personal chat when the bot is installed', async () => {
+    ready();
+    // Opening the Playground installs the bot in "Personal Chat": it answers with the personal help.
+    await page.getByRole('treeitem', { name: /Personal Chat/ }).waitFor();
+    await waitForCount(cards(page), 1);
+    await expect(cards(page).first().getByText(HELP_TITLE).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'playground-install.png');
+  }, 120_000);
+
+  it('answers "hjälp" with the help card', async () => {
+    ready();
+    const before = await cards(page).count();
+    const compose = page.locator('[contenteditable="true"][role="textbox"]');
+    await compose.click();
+    await page.keyboard.type('hjälp');
+    await page.keyboard.press('Enter');
+
+    // The reply is a new card after the user's message (the install greeting has the same title).
+    await waitForCount(cards(page), before + 1);
+    const reply = cards(page).nth(before);
+    await reply.getByText(HELP_TITLE).waitFor({ state: 'visible' });
+    await expect(reply.getByText(/^(help|hjälp)$/).first().isVisible()).resolves.toBe(true);
+    await screenshot(page, 'playground-help.png');
+  }, 120_000);
+
+  it('shows the welcome card when the bot is added to a group chat', async () => {
+    ready();
+    await page.getByRole('treeitem', { name: /Group Chat/ }).click();
+    const welcome = cards(page).filter({ hasText: WELCOME_TEXT });
+    await welcome.first().waitFor({ state: 'visible' });
+    await expect(welcome.getByRole('button', { name: /^(Sätt upp rådet|Set up the council)$/ }).isVisible()).resolves.toBe(
+      true,
+    );
+    await screenshot(page, 'playground-welcome.png');
+  }, 120_000);
+
+  it('sets the group chat up as a council from the welcome card', async () => {
+    ready();
+    const welcome = cards(page).filter({ hasText: WELCOME_TEXT }).first();
+    const name = welcome.locator('input[type="text"]:not([role="combobox"])').first();
+    // Real keystrokes: the card renderer keeps its own state from key/input events, and a
+    // programmatic fill() leaves that state empty (the bot then gets no name).
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await name.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type(COUNCIL_NAME);
+      if ((await name.inputValue()) === COUNCIL_NAME) break;
+      await page.waitForTimeout(500);
+    }
+    expect(await name.inputValue()).toBe(COUNCIL_NAME);
+    await welcome.getByRole('button', { name: /^(Sätt upp rådet|Set up the council)$/ }).click();
+
+    // Action.Execute answers with the council card, which replaces the welcome card.
+    await page.getByText(new RegExp(`^(Rådet|Council) ${COUNCIL_NAME}$`)).waitFor({ state: 'visible' });
+    await expect(page.getByText(WELCOME_TITLE).count()).resolves.toBe(0);
+    await expect(page.getByText(/Alex Wilber/).first().isVisible()).resolves.toBe(true);
+    await screenshot(page, 'playground-setup.png');
+  }, 120_000);
+});
