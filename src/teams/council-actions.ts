@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { type CouncilView, addGuest, changeRole, removeGuest, requireCouncil, setUpCouncil } from '../app/councils.js';
+import { COUNCIL_NAME_MAX, LOCALES } from '../domain/council.js';
+import { RuleError } from '../domain/errors.js';
+import { t } from '../i18n/index.js';
+import { actorOf, conversationKind, tenantOf } from './activity.js';
+import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
+import { replaceCardForAll, respondWithCard } from './replies.js';
+import { type Notice, councilCard } from './views.js';
+
+const version = z.coerce.number().int().positive();
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? null : v));
+
+async function freshCouncilCard(turn: ActionTurn, notice: Notice) {
+  const view = await requireCouncil(turn.kit.councilDeps, turn.conversationId);
+  return councilCard(view, turn.actorId, view.council.locale, notice);
+}
+
+/** A change everybody should see: the shared card is replaced, the actor gets their own view. */
+async function answerChange(turn: ActionTurn, view: CouncilView): Promise<void> {
+  const locale = view.council.locale;
+  await replaceCardForAll(turn.context, councilCard(view, undefined, locale));
+  await respondWithCard(turn.context, councilCard(view, turn.actorId, locale, { text: t(locale, 'council.updated'), kind: 'good' }));
+}
+
+const setup = defineAction({
+  verb: 'council.setup',
+  schema: z.object({
+    name: z.string().trim().min(1).max(COUNCIL_NAME_MAX),
+    locale: z.enum(LOCALES),
+    timeZone: z.string().trim().min(1).max(64),
+  }),
+  async run(turn, input) {
+    const { context, kit } = turn;
+    if (conversationKind(context.activity) === 'personal') throw new RuleError('error.personalOnlyCouncil');
+    if (turn.council) {
+      // A retried or second click: show the council instead of an error.
+      const { council } = turn.council;
+      const notice: Notice = { text: t(council.locale, 'welcome.alreadySetUp', { name: council.name }), kind: 'warning' };
+      await respondWithCard(context, councilCard(turn.council, turn.actorId, council.locale, notice));
+      return;
+    }
+    const view = await setUpCouncil(kit.councilDeps, {
+      conversationId: turn.conversationId,
+      tenantId: tenantOf(context.activity),
+      name: input.name,
+      locale: input.locale,
+      timeZone: input.timeZone,
+      actor: actorOf(context.activity),
+      roster: await kit.roster(context),
+    });
+    const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
+    const notice: Notice = { text: t(view.council.locale, 'setup.done', { chair, count: view.members.length }), kind: 'good' };
+    kit.deps.logger.info({ council: view.council.id, members: view.members.length }, 'council set up');
+    await replaceCardForAll(context, councilCard(view, undefined, view.council.locale, notice));
+    await respondWithCard(context, councilCard(view, turn.actorId, view.council.locale, notice));
+  },
+});
+
+const show = defineAction({
+  verb: 'council.show',
+  schema: z.object({}),
+  async run(turn) {
+    if (!turn.council) throw new RuleError('error.notSetUp');
+    // Answered only to the one who asked (also for automatic refresh): updating the shared
+    // message here would make every viewer's refresh trigger another.
+    await respondWithCard(turn.context, councilCard(turn.council, turn.actorId, turn.council.council.locale));
+  },
+});
+
+const setRole = defineAction({
+  verb: 'council.setRole',
+  schema: z.object({
+    version,
+    userId: z.string().min(1).max(256),
+    role: z.enum(['chair', 'secretary', 'member']),
+  }),
+  async run(turn, input) {
+    const view = await changeRole(turn.kit.councilDeps, {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      targetUserId: input.userId,
+      role: input.role,
+      expectedVersion: input.version,
+    });
+    await answerChange(turn, view);
+  },
+  freshCard: freshCouncilCard,
+});
+
+const addGuestAction = defineAction({
+  verb: 'council.addGuest',
+  schema: z.object({
+    version,
+    guestName: z.string().trim().min(1).max(120),
+    guestOrganisation: optionalText(120),
+    guestEmail: z
+      .union([z.literal(''), z.string().trim().email().max(320)])
+      .optional()
+      .transform((v) => (v ? v : null)),
+  }),
+  async run(turn, input) {
+    const view = await addGuest(turn.kit.councilDeps, {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      name: input.guestName,
+      organisation: input.guestOrganisation,
+      email: input.guestEmail,
+      expectedVersion: input.version,
+    });
+    await answerChange(turn, view);
+  },
+  freshCard: freshCouncilCard,
+});
+
+const removeGuestAction = defineAction({
+  verb: 'council.removeGuest',
+  schema: z.object({ version, guestUserId: z.string().min(1).max(256) }),
+  async run(turn, input) {
+    const view = await removeGuest(turn.kit.councilDeps, {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      guestUserId: input.guestUserId,
+      expectedVersion: input.version,
+    });
+    await answerChange(turn, view);
+  },
+  freshCard: freshCouncilCard,
+});
+
+export const councilActions: CardAction[] = [setup, show, setRole, addGuestAction, removeGuestAction];

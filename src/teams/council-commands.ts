@@ -1,0 +1,53 @@
+import type { TurnContext } from 'botbuilder';
+import { type CouncilView, requireCouncil, roleOf, syncRoster } from '../app/councils.js';
+import type { Locale } from '../domain/council.js';
+import { RuleError } from '../domain/errors.js';
+import { t } from '../i18n/index.js';
+import { conversationKind } from './activity.js';
+import type { CommandKind } from './commands.js';
+import { cardActivity } from './replies.js';
+import type { TurnKit } from './turn-kit.js';
+import { type Notice, councilCard, helpCard, welcomeCard } from './views.js';
+
+export interface CommandTurn {
+  context: TurnContext;
+  kit: TurnKit;
+  locale: Locale;
+  council?: CouncilView;
+}
+
+type CommandHandler = (turn: CommandTurn) => Promise<void>;
+
+async function currentCouncil({ kit, context, council }: CommandTurn): Promise<CouncilView> {
+  return council ?? requireCouncil(kit.councilDeps, context.activity.conversation.id);
+}
+
+export const councilCommands: Record<CommandKind, CommandHandler> = {
+  async help({ context, locale, council }) {
+    const scope = conversationKind(context.activity) === 'personal' ? 'personal' : council ? 'council' : 'unconfigured';
+    const role = council ? roleOf(council, context.activity.from.id) : undefined;
+    await context.sendActivity(cardActivity(helpCard(locale, { scope, role })));
+  },
+
+  async setup({ context, kit, locale, council }) {
+    if (conversationKind(context.activity) === 'personal') throw new RuleError('error.personalOnlyCouncil');
+    if (council) {
+      const notice: Notice = { text: t(locale, 'welcome.alreadySetUp', { name: council.council.name }), kind: 'warning' };
+      await context.sendActivity(cardActivity(councilCard(council, undefined, locale, notice)));
+      return;
+    }
+    await context.sendActivity(cardActivity(welcomeCard(locale, kit.suggestedName(context.activity), kit.deps.defaultTimeZone)));
+  },
+
+  async council(turn) {
+    await turn.context.sendActivity(cardActivity(councilCard(await currentCouncil(turn), undefined, turn.locale)));
+  },
+
+  async syncMembers(turn) {
+    const { context, kit, locale } = turn;
+    const council = await currentCouncil(turn);
+    if (!roleOf(council, context.activity.from.id)) throw new RuleError('error.notMember');
+    const count = await syncRoster(kit.councilDeps, { conversationId: context.activity.conversation.id, roster: await kit.roster(context) });
+    await context.sendActivity(t(locale, 'council.rosterSynced', { count }));
+  },
+};

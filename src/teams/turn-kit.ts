@@ -1,0 +1,57 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import { type CouncilDeps, type CouncilView, councilForConversation } from '../app/councils.js';
+import type { Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { Locale } from '../domain/council.js';
+import type { RuleError } from '../domain/errors.js';
+import { isMessageKey, localeFromTag, t } from '../i18n/index.js';
+import { fetchRoster } from './roster.js';
+
+export interface BotDeps {
+  store: Store;
+  clock: Clock;
+  newId: IdFactory;
+  logger: Logger;
+  defaultLocale: Locale;
+  defaultTimeZone: string;
+  botAppId: string;
+}
+
+/** What every handler of a turn needs besides the turn itself. */
+export interface TurnKit {
+  deps: BotDeps;
+  councilDeps: CouncilDeps;
+  /** The conversation's council, if any, and the language to answer in. */
+  councilAndLocale(activity: Activity): Promise<{ locale: Locale; view?: CouncilView }>;
+  ruleMessage(locale: Locale, err: RuleError): string;
+  suggestedName(activity: Activity): string;
+  /** The conversation's roster, or nobody if the connector cannot give it. */
+  roster(context: TurnContext): Promise<RosterEntry[]>;
+}
+
+export function createTurnKit(deps: BotDeps): TurnKit {
+  const councilDeps: CouncilDeps = { councils: deps.store.councils, clock: deps.clock, newId: deps.newId };
+  return {
+    deps,
+    councilDeps,
+    async councilAndLocale(activity) {
+      const view = await councilForConversation(councilDeps, activity.conversation.id);
+      return { locale: view?.council.locale ?? localeFromTag(activity.locale, deps.defaultLocale), view };
+    },
+    ruleMessage(locale, err) {
+      return isMessageKey(err.code) ? t(locale, err.code, err.params) : t(locale, 'error.unexpected');
+    },
+    suggestedName(activity) {
+      const channelData = activity.channelData as { team?: { name?: string }; channel?: { name?: string } } | undefined;
+      return activity.conversation.name || channelData?.team?.name || channelData?.channel?.name || '';
+    },
+    async roster(context) {
+      try {
+        return await fetchRoster(context);
+      } catch (err) {
+        // Without the roster the council still works; members can be synced later.
+        deps.logger.warn({ err, conversation: context.activity.conversation.id }, 'roster fetch failed');
+        return [];
+      }
+    },
+  };
+}
