@@ -1,3 +1,4 @@
+import { parseCommand } from '../../src/teams/commands.js';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -308,18 +309,19 @@ describe('bot, commands and resource-specific consent', () => {
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
   });
 
-  it('has a Swedish command list for each scope', () => {
+  it('lists, in Swedish, commands the bot understands, and only what applies in each scope', () => {
     const lists = bot.commandLists as Json[];
     const covered = lists.flatMap((l) => l.scopes as string[]).sort();
     expect(covered).toEqual(['groupChat', 'personal', 'team']);
     for (const list of lists) {
-      expect(list.scopes).toHaveLength(1);
-      expect(list.commands).toEqual([
-        { title: 'hjälp', description: 'Visa vad Rådsassistenten kan göra' },
-        { title: 'roller', description: 'Visa rådets medlemmar och roller' },
-        { title: 'konfigurera', description: 'Sätt upp konversationen som råd' },
-      ]);
+      for (const command of list.commands as Json[]) {
+        expect(parseCommand(command.title), command.title).toMatchObject({ language: 'sv' });
+      }
     }
+    const personal = lists.find((l) => (l.scopes as string[]).includes('personal'))!;
+    expect((personal.commands as Json[]).map((c) => parseCommand(c.title)?.kind)).toEqual(['help']);
+    const council = lists.find((l) => (l.scopes as string[]).includes('team'))!;
+    expect((council.commands as Json[]).map((c) => parseCommand(c.title)?.kind).sort()).toEqual(['council', 'help', 'setup', 'syncMembers']);
   });
 
   it('requests the RSC permissions to read channel and chat messages without @mention', () => {
@@ -378,11 +380,10 @@ describe('en.json localization', () => {
 
   it('uses English command names and respects manifest limits', () => {
     (manifest.bots[0].commandLists as Json[]).forEach((list, i) => {
-      expect((list.commands as Json[]).map((_, j) => en[`bots[0].commandLists[${i}].commands[${j}].title`])).toEqual([
-        'help',
-        'roles',
-        'setup',
-      ]);
+      (list.commands as Json[]).forEach((command, j) => {
+        const english = parseCommand(en[`bots[0].commandLists[${i}].commands[${j}].title`]);
+        expect(english).toMatchObject({ language: 'en', kind: parseCommand(command.title)?.kind });
+      });
     });
     expect(en['name.short'].length).toBeLessThanOrEqual(30);
     expect(en['name.full'].length).toBeLessThanOrEqual(100);
