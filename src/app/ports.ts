@@ -1,4 +1,5 @@
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
+import type { Meeting } from '../domain/meeting.js';
 
 export interface Clock {
   now(): Date;
@@ -39,6 +40,20 @@ export interface CouncilRepository {
     expectedVersion: number,
     at: string,
   ): Promise<boolean>;
+}
+
+export type NewMeeting = Omit<Meeting, 'version' | 'updatedAt'>;
+
+export type MeetingChanges = Partial<Pick<Meeting, 'title' | 'startsAt' | 'endsAt' | 'place' | 'online' | 'onlineUrl' | 'status' | 'externalEventId' | 'agendaCardActivityId'>>;
+
+export interface MeetingRepository {
+  /** Creates all meetings in one transaction (a pasted schedule is saved whole or not at all). */
+  create(meetings: readonly NewMeeting[]): Promise<Meeting[]>;
+  findById(id: string): Promise<Meeting | undefined>;
+  /** Meetings of a council ending at or after `fromIso`, earliest first, cancelled ones left out. */
+  upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]>;
+  /** Applies the changes only at `expectedVersion`; returns the new state, or undefined when stale. */
+  update(id: string, changes: MeetingChanges, expectedVersion: number, at: string): Promise<Meeting | undefined>;
 }
 
 export interface ConversationRecord {
@@ -83,6 +98,7 @@ export interface StoreHealth {
 export interface Store {
   dialect: 'sqlite' | 'postgres';
   councils: CouncilRepository;
+  meetings: MeetingRepository;
   conversations: ConversationRepository;
   state: StateRepository;
   health(): Promise<StoreHealth>;

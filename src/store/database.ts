@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Store, StoreHealth } from '../app/ports.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyCouncilRepository } from './council-repository.js';
+import { KyselyMeetingRepository } from './meeting-repository.js';
 import { latestMigration, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { KyselyStateRepository } from './state-repository.js';
@@ -71,6 +72,7 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
   return {
     dialect,
     councils: new KyselyCouncilRepository(db),
+    meetings: new KyselyMeetingRepository(db),
     conversations: new KyselyConversationRepository(db),
     state: new KyselyStateRepository(db),
     health: () => checkHealth(db),

@@ -54,6 +54,38 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_meetings': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('meetings')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('title', 'varchar(200)', (c) => c.notNull())
+        .addColumn('starts_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('ends_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('place', 'varchar(300)')
+        .addColumn('online', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('online_url', 'varchar(2048)')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('external_event_id', 'varchar(512)')
+        .addColumn('agenda_card_activity_id', 'varchar(256)')
+        .addColumn('created_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('meetings_council_start').on('meetings').columns(['council_id', 'starts_at']).execute();
+      await db.schema
+        .createIndex('meetings_external_event')
+        .on('meetings')
+        .columns(['council_id', 'external_event_id'])
+        .unique()
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('meetings').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

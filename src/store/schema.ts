@@ -40,11 +40,31 @@ export interface BotStateTable {
   updated_at: string;
 }
 
+export interface MeetingsTable {
+  id: string;
+  council_id: string;
+  title: string;
+  starts_at: string;
+  ends_at: string;
+  place: string | null;
+  /** 0/1: one type for both dialects. */
+  online: number;
+  online_url: string | null;
+  status: string;
+  external_event_id: string | null;
+  agenda_card_activity_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
   conversations: ConversationsTable;
   bot_state: BotStateTable;
+  meetings: MeetingsTable;
 }
 
 export type { Generated };

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type Store, StateConflictError } from '../../src/app/ports.js';
+import { type NewMeeting, type Store, StateConflictError } from '../../src/app/ports.js';
 import type { CouncilMember } from '../../src/domain/council.js';
 import { type StoreOptions, openStore } from '../../src/store/database.js';
 import { createDatabase } from '../support/postgres.js';
@@ -155,6 +155,61 @@ describe.each(backends)('store contract on $name', ({ options }) => {
       store.state.write([{ key: 'race', data: { n: 2 }, expectedEtag: etag }], at),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  function meeting(councilId: string, id: string, day: string, extra: Partial<NewMeeting> = {}): NewMeeting {
+    return {
+      id,
+      councilId,
+      title: 'Vårdvalsråd',
+      startsAt: `${day}T12:00:00.000Z`,
+      endsAt: `${day}T15:00:00.000Z`,
+      place: 'Regionens hus',
+      online: false,
+      onlineUrl: null,
+      status: 'planned',
+      externalEventId: null,
+      agendaCardActivityId: null,
+      createdBy: '29:chair',
+      createdAt: at,
+      ...extra,
+    };
+  }
+
+  it('creates a schedule of meetings whole or not at all', async () => {
+    const council = await newCouncil();
+    const created = await store.meetings.create([meeting(council.id, 'm1', '2026-12-03'), meeting(council.id, 'm2', '2027-01-14', { online: true, place: null })]);
+    expect(created.map((m) => [m.id, m.version, m.online])).toEqual([
+      ['m1', 1, false],
+      ['m2', 1, true],
+    ]);
+    expect(await store.meetings.findById('m2')).toEqual(created[1]);
+    await expect(store.meetings.create([meeting(council.id, 'm3', '2027-02-01'), meeting(council.id, 'm1', '2027-03-01')])).rejects.toThrow();
+    expect(await store.meetings.findById('m3')).toBeUndefined();
+  });
+
+  it('lists the coming meetings in order, without cancelled or past ones', async () => {
+    const council = await newCouncil();
+    const other = await newCouncil();
+    await store.meetings.create([
+      meeting(council.id, 'late', '2027-02-01'),
+      meeting(council.id, 'past', '2026-01-01'),
+      meeting(council.id, 'soon', '2026-12-03'),
+      meeting(council.id, 'gone', '2026-12-10', { status: 'cancelled' }),
+      meeting(other.id, 'elsewhere', '2026-12-04'),
+    ]);
+    const upcoming = await store.meetings.upcoming(council.id, '2026-11-23T00:00:00.000Z', 10);
+    expect(upcoming.map((m) => m.id)).toEqual(['soon', 'late']);
+    expect((await store.meetings.upcoming(council.id, '2026-11-23T00:00:00.000Z', 1)).map((m) => m.id)).toEqual(['soon']);
+  });
+
+  it('changes a meeting only at the expected version', async () => {
+    const council = await newCouncil();
+    await store.meetings.create([meeting(council.id, 'mv', '2026-12-03')]);
+    const moved = await store.meetings.update('mv', { startsAt: '2026-12-04T12:00:00.000Z', place: null, online: true }, 1, at);
+    expect(moved).toMatchObject({ startsAt: '2026-12-04T12:00:00.000Z', place: null, online: true, version: 2, title: 'Vårdvalsråd' });
+    expect(await store.meetings.update('mv', { title: 'Stale' }, 1, at)).toBeUndefined();
+    expect((await store.meetings.findById('mv'))?.title).toBe('Vårdvalsråd');
   });
 
   it('keeps everything across a close and reopen', async () => {
