@@ -32,11 +32,11 @@ export interface CouncilMember {
 }
 
 /** Everything a role may do. Checked on the server for every action, whatever the card showed. */
-export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view';
+export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view' | 'meeting.schedule';
 
 const grants: Record<Role, readonly Permission[]> = {
-  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view'],
-  secretary: ['council.addGuest', 'council.removeGuest', 'council.view'],
+  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule'],
+  secretary: ['council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule'],
   member: ['council.view'],
   guest: ['council.view'],
 };

@@ -11,7 +11,8 @@ import { conversationKind, conversationRecord, mentionsBot } from './activity.js
 import { ADAPTIVE_CARD_ACTION, cardActionHandler } from './card-action-route.js';
 import { normaliseCommandText, parseCommand } from './commands.js';
 import { councilActions } from './council-actions.js';
-import { councilCommands } from './council-commands.js';
+import { commands } from './command-handlers.js';
+import { meetingActions } from './meeting-actions.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -74,7 +75,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
       return;
     }
     try {
-      await councilCommands[command.kind]({ context, kit, locale, council: found.view });
+      await commands[command.kind]({ context, kit, locale, council: found.view }, command.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       await context.sendActivity(cardActivity(errorCard(locale, kit.ruleMessage(locale, err))));
@@ -83,7 +84,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, councilActions),
+    cardActionHandler(kit, [...councilActions, ...meetingActions]),
     true,
   );
 

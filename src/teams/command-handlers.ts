@@ -6,6 +6,7 @@ import { t } from '../i18n/index.js';
 import { conversationKind } from './activity.js';
 import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
+import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import type { TurnKit } from './turn-kit.js';
 import { type Notice, councilCard, helpCard, welcomeCard } from './views.js';
 
@@ -16,13 +17,13 @@ export interface CommandTurn {
   council?: CouncilView;
 }
 
-type CommandHandler = (turn: CommandTurn) => Promise<void>;
+type CommandHandler = (turn: CommandTurn, args: string) => Promise<void>;
 
 async function currentCouncil({ kit, context, council }: CommandTurn): Promise<CouncilView> {
   return council ?? requireCouncil(kit.councilDeps, context.activity.conversation.id);
 }
 
-export const councilCommands: Record<CommandKind, CommandHandler> = {
+export const commands: Record<CommandKind, CommandHandler> = {
   async help({ context, locale, council }) {
     const scope = conversationKind(context.activity) === 'personal' ? 'personal' : council ? 'council' : 'unconfigured';
     const role = council ? roleOf(council, context.activity.from.id) : undefined;
@@ -50,4 +51,8 @@ export const councilCommands: Record<CommandKind, CommandHandler> = {
     const count = await syncRoster(kit.councilDeps, { conversationId: context.activity.conversation.id, roster: await kit.roster(context) });
     await context.sendActivity(t(locale, 'council.rosterSynced', { count }));
   },
+
+  meetings: (turn) => listMeetings(turn),
+  newMeeting: (turn, args) => newMeeting(turn, args),
+  schedule: (turn, args) => pasteSchedule(turn, args),
 };

@@ -1,15 +1,17 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule';
 
 export interface Command {
   kind: CommandKind;
   /** The language the command was typed in; undefined for words both languages share ("?"). */
   language?: Locale;
+  /** What followed the command word, as typed (original case, line breaks kept). */
+  args?: string;
 }
 
-const table: readonly [RegExp, CommandKind, Locale | undefined][] = [
+const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^\?$/, 'help', undefined],
   [/^(hjälp|hjalp)$/, 'help', 'sv'],
   [/^help$/, 'help', 'en'],
@@ -19,12 +21,35 @@ const table: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(setup|set up|set up council)$/, 'setup', 'en'],
   [/^(hämta medlemmar|uppdatera medlemmar)$/, 'syncMembers', 'sv'],
   [/^(sync members|sync)$/, 'syncMembers', 'en'],
+  [/^(möten|kommande möten)$/, 'meetings', 'sv'],
+  [/^(meetings|upcoming meetings)$/, 'meetings', 'en'],
 ];
 
-export function normaliseCommandText(text: string | undefined): string {
+/** Commands followed by arguments: the word, then a space, colon or line break. */
+const withArgs: readonly [RegExp, CommandKind, Locale][] = [
+  [/^nytt möte(?=$|[\s:])/, 'newMeeting', 'sv'],
+  [/^new meeting(?=$|[\s:])/, 'newMeeting', 'en'],
+  [/^(mötesplan|mötesschema)(?=$|[\s:])/, 'schedule', 'sv'],
+  [/^(schedule|meeting plan)(?=$|[\s:])/, 'schedule', 'en'],
+];
+
+/** Teams sends HTML; keep line breaks (pasted schedules and agendas are line-based). */
+export function plainText(text: string | undefined): string {
   return (text ?? '')
-    .replace(/<[^>]+>/g, ' ')
+    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
     .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\r\n?/g, '\n')
+    .trim();
+}
+
+export function normaliseCommandText(text: string | undefined): string {
+  return plainText(text)
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\//, '')
@@ -34,8 +59,17 @@ export function normaliseCommandText(text: string | undefined): string {
 
 export function parseCommand(text: string | undefined): Command | undefined {
   const normalised = normaliseCommandText(text);
-  for (const [pattern, kind, language] of table) {
+  for (const [pattern, kind, language] of exact) {
     if (pattern.test(normalised)) return language ? { kind, language } : { kind };
+  }
+  const plain = plainText(text).replace(/^\//, '');
+  const lower = plain.toLocaleLowerCase('sv');
+  for (const [pattern, kind, language] of withArgs) {
+    const match = pattern.exec(lower);
+    if (match) {
+      const args = plain.slice(match[0].length).replace(/^[\s:]+/, '').trim();
+      return { kind, language, args };
+    }
   }
   return undefined;
 }

@@ -71,7 +71,14 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
     commands.push(
       { command: sv ? 'rådet' : 'council', description: tr('help.cmd.council') },
       { command: sv ? 'hämta medlemmar' : 'sync members', description: tr('help.cmd.sync') },
+      { command: sv ? 'möten' : 'meetings', description: tr('help.cmd.meetings') },
     );
+    if (can(ctx.role, 'meeting.schedule')) {
+      commands.push(
+        { command: sv ? 'nytt möte 2026-12-03 13:00-16:00 plats' : 'new meeting 2026-12-03 13:00-16:00 place', description: tr('help.cmd.newMeeting') },
+        { command: sv ? 'mötesplan: (en rad per möte)' : 'schedule: (one line per meeting)', description: tr('help.cmd.schedule') },
+      );
+    }
   }
   if (ctx.scope === 'unconfigured') {
     commands.push({ command: sv ? 'konfigurera' : 'setup', description: tr('help.cmd.setup') });

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { CouncilView } from '../../src/app/councils.js';
 import type { CouncilMember, Locale } from '../../src/domain/council.js';
 import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
+import { SCHEDULE_MAX } from '../../src/app/meetings.js';
+import type { Meeting } from '../../src/domain/meeting.js';
+import { meetingFormCard, meetingsCard, scheduleConfirmCard } from '../../src/teams/meeting-views.js';
 import { councilCard, errorCard, helpCard, welcomeCard } from '../../src/teams/views.js';
 import { checkCard } from '../support/adaptive-cards.js';
 import { cardText, walkCard } from '../support/teams-client.js';
@@ -38,6 +41,35 @@ function bigCouncil(size: number): CouncilView {
   };
 }
 
+function meetings(n: number): Meeting[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `m${i}`,
+    councilId: 'c1',
+    title: 'Vårdvalsråd fysioterapi – extra sammanträde om förfrågningsunderlaget',
+    startsAt: `2027-${String((i % 12) + 1).padStart(2, '0')}-10T12:00:00.000Z`,
+    endsAt: `2027-${String((i % 12) + 1).padStart(2, '0')}-10T15:00:00.000Z`,
+    place: i % 2 ? 'Regionens hus, Lasarettsgatan 1, sammanträdesrum Klarälven' : null,
+    online: i % 3 === 0,
+    onlineUrl: null,
+    status: 'planned',
+    externalEventId: null,
+    agendaCardActivityId: null,
+    createdBy: '29:user-0',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    version: 1,
+  }));
+}
+
+const longPlan = Array.from({ length: SCHEDULE_MAX }, (_, i) => ({
+  date: `2027-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+  start: '13:00',
+  end: '16:00',
+  place: 'Regionens hus, sammanträdesrum Klarälven',
+  online: true,
+  title: 'Utvecklingsgrupp vårdval fysioterapi',
+}));
+
 /** Every template with data shaped as the bot fills it, in both languages and in the large case. */
 function fixtures(locale: Locale): Record<string, unknown>[] {
   const view = bigCouncil(12);
@@ -53,6 +85,12 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     { template: 'council', card: councilCard(view, '29:user-0', locale, { text: 'Sparat', kind: 'good' }) },
     { template: 'council', card: councilCard(view, '29:user-5', locale) },
     { template: 'council', card: councilCard(huge, '29:user-0', locale) },
+    { template: 'meetings', card: meetingsCard(view.council, [], 0, locale, { howTo: true }) },
+    { template: 'meetings', card: meetingsCard(view.council, meetings(10), 25, locale, { notice: { text: 'Klart', kind: 'good' } }) },
+    { template: 'meeting-form', card: meetingFormCard(locale) },
+    { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: 'Sal 3', online: true }, { text: 'Ange tid', kind: 'attention' }) },
+    { template: 'schedule-confirm', card: scheduleConfirmCard(view.council, longPlan.slice(0, 3), ['fika någon gång'], locale) },
+    { template: 'schedule-confirm', card: scheduleConfirmCard(view.council, longPlan, Array(40).fill('en rad som inte gick att förstå alls'), locale) },
   ];
 }
 

@@ -1,0 +1,96 @@
+import { type Council, requirePermission } from '../domain/council.js';
+import { RuleError } from '../domain/errors.js';
+import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
+import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
+import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
+import type { MeetingRepository } from './ports.js';
+
+export interface MeetingDeps extends CouncilDeps {
+  meetings: MeetingRepository;
+}
+
+/** A meeting as a person gives it: local date and times in the council's time zone. */
+export interface MeetingInput {
+  date: string;
+  start: string;
+  end: string;
+  place: string | null;
+  online: boolean;
+  title: string | null;
+}
+
+/** A council meets a handful of times a year; a longer plan is a mistake, and must fit on one card. */
+export const SCHEDULE_MAX = 50;
+export const UPCOMING_SHOWN = 10;
+
+function toInstants(council: Council, input: MeetingInput, nowIso: string): { startsAt: string; endsAt: string } {
+  if (!isValidDate(input.date)) throw new RuleError('error.invalidDate', { date: input.date });
+  for (const time of [input.start, input.end]) {
+    if (!isValidTime(time)) throw new RuleError('error.invalidTime', { time });
+  }
+  const startsAt = zonedToUtc(input.date, input.start, council.timeZone);
+  const endsAt = zonedToUtc(input.date, input.end, council.timeZone);
+  checkMeetingTimes(startsAt, endsAt);
+  if (startsAt < nowIso) throw new RuleError('error.meetingInPast', { when: `${input.date} ${input.start}` });
+  return { startsAt, endsAt };
+}
+
+function clean(text: string | null, max: number): string | null {
+  const trimmed = text?.replace(/\s+/g, ' ').trim() ?? '';
+  return trimmed === '' ? null : trimmed.slice(0, max);
+}
+
+/** Schedules one meeting or a whole plan: every meeting is checked first, then all are saved together. */
+export async function scheduleMeetings(
+  deps: MeetingDeps,
+  input: {
+    conversationId: string;
+    actorId: string;
+    meetings: readonly MeetingInput[];
+    /**
+     * Ids derived from the card that asked (Teams retries invokes): when the first already
+     * exists the schedule was saved before and is returned as it is, not saved twice.
+     */
+    ids?: readonly string[];
+  },
+): Promise<{ view: CouncilView; meetings: Meeting[]; alreadySaved: boolean }> {
+  const view = await requireCouncil(deps, input.conversationId);
+  requirePermission(roleOf(view, input.actorId), 'meeting.schedule');
+  if (input.meetings.length > SCHEDULE_MAX) throw new RuleError('error.scheduleTooLong', { max: SCHEDULE_MAX });
+  const ids = input.ids ?? input.meetings.map(() => deps.newId());
+  const saved = ids[0] === undefined ? undefined : await deps.meetings.findById(ids[0]);
+  if (saved) {
+    const all = await Promise.all(ids.map((id) => deps.meetings.findById(id)));
+    return { view, meetings: all.filter((m): m is Meeting => m !== undefined), alreadySaved: true };
+  }
+  const now = deps.clock.now().toISOString();
+  const drafts = input.meetings.map((m, i) => {
+    const { startsAt, endsAt } = toInstants(view.council, m, now);
+    return {
+      id: ids[i] ?? deps.newId(),
+      councilId: view.council.id,
+      title: clean(m.title, MEETING_TITLE_MAX) ?? view.council.name,
+      startsAt,
+      endsAt,
+      place: clean(m.place, MEETING_PLACE_MAX),
+      online: m.online,
+      onlineUrl: null,
+      status: 'planned' as const,
+      externalEventId: null,
+      agendaCardActivityId: null,
+      createdBy: input.actorId,
+      createdAt: now,
+    };
+  });
+  const meetings = await deps.meetings.create(drafts);
+  return { view, meetings: meetings.sort((a, b) => a.startsAt.localeCompare(b.startsAt)), alreadySaved: false };
+}
+
+export async function upcomingMeetings(
+  deps: MeetingDeps,
+  conversationId: string,
+): Promise<{ view: CouncilView; meetings: Meeting[]; more: number }> {
+  const view = await requireCouncil(deps, conversationId);
+  const found = await deps.meetings.upcoming(view.council.id, deps.clock.now().toISOString(), SCHEDULE_MAX);
+  return { view, meetings: found.slice(0, UPCOMING_SHOWN), more: Math.max(0, found.length - UPCOMING_SHOWN) };
+}

@@ -1,0 +1,86 @@
+import { type MeetingInput, SCHEDULE_MAX, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
+import { roleOf } from '../app/councils.js';
+import { can, requirePermission } from '../domain/council.js';
+import { RuleError } from '../domain/errors.js';
+import { meetingLineProblem } from '../domain/meeting-line.js';
+import { utcToZoned } from '../domain/meeting-time.js';
+import { type ParsedMeeting, parseScheduleText } from '../domain/schedule-text.js';
+import { t } from '../i18n/index.js';
+import type { CommandTurn } from './command-handlers.js';
+import { meetingFormCard, meetingsCard, scheduleConfirmCard } from './meeting-views.js';
+import { cardActivity } from './replies.js';
+
+/** Pasted plans often give dates only; such meetings get the usual afternoon slot, shown before saving. */
+const DEFAULT_START = '13:00';
+const DEFAULT_END = '16:00';
+
+function deps(turn: CommandTurn) {
+  return { ...turn.kit.councilDeps, meetings: turn.kit.deps.store.meetings };
+}
+
+function requireCouncilView(turn: CommandTurn) {
+  if (!turn.council) throw new RuleError('error.notSetUp');
+  return turn.council;
+}
+
+function today(turn: CommandTurn): string {
+  const council = requireCouncilView(turn).council;
+  return utcToZoned(turn.kit.deps.clock.now().toISOString(), council.timeZone).date;
+}
+
+function toInput(m: ParsedMeeting, start = m.start, end = m.end): MeetingInput {
+  return { date: m.date, start: start ?? DEFAULT_START, end: end ?? DEFAULT_END, place: m.place ?? null, online: m.online, title: m.title ?? null };
+}
+
+export async function listMeetings(turn: CommandTurn): Promise<void> {
+  const { view, meetings, more } = await upcomingMeetings(deps(turn), turn.context.activity.conversation.id);
+  const mayPlan = can(roleOf(view, turn.context.activity.from.id), 'meeting.schedule');
+  await turn.context.sendActivity(cardActivity(meetingsCard(view.council, meetings, more, turn.locale, { howTo: mayPlan })));
+}
+
+export async function newMeeting(turn: CommandTurn, args: string): Promise<void> {
+  const view = requireCouncilView(turn);
+  const { context, locale } = turn;
+  requirePermission(roleOf(view, context.activity.from.id), 'meeting.schedule');
+  if (args.trim() === '') {
+    await context.sendActivity(cardActivity(meetingFormCard(locale)));
+    return;
+  }
+  const parsed = parseScheduleText(args, { today: today(turn) });
+  const [only] = parsed.meetings;
+  if (parsed.meetings.length !== 1 || !only) {
+    const problem = meetingLineProblem(args);
+    if (problem.kind === 'invalidDate') throw new RuleError('error.invalidDate', { date: problem.date });
+    if (problem.kind === 'endBeforeStart') throw new RuleError('error.meetingEndBeforeStart');
+    await context.sendActivity(t(locale, 'newMeeting.notUnderstood', { text: args.slice(0, 120) }));
+    await context.sendActivity(cardActivity(meetingFormCard(locale)));
+    return;
+  }
+  if (!only.start || !only.end) {
+    const notice = { text: t(locale, 'error.meetingNeedsTimes'), kind: 'attention' as const };
+    await context.sendActivity(cardActivity(meetingFormCard(locale, toInput(only), notice)));
+    return;
+  }
+  const result = await scheduleMeetings(deps(turn), {
+    conversationId: context.activity.conversation.id,
+    actorId: context.activity.from.id,
+    meetings: [toInput(only)],
+  });
+  const upcoming = await upcomingMeetings(deps(turn), context.activity.conversation.id);
+  const notice = { text: t(locale, 'meeting.scheduled'), kind: 'good' as const };
+  await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
+}
+
+export async function pasteSchedule(turn: CommandTurn, args: string): Promise<void> {
+  const view = requireCouncilView(turn);
+  const { context, locale } = turn;
+  requirePermission(roleOf(view, context.activity.from.id), 'meeting.schedule');
+  const parsed = parseScheduleText(args, { today: today(turn) });
+  if (parsed.meetings.length === 0) {
+    await context.sendActivity(t(locale, 'schedule.nothing'));
+    return;
+  }
+  if (parsed.meetings.length > SCHEDULE_MAX) throw new RuleError('error.scheduleTooLong', { max: SCHEDULE_MAX });
+  const unparsed = parsed.unparsed.map((u) => u.text);
+  await context.sendActivity(cardActivity(scheduleConfirmCard(view.council, parsed.meetings.map((m) => toInput(m)), unparsed, locale)));
+}

@@ -1,0 +1,100 @@
+import type { MeetingInput } from '../app/meetings.js';
+import type { Council, Locale } from '../domain/council.js';
+import type { Meeting } from '../domain/meeting.js';
+import { formatMeetingWhen, zonedToUtc } from '../domain/meeting-time.js';
+import { type MessageKey, t } from '../i18n/index.js';
+import { type CardJson, renderTemplate } from './card-templates.js';
+import type { Notice } from './views.js';
+
+const UNPARSED_SHOWN = 20;
+
+function where(locale: Locale, place: string | null, online: boolean): string {
+  if (online && place) return t(locale, 'meeting.onlineAnd', { place });
+  if (online) return t(locale, 'meeting.online');
+  return place ?? t(locale, 'meeting.noPlace');
+}
+
+function meetingLine(locale: Locale, council: Council, m: Pick<Meeting, 'title' | 'startsAt' | 'endsAt' | 'place' | 'online'>) {
+  return { title: m.title, when: formatMeetingWhen(m.startsAt, m.endsAt, locale, council.timeZone), where: where(locale, m.place, m.online) };
+}
+
+export function meetingsCard(
+  council: Council,
+  meetings: readonly Meeting[],
+  more: number,
+  locale: Locale,
+  options: { notice?: Notice; howTo?: boolean } = {},
+): CardJson {
+  return renderTemplate('meetings', {
+    notice: options.notice?.text ?? null,
+    noticeStyle: options.notice?.kind ?? 'default',
+    title: t(locale, 'meetings.title'),
+    council: council.name,
+    meetings: meetings.map((m) => meetingLine(locale, council, m)),
+    more: more > 0 ? t(locale, 'meetings.more', { count: more }) : null,
+    howTo: options.howTo ? t(locale, 'meetings.howTo') : null,
+    labels: { none: t(locale, 'meetings.none') },
+  });
+}
+
+export function meetingFormCard(locale: Locale, values: Partial<MeetingInput> = {}, notice?: Notice): CardJson {
+  const tr = (k: MessageKey) => t(locale, k);
+  return renderTemplate('meeting-form', {
+    notice: notice?.text ?? null,
+    noticeStyle: notice?.kind ?? 'default',
+    date: values.date ?? '',
+    start: values.start ?? '13:00',
+    end: values.end ?? '16:00',
+    place: values.place ?? '',
+    online: values.online ? 'true' : 'false',
+    meetingTitle: values.title ?? '',
+    labels: {
+      title: tr('meeting.form.title'),
+      date: tr('meeting.form.date'),
+      start: tr('meeting.form.start'),
+      end: tr('meeting.form.end'),
+      place: tr('meeting.form.place'),
+      placePlaceholder: tr('meeting.form.placePlaceholder'),
+      online: tr('meeting.form.online'),
+      heading: tr('meeting.form.heading'),
+      submit: tr('meeting.form.submit'),
+      required: tr('card.required'),
+    },
+  });
+}
+
+/** What was understood from a pasted plan, to be confirmed before anything is saved. */
+export function scheduleConfirmCard(
+  council: Council,
+  meetings: readonly MeetingInput[],
+  unparsed: readonly string[],
+  locale: Locale,
+  notice?: Notice,
+): CardJson {
+  return renderTemplate('schedule-confirm', {
+    notice: notice?.text ?? null,
+    noticeStyle: notice?.kind ?? 'default',
+    intro: t(locale, 'schedule.intro', { count: meetings.length }),
+    meetings: meetings.map((m) =>
+      meetingLine(locale, council, {
+        title: m.title ?? council.name,
+        startsAt: zonedToUtc(m.date, m.start, council.timeZone),
+        endsAt: zonedToUtc(m.date, m.end, council.timeZone),
+        place: m.place,
+        online: m.online,
+      }),
+    ),
+    // The card carries what it shows; the save action checks it all again on the server.
+    payload: meetings,
+    unparsed: [
+      ...unparsed.slice(0, UNPARSED_SHOWN).map((text) => ({ text })),
+      ...(unparsed.length > UNPARSED_SHOWN ? [{ text: `+ ${unparsed.length - UNPARSED_SHOWN}` }] : []),
+    ],
+    labels: {
+      title: t(locale, 'schedule.title'),
+      unparsed: t(locale, 'schedule.unparsed'),
+      save: t(locale, 'schedule.save'),
+      cancel: t(locale, 'schedule.cancel'),
+    },
+  });
+}
