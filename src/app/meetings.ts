@@ -1,4 +1,5 @@
 import { type Council, requirePermission } from '../domain/council.js';
+import { standingItems } from '../domain/agenda-standing.js';
 import { RuleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
@@ -82,7 +83,9 @@ export async function scheduleMeetings(
       createdAt: now,
     };
   });
-  const meetings = await deps.meetings.create(drafts);
+  const meetings = await deps.meetings.create(
+    drafts.map((meeting) => ({ meeting, agenda: standingItems(view.council.locale, deps.newId) })),
+  );
   return { view, meetings: meetings.sort((a, b) => a.startsAt.localeCompare(b.startsAt)), alreadySaved: false };
 }
 

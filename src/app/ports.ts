@@ -1,4 +1,5 @@
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
+import type { AgendaItemDraft } from '../domain/agenda.js';
 import type { Meeting } from '../domain/meeting.js';
 
 export interface Clock {
@@ -46,9 +47,23 @@ export type NewMeeting = Omit<Meeting, 'version' | 'updatedAt'>;
 
 export type MeetingChanges = Partial<Pick<Meeting, 'title' | 'startsAt' | 'endsAt' | 'place' | 'online' | 'onlineUrl' | 'status' | 'externalEventId' | 'agendaCardActivityId'>>;
 
+export interface Regret {
+  meetingId: string;
+  userId: string;
+  note: string | null;
+  createdAt: string;
+}
+
 export interface MeetingRepository {
-  /** Creates all meetings in one transaction (a pasted schedule is saved whole or not at all). */
-  create(meetings: readonly NewMeeting[]): Promise<Meeting[]>;
+  /** Creates all meetings with their draft agendas in one transaction (a pasted schedule is saved whole or not at all). */
+  create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[]): Promise<Meeting[]>;
+  agenda(meetingId: string): Promise<AgendaItemDraft[]>;
+  /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion`; undefined when stale. */
+  saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined>;
+  /** Records (or updates) a member's återbud; a second one from the same person replaces the note. */
+  saveRegret(regret: Regret): Promise<void>;
+  withdrawRegret(meetingId: string, userId: string): Promise<boolean>;
+  regrets(meetingId: string): Promise<Regret[]>;
   findById(id: string): Promise<Meeting | undefined>;
   /** Meetings of a council ending at or after `fromIso`, earliest first, cancelled ones left out. */
   upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]>;

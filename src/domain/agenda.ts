@@ -15,7 +15,11 @@ export interface AgendaItemDraft {
   presenters: string[];
   description?: string;
   links: { title: string; url: string }[];
+  /** Set on the items every agenda starts with, e.g. the previous meeting's notes. */
+  standing?: StandingItem;
 }
+
+export type StandingItem = 'previousMinutes';
 
 export interface TimedAgendaItem extends AgendaItemDraft {
   /** "1", "2", "3 a", "3 b" */

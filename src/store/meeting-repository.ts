@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { MeetingChanges, MeetingRepository, NewMeeting } from '../app/ports.js';
+import type { MeetingChanges, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
+import { AGENDA_ITEM_KINDS, type AgendaItemDraft, type AgendaItemKind } from '../domain/agenda.js';
 import type { Meeting, MeetingStatus } from '../domain/meeting.js';
-import type { Database, MeetingsTable } from './schema.js';
+import type { AgendaItemsTable, Database, MeetingsTable } from './schema.js';
 
 function toMeeting(row: MeetingsTable): Meeting {
   return {
@@ -37,12 +38,45 @@ function changeColumns(changes: MeetingChanges): Partial<MeetingsTable> {
   return columns;
 }
 
+function itemRow(meetingId: string, item: AgendaItemDraft, position: number): AgendaItemsTable {
+  return {
+    id: item.id,
+    meeting_id: meetingId,
+    position,
+    level: item.level,
+    title: item.title,
+    kind: item.kind,
+    duration_minutes: item.durationMinutes ?? null,
+    fixed_start: item.fixedStart ?? null,
+    presenters: JSON.stringify(item.presenters),
+    description: item.description ?? null,
+    links: JSON.stringify(item.links),
+    standing: item.standing ?? null,
+  };
+}
+
+function toItem(row: AgendaItemsTable): AgendaItemDraft {
+  const kind = (AGENDA_ITEM_KINDS as readonly string[]).includes(row.kind) ? (row.kind as AgendaItemKind) : 'information';
+  return {
+    id: row.id,
+    title: row.title,
+    kind,
+    level: Number(row.level) === 1 ? 1 : 0,
+    ...(row.duration_minutes !== null ? { durationMinutes: Number(row.duration_minutes) } : {}),
+    ...(row.fixed_start ? { fixedStart: row.fixed_start } : {}),
+    presenters: JSON.parse(row.presenters) as string[],
+    ...(row.description ? { description: row.description } : {}),
+    links: JSON.parse(row.links) as AgendaItemDraft['links'],
+    ...(row.standing ? { standing: row.standing as AgendaItemDraft['standing'] } : {}),
+  };
+}
+
 export class KyselyMeetingRepository implements MeetingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(meetings: readonly NewMeeting[]): Promise<Meeting[]> {
-    if (meetings.length === 0) return [];
-    const rows: MeetingsTable[] = meetings.map((m) => ({
+  async create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[]): Promise<Meeting[]> {
+    if (entries.length === 0) return [];
+    const rows: MeetingsTable[] = entries.map(({ meeting: m }) => ({
       id: m.id,
       council_id: m.councilId,
       title: m.title,
@@ -59,10 +93,56 @@ export class KyselyMeetingRepository implements MeetingRepository {
       updated_at: m.createdAt,
       version: 1,
     }));
+    const items = entries.flatMap(({ meeting, agenda }) => agenda.map((item, i) => itemRow(meeting.id, item, i)));
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('meetings').values(rows).execute();
+      if (items.length > 0) await trx.insertInto('agenda_items').values(items).execute();
     });
     return rows.map(toMeeting);
+  }
+
+  async agenda(meetingId: string): Promise<AgendaItemDraft[]> {
+    const rows = await this.db.selectFrom('agenda_items').selectAll().where('meeting_id', '=', meetingId).orderBy('position').execute();
+    return rows.map(toItem);
+  }
+
+  async saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined> {
+    const saved = await this.db.transaction().execute(async (trx) => {
+      const bumped = await trx
+        .updateTable('meetings')
+        .set((eb) => ({ updated_at: at, version: eb('version', '+', 1) }))
+        .where('id', '=', meetingId)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(bumped.numUpdatedRows) !== 1) return false;
+      await trx.deleteFrom('agenda_items').where('meeting_id', '=', meetingId).execute();
+      // Inserted in slices: 300 items × 12 columns would pass SQLite's bound-parameter limit.
+      const rows = items.map((item, i) => itemRow(meetingId, item, i));
+      for (let i = 0; i < rows.length; i += 50) {
+        await trx.insertInto('agenda_items').values(rows.slice(i, i + 50)).execute();
+      }
+      return true;
+    });
+    return saved ? this.findById(meetingId) : undefined;
+  }
+
+  async saveRegret(regret: Regret): Promise<void> {
+    const row = { meeting_id: regret.meetingId, user_id: regret.userId, note: regret.note, created_at: regret.createdAt };
+    await this.db
+      .insertInto('regrets')
+      .values(row)
+      .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet({ note: row.note, created_at: row.created_at }))
+      .execute();
+  }
+
+  async withdrawRegret(meetingId: string, userId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('regrets').where('meeting_id', '=', meetingId).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
+  }
+
+  async regrets(meetingId: string): Promise<Regret[]> {
+    const rows = await this.db.selectFrom('regrets').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').execute();
+    return rows.map((r) => ({ meetingId: r.meeting_id, userId: r.user_id, note: r.note, createdAt: r.created_at }));
   }
 
   async findById(id: string): Promise<Meeting | undefined> {

@@ -86,6 +86,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('meetings').execute();
     },
   },
+  '0003_agenda_and_regrets': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('agenda_items')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('level', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('title', 'varchar(200)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('duration_minutes', 'integer')
+        .addColumn('fixed_start', 'varchar(5)')
+        .addColumn('presenters', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('links', 'text', (c) => c.notNull())
+        .addColumn('standing', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('agenda_items_meeting').on('agenda_items').columns(['meeting_id', 'position']).execute();
+      await db.schema
+        .createTable('regrets')
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('note', 'varchar(500)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('regrets_pk', ['meeting_id', 'user_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('regrets').execute();
+      await db.schema.dropTable('agenda_items').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -59,12 +59,39 @@ export interface MeetingsTable {
   version: number;
 }
 
+export interface AgendaItemsTable {
+  id: string;
+  meeting_id: string;
+  position: number;
+  level: number;
+  title: string;
+  kind: string;
+  duration_minutes: number | null;
+  fixed_start: string | null;
+  /** JSON array of names. */
+  presenters: string;
+  description: string | null;
+  /** JSON array of { title, url }. */
+  links: string;
+  /** Which standing item this is ("previousMinutes"), so it is not added twice. */
+  standing: string | null;
+}
+
+export interface RegretsTable {
+  meeting_id: string;
+  user_id: string;
+  note: string | null;
+  created_at: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
   conversations: ConversationsTable;
   bot_state: BotStateTable;
   meetings: MeetingsTable;
+  agenda_items: AgendaItemsTable;
+  regrets: RegretsTable;
 }
 
 export type { Generated };

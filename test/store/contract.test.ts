@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type NewMeeting, type Store, StateConflictError } from '../../src/app/ports.js';
+import type { AgendaItemDraft } from '../../src/domain/agenda.js';
 import type { CouncilMember } from '../../src/domain/council.js';
 import { type StoreOptions, openStore } from '../../src/store/database.js';
 import { createDatabase } from '../support/postgres.js';
@@ -176,28 +177,69 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     };
   }
 
+  const bare = (meetings: NewMeeting[]) => meetings.map((meeting) => ({ meeting, agenda: [] }));
+
+  function item(id: string, title: string, extra: Partial<AgendaItemDraft> = {}): AgendaItemDraft {
+    return { id, title, kind: 'information', level: 0, presenters: [], links: [], ...extra };
+  }
+
+  it('keeps a meeting’s agenda in order and replaces it only at the expected version', async () => {
+    const council = await newCouncil();
+    const [created] = await store.meetings.create([
+      { meeting: meeting(council.id, 'ma', '2026-12-03'), agenda: [item('i0', 'Föregående mötes anteckningar', { standing: 'previousMinutes' })] },
+    ]);
+    expect(await store.meetings.agenda('ma')).toEqual([item('i0', 'Föregående mötes anteckningar', { standing: 'previousMinutes' })]);
+    const agenda = [
+      item('i1', 'Inledning <b>och</b> ${information}', { fixedStart: '13:00', durationMinutes: 10, presenters: ['Åsa', 'Björn'] }),
+      item('i2', 'Remisser', { level: 1, kind: 'decision', description: 'Två remisser', links: [{ title: 'PM', url: 'https://example.org/pm' }] }),
+    ];
+    const saved = await store.meetings.saveAgenda('ma', agenda, created!.version, at);
+    expect(saved?.version).toBe(2);
+    expect(await store.meetings.agenda('ma')).toEqual(agenda);
+    expect(await store.meetings.saveAgenda('ma', [], 1, at)).toBeUndefined();
+    expect(await store.meetings.agenda('ma')).toHaveLength(2);
+    const many = Array.from({ length: 300 }, (_, i) => item(`x${i}`, `Punkt ${i}`));
+    await store.meetings.saveAgenda('ma', many, 2, at);
+    expect((await store.meetings.agenda('ma')).map((i) => i.id)).toEqual(many.map((i) => i.id));
+  });
+
+  it('records one återbud per person and meeting', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mr', '2026-12-03')]));
+    await store.meetings.saveRegret({ meetingId: 'mr', userId: '29:a', note: 'Sjuk', createdAt: at });
+    await store.meetings.saveRegret({ meetingId: 'mr', userId: '29:a', note: 'Krock med annat möte', createdAt: at });
+    await store.meetings.saveRegret({ meetingId: 'mr', userId: '29:b', note: null, createdAt: at });
+    expect((await store.meetings.regrets('mr')).map((r) => [r.userId, r.note])).toEqual([
+      ['29:a', 'Krock med annat möte'],
+      ['29:b', null],
+    ]);
+    expect(await store.meetings.withdrawRegret('mr', '29:b')).toBe(true);
+    expect(await store.meetings.withdrawRegret('mr', '29:b')).toBe(false);
+    expect(await store.meetings.regrets('mr')).toHaveLength(1);
+  });
+
   it('creates a schedule of meetings whole or not at all', async () => {
     const council = await newCouncil();
-    const created = await store.meetings.create([meeting(council.id, 'm1', '2026-12-03'), meeting(council.id, 'm2', '2027-01-14', { online: true, place: null })]);
+    const created = await store.meetings.create(bare([meeting(council.id, 'm1', '2026-12-03'), meeting(council.id, 'm2', '2027-01-14', { online: true, place: null })]));
     expect(created.map((m) => [m.id, m.version, m.online])).toEqual([
       ['m1', 1, false],
       ['m2', 1, true],
     ]);
     expect(await store.meetings.findById('m2')).toEqual(created[1]);
-    await expect(store.meetings.create([meeting(council.id, 'm3', '2027-02-01'), meeting(council.id, 'm1', '2027-03-01')])).rejects.toThrow();
+    await expect(store.meetings.create(bare([meeting(council.id, 'm3', '2027-02-01'), meeting(council.id, 'm1', '2027-03-01')]))).rejects.toThrow();
     expect(await store.meetings.findById('m3')).toBeUndefined();
   });
 
   it('lists the coming meetings in order, without cancelled or past ones', async () => {
     const council = await newCouncil();
     const other = await newCouncil();
-    await store.meetings.create([
+    await store.meetings.create(bare([
       meeting(council.id, 'late', '2027-02-01'),
       meeting(council.id, 'past', '2026-01-01'),
       meeting(council.id, 'soon', '2026-12-03'),
       meeting(council.id, 'gone', '2026-12-10', { status: 'cancelled' }),
       meeting(other.id, 'elsewhere', '2026-12-04'),
-    ]);
+    ]));
     const upcoming = await store.meetings.upcoming(council.id, '2026-11-23T00:00:00.000Z', 10);
     expect(upcoming.map((m) => m.id)).toEqual(['soon', 'late']);
     expect((await store.meetings.upcoming(council.id, '2026-11-23T00:00:00.000Z', 1)).map((m) => m.id)).toEqual(['soon']);
@@ -205,7 +247,7 @@ describe.each(backends)('store contract on $name', ({ options }) => {
 
   it('changes a meeting only at the expected version', async () => {
     const council = await newCouncil();
-    await store.meetings.create([meeting(council.id, 'mv', '2026-12-03')]);
+    await store.meetings.create(bare([meeting(council.id, 'mv', '2026-12-03')]));
     const moved = await store.meetings.update('mv', { startsAt: '2026-12-04T12:00:00.000Z', place: null, online: true }, 1, at);
     expect(moved).toMatchObject({ startsAt: '2026-12-04T12:00:00.000Z', place: null, online: true, version: 2, title: 'Vårdvalsråd' });
     expect(await store.meetings.update('mv', { title: 'Stale' }, 1, at)).toBeUndefined();
