@@ -60,6 +60,8 @@ export interface MeetingRepository {
   agenda(meetingId: string): Promise<AgendaItemDraft[]>;
   /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion`; undefined when stale. */
   saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined>;
+  /** Remembers the agenda card message; not a change of the meeting, so no version bump. */
+  setAgendaCard(meetingId: string, activityId: string): Promise<void>;
   /** Records (or updates) a member's återbud; a second one from the same person replaces the note. */
   saveRegret(regret: Regret): Promise<void>;
   withdrawRegret(meetingId: string, userId: string): Promise<boolean>;

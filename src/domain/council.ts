@@ -32,12 +32,12 @@ export interface CouncilMember {
 }
 
 /** Everything a role may do. Checked on the server for every action, whatever the card showed. */
-export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view' | 'meeting.schedule';
+export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view' | 'meeting.schedule' | 'agenda.edit' | 'meeting.regrets';
 
 const grants: Record<Role, readonly Permission[]> = {
-  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule'],
-  secretary: ['council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule'],
-  member: ['council.view'],
+  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule', 'agenda.edit', 'meeting.regrets'],
+  secretary: ['council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule', 'agenda.edit', 'meeting.regrets'],
+  member: ['council.view', 'meeting.regrets'],
   guest: ['council.view'],
 };
 

@@ -126,6 +126,10 @@ export class KyselyMeetingRepository implements MeetingRepository {
     return saved ? this.findById(meetingId) : undefined;
   }
 
+  async setAgendaCard(meetingId: string, activityId: string): Promise<void> {
+    await this.db.updateTable('meetings').set({ agenda_card_activity_id: activityId }).where('id', '=', meetingId).execute();
+  }
+
   async saveRegret(regret: Regret): Promise<void> {
     const row = { meeting_id: regret.meetingId, user_id: regret.userId, note: regret.note, created_at: regret.createdAt };
     await this.db

@@ -8,6 +8,7 @@ import { syncRoster } from '../app/councils.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { conversationKind, conversationRecord, mentionsBot } from './activity.js';
+import { agendaActions } from './agenda-actions.js';
 import { ADAPTIVE_CARD_ACTION, cardActionHandler } from './card-action-route.js';
 import { normaliseCommandText, parseCommand } from './commands.js';
 import { councilActions } from './council-actions.js';
@@ -60,7 +61,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     }
   });
 
-  app.activity(ActivityTypes.Message, async (context) => {
+  app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
     const command = parseCommand(activity.text);
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
@@ -75,7 +76,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
       return;
     }
     try {
-      await commands[command.kind]({ context, kit, locale, council: found.view }, command.args ?? '');
+      await commands[command.kind]({ context, state, kit, locale, council: found.view }, command.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       await context.sendActivity(cardActivity(errorCard(locale, kit.ruleMessage(locale, err))));
@@ -84,7 +85,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions]),
+    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions]),
     true,
   );
 

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { isMessageKey, t } from '../i18n/index.js';
 import type { ActionTurn, CardAction } from './card-action.js';
@@ -15,7 +16,7 @@ export const ADAPTIVE_CARD_ACTION = 'adaptiveCard/action';
  */
 export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) {
   const byVerb = new Map(actions.map((a) => [a.verb, a]));
-  return async (context: TurnContext): Promise<void> => {
+  return async (context: TurnContext, state: TurnState): Promise<void> => {
     const activity = context.activity;
     const { locale, view } = await kit.councilAndLocale(activity);
     const value = (activity.value ?? {}) as { action?: { verb?: unknown; data?: unknown } };
@@ -34,6 +35,7 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
     }
     const turn: ActionTurn = {
       context,
+      state,
       kit,
       locale,
       council: view,
@@ -45,7 +47,7 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
     } catch (err) {
       if (err instanceof StaleError && action.freshCard) {
         const current = (await kit.councilAndLocale(activity)).locale;
-        await respondWithCard(context, await action.freshCard(turn, { text: t(current, 'error.stale'), kind: 'warning' }));
+        await respondWithCard(context, await action.freshCard(turn, { text: t(current, 'error.stale'), kind: 'warning' }, parsed.data));
         return;
       }
       if (err instanceof RuleError) {

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import type { z } from 'zod';
 import type { CouncilView } from '../app/councils.js';
 import type { Locale } from '../domain/council.js';
@@ -8,6 +9,8 @@ import type { Notice } from './views.js';
 
 export interface ActionTurn {
   context: TurnContext;
+  /** The conversation's and user's turn state, kept in the database between turns. */
+  state: TurnState;
   kit: TurnKit;
   /** The language to answer in before the handler knows better. */
   locale: Locale;
@@ -26,7 +29,7 @@ export interface CardAction<S extends z.ZodTypeAny = z.ZodTypeAny> {
   schema: S;
   run(turn: ActionTurn, data: z.output<S>): Promise<void>;
   /** The current state, for answering a stale card (one acted on after somebody else changed it). */
-  freshCard?(turn: ActionTurn, notice: Notice): Promise<CardJson>;
+  freshCard?(turn: ActionTurn, notice: Notice, data: z.output<S>): Promise<CardJson>;
 }
 
 export function defineAction<S extends z.ZodTypeAny>(action: CardAction<S>): CardAction<S> {

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { type CouncilView, requireCouncil, roleOf, syncRoster } from '../app/councils.js';
 import type { Locale } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
@@ -6,12 +7,14 @@ import { t } from '../i18n/index.js';
 import { conversationKind } from './activity.js';
 import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
+import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import type { TurnKit } from './turn-kit.js';
 import { type Notice, councilCard, helpCard, welcomeCard } from './views.js';
 
 export interface CommandTurn {
   context: TurnContext;
+  state: TurnState;
   kit: TurnKit;
   locale: Locale;
   council?: CouncilView;
@@ -55,4 +58,6 @@ export const commands: Record<CommandKind, CommandHandler> = {
   meetings: (turn) => listMeetings(turn),
   newMeeting: (turn, args) => newMeeting(turn, args),
   schedule: (turn, args) => pasteSchedule(turn, args),
+  agenda: (turn) => postAgenda(turn),
+  importAgenda: (turn, args) => importAgendaText(turn, args),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda';
 
 export interface Command {
   kind: CommandKind;
@@ -23,6 +23,8 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(sync members|sync)$/, 'syncMembers', 'en'],
   [/^(möten|kommande möten)$/, 'meetings', 'sv'],
   [/^(meetings|upcoming meetings)$/, 'meetings', 'en'],
+  [/^(dagordning|dagordningen)$/, 'agenda', 'sv'],
+  [/^agenda$/, 'agenda', 'en'],
 ];
 
 /** Commands followed by arguments: the word, then a space, colon or line break. */
@@ -31,6 +33,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^new meeting(?=$|[\s:])/, 'newMeeting', 'en'],
   [/^(mötesplan|mötesschema)(?=$|[\s:])/, 'schedule', 'sv'],
   [/^(schedule|meeting plan)(?=$|[\s:])/, 'schedule', 'en'],
+  [/^(dagordning|dagordningen)(?=$|[\s:])/, 'importAgenda', 'sv'],
+  [/^agenda(?=$|[\s:])/, 'importAgenda', 'en'],
 ];
 
 /** Teams sends HTML; keep line breaks (pasted schedules and agendas are line-based). */

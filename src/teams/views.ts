@@ -72,11 +72,13 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       { command: sv ? 'rådet' : 'council', description: tr('help.cmd.council') },
       { command: sv ? 'hämta medlemmar' : 'sync members', description: tr('help.cmd.sync') },
       { command: sv ? 'möten' : 'meetings', description: tr('help.cmd.meetings') },
+      { command: sv ? 'dagordning' : 'agenda', description: tr('help.cmd.agenda') },
     );
     if (can(ctx.role, 'meeting.schedule')) {
       commands.push(
         { command: sv ? 'nytt möte 2026-12-03 13:00-16:00 plats' : 'new meeting 2026-12-03 13:00-16:00 place', description: tr('help.cmd.newMeeting') },
         { command: sv ? 'mötesplan: (en rad per möte)' : 'schedule: (one line per meeting)', description: tr('help.cmd.schedule') },
+        { command: sv ? 'dagordning: (klistra in texten)' : 'agenda: (paste the text)', description: tr('help.cmd.importAgenda') },
       );
     }
   }

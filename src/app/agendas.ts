@@ -1,0 +1,174 @@
+import { type AgendaItemDraft, type AgendaItemKind, type AgendaTiming, moveItem, timeAgenda } from '../domain/agenda.js';
+import type { ParsedAgendaItem } from '../domain/agenda-text.js';
+import { requirePermission } from '../domain/council.js';
+import { RuleError, StaleError } from '../domain/errors.js';
+import type { Meeting } from '../domain/meeting.js';
+import { utcToZoned } from '../domain/meeting-time.js';
+import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import type { MeetingDeps } from './meetings.js';
+import type { Regret } from './ports.js';
+
+export const AGENDA_MAX_ITEMS = 300;
+export const ITEM_TITLE_MAX = 200;
+
+export interface AgendaView {
+  view: CouncilView;
+  meeting: Meeting;
+  items: AgendaItemDraft[];
+  timing: AgendaTiming;
+  regrets: Regret[];
+}
+
+export interface ItemFields {
+  title: string;
+  kind: AgendaItemKind;
+  level: 0 | 1;
+  durationMinutes?: number;
+  presenters: string[];
+  description?: string;
+}
+
+async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
+  const [items, regrets] = await Promise.all([deps.meetings.agenda(meeting.id), deps.meetings.regrets(meeting.id)]);
+  const zone = view.council.timeZone;
+  const timing = timeAgenda(items, { start: utcToZoned(meeting.startsAt, zone).time, end: utcToZoned(meeting.endsAt, zone).time });
+  return { view, meeting, items, timing, regrets };
+}
+
+/** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */
+async function councilMeeting(deps: MeetingDeps, conversationId: string, meetingId: string) {
+  const view = await requireCouncil(deps, conversationId);
+  const meeting = await deps.meetings.findById(meetingId);
+  if (!meeting || meeting.councilId !== view.council.id || meeting.status === 'cancelled') throw new RuleError('error.meetingNotFound');
+  return { view, meeting };
+}
+
+export async function nextMeetingAgenda(deps: MeetingDeps, conversationId: string): Promise<AgendaView | undefined> {
+  const view = await requireCouncil(deps, conversationId);
+  const [next] = await deps.meetings.upcoming(view.council.id, deps.clock.now().toISOString(), 1);
+  return next ? load(deps, view, next) : undefined;
+}
+
+export async function meetingAgenda(deps: MeetingDeps, conversationId: string, meetingId: string): Promise<AgendaView> {
+  const { view, meeting } = await councilMeeting(deps, conversationId, meetingId);
+  return load(deps, view, meeting);
+}
+
+type Edit = (items: AgendaItemDraft[], view: CouncilView) => AgendaItemDraft[];
+
+/** Every agenda change: role check, version check, the change, one save. */
+async function changeAgenda(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number },
+  edit: Edit,
+): Promise<AgendaView> {
+  const { view, meeting } = await councilMeeting(deps, input.conversationId, input.meetingId);
+  requirePermission(roleOf(view, input.actorId), 'agenda.edit');
+  if (meeting.version !== input.expectedVersion) throw new StaleError();
+  const items = edit(await deps.meetings.agenda(meeting.id), view);
+  if (items.length > AGENDA_MAX_ITEMS) throw new RuleError('error.agendaTooLong', { max: AGENDA_MAX_ITEMS });
+  const saved = await deps.meetings.saveAgenda(meeting.id, items, input.expectedVersion, deps.clock.now().toISOString());
+  if (!saved) throw new StaleError();
+  return load(deps, view, saved);
+}
+
+function cleanFields(fields: ItemFields): Omit<AgendaItemDraft, 'id' | 'links'> {
+  const title = fields.title.replace(/\s+/g, ' ').trim().slice(0, ITEM_TITLE_MAX);
+  if (title === '') throw new RuleError('error.itemTitleMissing');
+  return {
+    title,
+    kind: fields.kind,
+    level: fields.level,
+    ...(fields.durationMinutes !== undefined ? { durationMinutes: fields.durationMinutes } : {}),
+    presenters: fields.presenters.map((p) => p.trim()).filter(Boolean).slice(0, 10),
+    ...(fields.description?.trim() ? { description: fields.description.trim().slice(0, 1000) } : {}),
+  };
+}
+
+function fromParsed(item: ParsedAgendaItem, newId: () => string): AgendaItemDraft {
+  return {
+    id: newId(),
+    title: item.title.slice(0, ITEM_TITLE_MAX),
+    kind: item.kind,
+    level: /\s[a-z]+$/.test(item.number) ? 1 : 0,
+    ...(item.durationMinutes !== undefined ? { durationMinutes: item.durationMinutes } : {}),
+    ...(item.start ? { fixedStart: item.start } : {}),
+    presenters: item.presenters,
+    ...(item.description ? { description: item.description } : {}),
+    links: [],
+  };
+}
+
+/** Imported items replace the agenda; the standing items stay first unless the text has its own. */
+export async function importAgenda(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; items: readonly ParsedAgendaItem[] },
+): Promise<AgendaView> {
+  if (input.items.length === 0) throw new RuleError('error.agendaEmpty');
+  return changeAgenda(deps, input, (current) => [
+    ...current.filter((i) => i.standing),
+    ...input.items.map((item) => fromParsed(item, deps.newId)),
+  ]);
+}
+
+export async function addAgendaItem(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; fields: ItemFields },
+): Promise<AgendaView> {
+  const fields = cleanFields(input.fields);
+  return changeAgenda(deps, input, (current) => [...current, { id: deps.newId(), links: [], ...fields }]);
+}
+
+function indexOf(items: AgendaItemDraft[], itemId: string): number {
+  const index = items.findIndex((i) => i.id === itemId);
+  if (index < 0) throw new RuleError('error.itemNotFound');
+  return index;
+}
+
+export async function editAgendaItem(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; itemId: string; fields: ItemFields },
+): Promise<AgendaView> {
+  const fields = cleanFields(input.fields);
+  return changeAgenda(deps, input, (current) => {
+    const index = indexOf(current, input.itemId);
+    const { durationMinutes: _d, description: _x, ...kept } = current[index]!;
+    return current.map((item, i) => (i === index ? { ...kept, ...fields } : item));
+  });
+}
+
+export async function moveAgendaItem(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; itemId: string; direction: 'up' | 'down' },
+): Promise<AgendaView> {
+  return changeAgenda(deps, input, (current) => {
+    const index = indexOf(current, input.itemId);
+    return moveItem(current, input.itemId, input.direction === 'up' ? index - 1 : index + 1);
+  });
+}
+
+export async function removeAgendaItem(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; itemId: string },
+): Promise<AgendaView> {
+  return changeAgenda(deps, input, (current) => {
+    const index = indexOf(current, input.itemId);
+    return current.filter((_, i) => i !== index);
+  });
+}
+
+export async function sendRegrets(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; note: string | null; withdraw: boolean },
+): Promise<AgendaView> {
+  const { view, meeting } = await councilMeeting(deps, input.conversationId, input.meetingId);
+  requirePermission(roleOf(view, input.actorId), 'meeting.regrets');
+  if (meeting.status !== 'planned') throw new RuleError('error.meetingAlreadyStarted');
+  if (input.withdraw) {
+    await deps.meetings.withdrawRegret(meeting.id, input.actorId);
+  } else {
+    const note = input.note?.replace(/\s+/g, ' ').trim().slice(0, 500) || null;
+    await deps.meetings.saveRegret({ meetingId: meeting.id, userId: input.actorId, note, createdAt: deps.clock.now().toISOString() });
+  }
+  return load(deps, view, meeting);
+}

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import {
+  type AgendaView,
+  type ItemFields,
+  addAgendaItem,
+  editAgendaItem,
+  importAgenda,
+  meetingAgenda,
+  moveAgendaItem,
+  removeAgendaItem,
+  sendRegrets,
+} from '../app/agendas.js';
+import { roleOf } from '../app/councils.js';
+import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
+import { parseAgendaText } from '../domain/agenda-text.js';
+import { requirePermission } from '../domain/council.js';
+import { RuleError } from '../domain/errors.js';
+import { t } from '../i18n/index.js';
+import { dropDraft, getDraft, markSaved, putDraft } from './agenda-drafts.js';
+import { agendaCard, agendaConfirmCard } from './agenda-views.js';
+import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
+import { meetingDeps } from './meeting-actions.js';
+import { cardActivity, respondWithCard } from './replies.js';
+import type { Notice } from './views.js';
+
+const id = z.string().min(1).max(128);
+const version = z.coerce.number().int().positive();
+const page = z.coerce.number().int().min(1).max(100).optional();
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+const minutes = z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(600).optional());
+const presenters = z
+  .string()
+  .max(300)
+  .optional()
+  .transform((v) => (v ?? '').split(/[,;]/).map((p) => p.trim()).filter(Boolean));
+
+const itemFields = {
+  title: z.string().trim().min(1).max(200),
+  kind: z.enum(AGENDA_ITEM_KINDS).default('information'),
+  durationMinutes: minutes,
+  presenters,
+  level: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
+};
+
+/** Keeps the posted agenda card (the one everybody sees) in step with the agenda. */
+async function updatePostedCard(turn: ActionTurn, agenda: AgendaView): Promise<void> {
+  const activityId = agenda.meeting.agendaCardActivityId;
+  if (!activityId) return;
+  await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: activityId });
+}
+
+async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'agenda.updated' | 'agenda.imported', count = 0): Promise<void> {
+  await updatePostedCard(turn, agenda);
+  const notice: Notice = { text: t(agenda.view.council.locale, noticeKey, { count }), kind: 'good' };
+  await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
+}
+
+async function freshAgenda(turn: ActionTurn, notice: Notice, data: { meetingId: string }) {
+  return agendaCard(await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId), turn.actorId, 1, notice);
+}
+
+const target = (turn: ActionTurn, data: { meetingId: string; version: number }) => ({
+  conversationId: turn.conversationId,
+  actorId: turn.actorId,
+  meetingId: data.meetingId,
+  expectedVersion: data.version,
+});
+
+const show = defineAction({
+  verb: 'agenda.show',
+  schema: z.object({ meetingId: id, page }),
+  async run(turn, data) {
+    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, data.page ?? 1));
+  },
+});
+
+const regrets = defineAction({
+  verb: 'agenda.regrets',
+  schema: z.object({
+    meetingId: id,
+    note: z.string().max(500).optional(),
+    withdraw: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+  }),
+  async run(turn, data) {
+    const agenda = await sendRegrets(meetingDeps(turn), {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      meetingId: data.meetingId,
+      note: data.note ?? null,
+      withdraw: data.withdraw,
+    });
+    const key = data.withdraw ? 'agenda.regretsWithdrawn' : 'agenda.regretsSaved';
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, { text: t(agenda.view.council.locale, key), kind: 'good' }));
+  },
+});
+
+const addItem = defineAction({
+  verb: 'agenda.addItem',
+  schema: z.object({ meetingId: id, version, ...itemFields }),
+  async run(turn, data) {
+    const fields: ItemFields = {
+      title: data.title,
+      kind: data.kind,
+      level: data.level === '1' ? 1 : 0,
+      ...(data.durationMinutes !== undefined ? { durationMinutes: data.durationMinutes } : {}),
+      presenters: data.presenters,
+    };
+    await answerChange(turn, await addAgendaItem(meetingDeps(turn), { ...target(turn, data), fields }), 'agenda.updated');
+  },
+  freshCard: freshAgenda,
+});
+
+const editItem = defineAction({
+  verb: 'agenda.editItem',
+  schema: z.object({
+    meetingId: id,
+    version,
+    itemId: id,
+    // Named apart from the add-item inputs: ids must be unique across a card's show-cards.
+    editTitle: z.preprocess(blankToUndefined, z.string().trim().min(1).max(200).optional()),
+    editKind: z.preprocess(blankToUndefined, z.enum(AGENDA_ITEM_KINDS).optional()),
+    editDuration: minutes,
+    editPresenters: z.preprocess(blankToUndefined, presenters.optional()),
+  }),
+  async run(turn, data) {
+    // Fields left blank on the card keep what the item had.
+    const current = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    const item = current.items.find((i) => i.id === data.itemId);
+    if (!item) throw new RuleError('error.itemNotFound');
+    const duration = data.editDuration ?? item.durationMinutes;
+    const fields: ItemFields = {
+      title: data.editTitle ?? item.title,
+      kind: data.editKind ?? item.kind,
+      level: item.level,
+      ...(duration !== undefined ? { durationMinutes: duration } : {}),
+      presenters: data.editPresenters ?? item.presenters,
+      ...(item.description ? { description: item.description } : {}),
+    };
+    await answerChange(turn, await editAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId, fields }), 'agenda.updated');
+  },
+  freshCard: freshAgenda,
+});
+
+const moveItem = defineAction({
+  verb: 'agenda.moveItem',
+  schema: z.object({ meetingId: id, version, itemId: id, direction: z.enum(['up', 'down']) }),
+  async run(turn, data) {
+    const agenda = await moveAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId, direction: data.direction });
+    await answerChange(turn, agenda, 'agenda.updated');
+  },
+  freshCard: freshAgenda,
+});
+
+const removeItem = defineAction({
+  verb: 'agenda.removeItem',
+  schema: z.object({ meetingId: id, version, itemId: id }),
+  async run(turn, data) {
+    await answerChange(turn, await removeAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId }), 'agenda.updated');
+  },
+  freshCard: freshAgenda,
+});
+
+const previewImport = defineAction({
+  verb: 'agenda.previewImport',
+  schema: z.object({ meetingId: id, text: z.string().min(1).max(200_000) }),
+  async run(turn, data) {
+    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    requirePermission(roleOf(agenda.view, turn.actorId), 'agenda.edit');
+    await respondWithCard(turn.context, previewCard(turn, agenda, data.text));
+  },
+});
+
+/** Parses pasted text and keeps the result as a draft until the chair confirms it. */
+export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, text: string) {
+  const parsed = parseAgendaText(text);
+  if (parsed.items.length === 0) throw new RuleError('agenda.nothingFound');
+  const draftId = putDraft(turn.state, {
+    meetingId: agenda.meeting.id,
+    version: agenda.meeting.version,
+    items: parsed.items,
+    createdAt: turn.kit.deps.clock.now().toISOString(),
+  });
+  return agendaConfirmCard(agenda, draftId, { items: parsed.items, unparsed: parsed.unparsed.map((u) => u.text), truncated: parsed.truncated });
+}
+
+const confirmImport = defineAction({
+  verb: 'agenda.confirmImport',
+  schema: z.object({ draftId: id }),
+  async run(turn, data) {
+    const draft = getDraft(turn.state, data.draftId);
+    if (!draft) throw new RuleError('error.draftExpired');
+    if (draft.savedAt) {
+      const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, draft.meetingId);
+      await respondWithCard(turn.context, agendaCard(agenda, turn.actorId));
+      return;
+    }
+    const agenda = await importAgenda(meetingDeps(turn), {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      meetingId: draft.meetingId,
+      expectedVersion: draft.version,
+      items: draft.items,
+    });
+    markSaved(turn.state, data.draftId, turn.kit.deps.clock.now().toISOString());
+    await answerChange(turn, agenda, 'agenda.imported', draft.items.length);
+  },
+  async freshCard(turn, notice, data) {
+    const draft = getDraft(turn.state, data.draftId);
+    if (!draft) throw new RuleError('error.draftExpired');
+    return freshAgenda(turn, notice, draft);
+  },
+});
+
+const cancelImport = defineAction({
+  verb: 'agenda.cancelImport',
+  schema: z.object({ draftId: id }),
+  async run(turn, data) {
+    const draft = getDraft(turn.state, data.draftId);
+    if (!draft) throw new RuleError('error.draftExpired');
+    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, draft.meetingId);
+    requirePermission(roleOf(agenda.view, turn.actorId), 'agenda.edit');
+    dropDraft(turn.state, data.draftId);
+    const notice: Notice = { text: t(agenda.view.council.locale, 'agenda.importCancelled'), kind: 'warning' };
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
+  },
+});
+
+export const agendaActions: CardAction[] = [show, regrets, addItem, editItem, moveItem, removeItem, previewImport, confirmImport, cancelImport];

@@ -1,0 +1,37 @@
+import { nextMeetingAgenda } from '../app/agendas.js';
+import { roleOf } from '../app/councils.js';
+import { requirePermission } from '../domain/council.js';
+import { RuleError } from '../domain/errors.js';
+import { t } from '../i18n/index.js';
+import { previewCard } from './agenda-actions.js';
+import { agendaCard } from './agenda-views.js';
+import type { CommandTurn } from './command-handlers.js';
+import { cardActivity } from './replies.js';
+
+function deps(turn: CommandTurn) {
+  return { ...turn.kit.councilDeps, meetings: turn.kit.deps.store.meetings };
+}
+
+/** Posts the next meeting's agenda and remembers the message, so later changes update it in place. */
+export async function postAgenda(turn: CommandTurn): Promise<void> {
+  if (!turn.council) throw new RuleError('error.notSetUp');
+  const agenda = await nextMeetingAgenda(deps(turn), turn.context.activity.conversation.id);
+  if (!agenda) {
+    await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
+    return;
+  }
+  const sent = await turn.context.sendActivity(cardActivity(agendaCard(agenda, undefined)));
+  if (sent?.id) await turn.kit.deps.store.meetings.setAgendaCard(agenda.meeting.id, sent.id);
+}
+
+export async function importAgendaText(turn: CommandTurn, text: string): Promise<void> {
+  if (text.trim() === '') return postAgenda(turn);
+  if (!turn.council) throw new RuleError('error.notSetUp');
+  requirePermission(roleOf(turn.council, turn.context.activity.from.id), 'agenda.edit');
+  const agenda = await nextMeetingAgenda(deps(turn), turn.context.activity.conversation.id);
+  if (!agenda) {
+    await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
+    return;
+  }
+  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, text)));
+}

@@ -1,0 +1,159 @@
+import type { AgendaView } from '../app/agendas.js';
+import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';
+import type { ParsedAgendaItem } from '../domain/agenda-text.js';
+import { can, isGuestId, type Locale } from '../domain/council.js';
+import type { Meeting } from '../domain/meeting.js';
+import { formatMeetingWhen } from '../domain/meeting-time.js';
+import { type MessageKey, t } from '../i18n/index.js';
+import { type CardJson, renderTemplate } from './card-templates.js';
+import type { Notice } from './views.js';
+
+/** Long agendas page so each card stays far below Teams' message size limit. */
+export const AGENDA_PAGE_SIZE = 25;
+const CONFIRM_SHOWN = 40;
+const UNPARSED_SHOWN = 20;
+const MAX_REFRESH_USERS = 60;
+
+function duration(locale: Locale, minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  const hours = locale === 'sv' ? `${h} tim` : `${h} h`;
+  return m === 0 ? hours : `${hours} ${m} min`;
+}
+
+function clock(locale: Locale, time: string | undefined): string {
+  return time ? (locale === 'sv' ? time.replace(':', '.') : time) : '';
+}
+
+function timeRange(locale: Locale, start?: string, end?: string): string {
+  if (!start) return '';
+  return end ? `${clock(locale, start)}–${clock(locale, end)}` : clock(locale, start);
+}
+
+function details(locale: Locale, item: { kind: TimedAgendaItem['kind']; presenters: string[]; durationMinutes?: number; description?: string }): string {
+  const parts = [t(locale, `kind.${item.kind}` as MessageKey)];
+  if (item.presenters.length > 0) parts.push(t(locale, 'agenda.presenters', { names: item.presenters.join(', ') }));
+  if (item.durationMinutes !== undefined) parts.push(duration(locale, item.durationMinutes));
+  if (item.description) parts.push(item.description.length > 160 ? `${item.description.slice(0, 157)}…` : item.description);
+  return parts.join(' · ');
+}
+
+function where(locale: Locale, meeting: Meeting): string {
+  if (meeting.online && meeting.place) return t(locale, 'meeting.onlineAnd', { place: meeting.place });
+  if (meeting.online) return t(locale, 'meeting.online');
+  return meeting.place ?? t(locale, 'meeting.noPlace');
+}
+
+/**
+ * The agenda card. `viewerId` undefined gives the shared view everybody sees (leaders get
+ * theirs through refresh); a viewer gets the actions their role allows.
+ */
+export function agendaCard(agenda: AgendaView, viewerId: string | undefined, page = 1, notice?: Notice): CardJson {
+  const { view, meeting, timing, regrets } = agenda;
+  const locale = view.council.locale;
+  const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
+  const role = viewerId ? view.members.find((m) => m.userId === viewerId)?.role : undefined;
+  const pages = Math.max(1, Math.ceil(timing.items.length / AGENDA_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  const shown = timing.items.slice((current - 1) * AGENDA_PAGE_SIZE, current * AGENDA_PAGE_SIZE);
+  const canEdit = can(role, 'agenda.edit');
+  const names = new Map(view.members.map((m) => [m.userId, m.name]));
+  const hasRegrets = viewerId !== undefined && regrets.some((r) => r.userId === viewerId);
+  const leaders = view.members.filter((m) => can(m.role, 'agenda.edit') && !isGuestId(m.userId)).slice(0, MAX_REFRESH_USERS);
+  return renderTemplate('agenda', {
+    notice: notice?.text ?? null,
+    noticeStyle: notice?.kind ?? 'default',
+    meetingId: meeting.id,
+    version: meeting.version,
+    page: current,
+    meetingTitle: meeting.title,
+    when: formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, view.council.timeZone),
+    where: where(locale, meeting),
+    items: shown.map((item) => ({
+      number: item.number,
+      level: item.level,
+      time: timeRange(locale, item.plannedStart, item.plannedEnd),
+      title: item.title,
+      details: details(locale, item),
+    })),
+    total: tr('agenda.total', { planned: duration(locale, timing.totalMinutes), length: duration(locale, timing.meetingMinutes) }),
+    overrun: timing.overrunMinutes > 0 ? tr('agenda.overrun', { minutes: timing.overrunMinutes }) : null,
+    pageText: pages > 1 ? tr('agenda.page', { page: current, pages }) : null,
+    previousPage: current > 1 ? current - 1 : null,
+    nextPage: current < pages ? current + 1 : null,
+    refreshUserIds: leaders.map((m) => m.userId),
+    canEdit,
+    canSendRegrets: viewerId === undefined || can(role, 'meeting.regrets'),
+    hasRegrets,
+    yourRegrets: hasRegrets ? tr('agenda.yourRegrets') : null,
+    showRegrets: canEdit,
+    regrets: regrets.map((r) => ({ text: `${names.get(r.userId) ?? r.userId}${r.note ? ` – ${r.note}` : ''}` })),
+    kinds: AGENDA_ITEM_KINDS.map((k) => ({ title: tr(`kind.${k}` as MessageKey), value: k })),
+    // The items of the page shown: a 300-item picker would not fit the card.
+    choices: canEdit ? shown.map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
+    labels: {
+      title: tr('agenda.title'),
+      empty: tr('agenda.empty'),
+      regretsHeading: tr('agenda.regretsHeading', { count: regrets.length }),
+      regretsNone: tr('agenda.regretsNone'),
+      regrets: tr('agenda.regrets'),
+      regretsNote: tr('agenda.regretsNote'),
+      regretsSend: tr('agenda.regretsSend'),
+      regretsWithdraw: tr('agenda.regretsWithdraw'),
+      addItem: tr('agenda.addItem'),
+      editItem: tr('agenda.editItem'),
+      import: tr('agenda.import'),
+      importText: tr('agenda.importText'),
+      importPlaceholder: tr('agenda.importPlaceholder'),
+      importPreview: tr('agenda.importPreview'),
+      item: tr('agenda.item'),
+      itemTitle: tr('agenda.itemTitle'),
+      itemKind: tr('agenda.itemKind'),
+      itemDuration: tr('agenda.itemDuration'),
+      itemPresenters: tr('agenda.itemPresenters'),
+      itemSub: tr('agenda.itemSub'),
+      save: tr('agenda.save'),
+      moveUp: tr('agenda.moveUp'),
+      moveDown: tr('agenda.moveDown'),
+      remove: tr('agenda.remove'),
+      refresh: tr('agenda.refresh'),
+      previousPage: tr('agenda.previousPage'),
+      nextPage: tr('agenda.nextPage'),
+      required: tr('card.required'),
+    },
+  });
+}
+
+/** What was understood from pasted agenda text, before anything is saved. */
+export function agendaConfirmCard(
+  agenda: AgendaView,
+  draftId: string,
+  parsed: { items: readonly ParsedAgendaItem[]; unparsed: readonly string[]; truncated: boolean },
+): CardJson {
+  const locale = agenda.view.council.locale;
+  const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
+  const when = formatMeetingWhen(agenda.meeting.startsAt, agenda.meeting.endsAt, locale, agenda.view.council.timeZone);
+  return renderTemplate('agenda-confirm', {
+    draftId,
+    intro: tr('agenda.confirmIntro', { count: parsed.items.length, when }),
+    truncated: parsed.truncated ? tr('agenda.truncated') : null,
+    items: parsed.items.slice(0, CONFIRM_SHOWN).map((item) => ({
+      number: item.number,
+      time: timeRange(locale, item.start, item.end),
+      title: item.title,
+      details: details(locale, item),
+    })),
+    more: parsed.items.length > CONFIRM_SHOWN ? `+ ${parsed.items.length - CONFIRM_SHOWN}` : null,
+    unparsed: [
+      ...parsed.unparsed.slice(0, UNPARSED_SHOWN).map((text) => ({ text })),
+      ...(parsed.unparsed.length > UNPARSED_SHOWN ? [{ text: `+ ${parsed.unparsed.length - UNPARSED_SHOWN}` }] : []),
+    ],
+    labels: {
+      title: tr('agenda.confirmTitle'),
+      unparsed: tr('agenda.unparsed'),
+      save: tr('agenda.confirmSave'),
+      cancel: tr('agenda.confirmCancel'),
+    },
+  });
+}
