@@ -8,7 +8,8 @@ import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { Regret } from './ports.js';
 
-export const AGENDA_MAX_ITEMS = 300;
+/** 300 imported or added items, plus room for the standing items every agenda starts with. */
+export const AGENDA_MAX_ITEMS = 310;
 export const ITEM_TITLE_MAX = 200;
 
 export interface AgendaView {

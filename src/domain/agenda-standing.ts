@@ -9,6 +9,8 @@ const titles: Record<Locale, string> = {
 /**
  * What every new meeting's draft agenda starts with: the previous meeting's notes and action
  * items. (The items tabled at the previous meeting follow it once meetings record tablings.)
+ * It has no duration of its own, so an imported agenda's times (which usually cover it under
+ * "Inledning") are not pushed back by it.
  */
 export function standingItems(locale: Locale, newId: () => string): AgendaItemDraft[] {
   return [
@@ -17,7 +19,6 @@ export function standingItems(locale: Locale, newId: () => string): AgendaItemDr
       title: titles[locale],
       kind: 'information',
       level: 0,
-      durationMinutes: 10,
       presenters: [],
       links: [],
       standing: 'previousMinutes',

@@ -202,8 +202,9 @@ const confirmImport = defineAction({
       expectedVersion: draft.version,
       items: draft.items,
     });
+    const count = draft.items.length;
     markSaved(turn.state, data.draftId, turn.kit.deps.clock.now().toISOString());
-    await answerChange(turn, agenda, 'agenda.imported', draft.items.length);
+    await answerChange(turn, agenda, 'agenda.imported', count);
   },
   async freshCard(turn, notice, data) {
     const draft = getDraft(turn.state, data.draftId);
