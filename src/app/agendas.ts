@@ -27,6 +27,7 @@ export interface ItemFields {
   durationMinutes?: number;
   presenters: string[];
   description?: string;
+  links?: AgendaItemDraft['links'];
 }
 
 async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
@@ -73,7 +74,7 @@ async function changeAgenda(
   return load(deps, view, saved);
 }
 
-function cleanFields(fields: ItemFields): Omit<AgendaItemDraft, 'id' | 'links'> {
+function cleanFields(fields: ItemFields): Omit<AgendaItemDraft, 'id'> {
   const title = fields.title.replace(/\s+/g, ' ').trim().slice(0, ITEM_TITLE_MAX);
   if (title === '') throw new RuleError('error.itemTitleMissing');
   return {
@@ -83,6 +84,7 @@ function cleanFields(fields: ItemFields): Omit<AgendaItemDraft, 'id' | 'links'> 
     ...(fields.durationMinutes !== undefined ? { durationMinutes: fields.durationMinutes } : {}),
     presenters: fields.presenters.map((p) => p.trim()).filter(Boolean).slice(0, 10),
     ...(fields.description?.trim() ? { description: fields.description.trim().slice(0, 1000) } : {}),
+    links: (fields.links ?? []).slice(0, 5),
   };
 }
 
@@ -117,7 +119,7 @@ export async function addAgendaItem(
   input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; fields: ItemFields },
 ): Promise<AgendaView> {
   const fields = cleanFields(input.fields);
-  return changeAgenda(deps, input, (current) => [...current, { id: deps.newId(), links: [], ...fields }]);
+  return changeAgenda(deps, input, (current) => [...current, { id: deps.newId(), ...fields }]);
 }
 
 function indexOf(items: AgendaItemDraft[], itemId: string): number {

@@ -198,4 +198,7 @@ export const en: Record<MessageKey, string> = {
   'field.editKind': "Kind",
   'field.editDuration': "Minutes",
   'field.editPresenters': "Presenters",
+  'agenda.itemLink': "Link to a document (optional)",
+  'field.link': "Link",
+  'field.editLink': "Link",
 };

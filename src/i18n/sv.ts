@@ -196,6 +196,9 @@ export const sv = {
   'field.editKind': "Typ",
   'field.editDuration': "Minuter",
   'field.editPresenters': "Föredragande",
+  'agenda.itemLink': "Länk till underlag (valfritt)",
+  'field.link': "Länk",
+  'field.editLink': "Länk",
 } as const;
 
 export type MessageKey = keyof typeof sv;

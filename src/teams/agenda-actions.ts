@@ -34,12 +34,32 @@ const presenters = z
   .optional()
   .transform((v) => (v ?? '').split(/[,;]/).map((p) => p.trim()).filter(Boolean));
 
+/** A document link on an item: web addresses only, titled by the file or site it points to. */
+const link = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .max(2000)
+    .url()
+    .refine((v) => /^https?:\/\//i.test(v), 'http(s) only')
+    .optional(),
+);
+
+export function linkOf(url: string | undefined): { title: string; url: string }[] {
+  if (!url) return [];
+  const parsed = new URL(url);
+  const file = decodeURIComponent(parsed.pathname.split('/').filter(Boolean).at(-1) ?? '');
+  return [{ title: file || parsed.hostname, url }];
+}
+
 const itemFields = {
   title: z.string().trim().min(1).max(200),
   kind: z.enum(AGENDA_ITEM_KINDS).default('information'),
   durationMinutes: minutes,
   presenters,
   level: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
+  link,
 };
 
 /** Keeps the posted agenda card (the one everybody sees) in step with the agenda. */
@@ -105,6 +125,7 @@ const addItem = defineAction({
       level: data.level === '1' ? 1 : 0,
       ...(data.durationMinutes !== undefined ? { durationMinutes: data.durationMinutes } : {}),
       presenters: data.presenters,
+      links: linkOf(data.link),
     };
     await answerChange(turn, await addAgendaItem(meetingDeps(turn), { ...target(turn, data), fields }), 'agenda.updated');
   },
@@ -122,6 +143,7 @@ const editItem = defineAction({
     editKind: z.preprocess(blankToUndefined, z.enum(AGENDA_ITEM_KINDS).optional()),
     editDuration: minutes,
     editPresenters: z.preprocess(blankToUndefined, presenters.optional()),
+    editLink: link,
   }),
   async run(turn, data) {
     // Fields left blank on the card keep what the item had.
@@ -136,6 +158,7 @@ const editItem = defineAction({
       ...(duration !== undefined ? { durationMinutes: duration } : {}),
       presenters: data.editPresenters ?? item.presenters,
       ...(item.description ? { description: item.description } : {}),
+      links: data.editLink ? [...item.links, ...linkOf(data.editLink)] : item.links,
     };
     await answerChange(turn, await editAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId, fields }), 'agenda.updated');
   },

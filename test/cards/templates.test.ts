@@ -83,7 +83,7 @@ function agendaOf(view: CouncilView, count: number): AgendaView {
     level: (i % 4 === 3 ? 1 : 0) as 0 | 1,
     durationMinutes: 10,
     presenters: i % 2 ? ['Åsa Hedeberg', 'Karin Jansson'] : [],
-    links: [],
+    links: i % 3 === 0 ? [{ title: 'PM förfrågningsunderlag.pdf', url: 'https://example.org/pm.pdf' }] : [],
     ...(i % 5 === 0 ? { description: 'Bakgrund och förslag till beslut. '.repeat(8) } : {}),
   }));
   const meeting = meetings(1)[0]!;

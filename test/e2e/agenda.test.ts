@@ -151,7 +151,11 @@ describe('agendas over HTTP', () => {
       durationMinutes: '20',
       presenters: 'Åsa, Karin',
       level: '0',
+      link: 'https://region.sharepoint.com/sites/rad/Delade%20dokument/Nominering%20PM.pdf',
     });
+    expect(texts(added.card)).toContain('📎 Nominering PM.pdf  ');
+    const unsafe = await client.execute(chat, chair, findAction(card, 'agenda.addItem'), { title: 'X', link: 'javascript:alert(1)' });
+    expect(texts(unsafe.card).join('\n')).toContain('Länk');
     expect(itemTitles(added.card).at(-1)).toBe('Nominering till arbetsgruppen');
     expect(texts(added.card).join('\n')).toContain('Val/nominering · Föredragande: Åsa, Karin · 20 min');
     expect(connector.updates(chat.id).filter((u) => u.activityId === postedId)).toHaveLength(1);
