@@ -1,6 +1,6 @@
 import { type Council, requirePermission } from '../domain/council.js';
 import { standingItems } from '../domain/agenda-standing.js';
-import { RuleError } from '../domain/errors.js';
+import { RuleError, StaleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
@@ -96,4 +96,49 @@ export async function upcomingMeetings(
   const view = await requireCouncil(deps, conversationId);
   const found = await deps.meetings.upcoming(view.council.id, deps.clock.now().toISOString(), SCHEDULE_MAX);
   return { view, meetings: found.slice(0, UPCOMING_SHOWN), more: Math.max(0, found.length - UPCOMING_SHOWN) };
+}
+
+/** The meeting, checked to belong to the conversation's council and to be changeable by the actor. */
+async function editableMeeting(deps: MeetingDeps, conversationId: string, actorId: string, meetingId: string, expectedVersion: number) {
+  const view = await requireCouncil(deps, conversationId);
+  requirePermission(roleOf(view, actorId), 'meeting.schedule');
+  const meeting = await deps.meetings.findById(meetingId);
+  if (!meeting || meeting.councilId !== view.council.id || meeting.status === 'cancelled') throw new RuleError('error.meetingNotFound');
+  if (meeting.status !== 'planned') throw new RuleError('error.meetingAlreadyStarted');
+  if (meeting.version !== expectedVersion) throw new StaleError();
+  return { view, meeting };
+}
+
+/** Moves a meeting or changes its place or title; the agenda's times follow the new start. */
+export async function updateMeeting(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; meeting: MeetingInput },
+): Promise<{ view: CouncilView; meeting: Meeting }> {
+  const { view } = await editableMeeting(deps, input.conversationId, input.actorId, input.meetingId, input.expectedVersion);
+  const now = deps.clock.now().toISOString();
+  const { startsAt, endsAt } = toInstants(view.council, input.meeting, now);
+  const updated = await deps.meetings.update(
+    input.meetingId,
+    {
+      startsAt,
+      endsAt,
+      title: clean(input.meeting.title, MEETING_TITLE_MAX) ?? view.council.name,
+      place: clean(input.meeting.place, MEETING_PLACE_MAX),
+      online: input.meeting.online,
+    },
+    input.expectedVersion,
+    now,
+  );
+  if (!updated) throw new StaleError();
+  return { view, meeting: updated };
+}
+
+export async function cancelMeeting(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number },
+): Promise<{ view: CouncilView; meeting: Meeting }> {
+  const { view } = await editableMeeting(deps, input.conversationId, input.actorId, input.meetingId, input.expectedVersion);
+  const updated = await deps.meetings.update(input.meetingId, { status: 'cancelled' }, input.expectedVersion, deps.clock.now().toISOString());
+  if (!updated) throw new StaleError();
+  return { view, meeting: updated };
 }

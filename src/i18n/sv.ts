@@ -199,6 +199,17 @@ export const sv = {
   'agenda.itemLink': "Länk till underlag (valfritt)",
   'field.link': "Länk",
   'field.editLink': "Länk",
+  'meeting.change': "Ändra mötet",
+  'meeting.save': "Spara mötet",
+  'meeting.cancel': "Ställ in mötet",
+  'meeting.updated': "Mötet är ändrat.",
+  'meeting.cancelled': "Mötet {when} är inställt.",
+  'field.mDate': "Datum",
+  'field.mStart': "Börjar",
+  'field.mEnd': "Slutar",
+  'field.mPlace': "Plats",
+  'field.mOnline': "Digitalt",
+  'field.mTitle': "Rubrik",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -11,6 +11,9 @@ import {
   sendRegrets,
 } from '../app/agendas.js';
 import { roleOf } from '../app/councils.js';
+import { cancelMeeting, updateMeeting, upcomingMeetings } from '../app/meetings.js';
+import { formatMeetingWhen } from '../domain/meeting-time.js';
+import { meetingsCard } from './meeting-views.js';
 import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
 import { parseAgendaText } from '../domain/agenda-text.js';
 import { requirePermission } from '../domain/council.js';
@@ -250,4 +253,64 @@ const cancelImport = defineAction({
   },
 });
 
-export const agendaActions: CardAction[] = [show, regrets, addItem, editItem, moveItem, removeItem, previewImport, confirmImport, cancelImport];
+const time = z
+  .string()
+  .trim()
+  .regex(/^\d{1,2}:\d{2}(:\d{2})?$/)
+  .transform((v) => v.slice(0, 5).padStart(5, '0'));
+
+const updateMeetingAction = defineAction({
+  verb: 'meeting.update',
+  schema: z.object({
+    meetingId: id,
+    version,
+    mDate: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/),
+    mStart: time,
+    mEnd: time,
+    mPlace: z.string().max(300).optional(),
+    mOnline: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+    mTitle: z.string().max(200).optional(),
+  }),
+  async run(turn, data) {
+    await updateMeeting(meetingDeps(turn), {
+      ...target(turn, data),
+      meeting: { date: data.mDate, start: data.mStart, end: data.mEnd, place: data.mPlace ?? null, online: data.mOnline, title: data.mTitle ?? null },
+    });
+    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    await updatePostedCard(turn, agenda);
+    const notice: Notice = { text: t(agenda.view.council.locale, 'meeting.updated'), kind: 'good' };
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
+  },
+  freshCard: freshAgenda,
+});
+
+const cancelMeetingAction = defineAction({
+  verb: 'meeting.cancel',
+  schema: z.object({ meetingId: id, version }),
+  async run(turn, data) {
+    const { view, meeting } = await cancelMeeting(meetingDeps(turn), target(turn, data));
+    const locale = view.council.locale;
+    const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, view.council.timeZone);
+    const upcoming = await upcomingMeetings(meetingDeps(turn), turn.conversationId);
+    const notice: Notice = { text: t(locale, 'meeting.cancelled', { when }), kind: 'warning' };
+    const card = meetingsCard(view.council, upcoming.meetings, upcoming.more, locale, { notice });
+    // The posted agenda of a cancelled meeting must not linger as if it were still on.
+    if (meeting.agendaCardActivityId) await turn.context.updateActivity({ ...cardActivity(card), id: meeting.agendaCardActivityId });
+    await respondWithCard(turn.context, card);
+  },
+  freshCard: freshAgenda,
+});
+
+export const agendaActions: CardAction[] = [
+  show,
+  regrets,
+  addItem,
+  editItem,
+  moveItem,
+  removeItem,
+  previewImport,
+  confirmImport,
+  cancelImport,
+  updateMeetingAction,
+  cancelMeetingAction,
+];

@@ -3,7 +3,7 @@ import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
 import { can, isGuestId, type Locale } from '../domain/council.js';
 import type { Meeting } from '../domain/meeting.js';
-import { formatMeetingWhen } from '../domain/meeting-time.js';
+import { formatMeetingWhen, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
@@ -90,6 +90,14 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
     yourRegrets: hasRegrets ? tr('agenda.yourRegrets') : null,
     showRegrets: canEdit,
     regrets: regrets.map((r) => ({ text: `${names.get(r.userId) ?? r.userId}${r.note ? ` – ${r.note}` : ''}` })),
+    edit: {
+      date: utcToZoned(meeting.startsAt, view.council.timeZone).date,
+      start: utcToZoned(meeting.startsAt, view.council.timeZone).time,
+      end: utcToZoned(meeting.endsAt, view.council.timeZone).time,
+      place: meeting.place ?? '',
+      online: meeting.online ? 'true' : 'false',
+      title: meeting.title,
+    },
     kinds: AGENDA_ITEM_KINDS.map((k) => ({ title: tr(`kind.${k}` as MessageKey), value: k })),
     // The items of the page shown: a 300-item picker would not fit the card.
     choices: canEdit ? shown.map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
@@ -123,6 +131,15 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       previousPage: tr('agenda.previousPage'),
       nextPage: tr('agenda.nextPage'),
       required: tr('card.required'),
+      changeMeeting: tr('meeting.change'),
+      date: tr('meeting.form.date'),
+      start: tr('meeting.form.start'),
+      end: tr('meeting.form.end'),
+      place: tr('meeting.form.place'),
+      online: tr('meeting.form.online'),
+      heading: tr('meeting.form.heading'),
+      saveMeeting: tr('meeting.save'),
+      cancelMeeting: tr('meeting.cancel'),
     },
   });
 }

@@ -16,7 +16,7 @@ function texts(card: any): string[] {
 }
 const itemTitles = (card: any) =>
   walkCard(card)
-    .filter((n) => n.type === 'ColumnSet')
+    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
     .map((cs) => texts(cs.columns[2])[0]);
 
 describe('agendas over HTTP', () => {
@@ -203,5 +203,58 @@ describe('agendas over HTTP', () => {
     const after = await agendaAs(chair);
     expect(itemTitles(after)).toEqual(itemTitles(before));
     expect(texts(after)).toContain('Björn Berg – Krock med nämndsmöte');
+  });
+});
+
+describe('moving and cancelling a meeting from its agenda card', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.setRoster(chat.id, [chair, bjorn]);
+    bot = await new BotProcess().start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Samordningsråd', locale: 'en', timeZone: 'Europe/Stockholm' });
+    await client.say(chat, chair, 'new meeting 2027-12-02 13:00-16:00 County Hall');
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  it('moves the meeting, retimes the agenda and updates the posted card; a member may not; cancelling replaces it', async () => {
+    connector.reset();
+    await client.say(chat, bjorn, 'agenda');
+    const posted = connector.sent(chat.id)[0]!;
+    const meetingId = findAction(cardOf(posted.body), 'agenda.show').data.meetingId;
+    const card = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } })).card;
+    const change = findAction(card, 'meeting.update');
+    expect(walkCard(card).find((n) => n.id === 'mStart').value).toBe('13:00');
+
+    const refused = await client.execute(chat, bjorn, change, { mDate: '2027-12-09', mStart: '09:00', mEnd: '12:00' });
+    expect(texts(refused.card).join('\n')).toContain('Only the council’s chair');
+    const backwards = await client.execute(chat, chair, change, { mDate: '2027-12-09', mStart: '12:00', mEnd: '09:00' });
+    expect(texts(backwards.card).join('\n')).toContain('must end after it starts');
+
+    connector.reset();
+    const moved = await client.execute(chat, chair, change, { mDate: '2027-12-09', mStart: '09:00', mEnd: '12:00', mPlace: 'Room 3', mOnline: 'true' });
+    const all = texts(moved.card).join('\n');
+    expect(all).toContain('The meeting is changed.');
+    expect(all).toContain('Thursday 9 December 2027, 09:00–12:00');
+    expect(all).toContain('Room 3 and online');
+    expect(connector.updates(chat.id).map((u) => u.activityId)).toContain(posted.activityId);
+
+    const stale = await client.execute(chat, chair, findAction(card, 'meeting.cancel'));
+    expect(texts(stale.card).join('\n')).toContain('out of date');
+    connector.reset();
+    const cancelled = await client.execute(chat, chair, findAction(moved.card, 'meeting.cancel'));
+    expect(texts(cancelled.card).join('\n')).toContain('The meeting Thursday 9 December 2027, 09:00–12:00 is cancelled.');
+    expect(texts(cancelled.card).join('\n')).toContain('No meetings are scheduled yet.');
+    expect(connector.updates(chat.id).map((u) => u.activityId)).toContain(posted.activityId);
+    connector.reset();
+    await client.say(chat, bjorn, 'agenda');
+    expect(connector.sent(chat.id)[0]!.body.text).toContain('There is no upcoming meeting');
   });
 });
