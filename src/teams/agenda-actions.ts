@@ -11,9 +11,6 @@ import {
   sendRegrets,
 } from '../app/agendas.js';
 import { roleOf } from '../app/councils.js';
-import { cancelMeeting, updateMeeting, upcomingMeetings } from '../app/meetings.js';
-import { formatMeetingWhen } from '../domain/meeting-time.js';
-import { meetingsCard } from './meeting-views.js';
 import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
 import { parseAgendaText } from '../domain/agenda-text.js';
 import { requirePermission } from '../domain/council.js';
@@ -22,14 +19,11 @@ import { t } from '../i18n/index.js';
 import { dropDraft, getDraft, markSaved, putDraft } from './agenda-drafts.js';
 import { agendaCard, agendaConfirmCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
+import { blankToUndefined, flag, id, page, version } from './card-fields.js';
 import { meetingDeps } from './meeting-actions.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
-const id = z.string().min(1).max(128);
-const version = z.coerce.number().int().positive();
-const page = z.coerce.number().int().min(1).max(100).optional();
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 const minutes = z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(600).optional());
 const presenters = z
   .string()
@@ -66,7 +60,7 @@ const itemFields = {
 };
 
 /** Keeps the posted agenda card (the one everybody sees) in step with the agenda. */
-async function updatePostedCard(turn: ActionTurn, agenda: AgendaView): Promise<void> {
+export async function updatePostedCard(turn: ActionTurn, agenda: AgendaView): Promise<void> {
   const activityId = agenda.meeting.agendaCardActivityId;
   if (!activityId) return;
   await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: activityId });
@@ -78,11 +72,11 @@ async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'ag
   await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
 }
 
-async function freshAgenda(turn: ActionTurn, notice: Notice, data: { meetingId: string }) {
+export async function freshAgenda(turn: ActionTurn, notice: Notice, data: { meetingId: string }) {
   return agendaCard(await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId), turn.actorId, 1, notice);
 }
 
-const target = (turn: ActionTurn, data: { meetingId: string; version: number }) => ({
+export const target = (turn: ActionTurn, data: { meetingId: string; version: number }) => ({
   conversationId: turn.conversationId,
   actorId: turn.actorId,
   meetingId: data.meetingId,
@@ -103,7 +97,7 @@ const regrets = defineAction({
   schema: z.object({
     meetingId: id,
     note: z.string().max(500).optional(),
-    withdraw: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+    withdraw: flag,
   }),
   async run(turn, data) {
     const agenda = await sendRegrets(meetingDeps(turn), {
@@ -253,54 +247,6 @@ const cancelImport = defineAction({
   },
 });
 
-const time = z
-  .string()
-  .trim()
-  .regex(/^\d{1,2}:\d{2}(:\d{2})?$/)
-  .transform((v) => v.slice(0, 5).padStart(5, '0'));
-
-const updateMeetingAction = defineAction({
-  verb: 'meeting.update',
-  schema: z.object({
-    meetingId: id,
-    version,
-    mDate: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/),
-    mStart: time,
-    mEnd: time,
-    mPlace: z.string().max(300).optional(),
-    mOnline: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
-    mTitle: z.string().max(200).optional(),
-  }),
-  async run(turn, data) {
-    await updateMeeting(meetingDeps(turn), {
-      ...target(turn, data),
-      meeting: { date: data.mDate, start: data.mStart, end: data.mEnd, place: data.mPlace ?? null, online: data.mOnline, title: data.mTitle ?? null },
-    });
-    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
-    await updatePostedCard(turn, agenda);
-    const notice: Notice = { text: t(agenda.view.council.locale, 'meeting.updated'), kind: 'good' };
-    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
-  },
-  freshCard: freshAgenda,
-});
-
-const cancelMeetingAction = defineAction({
-  verb: 'meeting.cancel',
-  schema: z.object({ meetingId: id, version }),
-  async run(turn, data) {
-    const { view, meeting } = await cancelMeeting(meetingDeps(turn), target(turn, data));
-    const locale = view.council.locale;
-    const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, view.council.timeZone);
-    const upcoming = await upcomingMeetings(meetingDeps(turn), turn.conversationId);
-    const notice: Notice = { text: t(locale, 'meeting.cancelled', { when }), kind: 'warning' };
-    const card = meetingsCard(view.council, upcoming.meetings, upcoming.more, locale, { notice });
-    // The posted agenda of a cancelled meeting must not linger as if it were still on.
-    if (meeting.agendaCardActivityId) await turn.context.updateActivity({ ...cardActivity(card), id: meeting.agendaCardActivityId });
-    await respondWithCard(turn.context, card);
-  },
-  freshCard: freshAgenda,
-});
-
 export const agendaActions: CardAction[] = [
   show,
   regrets,
@@ -311,6 +257,4 @@ export const agendaActions: CardAction[] = [
   previewImport,
   confirmImport,
   cancelImport,
-  updateMeetingAction,
-  cancelMeetingAction,
 ];

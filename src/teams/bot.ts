@@ -14,6 +14,7 @@ import { normaliseCommandText, parseCommand } from './commands.js';
 import { councilActions } from './council-actions.js';
 import { commands } from './command-handlers.js';
 import { meetingActions } from './meeting-actions.js';
+import { meetingEditActions } from './meeting-edit-actions.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -85,7 +86,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions]),
+    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions]),
     true,
   );
 

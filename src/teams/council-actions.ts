@@ -5,17 +5,10 @@ import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { actorOf, conversationKind, tenantOf } from './activity.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
+import { optionalText, version } from './card-fields.js';
 import { replaceCardForAll, respondWithCard } from './replies.js';
 import { type Notice, councilCard } from './views.js';
 
-const version = z.coerce.number().int().positive();
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? null : v));
 
 async function freshCouncilCard(turn: ActionTurn, notice: Notice) {
   const view = await requireCouncil(turn.kit.councilDeps, turn.conversationId);

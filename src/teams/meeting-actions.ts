@@ -7,33 +7,17 @@ import { RuleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX } from '../domain/meeting.js';
 import { t } from '../i18n/index.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
+import { date, flag, optionalText, time } from './card-fields.js';
 import { meetingsCard } from './meeting-views.js';
 import { replaceCardForAll, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
-
-const date = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/);
-const time = z
-  .string()
-  .trim()
-  .regex(/^\d{1,2}:\d{2}(:\d{2})?$/)
-  .transform((v) => v.slice(0, 5).padStart(5, '0'));
-const optionalText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .nullish()
-    .transform((v) => (v && v.trim() !== '' ? v.trim() : null));
-const online = z
-  .union([z.boolean(), z.enum(['true', 'false'])])
-  .optional()
-  .transform((v) => v === true || v === 'true');
 
 const meetingInput = z.object({
   date,
   start: time,
   end: time,
   place: optionalText(MEETING_PLACE_MAX),
-  online,
+  online: flag,
   title: optionalText(MEETING_TITLE_MAX),
 });
 
