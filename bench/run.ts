@@ -10,6 +10,9 @@
  * Sizes: BENCH_MESSAGES and BENCH_INVOKES (per bot and round), BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_COLD_STARTS, BENCH_WARMUP; BENCH_NODE_ARGS adds node flags to both bots (profiling). Benchmarks are not assertions: the exit code is 0 unless the
  * run itself breaks.
+ *
+ * Then the in-process agenda import benchmark runs (bench/agenda-import.ts: parse a 60-item agenda,
+ * render its cards, sizes against the 40 KB budget) and adds its figures under "agendaImport".
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
+import { runAgendaImportBench } from './agenda-import.js';
 import { type Conversation, TeamsClient, type User, cardOf, user } from '../test/support/teams-client.js';
 
 // dist/bench/run.js → project root. (bot-process.ts's projectRoot assumes test/support/ in the
@@ -458,10 +462,15 @@ function x(v: number): string {
   return Number.isFinite(v) ? `${v.toFixed(2)}×` : '—';
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+// The HTTP benchmark, then the in-process agenda import benchmark (bench/agenda-import.ts), which
+// adds its figures to the results file this one wrote. Either failing sets exit code 1; the other still runs.
+let exitCode = 0;
+await main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  exitCode = 1;
+});
+await runAgendaImportBench().catch((err) => {
+  process.stderr.write(`agenda bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  exitCode = 1;
+});
+process.exit(exitCode);

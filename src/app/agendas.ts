@@ -88,7 +88,8 @@ function cleanFields(fields: ItemFields): Omit<AgendaItemDraft, 'id'> {
   };
 }
 
-function fromParsed(item: ParsedAgendaItem, newId: () => string): AgendaItemDraft {
+/** An item as the agenda stores it, from an item the text parser understood. */
+export function draftFromParsed(item: ParsedAgendaItem, newId: () => string): AgendaItemDraft {
   return {
     id: newId(),
     title: item.title.slice(0, ITEM_TITLE_MAX),
@@ -110,7 +111,7 @@ export async function importAgenda(
   if (input.items.length === 0) throw new RuleError('error.agendaEmpty');
   return changeAgenda(deps, input, (current) => [
     ...current.filter((i) => i.standing),
-    ...input.items.map((item) => fromParsed(item, deps.newId)),
+    ...input.items.map((item) => draftFromParsed(item, deps.newId)),
   ]);
 }
 

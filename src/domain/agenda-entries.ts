@@ -138,7 +138,10 @@ function planTimes(entries: Entry[]): void {
       if (end !== undefined) entry.end = end;
       return;
     }
-    const next = entry.sub ? entries[i + 1] : entries.slice(i + 1).find((e) => !e.sub);
+    // Items are timed one after another, sub-items too: a main item whose sub-items carry their
+    // own times ends where the first one starts; one with untimed sub-items spans them.
+    const following = entries[i + 1];
+    const next = !entry.sub && following?.sub && following.start === undefined ? entries.slice(i + 1).find((e) => !e.sub) : following;
     if (next?.start !== undefined && toMinutes(next.start) > toMinutes(entry.start)) entry.end = next.start;
   });
   for (const entry of entries) {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { draftFromParsed } from '../../src/app/agendas.js';
+import { timeAgenda } from '../../src/domain/agenda.js';
 import { type AgendaParseResult, MAX_AGENDA_ITEMS, parseAgendaText } from '../../src/domain/agenda-text.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/agendas/${name}`, import.meta.url), 'utf8');
@@ -377,5 +379,34 @@ describe('parseAgendaText properties', () => {
       }),
       { numRuns: 5 },
     );
+  });
+});
+
+describe('times of items with sub-items', () => {
+  it('does not count sub-items twice when they carry their own times', () => {
+    const parsed = parseAgendaText(['- 13.00 Inledning', '- 13.10 Ekonomi', '  - 13.10 Intäkter', '  - 13.25 Kostnader', '- 13.40 Övrigt'].join('\n'));
+    expect(parsed.items.map((i) => [i.number, i.start, i.end])).toEqual([
+      ['1', '13:00', '13:10'],
+      ['2', '13:10', undefined],
+      ['2 a', '13:10', '13:25'],
+      ['2 b', '13:25', '13:40'],
+      ['3', '13:40', undefined],
+    ]);
+    let n = 0;
+    const drafts = parsed.items.map((item) => draftFromParsed(item, () => String(n++)));
+    const timing = timeAgenda(drafts, { start: '13:00', end: '14:00' });
+    expect(timing.items.map((i) => i.plannedStart)).toEqual(['13:00', '13:10', '13:10', '13:25', '13:40']);
+    expect(timing.overrunMinutes).toBe(0);
+  });
+
+  it('lets a main item span sub-items that have no times', () => {
+    const parsed = parseAgendaText(['- 13.00 Inledning', '- 13.10 Ekonomi', '  - Intäkter', '  - Kostnader', '- 13.40 Övrigt'].join('\n'));
+    expect(parsed.items.map((i) => [i.number, i.start, i.end])).toEqual([
+      ['1', '13:00', '13:10'],
+      ['2', '13:10', '13:40'],
+      ['2 a', undefined, undefined],
+      ['2 b', undefined, undefined],
+      ['3', '13:40', undefined],
+    ]);
   });
 });
