@@ -212,4 +212,5 @@ export const en: Record<MessageKey, string> = {
   'field.mPlace': "Place",
   'field.mOnline': "Online",
   'field.mTitle': "Title",
+  'agenda.myView': "Show my options",
 };

@@ -210,6 +210,7 @@ export const sv = {
   'field.mPlace': "Plats",
   'field.mOnline': "Digitalt",
   'field.mTitle': "Rubrik",
+  'agenda.myView': "Visa mina val",
 } as const;
 
 export type MessageKey = keyof typeof sv;

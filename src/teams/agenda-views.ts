@@ -28,11 +28,12 @@ function clock(locale: Locale, time: string | undefined): string {
 
 function timeRange(locale: Locale, start?: string, end?: string): string {
   if (!start) return '';
-  return end ? `${clock(locale, start)}–${clock(locale, end)}` : clock(locale, start);
+  return end && end !== start ? `${clock(locale, start)}–${clock(locale, end)}` : clock(locale, start);
 }
 
 function details(locale: Locale, item: { kind: TimedAgendaItem['kind']; presenters: string[]; durationMinutes?: number; description?: string }): string {
-  const parts = [t(locale, `kind.${item.kind}` as MessageKey)];
+  // A break's title says what it is; "Paus · Paus" would only repeat it.
+  const parts = item.kind === 'break' ? [] : [t(locale, `kind.${item.kind}` as MessageKey)];
   if (item.presenters.length > 0) parts.push(t(locale, 'agenda.presenters', { names: item.presenters.join(', ') }));
   if (item.durationMinutes !== undefined) parts.push(duration(locale, item.durationMinutes));
   if (item.description) parts.push(item.description.length > 160 ? `${item.description.slice(0, 157)}…` : item.description);
@@ -84,6 +85,8 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
     previousPage: current > 1 ? current - 1 : null,
     nextPage: current < pages ? current + 1 : null,
     refreshUserIds: leaders.map((m) => m.userId),
+    // Where a client does not run the refresh, this button gives each person their own view.
+    showMyView: viewerId === undefined,
     canEdit,
     canSendRegrets: viewerId === undefined || can(role, 'meeting.regrets'),
     hasRegrets,
@@ -127,7 +130,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       moveUp: tr('agenda.moveUp'),
       moveDown: tr('agenda.moveDown'),
       remove: tr('agenda.remove'),
-      refresh: tr('agenda.refresh'),
+      refresh: tr('agenda.myView'),
       previousPage: tr('agenda.previousPage'),
       nextPage: tr('agenda.nextPage'),
       required: tr('card.required'),
