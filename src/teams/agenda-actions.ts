@@ -20,7 +20,6 @@ import { dropDraft, getDraft, markSaved, putDraft } from './agenda-drafts.js';
 import { agendaCard, agendaConfirmCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { blankToUndefined, flag, id, page, version } from './card-fields.js';
-import { meetingDeps } from './meeting-actions.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
@@ -73,7 +72,7 @@ async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'ag
 }
 
 export async function freshAgenda(turn: ActionTurn, notice: Notice, data: { meetingId: string }) {
-  return agendaCard(await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId), turn.actorId, 1, notice);
+  return agendaCard(await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId), turn.actorId, 1, notice);
 }
 
 export const target = (turn: ActionTurn, data: { meetingId: string; version: number }) => ({
@@ -87,7 +86,7 @@ const show = defineAction({
   verb: 'agenda.show',
   schema: z.object({ meetingId: id, page }),
   async run(turn, data) {
-    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, data.page ?? 1));
   },
 });
@@ -100,7 +99,7 @@ const regrets = defineAction({
     withdraw: flag,
   }),
   async run(turn, data) {
-    const agenda = await sendRegrets(meetingDeps(turn), {
+    const agenda = await sendRegrets(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       meetingId: data.meetingId,
@@ -124,7 +123,7 @@ const addItem = defineAction({
       presenters: data.presenters,
       links: linkOf(data.link),
     };
-    await answerChange(turn, await addAgendaItem(meetingDeps(turn), { ...target(turn, data), fields }), 'agenda.updated');
+    await answerChange(turn, await addAgendaItem(turn.kit.meetingDeps, { ...target(turn, data), fields }), 'agenda.updated');
   },
   freshCard: freshAgenda,
 });
@@ -144,7 +143,7 @@ const editItem = defineAction({
   }),
   async run(turn, data) {
     // Fields left blank on the card keep what the item had.
-    const current = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    const current = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     const item = current.items.find((i) => i.id === data.itemId);
     if (!item) throw new RuleError('error.itemNotFound');
     const duration = data.editDuration ?? item.durationMinutes;
@@ -157,7 +156,7 @@ const editItem = defineAction({
       ...(item.description ? { description: item.description } : {}),
       links: data.editLink ? [...item.links, ...linkOf(data.editLink)] : item.links,
     };
-    await answerChange(turn, await editAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId, fields }), 'agenda.updated');
+    await answerChange(turn, await editAgendaItem(turn.kit.meetingDeps, { ...target(turn, data), itemId: data.itemId, fields }), 'agenda.updated');
   },
   freshCard: freshAgenda,
 });
@@ -166,7 +165,7 @@ const moveItem = defineAction({
   verb: 'agenda.moveItem',
   schema: z.object({ meetingId: id, version, itemId: id, direction: z.enum(['up', 'down']) }),
   async run(turn, data) {
-    const agenda = await moveAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId, direction: data.direction });
+    const agenda = await moveAgendaItem(turn.kit.meetingDeps, { ...target(turn, data), itemId: data.itemId, direction: data.direction });
     await answerChange(turn, agenda, 'agenda.updated');
   },
   freshCard: freshAgenda,
@@ -176,7 +175,7 @@ const removeItem = defineAction({
   verb: 'agenda.removeItem',
   schema: z.object({ meetingId: id, version, itemId: id }),
   async run(turn, data) {
-    await answerChange(turn, await removeAgendaItem(meetingDeps(turn), { ...target(turn, data), itemId: data.itemId }), 'agenda.updated');
+    await answerChange(turn, await removeAgendaItem(turn.kit.meetingDeps, { ...target(turn, data), itemId: data.itemId }), 'agenda.updated');
   },
   freshCard: freshAgenda,
 });
@@ -185,7 +184,7 @@ const previewImport = defineAction({
   verb: 'agenda.previewImport',
   schema: z.object({ meetingId: id, text: z.string().min(1).max(200_000) }),
   async run(turn, data) {
-    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     requirePermission(roleOf(agenda.view, turn.actorId), 'agenda.edit');
     await respondWithCard(turn.context, previewCard(turn, agenda, data.text));
   },
@@ -211,11 +210,11 @@ const confirmImport = defineAction({
     const draft = getDraft(turn.state, data.draftId);
     if (!draft) throw new RuleError('error.draftExpired');
     if (draft.savedAt) {
-      const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, draft.meetingId);
+      const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, draft.meetingId);
       await respondWithCard(turn.context, agendaCard(agenda, turn.actorId));
       return;
     }
-    const agenda = await importAgenda(meetingDeps(turn), {
+    const agenda = await importAgenda(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       meetingId: draft.meetingId,
@@ -239,7 +238,7 @@ const cancelImport = defineAction({
   async run(turn, data) {
     const draft = getDraft(turn.state, data.draftId);
     if (!draft) throw new RuleError('error.draftExpired');
-    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, draft.meetingId);
+    const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, draft.meetingId);
     requirePermission(roleOf(agenda.view, turn.actorId), 'agenda.edit');
     dropDraft(turn.state, data.draftId);
     const notice: Notice = { text: t(agenda.view.council.locale, 'agenda.importCancelled'), kind: 'warning' };

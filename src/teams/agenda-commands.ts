@@ -8,14 +8,10 @@ import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
 
-function deps(turn: CommandTurn) {
-  return { ...turn.kit.councilDeps, meetings: turn.kit.deps.store.meetings };
-}
-
 /** Posts the next meeting's agenda and remembers the message, so later changes update it in place. */
 export async function postAgenda(turn: CommandTurn): Promise<void> {
   if (!turn.council) throw new RuleError('error.notSetUp');
-  const agenda = await nextMeetingAgenda(deps(turn), turn.context.activity.conversation.id);
+  const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, turn.context.activity.conversation.id);
   if (!agenda) {
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
     return;
@@ -28,7 +24,7 @@ export async function importAgendaText(turn: CommandTurn, text: string): Promise
   if (text.trim() === '') return postAgenda(turn);
   if (!turn.council) throw new RuleError('error.notSetUp');
   requirePermission(roleOf(turn.council, turn.context.activity.from.id), 'agenda.edit');
-  const agenda = await nextMeetingAgenda(deps(turn), turn.context.activity.conversation.id);
+  const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, turn.context.activity.conversation.id);
   if (!agenda) {
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
     return;

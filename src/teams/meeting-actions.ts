@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type MeetingDeps, SCHEDULE_MAX, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
+import { SCHEDULE_MAX, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
 import { roleOf } from '../app/councils.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
@@ -21,10 +21,6 @@ const meetingInput = z.object({
   title: optionalText(MEETING_TITLE_MAX),
 });
 
-export function meetingDeps(turn: ActionTurn): MeetingDeps {
-  return { ...turn.kit.councilDeps, meetings: turn.kit.deps.store.meetings };
-}
-
 /** Stable ids for what one card creates, so a retried invoke finds them instead of saving again. */
 function idsFromCard(turn: ActionTurn, count: number): string[] | undefined {
   const cardId = turn.context.activity.replyToId;
@@ -35,7 +31,7 @@ function idsFromCard(turn: ActionTurn, count: number): string[] | undefined {
 }
 
 async function answerWithUpcoming(turn: ActionTurn, notice: Notice): Promise<void> {
-  const { view, meetings, more } = await upcomingMeetings(meetingDeps(turn), turn.conversationId);
+  const { view, meetings, more } = await upcomingMeetings(turn.kit.meetingDeps, turn.conversationId);
   const locale = view.council.locale;
   await replaceCardForAll(turn.context, meetingsCard(view.council, meetings, more, locale));
   await respondWithCard(turn.context, meetingsCard(view.council, meetings, more, locale, { notice }));
@@ -45,7 +41,7 @@ const create = defineAction({
   verb: 'meeting.create',
   schema: meetingInput,
   async run(turn, input) {
-    const result = await scheduleMeetings(meetingDeps(turn), {
+    const result = await scheduleMeetings(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       meetings: [input],
@@ -59,7 +55,7 @@ const confirmSchedule = defineAction({
   verb: 'meeting.confirmSchedule',
   schema: z.object({ meetings: z.array(meetingInput).min(1).max(SCHEDULE_MAX) }),
   async run(turn, input) {
-    const result = await scheduleMeetings(meetingDeps(turn), {
+    const result = await scheduleMeetings(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       meetings: input.meetings,

@@ -14,10 +14,6 @@ import { cardActivity } from './replies.js';
 const DEFAULT_START = '13:00';
 const DEFAULT_END = '16:00';
 
-function deps(turn: CommandTurn) {
-  return { ...turn.kit.councilDeps, meetings: turn.kit.deps.store.meetings };
-}
-
 function requireCouncilView(turn: CommandTurn) {
   if (!turn.council) throw new RuleError('error.notSetUp');
   return turn.council;
@@ -33,7 +29,7 @@ function toInput(m: ParsedMeeting, start = m.start, end = m.end): MeetingInput {
 }
 
 export async function listMeetings(turn: CommandTurn): Promise<void> {
-  const { view, meetings, more } = await upcomingMeetings(deps(turn), turn.context.activity.conversation.id);
+  const { view, meetings, more } = await upcomingMeetings(turn.kit.meetingDeps, turn.context.activity.conversation.id);
   const mayPlan = can(roleOf(view, turn.context.activity.from.id), 'meeting.schedule');
   await turn.context.sendActivity(cardActivity(meetingsCard(view.council, meetings, more, turn.locale, { howTo: mayPlan })));
 }
@@ -61,12 +57,12 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
     await context.sendActivity(cardActivity(meetingFormCard(locale, toInput(only), notice)));
     return;
   }
-  const result = await scheduleMeetings(deps(turn), {
+  const result = await scheduleMeetings(turn.kit.meetingDeps, {
     conversationId: context.activity.conversation.id,
     actorId: context.activity.from.id,
     meetings: [toInput(only)],
   });
-  const upcoming = await upcomingMeetings(deps(turn), context.activity.conversation.id);
+  const upcoming = await upcomingMeetings(turn.kit.meetingDeps, context.activity.conversation.id);
   const notice = { text: t(locale, 'meeting.scheduled'), kind: 'good' as const };
   await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
 }

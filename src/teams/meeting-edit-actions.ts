@@ -7,7 +7,6 @@ import { freshAgenda, target, updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import { type CardAction, defineAction } from './card-action.js';
 import { date, flag, id, optionalText, time, version } from './card-fields.js';
-import { meetingDeps } from './meeting-actions.js';
 import { meetingsCard } from './meeting-views.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
@@ -26,11 +25,11 @@ const updateMeetingAction = defineAction({
     mTitle: optionalText(200),
   }),
   async run(turn, data) {
-    await updateMeeting(meetingDeps(turn), {
+    await updateMeeting(turn.kit.meetingDeps, {
       ...target(turn, data),
       meeting: { date: data.mDate, start: data.mStart, end: data.mEnd, place: data.mPlace, online: data.mOnline, title: data.mTitle },
     });
-    const agenda = await meetingAgenda(meetingDeps(turn), turn.conversationId, data.meetingId);
+    const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     await updatePostedCard(turn, agenda);
     const notice: Notice = { text: t(agenda.view.council.locale, 'meeting.updated'), kind: 'good' };
     await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
@@ -42,10 +41,10 @@ const cancelMeetingAction = defineAction({
   verb: 'meeting.cancel',
   schema: z.object({ meetingId: id, version }),
   async run(turn, data) {
-    const { view, meeting } = await cancelMeeting(meetingDeps(turn), target(turn, data));
+    const { view, meeting } = await cancelMeeting(turn.kit.meetingDeps, target(turn, data));
     const locale = view.council.locale;
     const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, view.council.timeZone);
-    const upcoming = await upcomingMeetings(meetingDeps(turn), turn.conversationId);
+    const upcoming = await upcomingMeetings(turn.kit.meetingDeps, turn.conversationId);
     const notice: Notice = { text: t(locale, 'meeting.cancelled', { when }), kind: 'warning' };
     const card = meetingsCard(view.council, upcoming.meetings, upcoming.more, locale, { notice });
     // The posted agenda of a cancelled meeting must not linger as if it were still on.

@@ -1,5 +1,6 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { type CouncilDeps, type CouncilView, councilForConversation } from '../app/councils.js';
+import type { MeetingDeps } from '../app/meetings.js';
 import type { Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
@@ -20,6 +21,7 @@ export interface BotDeps {
 export interface TurnKit {
   deps: BotDeps;
   councilDeps: CouncilDeps;
+  meetingDeps: MeetingDeps;
   /** The conversation's council, if any, and the language to answer in. */
   councilAndLocale(activity: Activity): Promise<{ locale: Locale; view?: CouncilView }>;
   ruleMessage(locale: Locale, err: RuleError): string;
@@ -33,6 +35,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
   return {
     deps,
     councilDeps,
+    meetingDeps: { ...councilDeps, meetings: deps.store.meetings },
     async councilAndLocale(activity) {
       const view = await councilForConversation(councilDeps, activity.conversation.id);
       return { locale: view?.council.locale ?? localeFromTag(activity.locale, deps.defaultLocale), view };
