@@ -67,7 +67,8 @@ export function numberItems(items: AgendaItemDraft[]): string[] {
  *   and the lateness carries through to the end (and so into the overrun).
  * - It lasts its durationMinutes; without one, until the next item's fixedStart (never less than
  *   zero); without that either it is untimed: its start is shown, it has no end, and the clock
- *   does not move on.
+ *   does not move on. The last item, when it was given a start of its own ("15.00 Övriga
+ *   frågor"), runs to the meeting's end: that is what such an agenda means.
  * - totalMinutes runs from the meeting start to the end of the last timed item (0 when none is
  *   timed); overrunMinutes is what it exceeds the meeting's length by.
  * - Times never wrap past midnight: shown times stop at 23:59 while the count goes on, so the rest
@@ -90,7 +91,10 @@ export function timeAgenda(items: AgendaItemDraft[], meeting: { start: string; e
     const fixed = fixedStarts[index];
     const start = fixed !== undefined && fixed > clock ? fixed : clock;
     clock = start;
-    const duration = knownDuration(item.durationMinutes) ?? untilNextFixedStart(fixedStarts[index + 1], start);
+    const duration =
+      knownDuration(item.durationMinutes) ??
+      untilNextFixedStart(fixedStarts[index + 1], start) ??
+      (index === items.length - 1 && fixed !== undefined ? untilNextFixedStart(meetingEnd, start) : undefined);
     const result: TimedAgendaItem = { ...item, number: numbers[index] ?? '', plannedStart: clockTime(start) };
     if (duration === undefined) {
       untimed += 1;

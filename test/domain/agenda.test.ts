@@ -80,10 +80,20 @@ describe('timeAgenda', () => {
       ['7', '14:35', '15:00'],
       ['8', '15:00', '15:15'],
       ['9', '15:15', '15:30'],
-      ['10', '15:30', undefined],
+      ['10', '15:30', '16:00'],
     ]);
-    expect(timing).toMatchObject({ totalMinutes: 150, meetingMinutes: 180, overrunMinutes: 0, untimed: 1 });
+    // The last item was given a start of its own, so it runs to the meeting's end.
+    expect(timing).toMatchObject({ totalMinutes: 180, meetingMinutes: 180, overrunMinutes: 0, untimed: 0 });
     expect(timing.items[6]).toMatchObject({ title: 'Paus', kind: 'break' });
+  });
+
+  it('leaves a last item without a start of its own untimed', () => {
+    const timing = timeAgenda([item('A', { fixedStart: '13:00', durationMinutes: 10 }), item('B')], { start: '13:00', end: '16:00' });
+    expect(timing.items.map((i) => [i.plannedStart, i.plannedEnd])).toEqual([
+      ['13:00', '13:10'],
+      ['13:10', undefined],
+    ]);
+    expect(timing.untimed).toBe(1);
   });
 
   it('keeps the drafts as they are', () => {
