@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
 import { localeFromTag, t } from '../../src/i18n/index.js';
@@ -52,5 +53,19 @@ describe('message catalogues', () => {
     expect(localeFromTag('en-GB', 'sv')).toBe('en');
     expect(localeFromTag('fi-FI', 'sv')).toBe('sv');
     expect(localeFromTag(undefined, 'en')).toBe('en');
+  });
+});
+
+describe('rule errors', () => {
+  it('each have a message in both languages', () => {
+    const codes = new Set<string>();
+    for (const folder of ['domain', 'app', 'teams']) {
+      const dir = new URL(`../../src/${folder}/`, import.meta.url);
+      for (const file of readdirSync(dir)) {
+        for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/RuleError\('([\w.]+)'/g)) codes.add(m[1]!);
+      }
+    }
+    expect(codes.size).toBeGreaterThan(10);
+    for (const code of codes) expect(Object.hasOwn(sv, code), code).toBe(true);
   });
 });
