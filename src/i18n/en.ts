@@ -212,7 +212,7 @@ export const en: Record<MessageKey, string> = {
   'field.mPlace': "Place",
   'field.mOnline': "Online",
   'field.mTitle': "Title",
-  'agenda.myView': "Show my options",
+  'card.myView': "Show my options",
   'error.actionDueInvalid': "The date {date} does not exist. Write e.g. \"by 15/4\" or \"by 2027-04-15\".",
   'error.actionDuePast': "The due date {date} has already passed. Give a date ahead.",
   'error.actionOwnerAmbiguous': "Several people are called \"{name}\": {candidates}. Write the full name or @mention the person.",

@@ -210,7 +210,7 @@ export const sv = {
   'field.mPlace': "Plats",
   'field.mOnline': "Digitalt",
   'field.mTitle': "Rubrik",
-  'agenda.myView': "Visa mina val",
+  'card.myView': "Visa mina val",
   'error.actionDueInvalid': "Datumet {date} finns inte. Skriv t.ex. \"senast 15/4\" eller \"senast 2027-04-15\".",
   'error.actionDuePast': "Sista dagen {date} har redan varit. Ange ett datum framåt i tiden.",
   'error.actionOwnerAmbiguous': "Flera personer heter \"{name}\": {candidates}. Skriv hela namnet eller @nämn personen.",

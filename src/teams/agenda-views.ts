@@ -130,7 +130,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       moveUp: tr('agenda.moveUp'),
       moveDown: tr('agenda.moveDown'),
       remove: tr('agenda.remove'),
-      refresh: tr('agenda.myView'),
+      refresh: tr('card.myView'),
       previousPage: tr('agenda.previousPage'),
       nextPage: tr('agenda.nextPage'),
       required: tr('card.required'),

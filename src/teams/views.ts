@@ -143,7 +143,8 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
       guestEmail: tr('council.guestEmail'),
       addGuest: tr('council.addGuest'),
       removeGuest: tr('council.removeGuest'),
-      refresh: tr('council.refresh'),
+      // The shared card offers each person their own view where a client does not run the refresh.
+      refresh: viewerId === undefined ? tr('card.myView') : tr('council.refresh'),
       required: tr('card.required'),
     },
   });
