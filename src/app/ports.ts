@@ -1,5 +1,8 @@
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
 import type { AgendaItemDraft } from '../domain/agenda.js';
+import type { ActionItem, ActionStatus } from '../domain/action-item.js';
+import type { AttendanceEntry } from '../domain/attendance.js';
+import type { Decision } from '../domain/decision.js';
 import type { Meeting } from '../domain/meeting.js';
 
 export interface Clock {
@@ -43,9 +46,14 @@ export interface CouncilRepository {
   ): Promise<boolean>;
 }
 
-export type NewMeeting = Omit<Meeting, 'version' | 'updatedAt'>;
+export type NewMeeting = Omit<Meeting, 'version' | 'updatedAt' | 'currentItemId' | 'openedAt' | 'closedAt'>;
 
-export type MeetingChanges = Partial<Pick<Meeting, 'title' | 'startsAt' | 'endsAt' | 'place' | 'online' | 'onlineUrl' | 'status' | 'externalEventId' | 'agendaCardActivityId'>>;
+export type MeetingChanges = Partial<
+  Pick<
+    Meeting,
+    'title' | 'startsAt' | 'endsAt' | 'place' | 'online' | 'onlineUrl' | 'status' | 'externalEventId' | 'agendaCardActivityId' | 'currentItemId' | 'openedAt' | 'closedAt'
+  >
+>;
 
 export interface Regret {
   meetingId: string;
@@ -71,6 +79,31 @@ export interface MeetingRepository {
   upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]>;
   /** Applies the changes only at `expectedVersion`; returns the new state, or undefined when stale. */
   update(id: string, changes: MeetingChanges, expectedVersion: number, at: string): Promise<Meeting | undefined>;
+}
+
+export interface DecisionRepository {
+  /**
+   * Records the decision once per `clientKey` (Teams retries invokes); a repeated key returns
+   * the decision recorded the first time with `created: false`.
+   */
+  record(decision: Omit<Decision, 'version'>, clientKey: string): Promise<{ decision: Decision; created: boolean }>;
+  forMeeting(meetingId: string): Promise<Decision[]>;
+}
+
+export interface ActionItemRepository {
+  /** Creates the action item once per `clientKey`, as decisions are. */
+  create(item: Omit<ActionItem, 'version'>, clientKey: string): Promise<{ item: ActionItem; created: boolean }>;
+  findById(id: string): Promise<ActionItem | undefined>;
+  /** Open items of a council, earliest due first (undated last). */
+  open(councilId: string): Promise<ActionItem[]>;
+  forOwner(councilId: string, ownerUserId: string, status: ActionStatus): Promise<ActionItem[]>;
+  setStatus(id: string, status: ActionStatus, expectedVersion: number, at: string): Promise<ActionItem | undefined>;
+}
+
+export interface AttendanceRepository {
+  /** Sets each person's status; a person not named keeps theirs. */
+  mark(meetingId: string, entries: readonly AttendanceEntry[], markedBy: string, at: string): Promise<void>;
+  forMeeting(meetingId: string): Promise<AttendanceEntry[]>;
 }
 
 export interface ConversationRecord {
@@ -116,6 +149,9 @@ export interface Store {
   dialect: 'sqlite' | 'postgres';
   councils: CouncilRepository;
   meetings: MeetingRepository;
+  decisions: DecisionRepository;
+  actionItems: ActionItemRepository;
+  attendance: AttendanceRepository;
   conversations: ConversationRepository;
   state: StateRepository;
   health(): Promise<StoreHealth>;

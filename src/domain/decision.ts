@@ -130,3 +130,15 @@ function participant(context: ParticipationContext): CouncilMember {
   if (!member) throw new RuleError('error.notMember');
   return member;
 }
+
+/** A decision as recorded on a meeting's item; the item's number and title as they were then. */
+export interface Decision extends CheckedDecision {
+  id: string;
+  meetingId: string;
+  agendaItemId: string | null;
+  itemNumber: string | null;
+  itemTitle: string | null;
+  recordedBy: string;
+  recordedAt: string;
+  version: number;
+}

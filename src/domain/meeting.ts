@@ -18,6 +18,10 @@ export interface Meeting {
   externalEventId: string | null;
   /** The agenda card message in the council's conversation, so changes update it in place. */
   agendaCardActivityId: string | null;
+  /** While the meeting runs: the item under discussion; when it opened and closed. */
+  currentItemId: string | null;
+  openedAt: string | null;
+  closedAt: string | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;

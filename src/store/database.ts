@@ -8,6 +8,7 @@ import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyCouncilRepository } from './council-repository.js';
 import { KyselyMeetingRepository } from './meeting-repository.js';
 import { latestMigration, migrationProvider } from './migrations.js';
+import { KyselyActionItemRepository, KyselyAttendanceRepository, KyselyDecisionRepository } from './record-repositories.js';
 import type { Database } from './schema.js';
 import { KyselyStateRepository } from './state-repository.js';
 
@@ -73,6 +74,9 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     dialect,
     councils: new KyselyCouncilRepository(db),
     meetings: new KyselyMeetingRepository(db),
+    decisions: new KyselyDecisionRepository(db),
+    actionItems: new KyselyActionItemRepository(db),
+    attendance: new KyselyAttendanceRepository(db),
     conversations: new KyselyConversationRepository(db),
     state: new KyselyStateRepository(db),
     health: () => checkHealth(db),

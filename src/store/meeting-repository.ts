@@ -17,6 +17,9 @@ function toMeeting(row: MeetingsTable): Meeting {
     status: row.status as MeetingStatus,
     externalEventId: row.external_event_id,
     agendaCardActivityId: row.agenda_card_activity_id,
+    currentItemId: row.current_item_id ?? null,
+    openedAt: row.opened_at ?? null,
+    closedAt: row.closed_at ?? null,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -35,6 +38,9 @@ function changeColumns(changes: MeetingChanges): Partial<MeetingsTable> {
   if (changes.status !== undefined) columns.status = changes.status;
   if (changes.externalEventId !== undefined) columns.external_event_id = changes.externalEventId;
   if (changes.agendaCardActivityId !== undefined) columns.agenda_card_activity_id = changes.agendaCardActivityId;
+  if (changes.currentItemId !== undefined) columns.current_item_id = changes.currentItemId;
+  if (changes.openedAt !== undefined) columns.opened_at = changes.openedAt;
+  if (changes.closedAt !== undefined) columns.closed_at = changes.closedAt;
   return columns;
 }
 
@@ -92,6 +98,9 @@ export class KyselyMeetingRepository implements MeetingRepository {
       created_at: m.createdAt,
       updated_at: m.createdAt,
       version: 1,
+      current_item_id: null,
+      opened_at: null,
+      closed_at: null,
     }));
     const items = entries.flatMap(({ meeting, agenda }) => agenda.map((item, i) => itemRow(meeting.id, item, i)));
     await this.db.transaction().execute(async (trx) => {

@@ -118,6 +118,65 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('agenda_items').execute();
     },
   },
+  '0004_decisions_actions_attendance': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('meetings').addColumn('current_item_id', 'varchar(64)').execute();
+      await db.schema.alterTable('meetings').addColumn('opened_at', 'varchar(32)').execute();
+      await db.schema.alterTable('meetings').addColumn('closed_at', 'varchar(32)').execute();
+      // No foreign key to agenda_items: saving an agenda rewrites its rows, and a decision must
+      // outlive that; it keeps the item's number and title as they were when it was made.
+      await db.schema
+        .createTable('decisions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('agenda_item_id', 'varchar(64)')
+        .addColumn('item_number', 'varchar(16)')
+        .addColumn('item_title', 'varchar(200)')
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('vote_for', 'integer')
+        .addColumn('vote_against', 'integer')
+        .addColumn('vote_abstain', 'integer')
+        .addColumn('recorded_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('recorded_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('decisions_meeting').on('decisions').columns(['meeting_id', 'recorded_at']).execute();
+      await db.schema
+        .createTable('action_items')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('meeting_id', 'varchar(64)')
+        .addColumn('agenda_item_id', 'varchar(64)')
+        .addColumn('owner_user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('owner_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('due_date', 'varchar(10)')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('completed_at', 'varchar(32)')
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('action_items_council_status').on('action_items').columns(['council_id', 'status', 'due_date']).execute();
+      await db.schema
+        .createTable('attendance')
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('marked_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('marked_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('attendance_pk', ['meeting_id', 'user_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const t of ['attendance', 'action_items', 'decisions']) await db.schema.dropTable(t).execute();
+      for (const c of ['closed_at', 'opened_at', 'current_item_id']) await db.schema.alterTable('meetings').dropColumn(c).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -57,6 +57,9 @@ export interface MeetingsTable {
   created_at: string;
   updated_at: string;
   version: number;
+  current_item_id: string | null;
+  opened_at: string | null;
+  closed_at: string | null;
 }
 
 export interface AgendaItemsTable {
@@ -84,6 +87,50 @@ export interface RegretsTable {
   created_at: string;
 }
 
+export interface DecisionsTable {
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string | null;
+  item_number: string | null;
+  item_title: string | null;
+  text: string;
+  outcome: string;
+  reason: string | null;
+  vote_for: number | null;
+  vote_against: number | null;
+  vote_abstain: number | null;
+  recorded_by: string;
+  recorded_at: string;
+  /** What the client's retries share (activity or card id): one decision per key. */
+  client_key: string;
+  version: number;
+}
+
+export interface ActionItemsTable {
+  id: string;
+  council_id: string;
+  meeting_id: string | null;
+  agenda_item_id: string | null;
+  owner_user_id: string;
+  owner_name: string;
+  text: string;
+  due_date: string | null;
+  status: string;
+  created_by: string;
+  created_at: string;
+  completed_at: string | null;
+  client_key: string;
+  version: number;
+}
+
+export interface AttendanceTable {
+  meeting_id: string;
+  user_id: string;
+  status: string;
+  marked_by: string;
+  marked_at: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -92,6 +139,9 @@ export interface Database {
   meetings: MeetingsTable;
   agenda_items: AgendaItemsTable;
   regrets: RegretsTable;
+  decisions: DecisionsTable;
+  action_items: ActionItemsTable;
+  attendance: AttendanceTable;
 }
 
 export type { Generated };

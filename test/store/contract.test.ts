@@ -254,6 +254,81 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.meetings.findById('mv'))?.title).toBe('Vårdvalsråd');
   });
 
+  it('records a decision once per client key, even when two arrive at once', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'md', '2026-12-03')]));
+    const decision = {
+      meetingId: 'md',
+      agendaItemId: 'i3',
+      itemNumber: '3',
+      itemTitle: 'Förfrågningsunderlag 2027',
+      text: 'Ärendet bordläggs.',
+      outcome: 'tabled' as const,
+      reason: 'Underlaget saknas',
+      vote: { for: 5, against: 2, abstain: 1 },
+      recordedBy: '29:chair',
+      recordedAt: at,
+    };
+    const [a, b] = await Promise.all([
+      store.decisions.record({ ...decision, id: 'd1' }, 'activity-1'),
+      store.decisions.record({ ...decision, id: 'd2' }, 'activity-1'),
+    ]);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(a.decision.id).toBe(b.decision.id);
+    await store.decisions.record({ ...decision, id: 'd3', outcome: 'decided', reason: null, vote: null, recordedAt: '2026-11-23T10:05:00.000Z' }, 'activity-2');
+    const all = await store.decisions.forMeeting('md');
+    expect(all.map((d) => [d.outcome, d.vote, d.itemTitle])).toEqual([
+      ['tabled', { for: 5, against: 2, abstain: 1 }, 'Förfrågningsunderlag 2027'],
+      ['decided', null, 'Förfrågningsunderlag 2027'],
+    ]);
+  });
+
+  it('keeps action items once per client key, lists open ones by due date and closes them at a version', async () => {
+    const council = await newCouncil();
+    const base = {
+      councilId: council.id,
+      meetingId: null,
+      agendaItemId: null,
+      ownerUserId: '29:a',
+      ownerName: 'Anna',
+      text: 'Kommunicera beslutet',
+      status: 'open' as const,
+      createdBy: '29:chair',
+      createdAt: at,
+      completedAt: null,
+    };
+    const first = await store.actionItems.create({ ...base, id: 'a1', dueDate: '2027-04-15' }, 'k1');
+    expect(first.created).toBe(true);
+    expect((await store.actionItems.create({ ...base, id: 'a1b', dueDate: '2027-04-15' }, 'k1')).created).toBe(false);
+    await store.actionItems.create({ ...base, id: 'a2', dueDate: null }, 'k2');
+    await store.actionItems.create({ ...base, id: 'a3', dueDate: '2027-01-10', ownerUserId: '29:b', ownerName: 'Björn' }, 'k3');
+    expect((await store.actionItems.open(council.id)).map((i) => i.id)).toEqual(['a3', 'a1', 'a2']);
+    expect((await store.actionItems.forOwner(council.id, '29:a', 'open')).map((i) => i.id)).toEqual(['a1', 'a2']);
+    const done = await store.actionItems.setStatus('a1', 'done', 1, at);
+    expect(done).toMatchObject({ status: 'done', completedAt: at, version: 2 });
+    expect(await store.actionItems.setStatus('a1', 'open', 1, at)).toBeUndefined();
+    expect((await store.actionItems.open(council.id)).map((i) => i.id)).toEqual(['a3', 'a2']);
+  });
+
+  it('marks attendance per person, later marks replacing earlier ones', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mn', '2026-12-03')]));
+    await store.attendance.mark('mn', [{ userId: '29:a', status: 'regrets' }, { userId: '29:b', status: 'absent' }], '29:chair', at);
+    await store.attendance.mark('mn', [{ userId: '29:b', status: 'present' }, { userId: 'guest:1', status: 'guest' }], '29:chair', at);
+    expect(await store.attendance.forMeeting('mn')).toEqual([
+      { userId: '29:a', status: 'regrets' },
+      { userId: '29:b', status: 'present' },
+      { userId: 'guest:1', status: 'guest' },
+    ]);
+  });
+
+  it('keeps the running state of a meeting', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mo', '2026-12-03')]));
+    const opened = await store.meetings.update('mo', { status: 'open', openedAt: at, currentItemId: 'i1' }, 1, at);
+    expect(opened).toMatchObject({ status: 'open', openedAt: at, currentItemId: 'i1', closedAt: null });
+  });
+
   it('keeps everything across a close and reopen', async () => {
     const council = await newCouncil('19:persist');
     await store.state.write([{ key: 'p', data: { kept: true } }], at);
