@@ -55,6 +55,12 @@ export type MeetingChanges = Partial<
   >
 >;
 
+export interface ItemTime {
+  itemId: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
 export interface Regret {
   meetingId: string;
   userId: string;
@@ -68,6 +74,18 @@ export interface MeetingRepository {
   agenda(meetingId: string): Promise<AgendaItemDraft[]>;
   /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion`; undefined when stale. */
   saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined>;
+  /**
+   * Moves the meeting to another item (or to none) at `expectedVersion`, with the status and
+   * times given; the item left gets its end time, the item reached its start time the first
+   * time it is reached. Undefined when stale.
+   */
+  moveCurrent(
+    meetingId: string,
+    move: { toItemId: string | null; changes?: MeetingChanges },
+    expectedVersion: number,
+    at: string,
+  ): Promise<Meeting | undefined>;
+  itemTimes(meetingId: string): Promise<ItemTime[]>;
   /** Remembers the agenda card message; not a change of the meeting, so no version bump. */
   setAgendaCard(meetingId: string, activityId: string): Promise<void>;
   /** Records (or updates) a member's återbud; a second one from the same person replaces the note. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MeetingChanges, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
+import type { ItemTime, MeetingChanges, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
 import { AGENDA_ITEM_KINDS, type AgendaItemDraft, type AgendaItemKind } from '../domain/agenda.js';
 import type { Meeting, MeetingStatus } from '../domain/meeting.js';
 import type { AgendaItemsTable, Database, MeetingsTable } from './schema.js';
@@ -133,6 +133,48 @@ export class KyselyMeetingRepository implements MeetingRepository {
       return true;
     });
     return saved ? this.findById(meetingId) : undefined;
+  }
+
+  async moveCurrent(
+    meetingId: string,
+    move: { toItemId: string | null; changes?: MeetingChanges },
+    expectedVersion: number,
+    at: string,
+  ): Promise<Meeting | undefined> {
+    const moved = await this.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('meetings').select('current_item_id').where('id', '=', meetingId).executeTakeFirst();
+      const bumped = await trx
+        .updateTable('meetings')
+        .set((eb) => ({
+          ...changeColumns(move.changes ?? {}),
+          current_item_id: move.toItemId,
+          updated_at: at,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', meetingId)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(bumped.numUpdatedRows) !== 1) return false;
+      const left = before?.current_item_id;
+      if (left && left !== move.toItemId) {
+        await trx.updateTable('item_times').set({ ended_at: at }).where('meeting_id', '=', meetingId).where('item_id', '=', left).execute();
+      }
+      if (move.toItemId) {
+        // Coming back to an item keeps its first start and reopens it.
+        await trx
+          .insertInto('item_times')
+          .values({ meeting_id: meetingId, item_id: move.toItemId, started_at: at, ended_at: null })
+          .onConflict((oc) => oc.columns(['meeting_id', 'item_id']).doUpdateSet({ ended_at: null }))
+          .execute();
+      }
+      return true;
+    });
+    return moved ? this.findById(meetingId) : undefined;
+  }
+
+  async itemTimes(meetingId: string): Promise<ItemTime[]> {
+    const rows = await this.db.selectFrom('item_times').selectAll().where('meeting_id', '=', meetingId).execute();
+    return rows.map((r) => ({ itemId: r.item_id, startedAt: r.started_at, endedAt: r.ended_at }));
   }
 
   async setAgendaCard(meetingId: string, activityId: string): Promise<void> {

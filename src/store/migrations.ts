@@ -177,6 +177,21 @@ const migrations: Record<string, Migration> = {
       for (const c of ['closed_at', 'opened_at', 'current_item_id']) await db.schema.alterTable('meetings').dropColumn(c).execute();
     },
   },
+  '0005_item_times': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('item_times')
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('item_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('ended_at', 'varchar(32)')
+        .addPrimaryKeyConstraint('item_times_pk', ['meeting_id', 'item_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('item_times').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

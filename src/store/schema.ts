@@ -131,6 +131,13 @@ export interface AttendanceTable {
   marked_at: string;
 }
 
+export interface ItemTimesTable {
+  meeting_id: string;
+  item_id: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -142,6 +149,7 @@ export interface Database {
   decisions: DecisionsTable;
   action_items: ActionItemsTable;
   attendance: AttendanceTable;
+  item_times: ItemTimesTable;
 }
 
 export type { Generated };

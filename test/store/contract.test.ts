@@ -329,6 +329,24 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(opened).toMatchObject({ status: 'open', openedAt: at, currentItemId: 'i1', closedAt: null });
   });
 
+  it('moves a running meeting from item to item, keeping actual times', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mt', '2026-12-03')]));
+    const t = (m: number) => `2026-12-03T12:${String(m).padStart(2, '0')}:00.000Z`;
+    const opened = await store.meetings.moveCurrent('mt', { toItemId: 'i1', changes: { status: 'open', openedAt: t(0) } }, 1, t(0));
+    expect(opened).toMatchObject({ status: 'open', currentItemId: 'i1', version: 2 });
+    await store.meetings.moveCurrent('mt', { toItemId: 'i2' }, 2, t(10));
+    expect(await store.meetings.moveCurrent('mt', { toItemId: 'i3' }, 2, t(11))).toBeUndefined();
+    await store.meetings.moveCurrent('mt', { toItemId: 'i1' }, 3, t(20));
+    const closed = await store.meetings.moveCurrent('mt', { toItemId: null, changes: { status: 'closed', closedAt: t(30) } }, 4, t(30));
+    expect(closed).toMatchObject({ status: 'closed', currentItemId: null, closedAt: t(30) });
+    const times = (await store.meetings.itemTimes('mt')).sort((a, b) => a.itemId.localeCompare(b.itemId));
+    expect(times).toEqual([
+      { itemId: 'i1', startedAt: t(0), endedAt: t(30) },
+      { itemId: 'i2', startedAt: t(10), endedAt: t(20) },
+    ]);
+  });
+
   it('keeps everything across a close and reopen', async () => {
     const council = await newCouncil('19:persist');
     await store.state.write([{ key: 'p', data: { kept: true } }], at);
