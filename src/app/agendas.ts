@@ -6,7 +6,7 @@ import type { Meeting } from '../domain/meeting.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
-import type { Regret } from './ports.js';
+import type { ItemTime, Regret } from './ports.js';
 
 /** 300 imported or added items, plus room for the standing items every agenda starts with. */
 export const AGENDA_MAX_ITEMS = 310;
@@ -18,6 +18,10 @@ export interface AgendaView {
   items: AgendaItemDraft[];
   timing: AgendaTiming;
   regrets: Regret[];
+  /** Actual start and end per item once the meeting has run. */
+  times: ItemTime[];
+  /** When the view was made, for the elapsed time of a running meeting. */
+  now: string;
 }
 
 export interface ItemFields {
@@ -30,11 +34,15 @@ export interface ItemFields {
   links?: AgendaItemDraft['links'];
 }
 
-async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
-  const [items, regrets] = await Promise.all([deps.meetings.agenda(meeting.id), deps.meetings.regrets(meeting.id)]);
+export async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
+  const [items, regrets, times] = await Promise.all([
+    deps.meetings.agenda(meeting.id),
+    deps.meetings.regrets(meeting.id),
+    meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.itemTimes(meeting.id),
+  ]);
   const zone = view.council.timeZone;
   const timing = timeAgenda(items, { start: utcToZoned(meeting.startsAt, zone).time, end: utcToZoned(meeting.endsAt, zone).time });
-  return { view, meeting, items, timing, regrets };
+  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString() };
 }
 
 /** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */

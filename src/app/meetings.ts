@@ -4,10 +4,11 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
-import type { MeetingRepository } from './ports.js';
+import type { AttendanceRepository, MeetingRepository } from './ports.js';
 
 export interface MeetingDeps extends CouncilDeps {
   meetings: MeetingRepository;
+  attendance: AttendanceRepository;
 }
 
 /** A meeting as a person gives it: local date and times in the council's time zone. */

@@ -93,6 +93,8 @@ export interface MeetingRepository {
   withdrawRegret(meetingId: string, userId: string): Promise<boolean>;
   regrets(meetingId: string): Promise<Regret[]>;
   findById(id: string): Promise<Meeting | undefined>;
+  /** The council's meeting in progress, if any. */
+  findOpen(councilId: string): Promise<Meeting | undefined>;
   /** Meetings of a council ending at or after `fromIso`, earliest first, cancelled ones left out. */
   upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]>;
   /** Applies the changes only at `expectedVersion`; returns the new state, or undefined when stale. */

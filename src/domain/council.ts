@@ -32,11 +32,11 @@ export interface CouncilMember {
 }
 
 /** Everything a role may do. Checked on the server for every action, whatever the card showed. */
-export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view' | 'meeting.schedule' | 'agenda.edit' | 'meeting.regrets';
+export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view' | 'meeting.schedule' | 'agenda.edit' | 'meeting.regrets' | 'meeting.run';
 
 const grants: Record<Role, readonly Permission[]> = {
-  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule', 'agenda.edit', 'meeting.regrets'],
-  secretary: ['council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule', 'agenda.edit', 'meeting.regrets'],
+  chair: ['council.manageRoles', 'council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule', 'agenda.edit', 'meeting.regrets', 'meeting.run'],
+  secretary: ['council.addGuest', 'council.removeGuest', 'council.view', 'meeting.schedule', 'agenda.edit', 'meeting.regrets', 'meeting.run'],
   member: ['council.view', 'meeting.regrets'],
   guest: ['council.view'],
 };

@@ -205,6 +205,17 @@ export class KyselyMeetingRepository implements MeetingRepository {
     return row && toMeeting(row);
   }
 
+  async findOpen(councilId: string): Promise<Meeting | undefined> {
+    const row = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where('status', '=', 'open')
+      .orderBy('starts_at')
+      .executeTakeFirst();
+    return row && toMeeting(row);
+  }
+
   async upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]> {
     const rows = await this.db
       .selectFrom('meetings')

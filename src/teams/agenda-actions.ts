@@ -68,11 +68,11 @@ export async function updatePostedCard(turn: ActionTurn, agenda: AgendaView): Pr
 async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'agenda.updated' | 'agenda.imported', count = 0): Promise<void> {
   await updatePostedCard(turn, agenda);
   const notice: Notice = { text: t(agenda.view.council.locale, noticeKey, { count }), kind: 'good' };
-  await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
+  await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
 }
 
 export async function freshAgenda(turn: ActionTurn, notice: Notice, data: { meetingId: string }) {
-  return agendaCard(await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId), turn.actorId, 1, notice);
+  return agendaCard(await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId), turn.actorId, undefined, notice);
 }
 
 export const target = (turn: ActionTurn, data: { meetingId: string; version: number }) => ({
@@ -87,7 +87,7 @@ const show = defineAction({
   schema: z.object({ meetingId: id, page }),
   async run(turn, data) {
     const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
-    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, data.page ?? 1));
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, data.page));
   },
 });
 
@@ -107,7 +107,7 @@ const regrets = defineAction({
       withdraw: data.withdraw,
     });
     const key = data.withdraw ? 'agenda.regretsWithdrawn' : 'agenda.regretsSaved';
-    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, { text: t(agenda.view.council.locale, key), kind: 'good' }));
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, { text: t(agenda.view.council.locale, key), kind: 'good' }));
   },
 });
 
@@ -242,7 +242,7 @@ const cancelImport = defineAction({
     requirePermission(roleOf(agenda.view, turn.actorId), 'agenda.edit');
     dropDraft(turn.state, data.draftId);
     const notice: Notice = { text: t(agenda.view.council.locale, 'agenda.importCancelled'), kind: 'warning' };
-    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
   },
 });
 

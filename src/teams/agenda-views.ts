@@ -50,13 +50,25 @@ function where(locale: Locale, meeting: Meeting): string {
  * The agenda card. `viewerId` undefined gives the shared view everybody sees (leaders get
  * theirs through refresh); a viewer gets the actions their role allows.
  */
-export function agendaCard(agenda: AgendaView, viewerId: string | undefined, page = 1, notice?: Notice): CardJson {
+export function agendaCard(agenda: AgendaView, viewerId: string | undefined, page?: number, notice?: Notice): CardJson {
   const { view, meeting, timing, regrets } = agenda;
+  const live = meeting.status === 'open';
+  const zone = view.council.timeZone;
+  const localTime = (iso: string) => clock(locale, utcToZoned(iso, zone).time);
+  const times = new Map(agenda.times.map((x) => [x.itemId, x]));
+  const actual = (itemId: string) => {
+    const x = times.get(itemId);
+    if (!x) return '';
+    return t(locale, 'live.actual', { range: x.endedAt ? `${localTime(x.startedAt)}–${localTime(x.endedAt)}` : `${localTime(x.startedAt)}–` });
+  };
   const locale = view.council.locale;
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const role = viewerId ? view.members.find((m) => m.userId === viewerId)?.role : undefined;
   const pages = Math.max(1, Math.ceil(timing.items.length / AGENDA_PAGE_SIZE));
-  const current = Math.min(Math.max(1, page), pages);
+  // A running meeting shows the page with the item under discussion unless another is asked for.
+  const currentIndex = timing.items.findIndex((i) => i.id === meeting.currentItemId);
+  const defaultPage = live && currentIndex >= 0 ? Math.floor(currentIndex / AGENDA_PAGE_SIZE) + 1 : 1;
+  const current = Math.min(Math.max(1, page ?? defaultPage), pages);
   const shown = timing.items.slice((current - 1) * AGENDA_PAGE_SIZE, current * AGENDA_PAGE_SIZE);
   const canEdit = can(role, 'agenda.edit');
   const names = new Map(view.members.map((m) => [m.userId, m.name]));
@@ -74,6 +86,8 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
     items: shown.map((item) => ({
       number: item.number,
       level: item.level,
+      current: live && item.id === meeting.currentItemId,
+      actual: actual(item.id),
       time: timeRange(locale, item.plannedStart, item.plannedEnd),
       title: item.title,
       details: details(locale, item),
@@ -81,6 +95,15 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
     })),
     total: tr('agenda.total', { planned: duration(locale, timing.totalMinutes), length: duration(locale, timing.meetingMinutes) }),
     overrun: timing.overrunMinutes > 0 ? tr('agenda.overrun', { minutes: timing.overrunMinutes }) : null,
+    live,
+    planning: meeting.status === 'planned',
+    canRun: can(role, 'meeting.run'),
+    status: live && meeting.openedAt
+      ? tr('live.running', { time: localTime(meeting.openedAt), minutes: Math.max(0, Math.round((Date.parse(agenda.now) - Date.parse(meeting.openedAt)) / 60_000)) })
+      : meeting.status === 'closed' && meeting.closedAt
+        ? tr('live.closed', { time: localTime(meeting.closedAt) })
+        : null,
+    allChoices: live && can(role, 'meeting.run') ? timing.items.slice(0, 100).map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
     pageText: pages > 1 ? tr('agenda.page', { page: current, pages }) : null,
     previousPage: current > 1 ? current - 1 : null,
     nextPage: current < pages ? current + 1 : null,
@@ -143,6 +166,11 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       heading: tr('meeting.form.heading'),
       saveMeeting: tr('meeting.save'),
       cancelMeeting: tr('meeting.cancel'),
+      previous: tr('live.previous'),
+      next: tr('live.next'),
+      goTo: tr('live.goTo'),
+      go: tr('live.go'),
+      close: tr('live.close'),
     },
   });
 }

@@ -15,6 +15,7 @@ import { councilActions } from './council-actions.js';
 import { commands } from './command-handlers.js';
 import { meetingActions } from './meeting-actions.js';
 import { meetingEditActions } from './meeting-edit-actions.js';
+import { runningActions } from './running-actions.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -86,7 +87,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions]),
+    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions]),
     true,
   );
 

@@ -9,6 +9,7 @@ import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
+import { closeMeetingCommand, moveCommand, openMeetingCommand } from './running-commands.js';
 import type { TurnKit } from './turn-kit.js';
 import { type Notice, councilCard, helpCard, welcomeCard } from './views.js';
 
@@ -60,4 +61,10 @@ export const commands: Record<CommandKind, CommandHandler> = {
   schedule: (turn, args) => pasteSchedule(turn, args),
   agenda: (turn) => postAgenda(turn),
   importAgenda: (turn, args) => importAgendaText(turn, args),
+  openMeeting: (turn) => openMeetingCommand(turn),
+  nextItem: (turn) => moveCommand(turn, { kind: 'next' }),
+  previousItem: (turn) => moveCommand(turn, { kind: 'previous' }),
+  // "punkt 3 a" names the item by its number as the agenda shows it.
+  goToItem: (turn, args) => moveCommand(turn, { kind: 'number', number: args.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/^(\d+)\s?([a-z]+)$/, '$1 $2') }),
+  closeMeeting: (turn) => closeMeetingCommand(turn),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting';
 
 export interface Command {
   kind: CommandKind;
@@ -25,6 +25,14 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(meetings|upcoming meetings)$/, 'meetings', 'en'],
   [/^(dagordning|dagordningen)$/, 'agenda', 'sv'],
   [/^agenda$/, 'agenda', 'en'],
+  [/^(öppna mötet|öppna möte|starta mötet)$/, 'openMeeting', 'sv'],
+  [/^(start meeting|open meeting|start the meeting|open the meeting)$/, 'openMeeting', 'en'],
+  [/^(nästa|nästa punkt)$/, 'nextItem', 'sv'],
+  [/^(next|next item)$/, 'nextItem', 'en'],
+  [/^(föregående|föregående punkt)$/, 'previousItem', 'sv'],
+  [/^(previous|previous item)$/, 'previousItem', 'en'],
+  [/^(avsluta mötet|stäng mötet)$/, 'closeMeeting', 'sv'],
+  [/^(close meeting|close the meeting|end meeting|end the meeting)$/, 'closeMeeting', 'en'],
 ];
 
 /** Commands followed by arguments: the word, then a space, colon or line break. */
@@ -35,6 +43,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(schedule|meeting plan)(?=$|[\s:])/, 'schedule', 'en'],
   [/^(dagordning|dagordningen)(?=$|[\s:])/, 'importAgenda', 'sv'],
   [/^agenda(?=$|[\s:])/, 'importAgenda', 'en'],
+  [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
+  [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];
 
 /** Teams sends HTML; keep line breaks (pasted schedules and agendas are line-based). */

@@ -32,7 +32,7 @@ const updateMeetingAction = defineAction({
     const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     await updatePostedCard(turn, agenda);
     const notice: Notice = { text: t(agenda.view.council.locale, 'meeting.updated'), kind: 'good' };
-    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, 1, notice));
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
   },
   freshCard: freshAgenda,
 });

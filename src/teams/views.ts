@@ -79,6 +79,9 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'nytt möte 2026-12-03 13:00-16:00 plats' : 'new meeting 2026-12-03 13:00-16:00 place', description: tr('help.cmd.newMeeting') },
         { command: sv ? 'mötesplan: (en rad per möte)' : 'schedule: (one line per meeting)', description: tr('help.cmd.schedule') },
         { command: sv ? 'dagordning: (klistra in texten)' : 'agenda: (paste the text)', description: tr('help.cmd.importAgenda') },
+        { command: sv ? 'öppna mötet' : 'start meeting', description: tr('help.cmd.openMeeting') },
+        { command: sv ? 'nästa · föregående · punkt 3 a' : 'next · previous · item 3 a', description: tr('help.cmd.next') },
+        { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
       );
     }
   }

@@ -96,6 +96,8 @@ function agendaOf(view: CouncilView, count: number): AgendaView {
     items,
     timing: timeAgenda(items, { start: '13:00', end: '16:00' }),
     regrets: [{ meetingId: meeting.id, userId: '29:user-5', note: 'Sjuk', createdAt: '2026-11-23T10:00:00.000Z' }],
+    times: [],
+    now: '2026-11-23T10:00:00.000Z',
   };
 }
 

@@ -1,0 +1,101 @@
+import { initialAttendance } from '../domain/attendance.js';
+import { requirePermission } from '../domain/council.js';
+import { RuleError, StaleError } from '../domain/errors.js';
+import type { Meeting } from '../domain/meeting.js';
+import { type AgendaView, load } from './agendas.js';
+import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import type { MeetingDeps } from './meetings.js';
+
+/** A meeting can be opened from this long before its planned start. */
+export const OPEN_EARLY_HOURS = 12;
+
+export type ItemTarget = { kind: 'next' } | { kind: 'previous' } | { kind: 'item'; itemId: string } | { kind: 'number'; number: string };
+
+async function runner(deps: MeetingDeps, conversationId: string, actorId: string): Promise<CouncilView> {
+  const view = await requireCouncil(deps, conversationId);
+  requirePermission(roleOf(view, actorId), 'meeting.run');
+  return view;
+}
+
+/** The council's meeting in progress, as a running view. */
+export async function openMeetingView(deps: MeetingDeps, conversationId: string): Promise<AgendaView | undefined> {
+  const view = await requireCouncil(deps, conversationId);
+  const open = await deps.meetings.findOpen(view.council.id);
+  return open ? load(deps, view, open) : undefined;
+}
+
+/**
+ * Opens the council's next meeting: its first item becomes current, and attendance starts from
+ * the återbud sent. Opening an open meeting again answers with it as it is.
+ */
+export async function openMeeting(deps: MeetingDeps, input: { conversationId: string; actorId: string }): Promise<{ agenda: AgendaView; alreadyOpen: boolean }> {
+  const view = await runner(deps, input.conversationId, input.actorId);
+  const open = await deps.meetings.findOpen(view.council.id);
+  if (open) return { agenda: await load(deps, view, open), alreadyOpen: true };
+  const now = deps.clock.now();
+  const [next] = await deps.meetings.upcoming(view.council.id, now.toISOString(), 1);
+  if (!next || Date.parse(next.startsAt) - now.getTime() > OPEN_EARLY_HOURS * 3_600_000) throw new RuleError('error.noMeetingToOpen');
+  const items = await deps.meetings.agenda(next.id);
+  const at = now.toISOString();
+  const opened = await deps.meetings.moveCurrent(next.id, { toItemId: items[0]?.id ?? null, changes: { status: 'open', openedAt: at } }, next.version, at);
+  if (!opened) throw new StaleError();
+  if ((await deps.attendance.forMeeting(next.id)).length === 0) {
+    const regrets = (await deps.meetings.regrets(next.id)).map((r) => r.userId);
+    await deps.attendance.mark(next.id, initialAttendance(view.members, regrets), input.actorId, at);
+  }
+  return { agenda: await load(deps, view, opened), alreadyOpen: false };
+}
+
+function targetIndex(agenda: AgendaView, target: ItemTarget): number {
+  const items = agenda.timing.items;
+  const current = items.findIndex((i) => i.id === agenda.meeting.currentItemId);
+  switch (target.kind) {
+    case 'next':
+      if (current + 1 >= items.length) throw new RuleError('error.lastItem');
+      return current + 1;
+    case 'previous':
+      if (current <= 0) throw new RuleError('error.firstItem');
+      return current - 1;
+    case 'item':
+    case 'number': {
+      const index = items.findIndex((i) => (target.kind === 'item' ? i.id === target.itemId : i.number === target.number));
+      if (index < 0) throw new RuleError('error.itemNotFound');
+      return index;
+    }
+  }
+}
+
+async function runningMeeting(deps: MeetingDeps, view: CouncilView, meetingId: string | undefined): Promise<Meeting> {
+  const meeting = meetingId ? await deps.meetings.findById(meetingId) : await deps.meetings.findOpen(view.council.id);
+  if (!meeting || meeting.councilId !== view.council.id || meeting.status !== 'open') throw new RuleError('error.meetingNotOpen');
+  return meeting;
+}
+
+/** Moves to another item. A command has no version (it acts on the meeting as it is); a card has. */
+export async function goToItem(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId?: string; expectedVersion?: number; target: ItemTarget },
+): Promise<AgendaView> {
+  const view = await runner(deps, input.conversationId, input.actorId);
+  const meeting = await runningMeeting(deps, view, input.meetingId);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== meeting.version) throw new StaleError();
+  const agenda = await load(deps, view, meeting);
+  const item = agenda.timing.items[targetIndex(agenda, input.target)]!;
+  const at = deps.clock.now().toISOString();
+  const moved = await deps.meetings.moveCurrent(meeting.id, { toItemId: item.id }, meeting.version, at);
+  if (!moved) throw new StaleError();
+  return load(deps, view, moved);
+}
+
+export async function closeMeeting(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; meetingId?: string; expectedVersion?: number },
+): Promise<AgendaView> {
+  const view = await runner(deps, input.conversationId, input.actorId);
+  const meeting = await runningMeeting(deps, view, input.meetingId);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== meeting.version) throw new StaleError();
+  const at = deps.clock.now().toISOString();
+  const closed = await deps.meetings.moveCurrent(meeting.id, { toItemId: null, changes: { status: 'closed', closedAt: at } }, meeting.version, at);
+  if (!closed) throw new StaleError();
+  return load(deps, view, closed);
+}

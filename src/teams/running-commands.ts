@@ -1,0 +1,44 @@
+import type { AgendaView } from '../app/agendas.js';
+import { closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
+import { t } from '../i18n/index.js';
+import { agendaCard } from './agenda-views.js';
+import type { CommandTurn } from './command-handlers.js';
+import { cardActivity } from './replies.js';
+
+function nowLine(turn: CommandTurn, agenda: AgendaView): string {
+  const item = agenda.timing.items.find((i) => i.id === agenda.meeting.currentItemId);
+  return item ? t(turn.locale, 'live.now', { number: item.number, title: item.title }) : '';
+}
+
+/** Keeps the meeting's one live card current: updated in place once posted. */
+async function showLive(turn: CommandTurn, agenda: AgendaView, text: string, repost = false): Promise<void> {
+  const card = cardActivity(agendaCard(agenda, undefined));
+  const existing = agenda.meeting.agendaCardActivityId;
+  if (existing) await turn.context.updateActivity({ ...card, id: existing });
+  if (!existing || repost) {
+    const sent = await turn.context.sendActivity(card);
+    if (sent?.id) await turn.kit.deps.store.meetings.setAgendaCard(agenda.meeting.id, sent.id);
+  }
+  if (text) await turn.context.sendActivity(text);
+}
+
+function actor(turn: CommandTurn) {
+  return { conversationId: turn.context.activity.conversation.id, actorId: turn.context.activity.from.id };
+}
+
+export async function openMeetingCommand(turn: CommandTurn): Promise<void> {
+  const { agenda, alreadyOpen } = await openMeeting(turn.kit.meetingDeps, actor(turn));
+  const heading = t(turn.locale, alreadyOpen ? 'live.alreadyOpen' : 'live.opened');
+  // Opening posts the live card anew at the bottom of the conversation, where people look.
+  await showLive(turn, agenda, [heading, nowLine(turn, agenda)].filter(Boolean).join(' '), !alreadyOpen);
+}
+
+export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promise<void> {
+  const agenda = await goToItem(turn.kit.meetingDeps, { ...actor(turn), target });
+  await showLive(turn, agenda, nowLine(turn, agenda));
+}
+
+export async function closeMeetingCommand(turn: CommandTurn): Promise<void> {
+  const agenda = await closeMeeting(turn.kit.meetingDeps, actor(turn));
+  await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'));
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { utcToZoned } from '../../src/domain/meeting-time.js';
+import { BotProcess } from '../support/bot-process.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { type Conversation, TeamsClient, cardOf, findAction, user, walkCard } from '../support/teams-client.js';
+
+const chair = user(1, 'Åsa Ordförande');
+const bjorn = user(2, 'Björn Berg');
+const cecilia = user(3, 'Cecilia Ek');
+
+function texts(card: any): string[] {
+  return walkCard(card).flatMap((n) => [n.text, n.title, ...(n.inlines ?? []).map((i: any) => i.text)]).filter((s) => typeof s === 'string');
+}
+const currentTitle = (card: any) => {
+  const row = walkCard(card).find((n) => n.type === 'ColumnSet' && n.style === 'accent');
+  return row ? texts(row.columns[2])[0] : undefined;
+};
+
+/** A meeting that starts in a few minutes, Stockholm time, so it can be opened now. */
+function soon(): string {
+  const start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
+  const [h, m] = start.time.split(':').map(Number) as [number, number];
+  const endMinutes = Math.min(h * 60 + m + 120, 23 * 60 + 59);
+  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
+  return `${start.date} ${start.time}-${end} Regionens hus`;
+}
+
+describe('running a meeting over HTTP', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+  let liveId = '';
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.setRoster(chat.id, [chair, bjorn, cecilia]);
+    bot = await new BotProcess().start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
+    const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
+    await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
+    await client.say(chat, chair, `nytt möte ${soon()}`);
+    connector.reset();
+    await client.say(chat, chair, 'dagordning:\n- Inledning\n- Ekonomi\n  - Budget 2027\n- Övriga frågor');
+    const preview = cardOf(connector.sent(chat.id)[0]!.body);
+    await client.execute(chat, chair, findAction(preview, 'agenda.confirmImport'), {});
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  async function say(who: typeof chair, text: string) {
+    connector.reset();
+    expect((await client.say(chat, who, text)).status).toBe(200);
+    return connector.sent(chat.id).map((c) => c.body.text ?? texts(cardOf(c.body)).join('\n')).join('\n');
+  }
+
+  let meetingId = '';
+  async function liveCardAs(who: typeof chair) {
+    return (await client.execute(chat, who, { verb: 'agenda.show', data: { meetingId } })).card;
+  }
+
+  it('refuses a member who tries to open the meeting', async () => {
+    expect(await say(bjorn, 'öppna mötet')).toContain('Det här får bara rådets ordförande');
+  });
+
+  it('opens the meeting with the first item current and posts the live card', async () => {
+    const text = await say(chair, 'öppna mötet');
+    expect(text).toContain('Mötet är öppnat. Nu: punkt 1 – Föregående mötes anteckningar och actionpunkter');
+    const posted = connector.sent(chat.id).find((c) => cardOf(c.body))!;
+    liveId = posted.activityId!;
+    const card = cardOf(posted.body);
+    meetingId = findAction(card, 'agenda.show').data.meetingId;
+    expect(texts(card).join('\n')).toContain('Mötet pågår sedan');
+    expect(currentTitle(card)).toBe('Föregående mötes anteckningar och actionpunkter');
+    expect(await say(chair, 'öppna mötet')).toContain('Mötet pågår redan.');
+  });
+
+  it('moves item by item on commands from the chair or secretary, updating the live card in place', async () => {
+    expect(await say(cecilia, 'nästa')).toContain('Nu: punkt 2 – Inledning');
+    const update = connector.updates(chat.id).find((u) => u.activityId === liveId)!;
+    expect(currentTitle(cardOf(update.body))).toBe('Inledning');
+    expect(await say(chair, 'punkt 3 a')).toContain('Nu: punkt 3 a – Budget 2027');
+    expect(await say(chair, 'föregående')).toContain('Nu: punkt 3 – Ekonomi');
+    expect(await say(bjorn, 'nästa')).toContain('Det här får bara rådets ordförande');
+    expect(await say(chair, 'punkt 4')).toContain('Nu: punkt 4 – Övriga frågor');
+    expect(await say(chair, 'nästa')).toContain('Det här är sista punkten');
+    expect(await say(chair, 'punkt 9')).toContain('Punkten finns inte');
+  });
+
+  it('moves from the card, answers a stale card with the current state, and refuses a member’s invoke', async () => {
+    const card = await liveCardAs(chair);
+    const previous = walkCard(card).find((n) => n.verb === 'meeting.goTo' && n.data.target === 'previous');
+    const moved = await client.execute(chat, chair, previous);
+    expect(currentTitle(moved.card)).toBe('Budget 2027');
+    const stale = await client.execute(chat, chair, previous);
+    expect(texts(stale.card).join('\n')).toContain('Kortet var inaktuellt');
+    const forged = await client.execute(chat, bjorn, findAction(moved.card, 'meeting.close'));
+    expect(texts(forged.card).join('\n')).toContain('Det här får bara rådets ordförande');
+    expect(currentTitle(await liveCardAs(chair))).toBe('Budget 2027');
+  });
+
+  it('keeps the running meeting across a restart', async () => {
+    await bot.restart();
+    expect(currentTitle(await liveCardAs(bjorn))).toBe('Budget 2027');
+    expect(await say(chair, 'nästa')).toContain('Nu: punkt 4 – Övriga frågor');
+  });
+
+  it('closes the meeting with actual times kept', async () => {
+    expect(await say(chair, 'avsluta mötet')).toContain('Mötet är avslutat.');
+    const card = await liveCardAs(chair);
+    const all = texts(card).join('\n');
+    expect(all).toContain('Mötet avslutades');
+    expect(all).toMatch(/faktisk tid \d{2}\.\d{2}–\d{2}\.\d{2}/);
+    expect(currentTitle(card)).toBeUndefined();
+    expect(await say(chair, 'nästa')).toContain('Mötet pågår inte.');
+  });
+});
