@@ -95,7 +95,7 @@ export interface MeetingRepository {
   findById(id: string): Promise<Meeting | undefined>;
   /** The council's meeting in progress, if any. */
   findOpen(councilId: string): Promise<Meeting | undefined>;
-  /** Meetings of a council ending at or after `fromIso`, earliest first, cancelled ones left out. */
+  /** Planned or running meetings of a council ending at or after `fromIso`, earliest first. */
   upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]>;
   /** Applies the changes only at `expectedVersion`; returns the new state, or undefined when stale. */
   update(id: string, changes: MeetingChanges, expectedVersion: number, at: string): Promise<Meeting | undefined>;
@@ -108,6 +108,9 @@ export interface DecisionRepository {
    */
   record(decision: Omit<Decision, 'version'>, clientKey: string): Promise<{ decision: Decision; created: boolean }>;
   forMeeting(meetingId: string): Promise<Decision[]>;
+  findById(id: string): Promise<Decision | undefined>;
+  /** Removes a decision recorded by mistake; false when it was already gone. */
+  remove(id: string): Promise<boolean>;
 }
 
 export interface ActionItemRepository {

@@ -1,7 +1,9 @@
 import { initialAttendance } from '../domain/attendance.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
+import { carriedItem, insertAfterStanding } from '../domain/agenda-standing.js';
 import type { Meeting } from '../domain/meeting.js';
+import { utcToZoned } from '../domain/meeting-time.js';
 import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
@@ -97,5 +99,24 @@ export async function closeMeeting(
   const at = deps.clock.now().toISOString();
   const closed = await deps.meetings.moveCurrent(meeting.id, { toItemId: null, changes: { status: 'closed', closedAt: at } }, meeting.version, at);
   if (!closed) throw new StaleError();
+  await carryOverTabled(deps, view, closed);
   return load(deps, view, closed);
+}
+
+/**
+ * Items tabled or referred back return on the next meeting's draft agenda, with their history,
+ * once; a later meeting scheduled afterwards does not get them (noted in the issue).
+ */
+async function carryOverTabled(deps: MeetingDeps, view: CouncilView, closed: Meeting): Promise<void> {
+  const returning = (await deps.decisions.forMeeting(closed.id)).filter((d) => d.outcome !== 'decided');
+  if (returning.length === 0) return;
+  const [next] = (await deps.meetings.upcoming(view.council.id, closed.endsAt, 10)).filter((m) => m.status === 'planned' && m.id !== closed.id);
+  if (!next) return;
+  const date = utcToZoned(closed.startsAt, view.council.timeZone).date;
+  const items = await deps.meetings.agenda(next.id);
+  const carried = returning
+    .filter((d) => !items.some((i) => i.carriedFrom === d.id))
+    .map((d) => carriedItem(view.council.locale, d, date, deps.newId));
+  if (carried.length === 0) return;
+  await deps.meetings.saveAgenda(next.id, insertAfterStanding(items, carried), next.version, deps.clock.now().toISOString());
 }

@@ -1,5 +1,6 @@
 import type { AgendaItemDraft } from './agenda.js';
 import type { Locale } from './council.js';
+import type { Decision } from './decision.js';
 
 const titles: Record<Locale, string> = {
   sv: 'Föregående mötes anteckningar och actionpunkter',
@@ -24,4 +25,32 @@ export function standingItems(locale: Locale, newId: () => string): AgendaItemDr
       standing: 'previousMinutes',
     },
   ];
+}
+
+const history = {
+  sv: { tabled: 'Bordlagt', referredBack: 'Återremitterat' },
+  en: { tabled: 'Tabled', referredBack: 'Referred back' },
+} as const;
+
+/** A tabled or referred-back item as it returns: its title, and what happened to it and why. */
+export function carriedItem(locale: Locale, decision: Decision, meetingDate: string, newId: () => string): AgendaItemDraft {
+  const outcome = decision.outcome === 'referredBack' ? 'referredBack' : 'tabled';
+  const why = decision.reason ? `: ${decision.reason}` : '';
+  return {
+    id: newId(),
+    title: decision.itemTitle ?? decision.text.slice(0, 200),
+    kind: 'decision',
+    level: 0,
+    presenters: [],
+    description: `${history[locale][outcome]} ${meetingDate}${why}`,
+    links: [],
+    carriedFrom: decision.id,
+  };
+}
+
+/** Returning items come right after the standing items, before the new business. */
+export function insertAfterStanding(items: readonly AgendaItemDraft[], carried: readonly AgendaItemDraft[]): AgendaItemDraft[] {
+  const at = items.findIndex((i) => !i.standing && !i.carriedFrom);
+  const index = at < 0 ? items.length : at;
+  return [...items.slice(0, index), ...carried, ...items.slice(index)];
 }

@@ -17,6 +17,8 @@ export interface AgendaItemDraft {
   links: { title: string; url: string }[];
   /** Set on the items every agenda starts with, e.g. the previous meeting's notes. */
   standing?: StandingItem;
+  /** The decision (tabled or referred back) that brought this item back from an earlier meeting. */
+  carriedFrom?: string;
 }
 
 export type StandingItem = 'previousMinutes';

@@ -254,6 +254,21 @@ export const sv = {
   'help.cmd.openMeeting': "öppnar dagens möte och visar den pågående punkten",
   'help.cmd.next': "går till nästa (eller föregående) punkt, eller direkt till en punkt",
   'help.cmd.closeMeeting': "avslutar mötet",
+  'decision.recorded': "Beslut registrerat på punkt {number} – {title}",
+  'decision.already': "Beslutet var redan registrerat.",
+  'decision.outcome': "Utfall",
+  'decision.reason': "Motivering",
+  'decision.vote': "Röstning",
+  'decision.voteText': "{for} för, {against} emot, {abstain} avstod",
+  'decision.undo': "Ångra beslutet",
+  'decision.undone': "Beslutet på punkt {number} är borttaget.",
+  'outcome.decided': "Beslutat",
+  'outcome.tabled': "Bordlagt",
+  'outcome.referredBack': "Återremitterat",
+  'error.noCurrentItem': "Mötet har ingen pågående punkt. Skriv **nästa** eller **punkt 3** först.",
+  'error.decisionNotFound': "Beslutet finns inte (längre).",
+  'field.decisionId': "Beslut",
+  'help.cmd.decision': "registrerar ett beslut på den pågående punkten",
 } as const;
 
 export type MessageKey = keyof typeof sv;

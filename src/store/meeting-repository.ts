@@ -58,6 +58,7 @@ function itemRow(meetingId: string, item: AgendaItemDraft, position: number): Ag
     description: item.description ?? null,
     links: JSON.stringify(item.links),
     standing: item.standing ?? null,
+    carried_from: item.carriedFrom ?? null,
   };
 }
 
@@ -74,6 +75,7 @@ function toItem(row: AgendaItemsTable): AgendaItemDraft {
     ...(row.description ? { description: row.description } : {}),
     links: JSON.parse(row.links) as AgendaItemDraft['links'],
     ...(row.standing ? { standing: row.standing as AgendaItemDraft['standing'] } : {}),
+    ...(row.carried_from ? { carriedFrom: row.carried_from } : {}),
   };
 }
 
@@ -222,7 +224,7 @@ export class KyselyMeetingRepository implements MeetingRepository {
       .selectAll()
       .where('council_id', '=', councilId)
       .where('ends_at', '>=', fromIso)
-      .where('status', '!=', 'cancelled')
+      .where('status', 'in', ['planned', 'open'])
       .orderBy('starts_at')
       .orderBy('id')
       .limit(limit)

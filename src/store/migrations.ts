@@ -192,6 +192,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('item_times').execute();
     },
   },
+  '0006_agenda_carried_from': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('agenda_items').addColumn('carried_from', 'varchar(64)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('agenda_items').dropColumn('carried_from').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -70,6 +70,16 @@ export class KyselyDecisionRepository implements DecisionRepository {
     return { decision: toDecision(row), created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 };
   }
 
+  async findById(id: string): Promise<Decision | undefined> {
+    const row = await this.db.selectFrom('decisions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toDecision(row);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('decisions').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
+  }
+
   async forMeeting(meetingId: string): Promise<Decision[]> {
     const rows = await this.db.selectFrom('decisions').selectAll().where('meeting_id', '=', meetingId).orderBy('recorded_at').orderBy('id').execute();
     return rows.map(toDecision);

@@ -78,6 +78,8 @@ export interface AgendaItemsTable {
   links: string;
   /** Which standing item this is ("previousMinutes"), so it is not added twice. */
   standing: string | null;
+  /** The decision that brought a tabled item back. */
+  carried_from: string | null;
 }
 
 export interface RegretsTable {

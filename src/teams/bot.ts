@@ -16,6 +16,7 @@ import { commands } from './command-handlers.js';
 import { meetingActions } from './meeting-actions.js';
 import { meetingEditActions } from './meeting-edit-actions.js';
 import { runningActions } from './running-actions.js';
+import { decisionActions } from './decision-handlers.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -87,7 +88,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions]),
+    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions, ...decisionActions]),
     true,
   );
 

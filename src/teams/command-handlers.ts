@@ -8,6 +8,7 @@ import { conversationKind } from './activity.js';
 import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
+import { decisionCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, openMeetingCommand } from './running-commands.js';
 import type { TurnKit } from './turn-kit.js';
@@ -67,4 +68,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   // "punkt 3 a" names the item by its number as the agenda shows it.
   goToItem: (turn, args) => moveCommand(turn, { kind: 'number', number: args.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/^(\d+)\s?([a-z]+)$/, '$1 $2') }),
   closeMeeting: (turn) => closeMeetingCommand(turn),
+  decision: (turn, args) => decisionCommand(turn, args),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision';
 
 export interface Command {
   kind: CommandKind;
@@ -43,6 +43,9 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(schedule|meeting plan)(?=$|[\s:])/, 'schedule', 'en'],
   [/^(dagordning|dagordningen)(?=$|[\s:])/, 'importAgenda', 'sv'],
   [/^agenda(?=$|[\s:])/, 'importAgenda', 'en'],
+  // A colon is required: "beslut är fattat" in a chat is no command.
+  [/^beslut(?=\s*:)/, 'decision', 'sv'],
+  [/^decision(?=\s*:)/, 'decision', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];

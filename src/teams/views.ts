@@ -81,6 +81,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'dagordning: (klistra in texten)' : 'agenda: (paste the text)', description: tr('help.cmd.importAgenda') },
         { command: sv ? 'öppna mötet' : 'start meeting', description: tr('help.cmd.openMeeting') },
         { command: sv ? 'nästa · föregående · punkt 3 a' : 'next · previous · item 3 a', description: tr('help.cmd.next') },
+        { command: sv ? 'Beslut: …' : 'Decision: …', description: tr('help.cmd.decision') },
         { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
       );
     }

@@ -12,6 +12,7 @@ import type { AgendaView } from '../../src/app/agendas.js';
 import { timeAgenda } from '../../src/domain/agenda.js';
 import { parseAgendaText } from '../../src/domain/agenda-text.js';
 import { agendaCard, agendaConfirmCard } from '../../src/teams/agenda-views.js';
+import { decisionCard } from '../../src/teams/decision-views.js';
 import { checkCard } from '../support/adaptive-cards.js';
 import { cardText, walkCard } from '../support/teams-client.js';
 
@@ -132,6 +133,17 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     { template: 'agenda', card: agendaCard(agendaOf(huge, 300), '29:user-0', 12) },
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd1', { ...parseAgendaText(fixtureAgenda), unparsed: [] }) },
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd2', { ...parseAgendaText(bigAgendaText), unparsed: Array(50).fill('?') }) },
+    {
+      template: 'decision',
+      card: decisionCard(
+        {
+          id: 'd1', meetingId: 'm0', agendaItemId: 'i3', itemNumber: '3 a', itemTitle: '<b>Budget</b> 2027', text: 'Ärendet bordläggs **i väntan** på underlag.',
+          outcome: 'tabled', reason: 'Underlaget saknas', vote: { for: 6, against: 2, abstain: 1 }, recordedBy: '29:user-0', recordedAt: '2026-11-23T10:00:00.000Z', version: 1,
+        },
+        locale,
+        { canUndo: true, notice: { text: 'Redan registrerat', kind: 'warning' } },
+      ),
+    },
   ];
 }
 

@@ -10,7 +10,9 @@ const bjorn = user(2, 'Björn Berg');
 const cecilia = user(3, 'Cecilia Ek');
 
 function texts(card: any): string[] {
-  return walkCard(card).flatMap((n) => [n.text, n.title, ...(n.inlines ?? []).map((i: any) => i.text)]).filter((s) => typeof s === 'string');
+  return walkCard(card)
+    .flatMap((n) => [n.text, n.title, ...(n.inlines ?? []).map((i: any) => i.text), ...(n.facts ?? []).flatMap((f: any) => [f.title, f.value])])
+    .filter((s) => typeof s === 'string');
 }
 const currentTitle = (card: any) => {
   const row = walkCard(card).find((n) => n.type === 'ColumnSet' && n.style === 'accent');
@@ -41,6 +43,7 @@ describe('running a meeting over HTTP', () => {
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
     await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
     await client.say(chat, chair, `nytt möte ${soon()}`);
+    await client.say(chat, chair, 'nytt möte 2030-01-10 13:00-16:00 Regionens hus');
     connector.reset();
     await client.say(chat, chair, 'dagordning:\n- Inledning\n- Ekonomi\n  - Budget 2027\n- Övriga frågor');
     const preview = cardOf(connector.sent(chat.id)[0]!.body);
@@ -108,6 +111,34 @@ describe('running a meeting over HTTP', () => {
     expect(await say(chair, 'nästa')).toContain('Nu: punkt 4 – Övriga frågor');
   });
 
+  it('records decisions typed in the conversation on the current item, once per message', async () => {
+    expect(await say(chair, 'punkt 3')).toContain('Nu: punkt 3 – Ekonomi');
+    const message = client.base(chat, chair);
+    Object.assign(message, { type: 'message', text: 'Beslut: Rådet godkänner budgetramen för 2027.' });
+    connector.reset();
+    await client.post(message);
+    const first = texts(cardOf(connector.sent(chat.id)[0]!.body)).join('\n');
+    expect(first).toContain('Beslut registrerat på punkt 3 – Ekonomi');
+    expect(first).toContain('Beslutat');
+    connector.reset();
+    await client.post(message);
+    expect(texts(cardOf(connector.sent(chat.id)[0]!.body)).join('\n')).toContain('Beslutet var redan registrerat.');
+
+    expect(await say(bjorn, 'Beslut: Rådet beslutar något annat.')).toContain('Det här får bara rådets ordförande');
+    const wrong = await say(cecilia, 'Beslut: Rådet godkänner fel sak.');
+    expect(wrong).toContain('Beslut registrerat på punkt 3');
+    const undoCard = cardOf(connector.sent(chat.id)[0]!.body);
+    const refused = await client.execute(chat, bjorn, findAction(undoCard, 'decision.undo'));
+    expect(texts(refused.card).join('\n')).toContain('Det här får bara rådets ordförande');
+    const undone = await client.execute(chat, cecilia, findAction(undoCard, 'decision.undo'));
+    expect(texts(undone.card).join('\n')).toContain('Beslutet på punkt 3 är borttaget.');
+
+    expect(await say(chair, 'punkt 3 a')).toContain('Budget 2027');
+    const tabled = await say(chair, 'Beslut: Ärendet bordläggs på grund av att underlaget saknas.');
+    expect(tabled).toContain('Bordlagt');
+    expect(tabled).toContain('Underlaget saknas');
+  });
+
   it('closes the meeting with actual times kept', async () => {
     expect(await say(chair, 'avsluta mötet')).toContain('Mötet är avslutat.');
     const card = await liveCardAs(chair);
@@ -116,5 +147,19 @@ describe('running a meeting over HTTP', () => {
     expect(all).toMatch(/faktisk tid \d{2}\.\d{2}–\d{2}\.\d{2}/);
     expect(currentTitle(card)).toBeUndefined();
     expect(await say(chair, 'nästa')).toContain('Mötet pågår inte.');
+    expect(await say(chair, 'Beslut: För sent.')).toContain('Mötet pågår inte.');
+  });
+
+  it('brings the tabled item to the next meeting’s agenda with its history', async () => {
+    connector.reset();
+    await client.say(chat, bjorn, 'dagordning');
+    const card = cardOf(connector.sent(chat.id)[0]!.body);
+    const all = texts(card).join('\n');
+    expect(all).toContain('torsdag 10 januari 2030');
+    const titles = walkCard(card)
+      .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
+      .map((cs) => texts(cs.columns[2]));
+    expect(titles[1]![0]).toBe('Budget 2027');
+    expect(titles[1]!.join(' ')).toMatch(/Bordlagt \d{4}-\d{2}-\d{2}: Underlaget saknas/);
   });
 });
