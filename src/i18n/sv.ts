@@ -269,6 +269,21 @@ export const sv = {
   'error.decisionNotFound': "Beslutet finns inte (längre).",
   'field.decisionId': "Beslut",
   'help.cmd.decision': "registrerar ett beslut på den pågående punkten",
+  'actions.title': "Öppna åtgärder",
+  'actions.mine': "Mina åtgärder",
+  'actions.none': "Inga öppna åtgärder.",
+  'actions.meta': "{owner} · {due}",
+  'actions.noDue': "inget slutdatum",
+  'actions.due': "senast {date}",
+  'actions.overdue': "försenad, senast {date}",
+  'actions.done': "Klar",
+  'actions.created': "Åtgärden är registrerad.",
+  'actions.already': "Åtgärden var redan registrerad.",
+  'actions.completed': "Åtgärden är klarmarkerad.",
+  'actions.more': "+ {count} till",
+  'error.actionNotFound': "Åtgärden finns inte (längre).",
+  'help.cmd.action': "registrerar en åtgärd med ansvarig och slutdatum",
+  'help.cmd.actions': "visar rådets öppna åtgärder (mina åtgärder: dina egna)",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -17,6 +17,7 @@ import { meetingActions } from './meeting-actions.js';
 import { meetingEditActions } from './meeting-edit-actions.js';
 import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
+import { actionItemActions } from './action-handlers.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -88,7 +89,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions, ...decisionActions]),
+    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions, ...decisionActions, ...actionItemActions]),
     true,
   );
 

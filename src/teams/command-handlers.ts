@@ -7,6 +7,7 @@ import { t } from '../i18n/index.js';
 import { conversationKind } from './activity.js';
 import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
+import { actionCommand, listActionsCommand } from './action-handlers.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { decisionCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
@@ -69,4 +70,7 @@ export const commands: Record<CommandKind, CommandHandler> = {
   goToItem: (turn, args) => moveCommand(turn, { kind: 'number', number: args.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/^(\d+)\s?([a-z]+)$/, '$1 $2') }),
   closeMeeting: (turn) => closeMeetingCommand(turn),
   decision: (turn, args) => decisionCommand(turn, args),
+  action: (turn, args) => actionCommand(turn, args),
+  actions: (turn) => listActionsCommand(turn, false),
+  myActions: (turn) => listActionsCommand(turn, true),
 };

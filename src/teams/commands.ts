@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions';
 
 export interface Command {
   kind: CommandKind;
@@ -31,6 +31,10 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(next|next item)$/, 'nextItem', 'en'],
   [/^(föregående|föregående punkt)$/, 'previousItem', 'sv'],
   [/^(previous|previous item)$/, 'previousItem', 'en'],
+  [/^(åtgärder|actionpunkter|öppna åtgärder)$/, 'actions', 'sv'],
+  [/^(actions|action items|open actions)$/, 'actions', 'en'],
+  [/^(mina åtgärder|mina actionpunkter)$/, 'myActions', 'sv'],
+  [/^(my actions|my action items)$/, 'myActions', 'en'],
   [/^(avsluta mötet|stäng mötet)$/, 'closeMeeting', 'sv'],
   [/^(close meeting|close the meeting|end meeting|end the meeting)$/, 'closeMeeting', 'en'],
 ];
@@ -46,6 +50,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   // A colon is required: "beslut är fattat" in a chat is no command.
   [/^beslut(?=\s*:)/, 'decision', 'sv'],
   [/^decision(?=\s*:)/, 'decision', 'en'],
+  [/^(åtgärd|actionpunkt)(?=\s*:)/, 'action', 'sv'],
+  [/^action(?=\s*:)/, 'action', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];

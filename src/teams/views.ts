@@ -73,6 +73,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       { command: sv ? 'hämta medlemmar' : 'sync members', description: tr('help.cmd.sync') },
       { command: sv ? 'möten' : 'meetings', description: tr('help.cmd.meetings') },
       { command: sv ? 'dagordning' : 'agenda', description: tr('help.cmd.agenda') },
+      { command: sv ? 'åtgärder · mina åtgärder' : 'actions · my actions', description: tr('help.cmd.actions') },
     );
     if (can(ctx.role, 'meeting.schedule')) {
       commands.push(
@@ -82,6 +83,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'öppna mötet' : 'start meeting', description: tr('help.cmd.openMeeting') },
         { command: sv ? 'nästa · föregående · punkt 3 a' : 'next · previous · item 3 a', description: tr('help.cmd.next') },
         { command: sv ? 'Beslut: …' : 'Decision: …', description: tr('help.cmd.decision') },
+        { command: sv ? 'Åtgärd: Helena … senast 15/4' : 'Action: Helena … by 15/4', description: tr('help.cmd.action') },
         { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
       );
     }

@@ -13,6 +13,7 @@ import { timeAgenda } from '../../src/domain/agenda.js';
 import { parseAgendaText } from '../../src/domain/agenda-text.js';
 import { agendaCard, agendaConfirmCard } from '../../src/teams/agenda-views.js';
 import { decisionCard } from '../../src/teams/decision-views.js';
+import { actionsCard } from '../../src/teams/action-views.js';
 import { checkCard } from '../support/adaptive-cards.js';
 import { cardText, walkCard } from '../support/teams-client.js';
 
@@ -142,6 +143,19 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
         },
         locale,
         { canUndo: true, notice: { text: 'Redan registrerat', kind: 'warning' } },
+      ),
+    },
+    { template: 'actions', card: actionsCard([], locale, { mine: true, today: '2026-11-23', mayComplete: () => true }) },
+    {
+      template: 'actions',
+      card: actionsCard(
+        Array.from({ length: 40 }, (_, i) => ({
+          id: `a${i}`, councilId: 'c1', meetingId: null, agendaItemId: null, ownerUserId: `29:user-${i % 5}`, ownerName: `Person ${i}`,
+          text: 'Kommunicera beslutet till nämnderna och återkoppla till rådet med en sammanfattning', dueDate: i % 3 ? '2026-11-01' : null,
+          status: 'open' as const, createdBy: '29:user-0', createdAt: '2026-10-01T10:00:00.000Z', completedAt: null, version: 1,
+        })),
+        locale,
+        { mine: false, today: '2026-11-23', mayComplete: (item) => item.ownerUserId === '29:user-1', notice: { text: 'Klar', kind: 'good' } },
       ),
     },
   ];

@@ -139,6 +139,34 @@ describe('running a meeting over HTTP', () => {
     expect(tabled).toContain('Underlaget saknas');
   });
 
+  it('records action items with an owner found by name, and lets the owner close theirs', async () => {
+    const created = await say(chair, 'Åtgärd: Björn tar fram ett förslag till nämnden senast 2030-03-01');
+    expect(created).toContain('Åtgärden är registrerad.');
+    expect(created).toContain('Tar fram ett förslag till nämnden');
+    expect(created).toContain('Björn Berg · senast 1 mars 2030');
+    expect(await say(chair, 'Åtgärd: Olle ringer regionen senast 2030-03-01')).toContain('Jag hittar ingen "Olle"');
+    expect(await say(chair, 'Åtgärd: Cecilia skriver PM senast 31/2')).toContain('finns inte');
+    expect(await say(bjorn, 'Åtgärd: Cecilia skriver PM senast 2030-03-01')).toContain('Det här får bara rådets ordförande');
+    expect(await say(cecilia, 'Åtgärd: Cecilia skriver ett PM senast 2030-04-01')).toContain('Åtgärden är registrerad.');
+
+    await say(bjorn, 'åtgärder');
+    const all = cardOf(connector.sent(chat.id)[0]!.body);
+    const buttons = walkCard(all).filter((n) => n.verb === 'action.done');
+    expect(buttons).toHaveLength(1);
+    // Only Björn's own item has a button for him; an item id that does not exist is answered clearly.
+    const missing = await client.execute(chat, cecilia, { verb: 'action.done', data: { itemId: 'nope', version: 1 } });
+    expect(texts(missing.card).join('\n')).toContain('Åtgärden finns inte');
+
+    const mine = await say(bjorn, 'mina åtgärder');
+    expect(mine).toContain('Mina åtgärder');
+    const myCard = cardOf(connector.sent(chat.id)[0]!.body);
+    const closed = await client.execute(chat, bjorn, findAction(myCard, 'action.done'));
+    expect(texts(closed.card).join('\n')).toContain('Åtgärden är klarmarkerad.');
+    const remaining = await say(bjorn, 'åtgärder');
+    expect(remaining).toContain('Skriver ett PM');
+    expect(remaining).not.toContain('Tar fram ett förslag');
+  });
+
   it('closes the meeting with actual times kept', async () => {
     expect(await say(chair, 'avsluta mötet')).toContain('Mötet är avslutat.');
     const card = await liveCardAs(chair);
