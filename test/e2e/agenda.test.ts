@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, TeamsClient, cardOf, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
@@ -11,9 +11,7 @@ const cecilia = user(3, 'Cecilia Ek');
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/agendas/${name}`, import.meta.url), 'utf8');
 
 /** All visible text of a card, including TextRuns, one string per element. */
-function texts(card: any): string[] {
-  return walkCard(card).flatMap((n) => [n.text, n.title, ...(n.inlines ?? []).map((i: any) => i.text)]).filter((s) => typeof s === 'string');
-}
+const texts = cardTexts;
 const itemTitles = (card: any) =>
   walkCard(card)
     .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)

@@ -3,17 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, TeamsClient, cardOf, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
 const cecilia = user(3, 'Cecilia Ek');
 
-function texts(card: any): string[] {
-  return walkCard(card)
-    .flatMap((n) => [n.text, n.title, ...(n.inlines ?? []).map((i: any) => i.text), ...(n.facts ?? []).flatMap((f: any) => [f.title, f.value])])
-    .filter((s) => typeof s === 'string');
-}
+const texts = cardTexts;
 const currentTitle = (card: any) => {
   const row = walkCard(card).find((n) => n.type === 'ColumnSet' && n.style === 'accent');
   return row ? texts(row.columns[2])[0] : undefined;

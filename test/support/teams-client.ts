@@ -153,9 +153,19 @@ export function findAction(card: any, verb: string): any {
   return action;
 }
 
-export function cardText(card: any): string {
+/** Every visible string of a card (texts, titles, labels, facts, rich text runs), in order. */
+export function cardTexts(card: any): string[] {
   return walkCard(card)
-    .flatMap((n) => [n.text, n.title, n.label, ...(n.facts ?? []).flatMap((f: any) => [f.title, f.value])])
-    .filter((s) => typeof s === 'string')
-    .join('\n');
+    .flatMap((n) => [
+      n.text,
+      n.title,
+      n.label,
+      ...(n.inlines ?? []).map((i: any) => i.text),
+      ...(n.facts ?? []).flatMap((f: any) => [f.title, f.value]),
+    ])
+    .filter((s) => typeof s === 'string');
+}
+
+export function cardText(card: any): string {
+  return cardTexts(card).join('\n');
 }
