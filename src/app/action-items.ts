@@ -6,11 +6,8 @@ import { utcToZoned } from '../domain/meeting-time.js';
 import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
-import type { ActionItemRepository } from './ports.js';
 
-export interface ActionDeps extends MeetingDeps {
-  actionItems: ActionItemRepository;
-}
+export type ActionDeps = MeetingDeps;
 
 /**
  * "Åtgärd: Helena kommunicerar beslutet senast 15/4": the owner must be one council member

@@ -6,6 +6,7 @@ import type { Meeting } from '../domain/meeting.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
+import type { ActionItem } from '../domain/action-item.js';
 import type { ItemTime, Regret } from './ports.js';
 
 /** 300 imported or added items, plus room for the standing items every agenda starts with. */
@@ -22,6 +23,8 @@ export interface AgendaView {
   times: ItemTime[];
   /** When the view was made, for the elapsed time of a running meeting. */
   now: string;
+  /** The council's open action items, reviewed under the standing item. */
+  openActions: ActionItem[];
 }
 
 export interface ItemFields {
@@ -35,14 +38,15 @@ export interface ItemFields {
 }
 
 export async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
-  const [items, regrets, times] = await Promise.all([
+  const [items, regrets, times, openActions] = await Promise.all([
     deps.meetings.agenda(meeting.id),
     deps.meetings.regrets(meeting.id),
     meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.itemTimes(meeting.id),
+    deps.actionItems.open(view.council.id),
   ]);
   const zone = view.council.timeZone;
   const timing = timeAgenda(items, { start: utcToZoned(meeting.startsAt, zone).time, end: utcToZoned(meeting.endsAt, zone).time });
-  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString() };
+  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions };
 }
 
 /** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */

@@ -4,12 +4,13 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
-import type { AttendanceRepository, DecisionRepository, MeetingRepository } from './ports.js';
+import type { ActionItemRepository, AttendanceRepository, DecisionRepository, MeetingRepository } from './ports.js';
 
 export interface MeetingDeps extends CouncilDeps {
   meetings: MeetingRepository;
   attendance: AttendanceRepository;
   decisions: DecisionRepository;
+  actionItems: ActionItemRepository;
 }
 
 /** A meeting as a person gives it: local date and times in the council's time zone. */

@@ -286,4 +286,5 @@ export const en: Record<MessageKey, string> = {
   'error.actionNotFound': "That action item does not exist (any more).",
   'help.cmd.action': "records an action item with owner and due date",
   'help.cmd.actions': "shows the council’s open action items (my actions: your own)",
+  'agenda.openActions': "Open action items to review ({count}):",
 };

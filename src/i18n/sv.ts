@@ -284,6 +284,7 @@ export const sv = {
   'error.actionNotFound': "Åtgärden finns inte (längre).",
   'help.cmd.action': "registrerar en åtgärd med ansvarig och slutdatum",
   'help.cmd.actions': "visar rådets öppna åtgärder (mina åtgärder: dina egna)",
+  'agenda.openActions': "Öppna åtgärder att gå igenom ({count}):",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -14,7 +14,7 @@ import type { TurnKit } from './turn-kit.js';
 import type { Notice } from './views.js';
 
 function deps(kit: TurnKit): ActionDeps {
-  return { ...kit.meetingDeps, actionItems: kit.deps.store.actionItems };
+  return kit.meetingDeps;
 }
 
 function today(kit: TurnKit, view: CouncilView): string {

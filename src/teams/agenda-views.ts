@@ -3,7 +3,7 @@ import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
 import { can, isGuestId, type Locale } from '../domain/council.js';
 import type { Meeting } from '../domain/meeting.js';
-import { formatMeetingWhen, utcToZoned } from '../domain/meeting-time.js';
+import { formatMeetingWhen, formatShortDate, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
@@ -44,6 +44,13 @@ function where(locale: Locale, meeting: Meeting): string {
   if (meeting.online && meeting.place) return t(locale, 'meeting.onlineAnd', { place: meeting.place });
   if (meeting.online) return t(locale, 'meeting.online');
   return meeting.place ?? t(locale, 'meeting.noPlace');
+}
+
+/** Under the previous meeting's notes: the open action items to review, earliest due first. */
+function openActionsLine(locale: Locale, agenda: AgendaView): string {
+  const shown = agenda.openActions.slice(0, 5).map((a) => `${a.ownerName}: ${a.text}${a.dueDate ? ` (${formatShortDate(a.dueDate, locale)})` : ''}`);
+  const more = agenda.openActions.length - shown.length;
+  return [t(locale, 'agenda.openActions', { count: agenda.openActions.length }), ...shown, ...(more > 0 ? [`+ ${more}`] : [])].join('\n');
 }
 
 /**
@@ -90,7 +97,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       actual: actual(item.id),
       time: timeRange(locale, item.plannedStart, item.plannedEnd),
       title: item.title,
-      details: details(locale, item),
+      details: item.standing === 'previousMinutes' && agenda.openActions.length > 0 ? openActionsLine(locale, agenda) : details(locale, item),
       links: item.links,
     })),
     total: tr('agenda.total', { planned: duration(locale, timing.totalMinutes), length: duration(locale, timing.meetingMinutes) }),

@@ -35,7 +35,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
   return {
     deps,
     councilDeps,
-    meetingDeps: { ...councilDeps, meetings: deps.store.meetings, attendance: deps.store.attendance, decisions: deps.store.decisions },
+    meetingDeps: { ...councilDeps, meetings: deps.store.meetings, attendance: deps.store.attendance, decisions: deps.store.decisions, actionItems: deps.store.actionItems },
     async councilAndLocale(activity) {
       const view = await councilForConversation(councilDeps, activity.conversation.id);
       return { locale: view?.council.locale ?? localeFromTag(activity.locale, deps.defaultLocale), view };

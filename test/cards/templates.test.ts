@@ -83,6 +83,7 @@ const longPlan = Array.from({ length: SCHEDULE_MAX }, (_, i) => ({
 function agendaOf(view: CouncilView, count: number): AgendaView {
   const items = Array.from({ length: count }, (_, i) => ({
     id: `i${i}`,
+    ...(i === 0 ? { standing: 'previousMinutes' as const } : {}),
     title: i % 7 === 0 ? '<b>HTML</b> och {"type":"AdaptiveCard"} och ${x} i rubriken, som är lång nog att radbrytas i kortet' : `Punkt ${i} om förfrågningsunderlag 2027`,
     kind: (['information', 'decision', 'discussion', 'break', 'reported', 'election'] as const)[i % 6]!,
     level: (i % 4 === 3 ? 1 : 0) as 0 | 1,
@@ -100,6 +101,11 @@ function agendaOf(view: CouncilView, count: number): AgendaView {
     regrets: [{ meetingId: meeting.id, userId: '29:user-5', note: 'Sjuk', createdAt: '2026-11-23T10:00:00.000Z' }],
     times: [],
     now: '2026-11-23T10:00:00.000Z',
+    openActions: Array.from({ length: 8 }, (_, i) => ({
+      id: `a${i}`, councilId: 'c1', meetingId: null, agendaItemId: null, ownerUserId: '29:user-2', ownerName: 'Helena Holm',
+      text: 'Kommunicera beslutet till nämnderna', dueDate: '2027-04-15', status: 'open' as const, createdBy: '29:user-0',
+      createdAt: '2026-10-01T10:00:00.000Z', completedAt: null, version: 1,
+    })),
   };
 }
 

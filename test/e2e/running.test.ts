@@ -185,5 +185,7 @@ describe('running a meeting over HTTP', () => {
       .map((cs) => texts(cs.columns[2]));
     expect(titles[1]![0]).toBe('Budget 2027');
     expect(titles[1]!.join(' ')).toMatch(/Bordlagt \d{4}-\d{2}-\d{2}: Underlaget saknas/);
+    // The still open action item is listed under the previous meeting's notes.
+    expect(titles[0]!.join('\n')).toContain('Öppna åtgärder att gå igenom (1):\nCecilia Ek: Skriver ett PM (1 apr 2030)');
   });
 });
