@@ -285,6 +285,18 @@ export const sv = {
   'help.cmd.action': "registrerar en åtgärd med ansvarig och slutdatum",
   'help.cmd.actions': "visar rådets öppna åtgärder (mina åtgärder: dina egna)",
   'agenda.openActions': "Öppna åtgärder att gå igenom ({count}):",
+  'attendance.title': "Närvaro",
+  'attendance.save': "Spara närvaron",
+  'attendance.saved': "Närvaron är sparad.",
+  'attendance.quorumMet': "Rådet är beslutfört: {present} av {required} som krävs.",
+  'attendance.quorumNot': "Rådet är inte beslutfört: {present} närvarande, {required} krävs.",
+  'attendance.counts': "{present} närvarande · {absent} frånvarande · {regrets} återbud · {guests} adjungerade",
+  'status.present': "Närvarande",
+  'status.absent': "Frånvarande",
+  'status.regrets': "Återbud",
+  'status.guest': "Närvarande (adjungerad)",
+  'help.cmd.attendance': "visar och markerar närvaron på mötet",
+  'field.userIds': "Personer",
 } as const;
 
 export type MessageKey = keyof typeof sv;

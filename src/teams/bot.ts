@@ -18,6 +18,7 @@ import { meetingEditActions } from './meeting-edit-actions.js';
 import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
+import { attendanceActions } from './attendance-handlers.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -89,7 +90,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions, ...decisionActions, ...actionItemActions]),
+    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions, ...decisionActions, ...actionItemActions, ...attendanceActions]),
     true,
   );
 

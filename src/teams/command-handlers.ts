@@ -9,6 +9,7 @@ import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
 import { actionCommand, listActionsCommand } from './action-handlers.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
+import { attendanceCommand } from './attendance-handlers.js';
 import { decisionCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, openMeetingCommand } from './running-commands.js';
@@ -73,4 +74,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   action: (turn, args) => actionCommand(turn, args),
   actions: (turn) => listActionsCommand(turn, false),
   myActions: (turn) => listActionsCommand(turn, true),
+  attendance: (turn) => attendanceCommand(turn),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance';
 
 export interface Command {
   kind: CommandKind;
@@ -31,6 +31,8 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(next|next item)$/, 'nextItem', 'en'],
   [/^(föregående|föregående punkt)$/, 'previousItem', 'sv'],
   [/^(previous|previous item)$/, 'previousItem', 'en'],
+  [/^(närvaro|närvarolista)$/, 'attendance', 'sv'],
+  [/^(attendance|roll call)$/, 'attendance', 'en'],
   [/^(åtgärder|actionpunkter|öppna åtgärder)$/, 'actions', 'sv'],
   [/^(actions|action items|open actions)$/, 'actions', 'en'],
   [/^(mina åtgärder|mina actionpunkter)$/, 'myActions', 'sv'],

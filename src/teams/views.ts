@@ -81,6 +81,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'mötesplan: (en rad per möte)' : 'schedule: (one line per meeting)', description: tr('help.cmd.schedule') },
         { command: sv ? 'dagordning: (klistra in texten)' : 'agenda: (paste the text)', description: tr('help.cmd.importAgenda') },
         { command: sv ? 'öppna mötet' : 'start meeting', description: tr('help.cmd.openMeeting') },
+        { command: sv ? 'närvaro' : 'attendance', description: tr('help.cmd.attendance') },
         { command: sv ? 'nästa · föregående · punkt 3 a' : 'next · previous · item 3 a', description: tr('help.cmd.next') },
         { command: sv ? 'Beslut: …' : 'Decision: …', description: tr('help.cmd.decision') },
         { command: sv ? 'Åtgärd: Helena … senast 15/4' : 'Action: Helena … by 15/4', description: tr('help.cmd.action') },

@@ -14,6 +14,8 @@ import { parseAgendaText } from '../../src/domain/agenda-text.js';
 import { agendaCard, agendaConfirmCard } from '../../src/teams/agenda-views.js';
 import { decisionCard } from '../../src/teams/decision-views.js';
 import { actionsCard } from '../../src/teams/action-views.js';
+import { attendanceCard } from '../../src/teams/attendance-views.js';
+import { quorum } from '../../src/domain/attendance.js';
 import { checkCard } from '../support/adaptive-cards.js';
 import { cardText, walkCard } from '../support/teams-client.js';
 
@@ -164,6 +166,17 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
         { mine: false, today: '2026-11-23', mayComplete: (item) => item.ownerUserId === '29:user-1', notice: { text: 'Klar', kind: 'good' } },
       ),
     },
+    ...[bigCouncil(12), bigCouncil(80)].map((council) => {
+      const attendance = council.members.map((m, i) => ({ userId: m.userId, status: (i % 3 === 0 ? 'present' : i % 3 === 1 ? 'absent' : 'regrets') as 'present' }));
+      return {
+        template: 'attendance',
+        card: attendanceCard(
+          { view: council, meeting: meetings(1)[0]!, attendance, quorum: quorum(attendance, council.members) },
+          '29:user-1',
+          { text: 'Sparat', kind: 'good' },
+        ),
+      };
+    }),
   ];
 }
 

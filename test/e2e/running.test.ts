@@ -77,6 +77,27 @@ describe('running a meeting over HTTP', () => {
     expect(await say(chair, 'öppna mötet')).toContain('Mötet pågår redan.');
   });
 
+  it('lets the secretary mark attendance, with the quorum shown, and refuses a member', async () => {
+    expect(await say(cecilia, 'närvaro')).toContain('Rådet är inte beslutfört: 0 närvarande, 2 krävs.');
+    const card = cardOf(connector.sent(chat.id)[0]!.body);
+    const save = findAction(card, 'attendance.save');
+    expect(save.data.userIds).toEqual([chair.id, cecilia.id, bjorn.id]);
+    const saved = await client.execute(chat, cecilia, save, { s0: 'present', s1: 'present', s2: 'regrets' });
+    const text = texts(saved.card).join('\n');
+    expect(text).toContain('Närvaron är sparad.');
+    expect(text).toContain('Rådet är beslutfört: 2 av 2 som krävs.');
+    expect(text).toContain('2 närvarande · 0 frånvarande · 1 återbud · 0 adjungerade');
+
+    const memberView = await say(bjorn, 'närvaro');
+    expect(memberView).toContain('Återbud');
+    expect(walkCard(cardOf(connector.sent(chat.id)[0]!.body)).some((n) => n.verb === 'attendance.save')).toBe(false);
+    const forged = await client.execute(chat, bjorn, save, { s0: 'absent', s1: 'absent', s2: 'present' });
+    expect(texts(forged.card).join('\n')).toContain('Det här får bara rådets ordförande');
+    const bad = await client.execute(chat, cecilia, { verb: 'attendance.save', data: { meetingId: save.data.meetingId, userIds: ['29:nobody'] } }, { s0: 'present' });
+    expect(texts(bad.card).join('\n')).toContain('Personen finns inte bland rådets medlemmar.');
+    expect(await say(chair, 'närvaro')).toContain('Rådet är beslutfört: 2 av 2 som krävs.');
+  });
+
   it('moves item by item on commands from the chair or secretary, updating the live card in place', async () => {
     expect(await say(cecilia, 'nästa')).toContain('Nu: punkt 2 – Inledning');
     const update = connector.updates(chat.id).find((u) => u.activityId === liveId)!;
