@@ -7,7 +7,7 @@ import { utcToZoned } from '../domain/meeting-time.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { ActionItem } from '../domain/action-item.js';
-import type { ItemTime, Regret } from './ports.js';
+import type { ItemNote, ItemTime, Regret } from './ports.js';
 
 /** 300 imported or added items, plus room for the standing items every agenda starts with. */
 export const AGENDA_MAX_ITEMS = 310;
@@ -25,6 +25,8 @@ export interface AgendaView {
   now: string;
   /** The council's open action items, reviewed under the standing item. */
   openActions: ActionItem[];
+  /** The secretary's notes (anteckningar) per item, once the meeting has run. */
+  notes: ItemNote[];
 }
 
 export interface ItemFields {
@@ -38,15 +40,16 @@ export interface ItemFields {
 }
 
 export async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
-  const [items, regrets, times, openActions] = await Promise.all([
+  const [items, regrets, times, openActions, notes] = await Promise.all([
     deps.meetings.agenda(meeting.id),
     deps.meetings.regrets(meeting.id),
     meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.itemTimes(meeting.id),
     deps.actionItems.open(view.council.id),
+    meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.notes(meeting.id),
   ]);
   const zone = view.council.timeZone;
   const timing = timeAgenda(items, { start: utcToZoned(meeting.startsAt, zone).time, end: utcToZoned(meeting.endsAt, zone).time });
-  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions };
+  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions, notes };
 }
 
 /** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */

@@ -61,6 +61,15 @@ export interface ItemTime {
   endedAt: string | null;
 }
 
+export interface ItemNote {
+  id: string;
+  meetingId: string;
+  itemId: string;
+  text: string;
+  writtenBy: string;
+  writtenAt: string;
+}
+
 export interface Regret {
   meetingId: string;
   userId: string;
@@ -86,6 +95,9 @@ export interface MeetingRepository {
     at: string,
   ): Promise<Meeting | undefined>;
   itemTimes(meetingId: string): Promise<ItemTime[]>;
+  /** Adds a note (anteckning) to an item once per `clientKey`. */
+  addNote(note: ItemNote, clientKey: string): Promise<{ note: ItemNote; created: boolean }>;
+  notes(meetingId: string): Promise<ItemNote[]>;
   /** Remembers the agenda card message; not a change of the meeting, so no version bump. */
   setAgendaCard(meetingId: string, activityId: string): Promise<void>;
   /** Records (or updates) a member's återbud; a second one from the same person replaces the note. */

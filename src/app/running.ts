@@ -120,3 +120,25 @@ async function carryOverTabled(deps: MeetingDeps, view: CouncilView, closed: Mee
   if (carried.length === 0) return;
   await deps.meetings.saveAgenda(next.id, insertAfterStanding(items, carried), next.version, deps.clock.now().toISOString());
 }
+
+export const NOTE_MAX = 4_000;
+
+/** "Anteckning: …": the secretary's notes on the item under discussion, once per message. */
+export async function addItemNote(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; text: string; clientKey: string },
+): Promise<{ agenda: AgendaView; created: boolean; itemNumber: string }> {
+  const view = await runner(deps, input.conversationId, input.actorId);
+  const meeting = await runningMeeting(deps, view, undefined);
+  const text = input.text.trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) throw new RuleError('error.noteEmpty');
+  if (text.length > NOTE_MAX) throw new RuleError('error.noteTooLong', { max: NOTE_MAX });
+  const agenda = await load(deps, view, meeting);
+  const item = agenda.timing.items.find((i) => i.id === meeting.currentItemId);
+  if (!item) throw new RuleError('error.noCurrentItem');
+  const { created } = await deps.meetings.addNote(
+    { id: deps.newId(), meetingId: meeting.id, itemId: item.id, text, writtenBy: input.actorId, writtenAt: deps.clock.now().toISOString() },
+    input.clientKey,
+  );
+  return { agenda: await load(deps, view, meeting), created, itemNumber: item.number };
+}

@@ -299,4 +299,9 @@ export const en: Record<MessageKey, string> = {
   'status.guest': "Present (guest)",
   'help.cmd.attendance': "shows and marks attendance at the meeting",
   'field.userIds': "People",
+  'note.saved': "The note is saved on item {number}.",
+  'note.already': "The note was already saved.",
+  'error.noteEmpty': "Write the note after \"Note:\".",
+  'error.noteTooLong': "A note can be at most {max} characters.",
+  'help.cmd.note': "writes a note on the current item",
 };

@@ -297,6 +297,11 @@ export const sv = {
   'status.guest': "Närvarande (adjungerad)",
   'help.cmd.attendance': "visar och markerar närvaron på mötet",
   'field.userIds': "Personer",
+  'note.saved': "Anteckningen är sparad på punkt {number}.",
+  'note.already': "Anteckningen var redan sparad.",
+  'error.noteEmpty': "Skriv anteckningen efter \"Anteckning:\".",
+  'error.noteTooLong': "En anteckning kan vara högst {max} tecken.",
+  'help.cmd.note': "skriver en anteckning på den pågående punkten",
 } as const;
 
 export type MessageKey = keyof typeof sv;

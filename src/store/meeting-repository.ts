@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ItemTime, MeetingChanges, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
+import type { ItemNote, ItemTime, MeetingChanges, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
 import { AGENDA_ITEM_KINDS, type AgendaItemDraft, type AgendaItemKind } from '../domain/agenda.js';
 import type { Meeting, MeetingStatus } from '../domain/meeting.js';
 import type { AgendaItemsTable, Database, MeetingsTable } from './schema.js';
@@ -77,6 +77,10 @@ function toItem(row: AgendaItemsTable): AgendaItemDraft {
     ...(row.standing ? { standing: row.standing as AgendaItemDraft['standing'] } : {}),
     ...(row.carried_from ? { carriedFrom: row.carried_from } : {}),
   };
+}
+
+function toNote(row: { id: string; meeting_id: string; item_id: string; text: string; written_by: string; written_at: string }): ItemNote {
+  return { id: row.id, meetingId: row.meeting_id, itemId: row.item_id, text: row.text, writtenBy: row.written_by, writtenAt: row.written_at };
 }
 
 export class KyselyMeetingRepository implements MeetingRepository {
@@ -177,6 +181,29 @@ export class KyselyMeetingRepository implements MeetingRepository {
   async itemTimes(meetingId: string): Promise<ItemTime[]> {
     const rows = await this.db.selectFrom('item_times').selectAll().where('meeting_id', '=', meetingId).execute();
     return rows.map((r) => ({ itemId: r.item_id, startedAt: r.started_at, endedAt: r.ended_at }));
+  }
+
+  async addNote(note: ItemNote, clientKey: string): Promise<{ note: ItemNote; created: boolean }> {
+    const inserted = await this.db
+      .insertInto('item_notes')
+      .values({
+        id: note.id,
+        meeting_id: note.meetingId,
+        item_id: note.itemId,
+        text: note.text,
+        written_by: note.writtenBy,
+        written_at: note.writtenAt,
+        client_key: clientKey,
+      })
+      .onConflict((oc) => oc.column('client_key').doNothing())
+      .executeTakeFirst();
+    const row = await this.db.selectFrom('item_notes').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
+    return { note: toNote(row), created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 };
+  }
+
+  async notes(meetingId: string): Promise<ItemNote[]> {
+    const rows = await this.db.selectFrom('item_notes').selectAll().where('meeting_id', '=', meetingId).orderBy('written_at').orderBy('id').execute();
+    return rows.map(toNote);
   }
 
   async setAgendaCard(meetingId: string, activityId: string): Promise<void> {

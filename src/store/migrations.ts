@@ -200,6 +200,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('agenda_items').dropColumn('carried_from').execute();
     },
   },
+  '0007_item_notes': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('item_notes')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('item_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('written_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('written_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createIndex('item_notes_meeting').on('item_notes').columns(['meeting_id', 'written_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('item_notes').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -140,6 +140,16 @@ export interface ItemTimesTable {
   ended_at: string | null;
 }
 
+export interface ItemNotesTable {
+  id: string;
+  meeting_id: string;
+  item_id: string;
+  text: string;
+  written_by: string;
+  written_at: string;
+  client_key: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -152,6 +162,7 @@ export interface Database {
   action_items: ActionItemsTable;
   attendance: AttendanceTable;
   item_times: ItemTimesTable;
+  item_notes: ItemNotesTable;
 }
 
 export type { Generated };

@@ -99,6 +99,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       title: item.title,
       details: item.standing === 'previousMinutes' && agenda.openActions.length > 0 ? openActionsLine(locale, agenda) : details(locale, item),
       links: item.links,
+      notes: agenda.notes.filter((n) => n.itemId === item.id).map((n) => n.text).join('\n'),
     })),
     total: tr('agenda.total', { planned: duration(locale, timing.totalMinutes), length: duration(locale, timing.meetingMinutes) }),
     overrun: timing.overrunMinutes > 0 ? tr('agenda.overrun', { minutes: timing.overrunMinutes }) : null,

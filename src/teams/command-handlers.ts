@@ -12,7 +12,7 @@ import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { attendanceCommand } from './attendance-handlers.js';
 import { decisionCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
-import { closeMeetingCommand, moveCommand, openMeetingCommand } from './running-commands.js';
+import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
 import type { TurnKit } from './turn-kit.js';
 import { type Notice, councilCard, helpCard, welcomeCard } from './views.js';
 
@@ -75,4 +75,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   actions: (turn) => listActionsCommand(turn, false),
   myActions: (turn) => listActionsCommand(turn, true),
   attendance: (turn) => attendanceCommand(turn),
+  note: (turn, args) => noteCommand(turn, args),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note';
 
 export interface Command {
   kind: CommandKind;
@@ -54,6 +54,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^decision(?=\s*:)/, 'decision', 'en'],
   [/^(åtgärd|actionpunkt)(?=\s*:)/, 'action', 'sv'],
   [/^action(?=\s*:)/, 'action', 'en'],
+  [/^anteckning(?=\s*:)/, 'note', 'sv'],
+  [/^note(?=\s*:)/, 'note', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];

@@ -1,5 +1,5 @@
 import type { AgendaView } from '../app/agendas.js';
-import { closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
+import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
 import { t } from '../i18n/index.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
@@ -41,4 +41,19 @@ export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promis
 export async function closeMeetingCommand(turn: CommandTurn): Promise<void> {
   const agenda = await closeMeeting(turn.kit.meetingDeps, actor(turn));
   await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'));
+}
+
+export async function noteCommand(turn: CommandTurn, text: string): Promise<void> {
+  const activity = turn.context.activity;
+  const { agenda, created, itemNumber } = await addItemNote(turn.kit.meetingDeps, {
+    ...actor(turn),
+    text,
+    clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
+  });
+  const said = created ? t(turn.locale, 'note.saved', { number: itemNumber }) : t(turn.locale, 'note.already');
+  if (!created) {
+    await turn.context.sendActivity(said);
+    return;
+  }
+  await showLive(turn, agenda, said);
 }

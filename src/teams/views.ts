@@ -84,6 +84,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'närvaro' : 'attendance', description: tr('help.cmd.attendance') },
         { command: sv ? 'nästa · föregående · punkt 3 a' : 'next · previous · item 3 a', description: tr('help.cmd.next') },
         { command: sv ? 'Beslut: …' : 'Decision: …', description: tr('help.cmd.decision') },
+        { command: sv ? 'Anteckning: …' : 'Note: …', description: tr('help.cmd.note') },
         { command: sv ? 'Åtgärd: Helena … senast 15/4' : 'Action: Helena … by 15/4', description: tr('help.cmd.action') },
         { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
       );

@@ -103,6 +103,7 @@ function agendaOf(view: CouncilView, count: number): AgendaView {
     regrets: [{ meetingId: meeting.id, userId: '29:user-5', note: 'Sjuk', createdAt: '2026-11-23T10:00:00.000Z' }],
     times: [],
     now: '2026-11-23T10:00:00.000Z',
+    notes: [{ id: 'n1', meetingId: meeting.id, itemId: 'i1', text: 'Rådet diskuterade **remissen** <b>länge</b>.', writtenBy: '29:user-1', writtenAt: '2026-11-23T10:00:00.000Z' }],
     openActions: Array.from({ length: 8 }, (_, i) => ({
       id: `a${i}`, councilId: 'c1', meetingId: null, agendaItemId: null, ownerUserId: '29:user-2', ownerName: 'Helena Holm',
       text: 'Kommunicera beslutet till nämnderna', dueDate: '2027-04-15', status: 'open' as const, createdBy: '29:user-0',

@@ -156,6 +156,21 @@ describe('running a meeting over HTTP', () => {
     expect(tabled).toContain('Underlaget saknas');
   });
 
+  it('keeps the secretary’s notes on the current item, once per message', async () => {
+    const message = client.base(chat, cecilia);
+    Object.assign(message, { type: 'message', text: 'Anteckning: Rådet diskuterade underlaget och saknade kostnaderna.' });
+    connector.reset();
+    await client.post(message);
+    expect(connector.sent(chat.id).map((c) => c.body.text).join('\n')).toContain('Anteckningen är sparad på punkt 3 a.');
+    const live = connector.updates(chat.id).find((u) => u.activityId === liveId)!;
+    expect(texts(cardOf(live.body))).toContain('Rådet diskuterade underlaget och saknade kostnaderna.');
+    connector.reset();
+    await client.post(message);
+    expect(connector.sent(chat.id)[0]!.body.text).toContain('Anteckningen var redan sparad.');
+    expect(await say(bjorn, 'Anteckning: Min egen anteckning')).toContain('Det här får bara rådets ordförande');
+    expect(texts(await liveCardAs(chair)).filter((x) => x.startsWith('Rådet diskuterade'))).toHaveLength(1);
+  });
+
   it('records action items with an owner found by name, and lets the owner close theirs', async () => {
     const created = await say(chair, 'Åtgärd: Björn tar fram ett förslag till nämnden senast 2030-03-01');
     expect(created).toContain('Åtgärden är registrerad.');
