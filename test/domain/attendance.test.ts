@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testMember } from '../support/members.js';
 import {
   type AttendanceEntry,
   type QuorumRule,
@@ -9,18 +10,9 @@ import {
   markAttendance,
   quorum,
 } from '../../src/domain/attendance.js';
-import type { CouncilMember, Role } from '../../src/domain/council.js';
+import type { Role } from '../../src/domain/council.js';
 
-const member = (userId: string, role: Role): CouncilMember => ({
-  councilId: 'c',
-  userId,
-  aadObjectId: null,
-  name: userId,
-  email: null,
-  role,
-  organisation: null,
-  addedAt: '2026-01-01T00:00:00Z',
-});
+const member = (userId: string, role: Role) => testMember(userId, role);
 
 const roster = [member('m1', 'member'), member('chair', 'chair'), member('m2', 'member'), member('sec', 'secretary'), member('m3', 'member'), member('guest:1', 'guest')];
 const markAll = (entries: AttendanceEntry[], ids: string[], status: 'present' | 'absent') =>

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type CouncilMember, type Role, can, checkRoleChange, requirePermission } from '../../src/domain/council.js';
+import { testMember } from '../support/members.js';
+import { type Role, can, checkRoleChange, requirePermission } from '../../src/domain/council.js';
 import { RuleError } from '../../src/domain/errors.js';
 import { isValidTimeZone } from '../../src/domain/time-zone.js';
 
-const m = (userId: string, role: Role): CouncilMember => ({
-  councilId: 'c',
-  userId,
-  aadObjectId: null,
-  name: userId,
-  email: null,
-  role,
-  organisation: null,
-  addedAt: '2026-01-01T00:00:00Z',
-});
+const m = (userId: string, role: Role) => testMember(userId, role);
 
 describe('council roles', () => {
   it('grants management to the chair only, guests to chair and secretary', () => {

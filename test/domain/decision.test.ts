@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testMember } from '../support/members.js';
 import { initialAttendance, markAttendance } from '../../src/domain/attendance.js';
-import type { CouncilMember, Role } from '../../src/domain/council.js';
+import type { Role } from '../../src/domain/council.js';
 import {
   DECISION_TEXT_MAX,
   type ParticipationContext,
@@ -13,16 +14,7 @@ import {
 } from '../../src/domain/decision.js';
 import type { MeetingStatus } from '../../src/domain/meeting.js';
 
-const member = (userId: string, role: Role): CouncilMember => ({
-  councilId: 'c',
-  userId,
-  aadObjectId: null,
-  name: userId,
-  email: null,
-  role,
-  organisation: null,
-  addedAt: '2026-01-01T00:00:00Z',
-});
+const member = (userId: string, role: Role) => testMember(userId, role);
 
 describe('parseDecisionText', () => {
   it('strips the prefix and keeps the decision whole', () => {

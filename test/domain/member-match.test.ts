@@ -1,18 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CouncilMember, Role } from '../../src/domain/council.js';
+import { testMember } from '../support/members.js';
+import type { Role } from '../../src/domain/council.js';
 import { type MemberMatch, matchMember, requireOneMember } from '../../src/domain/member-match.js';
 
-const member = (userId: string, name: string, role: Role = 'member'): CouncilMember => ({
-  councilId: 'c',
-  userId,
-  aadObjectId: null,
-  name,
-  email: null,
-  role,
-  organisation: null,
-  addedAt: '2026-01-01T00:00:00Z',
-});
+const member = (userId: string, name: string, role: Role = 'member') => testMember(userId, role, name);
 
 const helena = member('u1', 'Helena Lind', 'chair');
 const annaA = member('u2', 'Anna Andersson');
