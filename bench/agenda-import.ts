@@ -258,6 +258,7 @@ function councilView(): CouncilView {
       createdAt: AT,
       updatedAt: AT,
       version: 3,
+      quorumRule: { kind: 'majority' },
     },
     members,
   };

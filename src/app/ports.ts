@@ -1,8 +1,9 @@
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
 import type { AgendaItemDraft } from '../domain/agenda.js';
 import type { ActionItem, ActionStatus } from '../domain/action-item.js';
-import type { AttendanceEntry } from '../domain/attendance.js';
-import type { Decision } from '../domain/decision.js';
+import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
+import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
+import type { ActionComment } from '../domain/action-item.js';
 import type { Meeting } from '../domain/meeting.js';
 
 export interface Clock {
@@ -13,7 +14,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export type NewCouncil = Omit<Council, 'updatedAt' | 'version'>;
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule'>;
 
 export interface RosterEntry {
   userId: string;
@@ -38,6 +39,7 @@ export interface CouncilRepository {
   removeMember(councilId: string, userId: string, expectedVersion: number, at: string): Promise<boolean>;
   /** Adds roster members not yet known; never changes existing members' roles. */
   addMissingMembers(councilId: string, members: readonly CouncilMember[]): Promise<number>;
+  setQuorumRule(councilId: string, rule: QuorumRule, expectedVersion: number, at: string): Promise<boolean>;
   updateSettings(
     councilId: string,
     settings: { name: string; locale: Locale; timeZone: string },
@@ -77,6 +79,15 @@ export interface Regret {
   createdAt: string;
 }
 
+export interface MeetingGuest {
+  id: string;
+  meetingId: string;
+  name: string;
+  organisation: string | null;
+  addedBy: string;
+  addedAt: string;
+}
+
 export interface MeetingRepository {
   /** Creates all meetings with their draft agendas in one transaction (a pasted schedule is saved whole or not at all). */
   create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[]): Promise<Meeting[]>;
@@ -104,6 +115,10 @@ export interface MeetingRepository {
   saveRegret(regret: Regret): Promise<void>;
   withdrawRegret(meetingId: string, userId: string): Promise<boolean>;
   regrets(meetingId: string): Promise<Regret[]>;
+  /** Guests (adjungerade) of this one meeting, added by name. */
+  addGuest(guest: MeetingGuest): Promise<void>;
+  removeGuest(meetingId: string, guestId: string): Promise<boolean>;
+  guests(meetingId: string): Promise<MeetingGuest[]>;
   findById(id: string): Promise<Meeting | undefined>;
   /** The council's meeting in progress, if any. */
   findOpen(councilId: string): Promise<Meeting | undefined>;
@@ -121,8 +136,15 @@ export interface DecisionRepository {
   record(decision: Omit<Decision, 'version'>, clientKey: string): Promise<{ decision: Decision; created: boolean }>;
   forMeeting(meetingId: string): Promise<Decision[]>;
   findById(id: string): Promise<Decision | undefined>;
-  /** Removes a decision recorded by mistake; false when it was already gone. */
+  /** Removes a decision recorded by mistake (with its reservations); false when it was already gone. */
   remove(id: string): Promise<boolean>;
+  /** Changes what was decided at `expectedVersion`; undefined when somebody changed it first. */
+  update(id: string, changes: CheckedDecision, expectedVersion: number): Promise<Decision | undefined>;
+  /** One reservation per member and decision; false when the member had already made one. */
+  addReservation(reservation: Reservation & { meetingId: string }): Promise<boolean>;
+  reservations(meetingId: string): Promise<Reservation[]>;
+  addProtocolNote(note: ProtocolNote, clientKey: string): Promise<{ note: ProtocolNote; created: boolean }>;
+  protocolNotes(meetingId: string): Promise<ProtocolNote[]>;
 }
 
 export interface ActionItemRepository {
@@ -133,6 +155,9 @@ export interface ActionItemRepository {
   open(councilId: string): Promise<ActionItem[]>;
   forOwner(councilId: string, ownerUserId: string, status: ActionStatus): Promise<ActionItem[]>;
   setStatus(id: string, status: ActionStatus, expectedVersion: number, at: string): Promise<ActionItem | undefined>;
+  addComment(comment: ActionComment, clientKey: string): Promise<{ comment: ActionComment; created: boolean }>;
+  /** Comments on the given items, oldest first. */
+  comments(actionItemIds: readonly string[]): Promise<ActionComment[]>;
 }
 
 export interface AttendanceRepository {

@@ -18,3 +18,13 @@ export interface ActionItem {
   completedAt: string | null;
   version: number;
 }
+
+export interface ActionComment {
+  id: string;
+  actionItemId: string;
+  userId: string;
+  text: string;
+  createdAt: string;
+}
+
+export const ACTION_COMMENT_MAX = 2_000;

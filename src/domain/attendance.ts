@@ -58,6 +58,18 @@ export function markAttendance(
   return known ? attendance.map((e) => (e.userId === userId ? entry : e)) : [...attendance, entry];
 }
 
+/** As stored: 'majority', 'off' or 'min:N'; anything unreadable falls back to the default. */
+export function encodeQuorumRule(rule: QuorumRule): string {
+  return rule.kind === 'minimum' ? `min:${rule.count}` : rule.kind;
+}
+
+export function decodeQuorumRule(text: string | null | undefined): QuorumRule {
+  if (text === 'off') return { kind: 'off' };
+  const min = /^min:(\d{1,4})$/.exec(text ?? '');
+  if (min && Number(min[1]) >= 1) return { kind: 'minimum', count: Number(min[1]) };
+  return DEFAULT_QUORUM_RULE;
+}
+
 export function checkQuorumRule(rule: QuorumRule): void {
   if (rule.kind === 'minimum' && !(Number.isInteger(rule.count) && rule.count >= 1)) throw new RuleError('error.quorumInvalid');
 }

@@ -1,3 +1,4 @@
+import type { QuorumRule } from './attendance.js';
 import { RuleError } from './errors.js';
 
 export const ROLES = ['chair', 'secretary', 'member', 'guest'] as const;
@@ -17,6 +18,8 @@ export interface Council {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** When the council can decide; shown with attendance. */
+  quorumRule: QuorumRule;
 }
 
 export interface CouncilMember {

@@ -76,8 +76,9 @@ export interface Reservation {
 }
 
 export interface ProtocolNote {
+  id: string;
   meetingId: string;
-  itemId: string;
+  itemId: string | null;
   decisionId: string | null;
   userId: string;
   text: string;

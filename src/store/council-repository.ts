@@ -1,9 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { decodeQuorumRule, encodeQuorumRule, type QuorumRule } from '../domain/attendance.js';
 import type { CouncilRepository, NewCouncil } from '../app/ports.js';
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
 import type { CouncilMembersTable, CouncilsTable, Database } from './schema.js';
 
-function toCouncil(row: CouncilsTable): Council {
+function toCouncil(row: Selectable<CouncilsTable>): Council {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -15,6 +16,7 @@ function toCouncil(row: CouncilsTable): Council {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: Number(row.version),
+    quorumRule: decodeQuorumRule(row.quorum_rule),
   };
 }
 
@@ -162,6 +164,13 @@ export class KyselyCouncilRepository implements CouncilRepository {
         .set({ name: settings.name, locale: settings.locale, time_zone: settings.timeZone })
         .where('id', '=', councilId)
         .execute();
+      return true;
+    });
+  }
+
+  async setQuorumRule(councilId: string, rule: QuorumRule, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx.updateTable('councils').set({ quorum_rule: encodeQuorumRule(rule) }).where('id', '=', councilId).execute();
       return true;
     });
   }

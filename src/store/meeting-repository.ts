@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ItemNote, ItemTime, MeetingChanges, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
+import type { ItemNote, ItemTime, MeetingChanges, MeetingGuest, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
 import { AGENDA_ITEM_KINDS, type AgendaItemDraft, type AgendaItemKind } from '../domain/agenda.js';
 import type { Meeting, MeetingStatus } from '../domain/meeting.js';
 import type { AgendaItemsTable, Database, MeetingsTable } from './schema.js';
@@ -227,6 +227,23 @@ export class KyselyMeetingRepository implements MeetingRepository {
   async regrets(meetingId: string): Promise<Regret[]> {
     const rows = await this.db.selectFrom('regrets').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').execute();
     return rows.map((r) => ({ meetingId: r.meeting_id, userId: r.user_id, note: r.note, createdAt: r.created_at }));
+  }
+
+  async addGuest(guest: MeetingGuest): Promise<void> {
+    await this.db
+      .insertInto('meeting_guests')
+      .values({ id: guest.id, meeting_id: guest.meetingId, name: guest.name, organisation: guest.organisation, added_by: guest.addedBy, added_at: guest.addedAt })
+      .execute();
+  }
+
+  async removeGuest(meetingId: string, guestId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('meeting_guests').where('meeting_id', '=', meetingId).where('id', '=', guestId).executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
+  }
+
+  async guests(meetingId: string): Promise<MeetingGuest[]> {
+    const rows = await this.db.selectFrom('meeting_guests').selectAll().where('meeting_id', '=', meetingId).orderBy('added_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, meetingId: r.meeting_id, name: r.name, organisation: r.organisation, addedBy: r.added_by, addedAt: r.added_at }));
   }
 
   async findById(id: string): Promise<Meeting | undefined> {

@@ -218,6 +218,61 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('item_notes').execute();
     },
   },
+  '0008_participation': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('councils').addColumn('quorum_rule', 'varchar(16)', (c) => c.notNull().defaultTo('majority')).execute();
+      await db.schema
+        .createTable('reservations')
+        .addColumn('decision_id', 'varchar(64)', (c) => c.notNull().references('decisions.id').onDelete('cascade'))
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reservations_pk', ['decision_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('reservations_meeting').on('reservations').column('meeting_id').execute();
+      // A protocol note outlives an undone decision: it keeps the item, and the decision id only as a pointer.
+      await db.schema
+        .createTable('protocol_notes')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('item_id', 'varchar(64)')
+        .addColumn('decision_id', 'varchar(64)')
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createIndex('protocol_notes_meeting').on('protocol_notes').columns(['meeting_id', 'created_at']).execute();
+      await db.schema
+        .createTable('action_comments')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('action_item_id', 'varchar(64)', (c) => c.notNull().references('action_items.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createIndex('action_comments_item').on('action_comments').columns(['action_item_id', 'created_at']).execute();
+      await db.schema
+        .createTable('meeting_guests')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('organisation', 'varchar(200)')
+        .addColumn('added_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('added_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('meeting_guests_meeting').on('meeting_guests').column('meeting_id').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('meeting_guests').execute();
+      await db.schema.dropTable('action_comments').execute();
+      await db.schema.dropTable('protocol_notes').execute();
+      await db.schema.dropTable('reservations').execute();
+      await db.schema.alterTable('councils').dropColumn('quorum_rule').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

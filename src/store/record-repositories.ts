@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { ActionItemRepository, AttendanceRepository, DecisionRepository } from '../app/ports.js';
-import type { ActionItem, ActionStatus } from '../domain/action-item.js';
+import type { ActionComment, ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, AttendanceStatus } from '../domain/attendance.js';
-import type { Decision, DecisionOutcome } from '../domain/decision.js';
-import type { ActionItemsTable, Database, DecisionsTable } from './schema.js';
+import type { CheckedDecision, Decision, DecisionOutcome, ProtocolNote, Reservation } from '../domain/decision.js';
+import type { ActionItemsTable, Database, DecisionsTable, ProtocolNotesTable } from './schema.js';
 
 function toDecision(row: DecisionsTable): Decision {
   const hasVote = row.vote_for !== null && row.vote_against !== null && row.vote_abstain !== null;
@@ -38,6 +38,18 @@ function toActionItem(row: ActionItemsTable): ActionItem {
     createdAt: row.created_at,
     completedAt: row.completed_at,
     version: Number(row.version),
+  };
+}
+
+function toProtocolNote(row: ProtocolNotesTable): ProtocolNote {
+  return {
+    id: row.id,
+    meetingId: row.meeting_id,
+    itemId: row.item_id,
+    decisionId: row.decision_id,
+    userId: row.user_id,
+    text: row.text,
+    createdAt: row.created_at,
   };
 }
 
@@ -78,6 +90,62 @@ export class KyselyDecisionRepository implements DecisionRepository {
   async remove(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('decisions').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) === 1;
+  }
+
+  async update(id: string, changes: CheckedDecision, expectedVersion: number): Promise<Decision | undefined> {
+    const result = await this.db
+      .updateTable('decisions')
+      .set((eb) => ({
+        text: changes.text,
+        outcome: changes.outcome,
+        reason: changes.reason,
+        vote_for: changes.vote?.for ?? null,
+        vote_against: changes.vote?.against ?? null,
+        vote_abstain: changes.vote?.abstain ?? null,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? this.findById(id) : undefined;
+  }
+
+  async addReservation(r: Reservation & { meetingId: string }): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('reservations')
+      .values({ decision_id: r.decisionId, meeting_id: r.meetingId, user_id: r.userId, text: r.text, created_at: r.createdAt })
+      .onConflict((oc) => oc.columns(['decision_id', 'user_id']).doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async reservations(meetingId: string): Promise<Reservation[]> {
+    const rows = await this.db.selectFrom('reservations').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('user_id').execute();
+    return rows.map((r) => ({ decisionId: r.decision_id, userId: r.user_id, text: r.text, createdAt: r.created_at }));
+  }
+
+  async addProtocolNote(note: ProtocolNote, clientKey: string): Promise<{ note: ProtocolNote; created: boolean }> {
+    const inserted = await this.db
+      .insertInto('protocol_notes')
+      .values({
+        id: note.id,
+        meeting_id: note.meetingId,
+        item_id: note.itemId,
+        decision_id: note.decisionId,
+        user_id: note.userId,
+        text: note.text,
+        created_at: note.createdAt,
+        client_key: clientKey,
+      })
+      .onConflict((oc) => oc.column('client_key').doNothing())
+      .executeTakeFirst();
+    const row = await this.db.selectFrom('protocol_notes').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
+    return { note: toProtocolNote(row), created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 };
+  }
+
+  async protocolNotes(meetingId: string): Promise<ProtocolNote[]> {
+    const rows = await this.db.selectFrom('protocol_notes').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toProtocolNote);
   }
 
   async forMeeting(meetingId: string): Promise<Decision[]> {
@@ -144,6 +212,39 @@ export class KyselyActionItemRepository implements ActionItemRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1 ? this.findById(id) : undefined;
   }
+
+  async addComment(comment: ActionComment, clientKey: string): Promise<{ comment: ActionComment; created: boolean }> {
+    const inserted = await this.db
+      .insertInto('action_comments')
+      .values({
+        id: comment.id,
+        action_item_id: comment.actionItemId,
+        user_id: comment.userId,
+        text: comment.text,
+        created_at: comment.createdAt,
+        client_key: clientKey,
+      })
+      .onConflict((oc) => oc.column('client_key').doNothing())
+      .executeTakeFirst();
+    const row = await this.db.selectFrom('action_comments').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
+    return { comment: toComment(row), created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 };
+  }
+
+  async comments(actionItemIds: readonly string[]): Promise<ActionComment[]> {
+    if (actionItemIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('action_comments')
+      .selectAll()
+      .where('action_item_id', 'in', [...actionItemIds])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toComment);
+  }
+}
+
+function toComment(row: { id: string; action_item_id: string; user_id: string; text: string; created_at: string }): ActionComment {
+  return { id: row.id, actionItemId: row.action_item_id, userId: row.user_id, text: row.text, createdAt: row.created_at };
 }
 
 /** Earliest due date first; items without one after all dated ones; then oldest first. */

@@ -12,6 +12,8 @@ export interface CouncilsTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /** 'majority', 'off' or 'min:N'. */
+  quorum_rule: Generated<string>;
 }
 
 export interface CouncilMembersTable {
@@ -150,6 +152,43 @@ export interface ItemNotesTable {
   client_key: string;
 }
 
+export interface ReservationsTable {
+  decision_id: string;
+  meeting_id: string;
+  user_id: string;
+  text: string | null;
+  created_at: string;
+}
+
+export interface ProtocolNotesTable {
+  id: string;
+  meeting_id: string;
+  item_id: string | null;
+  decision_id: string | null;
+  user_id: string;
+  text: string;
+  created_at: string;
+  client_key: string;
+}
+
+export interface ActionCommentsTable {
+  id: string;
+  action_item_id: string;
+  user_id: string;
+  text: string;
+  created_at: string;
+  client_key: string;
+}
+
+export interface MeetingGuestsTable {
+  id: string;
+  meeting_id: string;
+  name: string;
+  organisation: string | null;
+  added_by: string;
+  added_at: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -163,6 +202,10 @@ export interface Database {
   attendance: AttendanceTable;
   item_times: ItemTimesTable;
   item_notes: ItemNotesTable;
+  reservations: ReservationsTable;
+  protocol_notes: ProtocolNotesTable;
+  action_comments: ActionCommentsTable;
+  meeting_guests: MeetingGuestsTable;
 }
 
 export type { Generated };

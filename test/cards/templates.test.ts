@@ -45,6 +45,7 @@ function bigCouncil(size: number): CouncilView {
       createdAt: at,
       updatedAt: at,
       version: 7,
+      quorumRule: { kind: 'majority' },
     },
     members,
   };

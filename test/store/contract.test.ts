@@ -283,6 +283,64 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     ]);
   });
 
+  it('edits a decision only at its version, and keeps reservations and protocol notes once', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mr', '2026-12-03')]));
+    const base = { meetingId: 'mr', agendaItemId: 'i2', itemNumber: '2', itemTitle: 'Budget', reason: null, vote: null, recordedBy: '29:chair', recordedAt: at };
+    await store.decisions.record({ ...base, id: 'dr', text: 'Rådet godkänner budgeten.', outcome: 'decided' }, 'k-dr');
+    const edited = await store.decisions.update('dr', { text: 'Rådet återremitterar budgeten.', outcome: 'referredBack', reason: 'Siffrorna saknas', vote: { for: 3, against: 1, abstain: 0 } }, 1);
+    expect(edited).toMatchObject({ outcome: 'referredBack', reason: 'Siffrorna saknas', vote: { for: 3, against: 1, abstain: 0 }, version: 2 });
+    expect(await store.decisions.update('dr', { text: 'Stale', outcome: 'decided', reason: null, vote: null }, 1)).toBeUndefined();
+    expect((await store.decisions.findById('dr'))?.text).toBe('Rådet återremitterar budgeten.');
+
+    const [r1, r2] = await Promise.all([
+      store.decisions.addReservation({ decisionId: 'dr', meetingId: 'mr', userId: '29:a', text: 'Jag vill bifalla.', createdAt: at }),
+      store.decisions.addReservation({ decisionId: 'dr', meetingId: 'mr', userId: '29:a', text: 'Twice', createdAt: at }),
+    ]);
+    expect([r1, r2].sort()).toEqual([false, true]);
+    await store.decisions.addReservation({ decisionId: 'dr', meetingId: 'mr', userId: '29:b', text: null, createdAt: '2026-11-23T10:01:00.000Z' });
+    expect((await store.decisions.reservations('mr')).map((r) => r.userId)).toEqual(['29:a', '29:b']);
+
+    const note = { id: 'pn1', meetingId: 'mr', itemId: 'i2', decisionId: 'dr', userId: '29:b', text: 'Jag noterar att underlaget kom sent.', createdAt: at };
+    expect((await store.decisions.addProtocolNote(note, 'pk1')).created).toBe(true);
+    expect(await store.decisions.addProtocolNote({ ...note, id: 'pn2' }, 'pk1')).toMatchObject({ created: false, note: { id: 'pn1' } });
+    // Undoing a decision takes its reservations with it; a protocol note is the member's and stays.
+    await store.decisions.remove('dr');
+    expect(await store.decisions.reservations('mr')).toEqual([]);
+    expect((await store.decisions.protocolNotes('mr')).map((n) => n.text)).toEqual(['Jag noterar att underlaget kom sent.']);
+  });
+
+  it('keeps comments on action items once per client key, and guests per meeting', async () => {
+    const council = await newCouncil();
+    await store.actionItems.create(
+      { id: 'ac', councilId: council.id, meetingId: null, agendaItemId: null, ownerUserId: '29:a', ownerName: 'Anna', text: 'Svara nämnden', dueDate: null, status: 'open', createdBy: '29:chair', createdAt: at, completedAt: null },
+      'k-ac',
+    );
+    const comment = { id: 'cm1', actionItemId: 'ac', userId: '29:a', text: 'Utkast skickat', createdAt: at };
+    expect((await store.actionItems.addComment(comment, 'ck1')).created).toBe(true);
+    expect((await store.actionItems.addComment({ ...comment, id: 'cm2' }, 'ck1')).created).toBe(false);
+    expect((await store.actionItems.comments(['ac', 'none'])).map((c) => c.id)).toEqual(['cm1']);
+    expect(await store.actionItems.comments([])).toEqual([]);
+
+    await store.meetings.create(bare([meeting(council.id, 'mg', '2026-12-03')]));
+    await store.meetings.addGuest({ id: 'g1', meetingId: 'mg', name: 'Eva Ek', organisation: 'Regionhälsan', addedBy: '29:chair', addedAt: at });
+    await store.meetings.addGuest({ id: 'g2', meetingId: 'mg', name: 'Olle', organisation: null, addedBy: '29:chair', addedAt: '2026-11-23T10:02:00.000Z' });
+    expect(await store.meetings.removeGuest('mg', 'g2')).toBe(true);
+    expect(await store.meetings.removeGuest('mg', 'g2')).toBe(false);
+    expect(await store.meetings.guests('mg')).toEqual([{ id: 'g1', meetingId: 'mg', name: 'Eva Ek', organisation: 'Regionhälsan', addedBy: '29:chair', addedAt: at }]);
+  });
+
+  it('keeps a council quorum rule, majority by default', async () => {
+    const council = await newCouncil();
+    expect(council.quorumRule).toEqual({ kind: 'majority' });
+    expect(await store.councils.setQuorumRule(council.id, { kind: 'minimum', count: 4 }, council.version, at)).toBe(true);
+    expect((await store.councils.findById(council.id))?.quorumRule).toEqual({ kind: 'minimum', count: 4 });
+    expect(await store.councils.setQuorumRule(council.id, { kind: 'off' }, council.version, at)).toBe(false);
+    const now = (await store.councils.findById(council.id))!;
+    expect(await store.councils.setQuorumRule(council.id, { kind: 'off' }, now.version, at)).toBe(true);
+    expect((await store.councils.findById(council.id))?.quorumRule).toEqual({ kind: 'off' });
+  });
+
   it('keeps action items once per client key, lists open ones by due date and closes them at a version', async () => {
     const council = await newCouncil();
     const base = {
