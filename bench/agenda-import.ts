@@ -293,7 +293,7 @@ function agendaView(view: CouncilView, m: Meeting, current: AgendaItemDraft[], i
   const items = imported ? [...current.filter((i) => i.standing), ...imported.map((item) => draftFromParsed(item, randomUUID))] : current;
   const zone = view.council.timeZone;
   const timing = timeAgenda(items, { start: utcToZoned(m.startsAt, zone).time, end: utcToZoned(m.endsAt, zone).time });
-  return { view, meeting: m, items, timing, regrets, times: [], now: m.createdAt, openActions: [], notes: [] };
+  return { view, meeting: m, items, timing, regrets, times: [], now: m.createdAt, openActions: [], notes: [], decisions: [] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { utcToZoned } from '../domain/meeting-time.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { ActionItem } from '../domain/action-item.js';
+import type { Decision } from '../domain/decision.js';
 import type { ItemNote, ItemTime, Regret } from './ports.js';
 
 /** 300 imported or added items, plus room for the standing items every agenda starts with. */
@@ -27,6 +28,8 @@ export interface AgendaView {
   openActions: ActionItem[];
   /** The secretary's notes (anteckningar) per item, once the meeting has run. */
   notes: ItemNote[];
+  /** Decisions recorded so far, in the order they were made. */
+  decisions: Decision[];
 }
 
 export interface ItemFields {
@@ -40,16 +43,17 @@ export interface ItemFields {
 }
 
 export async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
-  const [items, regrets, times, openActions, notes] = await Promise.all([
+  const [items, regrets, times, openActions, notes, decisions] = await Promise.all([
     deps.meetings.agenda(meeting.id),
     deps.meetings.regrets(meeting.id),
     meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.itemTimes(meeting.id),
     deps.actionItems.open(view.council.id),
     meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.notes(meeting.id),
+    meeting.status === 'planned' ? Promise.resolve([]) : deps.decisions.forMeeting(meeting.id),
   ]);
   const zone = view.council.timeZone;
   const timing = timeAgenda(items, { start: utcToZoned(meeting.startsAt, zone).time, end: utcToZoned(meeting.endsAt, zone).time });
-  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions, notes };
+  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions, notes, decisions };
 }
 
 /** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */

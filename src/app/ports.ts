@@ -136,6 +136,7 @@ export interface DecisionRepository {
   record(decision: Omit<Decision, 'version'>, clientKey: string): Promise<{ decision: Decision; created: boolean }>;
   forMeeting(meetingId: string): Promise<Decision[]>;
   findById(id: string): Promise<Decision | undefined>;
+  findByClientKey(clientKey: string): Promise<Decision | undefined>;
   /** Removes a decision recorded by mistake (with its reservations); false when it was already gone. */
   remove(id: string): Promise<boolean>;
   /** Changes what was decided at `expectedVersion`; undefined when somebody changed it first. */

@@ -1,5 +1,6 @@
 import { initialAttendance } from '../domain/attendance.js';
 import { requirePermission } from '../domain/council.js';
+import { NOT_REACHED } from '../domain/decision.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { carriedItem, insertAfterStanding } from '../domain/agenda-standing.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -89,14 +90,54 @@ export async function goToItem(
   return load(deps, view, moved);
 }
 
+/** What to do with items the meeting never reached: ask first, table them all, or leave them. */
+export type UnreachedChoice = 'ask' | 'table' | 'leave';
+
+/**
+ * Items the meeting never got to and that nothing was decided on. Breaks and the standing
+ * items (opening, next meeting, closing) are no business to table.
+ */
+export function unreachedItems(agenda: AgendaView) {
+  const reached = new Set(agenda.times.map((x) => x.itemId));
+  const decided = new Set(agenda.decisions.map((d) => d.agendaItemId));
+  return agenda.timing.items.filter((i) => !reached.has(i.id) && !decided.has(i.id) && i.kind !== 'break' && !i.standing);
+}
+
 export async function closeMeeting(
   deps: MeetingDeps,
-  input: { conversationId: string; actorId: string; meetingId?: string; expectedVersion?: number },
+  input: { conversationId: string; actorId: string; meetingId?: string; expectedVersion?: number; unreached?: UnreachedChoice },
 ): Promise<AgendaView> {
   const view = await runner(deps, input.conversationId, input.actorId);
   const meeting = await runningMeeting(deps, view, input.meetingId);
   if (input.expectedVersion !== undefined && input.expectedVersion !== meeting.version) throw new StaleError();
+  const unreached = unreachedItems(await load(deps, view, meeting));
+  const choice = input.unreached ?? 'ask';
+  if (choice === 'ask' && unreached.length > 0) {
+    throw new RuleError('error.closeUnreached', { items: unreached.map((i) => i.number).join(', ') });
+  }
   const at = deps.clock.now().toISOString();
+  if (choice === 'table') {
+    const words = NOT_REACHED[view.council.locale];
+    for (const item of unreached) {
+      // Keyed by meeting and item: closing again after a stale answer tables nothing twice.
+      await deps.decisions.record(
+        {
+          id: deps.newId(),
+          meetingId: meeting.id,
+          agendaItemId: item.id,
+          itemNumber: item.number,
+          itemTitle: item.title,
+          text: words.text,
+          outcome: 'tabled',
+          reason: words.reason,
+          vote: null,
+          recordedBy: input.actorId,
+          recordedAt: at,
+        },
+        `close:${meeting.id}:${item.id}`,
+      );
+    }
+  }
   const closed = await deps.meetings.moveCurrent(meeting.id, { toItemId: null, changes: { status: 'closed', closedAt: at } }, meeting.version, at);
   if (!closed) throw new StaleError();
   await carryOverTabled(deps, view, closed);
@@ -126,16 +167,16 @@ export const NOTE_MAX = 4_000;
 /** "Anteckning: …": the secretary's notes on the item under discussion, once per message. */
 export async function addItemNote(
   deps: MeetingDeps,
-  input: { conversationId: string; actorId: string; text: string; clientKey: string },
+  input: { conversationId: string; actorId: string; text: string; clientKey: string; meetingId?: string; itemId?: string },
 ): Promise<{ agenda: AgendaView; created: boolean; itemNumber: string }> {
   const view = await runner(deps, input.conversationId, input.actorId);
-  const meeting = await runningMeeting(deps, view, undefined);
+  const meeting = await runningMeeting(deps, view, input.meetingId);
   const text = input.text.trim();
   if (!/[\p{L}\p{N}]/u.test(text)) throw new RuleError('error.noteEmpty');
   if (text.length > NOTE_MAX) throw new RuleError('error.noteTooLong', { max: NOTE_MAX });
   const agenda = await load(deps, view, meeting);
-  const item = agenda.timing.items.find((i) => i.id === meeting.currentItemId);
-  if (!item) throw new RuleError('error.noCurrentItem');
+  const item = agenda.timing.items.find((i) => i.id === (input.itemId ?? meeting.currentItemId));
+  if (!item) throw new RuleError(input.itemId ? 'error.itemNotFound' : 'error.noCurrentItem');
   const { created } = await deps.meetings.addNote(
     { id: deps.newId(), meetingId: meeting.id, itemId: item.id, text, writtenBy: input.actorId, writtenAt: deps.clock.now().toISOString() },
     input.clientKey,

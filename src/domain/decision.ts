@@ -20,6 +20,12 @@ export const OUTCOME_TITLES: Record<DecisionOutcome, { sv: string; en: string }>
   referredBack: { sv: 'Återremitterat', en: 'Referred back' },
 };
 
+/** The decision the minutes write for an item the meeting did not reach and tabled at closing. */
+export const NOT_REACHED: Record<'sv' | 'en', { text: string; reason: string }> = {
+  sv: { text: 'Punkten bordläggs till nästa sammanträde.', reason: 'Punkten hanns inte med.' },
+  en: { text: 'The item is tabled to the next meeting.', reason: 'The meeting did not reach the item.' },
+};
+
 export interface VoteResult {
   for: number;
   against: number;

@@ -87,6 +87,11 @@ export class KyselyDecisionRepository implements DecisionRepository {
     return row && toDecision(row);
   }
 
+  async findByClientKey(clientKey: string): Promise<Decision | undefined> {
+    const row = await this.db.selectFrom('decisions').selectAll().where('client_key', '=', clientKey).executeTakeFirst();
+    return row && toDecision(row);
+  }
+
   async remove(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('decisions').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) === 1;

@@ -1,14 +1,19 @@
+import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { type ActionDeps, completeActionItem, createActionItem, openActionItems } from '../app/action-items.js';
-import { type CouncilView, roleOf } from '../app/councils.js';
+import { type ActionDeps, type ActionInput, commentOnActionItem, completeActionItem, createActionItem, openItemsOf } from '../app/action-items.js';
+import { type CouncilView, requireCouncil, roleOf } from '../app/councils.js';
 import type { ActionItem } from '../domain/action-item.js';
-import { can } from '../domain/council.js';
+import { can, type Locale } from '../domain/council.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import { actionsCard } from './action-views.js';
+import { meetingAgenda } from '../app/agendas.js';
+import { updatePostedCard } from './agenda-actions.js';
+import { agendaCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
-import { id, version } from './card-fields.js';
+import { blankToUndefined, date, id, version } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
+import { sendPersonalCard } from './personal.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 import type { Notice } from './views.js';
@@ -17,54 +22,140 @@ function deps(kit: TurnKit): ActionDeps {
   return kit.meetingDeps;
 }
 
-function today(kit: TurnKit, view: CouncilView): string {
-  return utcToZoned(kit.deps.clock.now().toISOString(), view.council.timeZone).date;
+function listCard(kit: TurnKit, view: CouncilView, viewerId: string, items: ActionItem[], comments: Parameters<typeof actionsCard>[2]['comments'], options: { mine: boolean; notice?: Notice; intro?: string }) {
+  const locale = view.council.locale;
+  return actionsCard(items, locale, {
+    ...options,
+    today: utcToZoned(kit.deps.clock.now().toISOString(), view.council.timeZone).date,
+    timeZone: view.council.timeZone,
+    names: new Map(view.members.map((m) => [m.userId, m.name])),
+    comments,
+    mayAct: (item) => item.ownerUserId === viewerId || can(roleOf(view, viewerId), 'meeting.run'),
+  });
 }
 
-function mayComplete(view: CouncilView, viewerId: string) {
-  return (item: ActionItem) => item.ownerUserId === viewerId || can(roleOf(view, viewerId), 'meeting.run');
+/**
+ * The new owner hears of the item in their personal chat, unless they recorded it themselves;
+ * the conversation is told when that worked, so nobody wonders whether the owner knows.
+ */
+async function notifyOwner(context: TurnContext, kit: TurnKit, view: CouncilView, item: ActionItem, actorId: string): Promise<boolean> {
+  if (item.ownerUserId === actorId) return false;
+  const locale: Locale = view.council.locale;
+  const by = view.members.find((m) => m.userId === actorId)?.name ?? '';
+  const { items, comments } = await openItemsOf(deps(kit), view, item.ownerUserId);
+  const mine = [item, ...items.filter((i) => i.id !== item.id)];
+  const intro = t(locale, 'actions.assigned', { council: view.council.name, by });
+  return sendPersonalCard(context, kit, item.ownerUserId, listCard(kit, view, item.ownerUserId, mine, comments, { mine: true, intro }));
 }
 
 /** "Åtgärd: Helena kommunicerar beslutet senast 15/4" */
 export async function actionCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
+  const bot = activity.recipient.id;
+  const mentionedUserIds = TurnContext.getMentions(activity).map((m) => m.mentioned.id).filter((userId) => userId !== bot);
   const { item, created, view } = await createActionItem(deps(turn.kit), {
     conversationId: activity.conversation.id,
     actorId: activity.from.id,
-    text,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
+    action: { kind: 'text', text, mentionedUserIds },
   });
-  const notice: Notice = { text: t(turn.locale, created ? 'actions.created' : 'actions.already'), kind: created ? 'good' : 'warning' };
-  const card = actionsCard([item], turn.locale, { mine: false, today: today(turn.kit, view), mayComplete: mayComplete(view, activity.from.id), notice });
-  await turn.context.sendActivity(cardActivity(card));
+  const notified = created && (await notifyOwner(turn.context, turn.kit, view, item, activity.from.id));
+  const said = [t(turn.locale, created ? 'actions.created' : 'actions.already')];
+  if (notified) said.push(t(turn.locale, 'actions.ownerNotified', { owner: item.ownerName }));
+  const notice: Notice = { text: said.join(' '), kind: created ? 'good' : 'warning' };
+  const comments = await deps(turn.kit).actionItems.comments([item.id]);
+  await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, activity.from.id, [item], comments, { mine: false, notice })));
 }
 
 export async function listActionsCommand(turn: CommandTurn, mine: boolean): Promise<void> {
   const activity = turn.context.activity;
-  const { view, items } = await openActionItems(deps(turn.kit), activity.conversation.id, mine ? activity.from.id : undefined);
-  const card = actionsCard(items, turn.locale, { mine, today: today(turn.kit, view), mayComplete: mayComplete(view, activity.from.id) });
-  await turn.context.sendActivity(cardActivity(card));
+  const view = await requireCouncil(deps(turn.kit), activity.conversation.id);
+  if (mine && !roleOf(view, activity.from.id)) {
+    await turn.context.sendActivity(t(turn.locale, 'error.notMember'));
+    return;
+  }
+  const { items, comments } = await openItemsOf(deps(turn.kit), view, mine ? activity.from.id : undefined);
+  await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, activity.from.id, items, comments, { mine })));
+}
+
+const list = z.preprocess(blankToUndefined, z.enum(['mine', 'all']).default('all'));
+
+/** After acting on an item: the same list again. In a personal chat that is always the person's own. */
+async function answerList(turn: ActionTurn, view: CouncilView, listKind: 'mine' | 'all', notice: Notice): Promise<void> {
+  const mine = listKind === 'mine' || !turn.council;
+  const { items, comments } = await openItemsOf(deps(turn.kit), view, mine ? turn.actorId : undefined);
+  await respondWithCard(turn.context, listCard(turn.kit, view, turn.actorId, items, comments, { mine, notice }));
 }
 
 const done = defineAction({
   verb: 'action.done',
-  schema: z.object({ itemId: id, version }),
+  schema: z.object({ itemId: id, version, list }),
   async run(turn: ActionTurn, data) {
-    await completeActionItem(deps(turn.kit), {
+    const { view } = await completeActionItem(deps(turn.kit), {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       itemId: data.itemId,
       expectedVersion: data.version,
     });
-    const { view, items } = await openActionItems(deps(turn.kit), turn.conversationId);
-    const locale = view.council.locale;
-    const notice: Notice = { text: t(locale, 'actions.completed'), kind: 'good' };
-    await respondWithCard(turn.context, actionsCard(items, locale, { mine: false, today: today(turn.kit, view), mayComplete: mayComplete(view, turn.actorId), notice }));
+    await answerList(turn, view, data.list, { text: t(view.council.locale, 'actions.completed'), kind: 'good' });
   },
-  async freshCard(turn, notice) {
-    const { view, items } = await openActionItems(deps(turn.kit), turn.conversationId);
-    return actionsCard(items, view.council.locale, { mine: false, today: today(turn.kit, view), mayComplete: mayComplete(view, turn.actorId), notice });
+  async freshCard(turn, notice, data) {
+    const view = turn.council ?? (await requireCouncil(deps(turn.kit), turn.conversationId));
+    const mine = data.list === 'mine';
+    const { items, comments } = await openItemsOf(deps(turn.kit), view, mine ? turn.actorId : undefined);
+    return listCard(turn.kit, view, turn.actorId, items, comments, { mine, notice });
   },
 });
 
-export const actionItemActions: CardAction[] = [done];
+const comment = defineAction({
+  verb: 'action.comment',
+  // The comment box's id is c0, c1, … by the item's place on the card, which the action names.
+  schema: z
+    .object({ itemId: id, field: z.string().regex(/^c\d{1,3}$/), list })
+    .catchall(z.unknown())
+    .transform((d) => ({ itemId: d.itemId, list: d.list, text: typeof d[d.field] === 'string' ? (d[d.field] as string).slice(0, 50_000) : '' })),
+  async run(turn, data) {
+    const { view, created } = await commentOnActionItem(deps(turn.kit), {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      itemId: data.itemId,
+      text: data.text,
+      clientKey: `card:${data.itemId}:${turn.actorId}:${data.text.trim()}`.slice(0, 256),
+    });
+    await answerList(turn, view, data.list, { text: t(view.council.locale, 'actions.commented'), kind: 'good' });
+  },
+});
+
+/** The action item form on the live card: owner chosen from the council, date from a date picker. */
+const create = defineAction({
+  verb: 'action.create',
+  schema: z.object({
+    meetingId: id,
+    forItemId: id,
+    aOwner: z.preprocess(blankToUndefined, z.string().max(256).default('')),
+    aText: z.string().max(50_000).default(''),
+    aDue: z.preprocess(blankToUndefined, date.optional()),
+  }),
+  async run(turn, data) {
+    const action: ActionInput = { kind: 'fields', ownerUserId: data.aOwner, text: data.aText, dueDate: data.aDue ?? null, meetingId: data.meetingId, itemId: data.forItemId };
+    const { item, created, view } = await createActionItem(deps(turn.kit), {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      clientKey: `card:${data.meetingId}:${data.forItemId}:${turn.actorId}:${JSON.stringify(action)}`.slice(0, 256),
+      action,
+    });
+    const locale = view.council.locale;
+    const said = [t(locale, created ? 'actions.created' : 'actions.already')];
+    if (created) {
+      const notified = await notifyOwner(turn.context, turn.kit, view, item, turn.actorId);
+      if (notified) said.push(t(locale, 'actions.ownerNotified', { owner: item.ownerName }));
+      const comments: never[] = [];
+      await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, turn.actorId, [item], comments, { mine: false })));
+    }
+    const agenda = await meetingAgenda(deps(turn.kit), turn.conversationId, data.meetingId);
+    await updatePostedCard(turn, agenda);
+    await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, { text: said.join(' '), kind: created ? 'good' : 'warning' }));
+  },
+});
+
+export const actionItemActions: CardAction[] = [done, comment, create];

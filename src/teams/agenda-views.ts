@@ -1,4 +1,7 @@
 import type { AgendaView } from '../app/agendas.js';
+import { unreachedItems } from '../app/running.js';
+import { DECISION_OUTCOMES } from '../domain/decision.js';
+import { decisionFacts } from './decision-views.js';
 import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
 import { can, isGuestId, type Locale } from '../domain/council.js';
@@ -13,6 +16,8 @@ export const AGENDA_PAGE_SIZE = 25;
 const CONFIRM_SHOWN = 40;
 const UNPARSED_SHOWN = 20;
 const MAX_REFRESH_USERS = 60;
+/** Owner picker entries; Teams filters the list as the secretary types. */
+const MAX_OWNER_CHOICES = 100;
 
 function duration(locale: Locale, minutes: number): string {
   const h = Math.floor(minutes / 60);
@@ -74,6 +79,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
   const pages = Math.max(1, Math.ceil(timing.items.length / AGENDA_PAGE_SIZE));
   // A running meeting shows the page with the item under discussion unless another is asked for.
   const currentIndex = timing.items.findIndex((i) => i.id === meeting.currentItemId);
+  const currentItem = currentIndex >= 0 ? timing.items[currentIndex] : undefined;
   const defaultPage = live && currentIndex >= 0 ? Math.floor(currentIndex / AGENDA_PAGE_SIZE) + 1 : 1;
   const current = Math.min(Math.max(1, page ?? defaultPage), pages);
   const shown = timing.items.slice((current - 1) * AGENDA_PAGE_SIZE, current * AGENDA_PAGE_SIZE);
@@ -100,6 +106,9 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       details: item.standing === 'previousMinutes' && agenda.openActions.length > 0 ? openActionsLine(locale, agenda) : details(locale, item),
       links: item.links,
       notes: agenda.notes.filter((n) => n.itemId === item.id).map((n) => n.text).join('\n'),
+      decisions: agenda.decisions
+        .filter((d) => d.agendaItemId === item.id)
+        .map((d) => ({ label: tr('live.decision'), text: d.text, meta: decisionFacts(d, locale).map((f) => f.value).join(' · ') })),
     })),
     total: tr('agenda.total', { planned: duration(locale, timing.totalMinutes), length: duration(locale, timing.meetingMinutes) }),
     overrun: timing.overrunMinutes > 0 ? tr('agenda.overrun', { minutes: timing.overrunMinutes }) : null,
@@ -111,7 +120,10 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       : meeting.status === 'closed' && meeting.closedAt
         ? tr('live.closed', { time: localTime(meeting.closedAt) })
         : null,
-    allChoices: live && can(role, 'meeting.run') ? timing.items.slice(0, 100).map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
+    // Items around the current one; on a very long agenda "punkt 140" reaches the rest.
+    allChoices: live && can(role, 'meeting.run') ? timing.items.slice(Math.max(0, currentIndex - 20), Math.max(0, currentIndex - 20) + 60).map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
+    recording: live && can(role, 'meeting.run') && currentItem ? recordingForm(agenda, currentItem) : null,
+    closing: live && can(role, 'meeting.run') ? closingChoice(agenda) : null,
     pageText: pages > 1 ? tr('agenda.page', { page: current, pages }) : null,
     previousPage: current > 1 ? current - 1 : null,
     nextPage: current < pages ? current + 1 : null,
@@ -179,8 +191,50 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       goTo: tr('live.goTo'),
       go: tr('live.go'),
       close: tr('live.close'),
+      closeConfirm: tr('live.closeConfirm'),
+      recordDecision: tr('live.recordDecision'),
+      recordAction: tr('live.recordAction'),
+      recordNote: tr('live.recordNote'),
+      saveDecision: tr('decision.save'),
+      saveAction: tr('live.saveAction'),
+      saveNote: tr('live.saveNote'),
+      decisionText: tr('decision.text'),
+      decisionOutcome: tr('decision.outcome'),
+      decisionReason: tr('decision.reasonLabel'),
+      decisionVote: tr('decision.voteLabel'),
+      voteFor: tr('decision.for'),
+      voteAgainst: tr('decision.against'),
+      voteAbstain: tr('decision.abstain'),
+      actionOwner: tr('live.actionOwner'),
+      actionText: tr('live.actionText'),
+      actionDue: tr('live.actionDue'),
+      noteText: tr('live.noteText'),
     },
   });
+}
+
+/** The forms for what happens on the item under discussion: a decision, an action item, a note. */
+function recordingForm(agenda: AgendaView, item: TimedAgendaItem) {
+  const locale = agenda.view.council.locale;
+  const zone = agenda.view.council.timeZone;
+  return {
+    itemId: item.id,
+    heading: t(locale, 'live.recordOn', { number: item.number, title: item.title }),
+    outcomes: DECISION_OUTCOMES.map((o) => ({ title: t(locale, `outcome.${o}` as MessageKey), value: o })),
+    owners: agenda.view.members.slice(0, MAX_OWNER_CHOICES).map((m) => ({ title: m.organisation ? `${m.name} (${m.organisation})` : m.name, value: m.userId })),
+    today: utcToZoned(agenda.now, zone).date,
+  };
+}
+
+/** Closing asks about the items not reached, so none is silently dropped. */
+function closingChoice(agenda: AgendaView) {
+  const locale = agenda.view.council.locale;
+  const unreached = unreachedItems(agenda);
+  return {
+    text: unreached.length > 0 ? t(locale, 'live.closeUnreached', { items: unreached.map((i) => i.number).join(', ') }) : t(locale, 'live.closeAll'),
+    canTable: unreached.length > 0,
+    tableLabel: t(locale, 'live.closeTable', { count: unreached.length }),
+  };
 }
 
 /** What was understood from pasted agenda text, before anything is saved. */

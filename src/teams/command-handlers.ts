@@ -10,7 +10,7 @@ import { cardActivity } from './replies.js';
 import { actionCommand, listActionsCommand } from './action-handlers.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { attendanceCommand } from './attendance-handlers.js';
-import { decisionCommand } from './decision-handlers.js';
+import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
 import type { TurnKit } from './turn-kit.js';
@@ -69,11 +69,15 @@ export const commands: Record<CommandKind, CommandHandler> = {
   previousItem: (turn) => moveCommand(turn, { kind: 'previous' }),
   // "punkt 3 a" names the item by its number as the agenda shows it.
   goToItem: (turn, args) => moveCommand(turn, { kind: 'number', number: args.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/^(\d+)\s?([a-z]+)$/, '$1 $2') }),
-  closeMeeting: (turn) => closeMeetingCommand(turn),
+  closeMeeting: (turn) => closeMeetingCommand(turn, 'ask'),
+  closeAndTable: (turn) => closeMeetingCommand(turn, 'table'),
+  closeAnyway: (turn) => closeMeetingCommand(turn, 'leave'),
   decision: (turn, args) => decisionCommand(turn, args),
   action: (turn, args) => actionCommand(turn, args),
   actions: (turn) => listActionsCommand(turn, false),
   myActions: (turn) => listActionsCommand(turn, true),
   attendance: (turn) => attendanceCommand(turn),
   note: (turn, args) => noteCommand(turn, args),
+  reservation: (turn, args) => reservationCommand(turn, args),
+  protocolNote: (turn, args) => protocolNoteCommand(turn, args),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway';
 
 export interface Command {
   kind: CommandKind;
@@ -38,6 +38,12 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(mina åtgärder|mina actionpunkter)$/, 'myActions', 'sv'],
   [/^(my actions|my action items)$/, 'myActions', 'en'],
   [/^(avsluta mötet|stäng mötet)$/, 'closeMeeting', 'sv'],
+  [/^(avsluta|stäng) mötet (och|samt) bordlägg( resten| resterande punkter| punkterna)?$/, 'closeAndTable', 'sv'],
+  [/^(avsluta|stäng) mötet ändå$/, 'closeAnyway', 'sv'],
+  [/^(close|end) (the )?meeting and table( the rest| the remaining items| them)?$/, 'closeAndTable', 'en'],
+  [/^(close|end) (the )?meeting anyway$/, 'closeAnyway', 'en'],
+  [/^(jag reserverar mig|reservation|reservera mig)$/, 'reservation', 'sv'],
+  [/^(i enter a reservation|reservation against)$/, 'reservation', 'en'],
   [/^(close meeting|close the meeting|end meeting|end the meeting)$/, 'closeMeeting', 'en'],
 ];
 
@@ -54,6 +60,9 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^decision(?=\s*:)/, 'decision', 'en'],
   [/^(åtgärd|actionpunkt)(?=\s*:)/, 'action', 'sv'],
   [/^action(?=\s*:)/, 'action', 'en'],
+  [/^(protokollsanteckning|protokollanteckning)(?=\s*:)/, 'protocolNote', 'sv'],
+  [/^(protocol note|note for the minutes)(?=\s*:)/, 'protocolNote', 'en'],
+  [/^(reservation|jag reserverar mig)(?=\s*:)/, 'reservation', 'sv'],
   [/^anteckning(?=\s*:)/, 'note', 'sv'],
   [/^note(?=\s*:)/, 'note', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],

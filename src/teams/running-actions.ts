@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AgendaView } from '../app/agendas.js';
-import { closeMeeting, goToItem, type ItemTarget } from '../app/running.js';
+import { addItemNote, closeMeeting, goToItem, type ItemTarget } from '../app/running.js';
 import { t } from '../i18n/index.js';
 import { freshAgenda, target, updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
-import { id, version } from './card-fields.js';
+import { flag, id, version } from './card-fields.js';
 import { respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
@@ -27,12 +27,30 @@ const goTo = defineAction({
 
 const close = defineAction({
   verb: 'meeting.close',
-  schema: z.object({ meetingId: id, version }),
+  schema: z.object({ meetingId: id, version, closeTable: flag }),
   async run(turn, data) {
-    const agenda = await closeMeeting(turn.kit.meetingDeps, target(turn, data));
+    const agenda = await closeMeeting(turn.kit.meetingDeps, { ...target(turn, data), unreached: data.closeTable ? 'table' : 'leave' });
     await answer(turn, agenda, { text: t(agenda.view.council.locale, 'live.closedNotice'), kind: 'good' });
   },
   freshCard: freshAgenda,
 });
 
-export const runningActions: CardAction[] = [goTo, close];
+/** The secretary's note (anteckning) from the live card, on the item the card showed as current. */
+const note = defineAction({
+  verb: 'note.add',
+  schema: z.object({ meetingId: id, forItemId: id, nText: z.string().max(50_000).default('') }),
+  async run(turn, data) {
+    const { agenda, created, itemNumber } = await addItemNote(turn.kit.meetingDeps, {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      meetingId: data.meetingId,
+      itemId: data.forItemId,
+      text: data.nText,
+      clientKey: `card:${data.forItemId}:${turn.actorId}:${data.nText.trim()}`.slice(0, 256),
+    });
+    const locale = agenda.view.council.locale;
+    await answer(turn, agenda, created ? { text: t(locale, 'note.saved', { number: itemNumber }), kind: 'good' } : { text: t(locale, 'note.already'), kind: 'warning' });
+  },
+});
+
+export const runningActions: CardAction[] = [goTo, close, note];

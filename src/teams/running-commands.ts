@@ -1,5 +1,5 @@
 import type { AgendaView } from '../app/agendas.js';
-import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
+import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting, type UnreachedChoice } from '../app/running.js';
 import { t } from '../i18n/index.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
@@ -38,8 +38,8 @@ export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promis
   await showLive(turn, agenda, nowLine(turn, agenda));
 }
 
-export async function closeMeetingCommand(turn: CommandTurn): Promise<void> {
-  const agenda = await closeMeeting(turn.kit.meetingDeps, actor(turn));
+export async function closeMeetingCommand(turn: CommandTurn, unreached: UnreachedChoice): Promise<void> {
+  const agenda = await closeMeeting(turn.kit.meetingDeps, { ...actor(turn), unreached });
   await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'));
 }
 

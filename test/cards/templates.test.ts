@@ -105,6 +105,16 @@ function agendaOf(view: CouncilView, count: number): AgendaView {
     times: [],
     now: '2026-11-23T10:00:00.000Z',
     notes: [{ id: 'n1', meetingId: meeting.id, itemId: 'i1', text: 'Rådet diskuterade **remissen** <b>länge</b>.', writtenBy: '29:user-1', writtenAt: '2026-11-23T10:00:00.000Z' }],
+    decisions: [
+      {
+        id: 'd1', meetingId: meeting.id, agendaItemId: 'i1', itemNumber: '2', itemTitle: 'Punkt', text: 'Rådet beslutar att **godkänna** <i>förslaget</i>.'.repeat(4),
+        outcome: 'decided', reason: null, vote: { for: 7, against: 2, abstain: 1 }, recordedBy: '29:user-0', recordedAt: '2026-11-23T10:00:00.000Z', version: 1,
+      },
+      {
+        id: 'd2', meetingId: meeting.id, agendaItemId: 'i2', itemNumber: '3', itemTitle: 'Punkt', text: 'Ärendet bordläggs.',
+        outcome: 'tabled', reason: 'Underlag saknas', vote: null, recordedBy: '29:user-0', recordedAt: '2026-11-23T10:00:00.000Z', version: 1,
+      },
+    ],
     openActions: Array.from({ length: 8 }, (_, i) => ({
       id: `a${i}`, councilId: 'c1', meetingId: null, agendaItemId: null, ownerUserId: '29:user-2', ownerName: 'Helena Holm',
       text: 'Kommunicera beslutet till nämnderna', dueDate: '2027-04-15', status: 'open' as const, createdBy: '29:user-0',
@@ -142,20 +152,37 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     { template: 'agenda', card: agendaCard(agendaOf(view, 12), '29:user-0', 1, { text: 'Uppdaterad', kind: 'good' }) },
     { template: 'agenda', card: agendaCard(agendaOf(view, 12), '29:user-5') },
     { template: 'agenda', card: agendaCard(agendaOf(huge, 300), '29:user-0', 12) },
+    ...[undefined, '29:user-0', '29:user-5'].map((viewer) => {
+      const running = agendaOf(view, 12);
+      const live = { ...running, meeting: { ...running.meeting, status: 'open' as const, currentItemId: 'i2', openedAt: '2026-11-23T09:00:00.000Z' } };
+      return { template: 'agenda', card: agendaCard({ ...live, times: [{ itemId: 'i1', startedAt: '2026-11-23T09:00:00.000Z', endedAt: '2026-11-23T09:10:00.000Z' }] }, viewer) };
+    }),
+    (() => {
+      const running = agendaOf(huge, 300);
+      return { template: 'agenda', card: agendaCard({ ...running, meeting: { ...running.meeting, status: 'open' as const, currentItemId: 'i150', openedAt: '2026-11-23T09:00:00.000Z' } }, '29:user-0') };
+    })(),
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd1', { ...parseAgendaText(fixtureAgenda), unparsed: [] }) },
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd2', { ...parseAgendaText(bigAgendaText), unparsed: Array(50).fill('?') }) },
-    {
-      template: 'decision',
-      card: decisionCard(
-        {
+    ...(['open', 'closed'] as const).flatMap((status) => {
+      const data = {
+        view,
+        meeting: { ...meetings(1)[0]!, status },
+        decision: {
           id: 'd1', meetingId: 'm0', agendaItemId: 'i3', itemNumber: '3 a', itemTitle: '<b>Budget</b> 2027', text: 'Ärendet bordläggs **i väntan** på underlag.',
-          outcome: 'tabled', reason: 'Underlaget saknas', vote: { for: 6, against: 2, abstain: 1 }, recordedBy: '29:user-0', recordedAt: '2026-11-23T10:00:00.000Z', version: 1,
+          outcome: 'tabled' as const, reason: 'Underlaget saknas', vote: { for: 6, against: 2, abstain: 1 }, recordedBy: '29:user-0', recordedAt: '2026-11-23T10:00:00.000Z', version: 1,
         },
-        locale,
-        { canUndo: true, notice: { text: 'Redan registrerat', kind: 'warning' } },
-      ),
-    },
-    { template: 'actions', card: actionsCard([], locale, { mine: true, today: '2026-11-23', mayComplete: () => true }) },
+        reservations: [
+          { decisionId: 'd1', userId: '29:user-3', text: 'Jag vill ha <b>bifall</b> till förslaget.', createdAt: '2026-11-23T10:01:00.000Z' },
+          { decisionId: 'd1', userId: '29:gone', text: null, createdAt: '2026-11-23T10:02:00.000Z' },
+        ],
+        notes: [{ id: 'p1', meetingId: 'm0', itemId: 'i3', decisionId: 'd1', userId: '29:user-4', text: 'Underlaget kom **sent**.', createdAt: '2026-11-23T10:03:00.000Z' }],
+      };
+      return [undefined, '29:user-0', '29:user-3', '29:user-9'].map((viewer) => ({
+        template: 'decision',
+        card: decisionCard(data, viewer, { notice: { text: 'Redan registrerat', kind: 'warning' } }),
+      }));
+    }),
+    { template: 'actions', card: actionsCard([], locale, { mine: true, today: '2026-11-23', timeZone: 'Europe/Stockholm', names: new Map(), comments: [], mayAct: () => true, intro: 'Du har fått en åtgärd i Vårdvalsrådet, registrerad av Åsa.' }) },
     {
       template: 'actions',
       card: actionsCard(
@@ -165,7 +192,11 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
           status: 'open' as const, createdBy: '29:user-0', createdAt: '2026-10-01T10:00:00.000Z', completedAt: null, version: 1,
         })),
         locale,
-        { mine: false, today: '2026-11-23', mayComplete: (item) => item.ownerUserId === '29:user-1', notice: { text: 'Klar', kind: 'good' } },
+        {
+          mine: false, today: '2026-11-23', timeZone: 'Europe/Stockholm', names: new Map([['29:user-1', 'Björn <b>Berg</b>']]),
+          comments: Array.from({ length: 12 }, (_, i) => ({ id: `k${i}`, actionItemId: `a${i % 3}`, userId: '29:user-1', text: 'Utkast **skickat** till nämnden för synpunkter.', createdAt: '2026-11-20T10:00:00.000Z' })),
+          mayAct: (item) => item.ownerUserId === '29:user-1', notice: { text: 'Klar', kind: 'good' },
+        },
       ),
     },
     ...[bigCouncil(12), bigCouncil(80)].map((council) => {

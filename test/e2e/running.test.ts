@@ -144,7 +144,10 @@ describe('running a meeting over HTTP', () => {
     expect(await say(bjorn, 'Beslut: Rådet beslutar något annat.')).toContain('Det här får bara rådets ordförande');
     const wrong = await say(cecilia, 'Beslut: Rådet godkänner fel sak.');
     expect(wrong).toContain('Beslut registrerat på punkt 3');
-    const undoCard = cardOf(connector.sent(chat.id)[0]!.body);
+    const shared = cardOf(connector.sent(chat.id)[0]!.body);
+    expect(walkCard(shared).some((n) => n.verb === 'decision.undo')).toBe(false);
+    expect(shared.refresh.userIds).toEqual([chair.id, cecilia.id]);
+    const undoCard = (await client.execute(chat, cecilia, findAction(shared, 'decision.show'))).card;
     const refused = await client.execute(chat, bjorn, findAction(undoCard, 'decision.undo'));
     expect(texts(refused.card).join('\n')).toContain('Det här får bara rådets ordförande');
     const undone = await client.execute(chat, cecilia, findAction(undoCard, 'decision.undo'));
