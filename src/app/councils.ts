@@ -8,6 +8,7 @@ import {
   isGuestId,
   requirePermission,
 } from '../domain/council.js';
+import { type QuorumRule, checkQuorumRule, isVotingRole } from '../domain/attendance.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import type { Clock, CouncilRepository, IdFactory, RosterEntry } from './ports.js';
@@ -172,4 +173,16 @@ export async function syncRoster(
     council.id,
     input.roster.map((r) => ({ ...r, councilId: council.id, role: 'member' as const, organisation: null, addedAt: at })),
   );
+}
+
+/** The chair decides when the council can decide: more than half (the default), at least N, or no rule. */
+export async function setQuorumRule(deps: CouncilDeps, input: { conversationId: string; actorId: string; rule: QuorumRule }): Promise<CouncilView> {
+  const view = await requireCouncil(deps, input.conversationId);
+  requirePermission(roleOf(view, input.actorId), 'council.manageRoles');
+  checkQuorumRule(input.rule);
+  const voting = view.members.filter((m) => isVotingRole(m.role)).length;
+  if (input.rule.kind === 'minimum' && input.rule.count > voting) throw new RuleError('error.quorumAboveMembers', { count: input.rule.count, members: voting });
+  const saved = await deps.councils.setQuorumRule(view.council.id, input.rule, view.council.version, deps.clock.now().toISOString());
+  if (!saved) throw new StaleError();
+  return requireCouncil(deps, input.conversationId);
 }

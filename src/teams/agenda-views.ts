@@ -6,6 +6,7 @@ import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
 import { can, isGuestId, type Locale } from '../domain/council.js';
 import type { Meeting } from '../domain/meeting.js';
+import type { ActionItem } from '../domain/action-item.js';
 import { formatMeetingWhen, formatShortDate, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
@@ -52,10 +53,14 @@ function where(locale: Locale, meeting: Meeting): string {
 }
 
 /** Under the previous meeting's notes: the open action items to review, earliest due first. */
-function openActionsLine(locale: Locale, agenda: AgendaView): string {
-  const shown = agenda.openActions.slice(0, 5).map((a) => `${a.ownerName}: ${a.text}${a.dueDate ? ` (${formatShortDate(a.dueDate, locale)})` : ''}`);
-  const more = agenda.openActions.length - shown.length;
-  return [t(locale, 'agenda.openActions', { count: agenda.openActions.length }), ...shown, ...(more > 0 ? [`+ ${more}`] : [])].join('\n');
+function openActionsLine(locale: Locale, earlier: readonly ActionItem[]): string {
+  const shown = earlier.slice(0, 5).map((a) => actionLine(locale, a));
+  const more = earlier.length - shown.length;
+  return [t(locale, 'agenda.openActions', { count: earlier.length }), ...shown, ...(more > 0 ? [`+ ${more}`] : [])].join('\n');
+}
+
+function actionLine(locale: Locale, a: ActionItem): string {
+  return `${a.ownerName}: ${a.text}${a.dueDate ? ` (${formatShortDate(a.dueDate, locale)})` : ''}`;
 }
 
 /**
@@ -80,6 +85,8 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
   // A running meeting shows the page with the item under discussion unless another is asked for.
   const currentIndex = timing.items.findIndex((i) => i.id === meeting.currentItemId);
   const currentItem = currentIndex >= 0 ? timing.items[currentIndex] : undefined;
+  // Under the previous meeting's notes: what earlier meetings left open, not what this one just gave out.
+  const earlierActions = agenda.openActions.filter((a) => a.meetingId !== meeting.id);
   const defaultPage = live && currentIndex >= 0 ? Math.floor(currentIndex / AGENDA_PAGE_SIZE) + 1 : 1;
   const current = Math.min(Math.max(1, page ?? defaultPage), pages);
   const shown = timing.items.slice((current - 1) * AGENDA_PAGE_SIZE, current * AGENDA_PAGE_SIZE);
@@ -103,9 +110,13 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
       actual: actual(item.id),
       time: timeRange(locale, item.plannedStart, item.plannedEnd),
       title: item.title,
-      details: item.standing === 'previousMinutes' && agenda.openActions.length > 0 ? openActionsLine(locale, agenda) : details(locale, item),
+      details: item.standing === 'previousMinutes' && earlierActions.length > 0 ? openActionsLine(locale, earlierActions) : details(locale, item),
+      actions: agenda.openActions
+        .filter((a) => a.meetingId === meeting.id && a.agendaItemId === item.id)
+        .map((a) => ({ label: tr('live.action'), text: actionLine(locale, a) })),
       links: item.links,
       notes: agenda.notes.filter((n) => n.itemId === item.id).map((n) => n.text).join('\n'),
+      nowLabel: tr('live.nowLabel'),
       decisions: agenda.decisions
         .filter((d) => d.agendaItemId === item.id)
         .map((d) => ({ label: tr('live.decision'), text: d.text, meta: decisionFacts(d, locale).map((f) => f.value).join(' · ') })),
@@ -134,7 +145,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
     canSendRegrets: viewerId === undefined || can(role, 'meeting.regrets'),
     hasRegrets,
     yourRegrets: hasRegrets ? tr('agenda.yourRegrets') : null,
-    showRegrets: canEdit,
+    showRegrets: canEdit && !live,
     regrets: regrets.map((r) => ({ text: `${names.get(r.userId) ?? r.userId}${r.note ? ` – ${r.note}` : ''}` })),
     edit: {
       date: utcToZoned(meeting.startsAt, view.council.timeZone).date,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { markMeetingAttendance, meetingAttendance } from '../app/attendance.js';
-import { ATTENDANCE_STATUSES } from '../domain/attendance.js';
+import { addMeetingGuest, markMeetingAttendance, meetingAttendance, removeMeetingGuest } from '../app/attendance.js';
+import { requireCouncil, setQuorumRule } from '../app/councils.js';
+import { ATTENDANCE_STATUSES, type QuorumRule } from '../domain/attendance.js';
 import { t } from '../i18n/index.js';
-import { attendanceCard } from './attendance-views.js';
+import { attendanceCard, quorumRuleText } from './attendance-views.js';
 import { type CardAction, defineAction } from './card-action.js';
-import { id } from './card-fields.js';
+import { id, optionalText } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity, respondWithCard } from './replies.js';
 
@@ -42,4 +43,56 @@ const save = defineAction({
   },
 });
 
-export const attendanceActions: CardAction[] = [save];
+const addGuest = defineAction({
+  verb: 'attendance.addGuest',
+  schema: z.object({ meetingId: id, gName: z.string().max(50_000).default(''), gOrg: optionalText(50_000) }),
+  async run(turn, data) {
+    const result = await addMeetingGuest(turn.kit.meetingDeps, {
+      conversationId: turn.conversationId,
+      actorId: turn.actorId,
+      meetingId: data.meetingId,
+      name: data.gName,
+      organisation: data.gOrg,
+    });
+    const added = result.guests.find((g) => g.name.toLocaleLowerCase('sv') === data.gName.replace(/\s+/g, ' ').trim().toLocaleLowerCase('sv'));
+    const notice = { text: t(result.view.council.locale, 'attendance.guestAdded', { name: added?.name ?? '' }), kind: 'good' as const };
+    await respondWithCard(turn.context, attendanceCard(result, turn.actorId, notice));
+  },
+});
+
+const removeGuest = defineAction({
+  verb: 'attendance.removeGuest',
+  schema: z.object({ meetingId: id, guestId: id }),
+  async run(turn, data) {
+    const result = await removeMeetingGuest(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, ...data });
+    const notice = { text: t(result.view.council.locale, 'attendance.guestRemoved'), kind: 'good' as const };
+    await respondWithCard(turn.context, attendanceCard(result, turn.actorId, notice));
+  },
+});
+
+/** "beslutförhet 5" / "beslutförhet majoritet" / "beslutförhet av"; without a value, the rule as it is. */
+export async function quorumCommand(turn: CommandTurn, args: string): Promise<void> {
+  const activity = turn.context.activity;
+  const value = args.trim().toLocaleLowerCase('sv');
+  if (value === '') {
+    const view = await requireCouncil(turn.kit.councilDeps, activity.conversation.id);
+    await turn.context.sendActivity(quorumRuleText(turn.locale, view.council.quorumRule));
+    return;
+  }
+  const rule = parseQuorumValue(value);
+  if (!rule) {
+    await turn.context.sendActivity(t(turn.locale, 'error.quorumUnclear'));
+    return;
+  }
+  const view = await setQuorumRule(turn.kit.councilDeps, { conversationId: activity.conversation.id, actorId: activity.from.id, rule });
+  await turn.context.sendActivity(`${t(turn.locale, 'quorum.saved')} ${quorumRuleText(turn.locale, view.council.quorumRule)}`);
+}
+
+function parseQuorumValue(value: string): QuorumRule | undefined {
+  if (/^(majoritet|majority|mer än hälften|more than half|standard|default)$/.test(value)) return { kind: 'majority' };
+  if (/^(av|off|ingen|none)$/.test(value)) return { kind: 'off' };
+  const count = /^(minst |at least )?(\d{1,4})$/.exec(value);
+  return count ? { kind: 'minimum', count: Number(count[2]) } : undefined;
+}
+
+export const attendanceActions: CardAction[] = [save, addGuest, removeGuest];

@@ -1,6 +1,6 @@
 import type { AttendanceView } from '../app/attendance.js';
-import { statusOf } from '../domain/attendance.js';
-import { can } from '../domain/council.js';
+import { type QuorumRule, statusOf } from '../domain/attendance.js';
+import { can, type Locale } from '../domain/council.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
@@ -10,7 +10,7 @@ import type { Notice } from './views.js';
 const MAX_ROWS = 50;
 
 export function attendanceCard(data: AttendanceView, viewerId: string, notice?: Notice): CardJson {
-  const { view, meeting, attendance, quorum } = data;
+  const { view, meeting, attendance, quorum, guests } = data;
   const locale = view.council.locale;
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const canEdit = can(view.members.find((m) => m.userId === viewerId)?.role, 'meeting.run') && (meeting.status === 'planned' || meeting.status === 'open');
@@ -23,7 +23,7 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
     quorumLine:
       quorum.required === null ? null : tr(quorum.met ? 'attendance.quorumMet' : 'attendance.quorumNot', { present: quorum.present, required: quorum.required }),
     quorumColor: quorum.met ? 'Good' : 'Attention',
-    counts: tr('attendance.counts', { present: count('present'), absent: count('absent'), regrets: count('regrets'), guests: count('guest') }),
+    counts: tr('attendance.counts', { present: count('present'), absent: count('absent'), regrets: count('regrets'), guests: count('guest') + guests.length }),
     rows: members.map((m, i) => {
       const status = statusOf(attendance, m);
       const options = m.role === 'guest' ? (['guest', 'absent', 'regrets'] as const) : (['present', 'absent', 'regrets'] as const);
@@ -38,8 +38,34 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
       };
     }),
     canEdit,
+    guests: guests.map((g) => ({ id: g.id, text: g.organisation ? `${g.name}, ${g.organisation}` : g.name })),
+    quorumRuleLine: quorumRuleText(locale, view.council.quorumRule),
     meetingId: meeting.id,
     userIds: members.map((m) => m.userId),
-    labels: { title: tr('attendance.title'), save: tr('attendance.save') },
+    labels: {
+      title: tr('attendance.title'),
+      save: tr('attendance.save'),
+      guests: tr('attendance.guests'),
+      removeGuest: tr('attendance.removeGuest'),
+      guestToRemove: tr('attendance.guestToRemove'),
+      removeGuestSend: tr('attendance.removeGuestSend'),
+      addGuest: tr('attendance.addGuest'),
+      guestName: tr('attendance.guestName'),
+      guestOrg: tr('attendance.guestOrg'),
+      addGuestSend: tr('attendance.addGuestSend'),
+      required: tr('card.required'),
+    },
   });
+}
+
+/** How the council's quorum is set, and how to change it: the chair's question at every roll call. */
+export function quorumRuleText(locale: Locale, rule: QuorumRule): string {
+  switch (rule.kind) {
+    case 'majority':
+      return t(locale, 'quorum.majority');
+    case 'minimum':
+      return t(locale, 'quorum.minimum', { count: rule.count });
+    case 'off':
+      return t(locale, 'quorum.off');
+  }
 }

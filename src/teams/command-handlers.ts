@@ -9,7 +9,7 @@ import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
 import { actionCommand, listActionsCommand } from './action-handlers.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
-import { attendanceCommand } from './attendance-handlers.js';
+import { attendanceCommand, quorumCommand } from './attendance-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -80,4 +80,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   note: (turn, args) => noteCommand(turn, args),
   reservation: (turn, args) => reservationCommand(turn, args),
   protocolNote: (turn, args) => protocolNoteCommand(turn, args),
+  quorum: (turn, args) => quorumCommand(turn, args),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum';
 
 export interface Command {
   kind: CommandKind;
@@ -65,6 +65,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(reservation|jag reserverar mig)(?=\s*:)/, 'reservation', 'sv'],
   [/^anteckning(?=\s*:)/, 'note', 'sv'],
   [/^note(?=\s*:)/, 'note', 'en'],
+  [/^(beslutförhet|beslutsförhet)(?=$|[\s:])/, 'quorum', 'sv'],
+  [/^quorum(?=$|[\s:])/, 'quorum', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];

@@ -83,9 +83,9 @@ async function freshDecision(turn: ActionTurn, notice: Notice, data: { decisionI
 
 const record = defineAction({
   verb: 'decision.record',
-  schema: z.object({ meetingId: id, itemId: id }).and(decisionFields),
+  schema: z.object({ meetingId: id, forItemId: id }).and(decisionFields),
   async run(turn, data) {
-    const { meetingId, itemId, ...decision } = data;
+    const { meetingId, forItemId: itemId, ...decision } = data;
     const { decision: recorded, created, agenda } = await recordDecision(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,

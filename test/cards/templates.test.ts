@@ -204,7 +204,10 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
       return {
         template: 'attendance',
         card: attendanceCard(
-          { view: council, meeting: meetings(1)[0]!, attendance, quorum: quorum(attendance, council.members) },
+          {
+            view: council, meeting: meetings(1)[0]!, attendance, quorum: quorum(attendance, council.members),
+            guests: Array.from({ length: 30 }, (_, i) => ({ id: `g${i}`, meetingId: 'm0', name: `Gäst <b>${i}</b>`, organisation: i % 2 ? 'Regionhälsan' : null, addedBy: '29:user-0', addedAt: '2026-11-23T10:00:00.000Z' })),
+          },
           '29:user-1',
           { text: 'Sparat', kind: 'good' },
         ),

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { utcToZoned } from '../../src/domain/meeting-time.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const startScript = join(root, 'scripts', 'start-local.mjs');
@@ -27,6 +28,8 @@ const WELCOME_TITLE = /^(Hej! Jag är Rådsassistenten|Hello! I am Council Assis
 /** For `filter({ hasText })`, which matches against the whole card's text. */
 const WELCOME_TEXT = /Hej! Jag är Rådsassistenten|Hello! I am Council Assistant/;
 const COUNCIL_NAME = 'Vårdvalsråd fysioterapi';
+/** The Playground's signed-in user, who sets the council up and so becomes its chair. */
+const CHAIR_NAME = 'Alex Wilber';
 const UI_TIMEOUT = 30_000;
 
 async function freePort(): Promise<number> {
@@ -108,9 +111,31 @@ class LocalStack {
   }
 }
 
+/**
+ * A meeting that starts in about five minutes, Stockholm time, so it can be opened now (at most
+ * 12 h before its start). Late in the evening it starts after midnight instead, so its two hours
+ * fit in one day.
+ */
+function soon(): { date: string; start: string; end: string } {
+  let start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
+  if (start.time >= '21:55') start = utcToZoned(new Date(Date.now() + 2 * 3_600_000 + 10 * 60_000).toISOString(), 'Europe/Stockholm');
+  const [h, m] = start.time.split(':').map(Number) as [number, number];
+  const endMinutes = Math.min(h * 60 + m + 120, 23 * 60 + 59);
+  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
+  return { date: start.date, start: start.time, end };
+}
+
 /** The message cards in the chat pane, in order. */
 function cards(page: Page): Locator {
   return page.locator('.ac-adaptiveCard');
+}
+
+/**
+ * A plain text message in the chat pane. The chat list repeats the latest message as a preview,
+ * so the bare text would match twice.
+ */
+function textMessage(page: Page, text: string): Locator {
+  return page.locator('p').filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
 }
 
 async function waitForCount(locator: Locator, atLeast: number, timeoutMs = UI_TIMEOUT): Promise<void> {
@@ -124,6 +149,20 @@ async function waitForCount(locator: Locator, atLeast: number, timeoutMs = UI_TI
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(resultsDir, name), fullPage: true });
+}
+
+/**
+ * Screenshots one card whole. The chat pane scrolls inside a page the height of the window, so a
+ * card taller than the pane would come out clipped: the window grows to fit it for the picture.
+ */
+async function cardScreenshot(page: Page, card: Locator, name: string): Promise<void> {
+  const original = page.viewportSize();
+  const box = await card.boundingBox();
+  if (original && box) await page.setViewportSize({ width: original.width, height: Math.max(original.height, Math.ceil(box.height) + 400) });
+  await card.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  await card.screenshot({ path: join(resultsDir, name) });
+  if (original) await page.setViewportSize(original);
 }
 
 /** The compose box at the bottom of the chat pane. */
@@ -363,4 +402,94 @@ describe('Agents Playground (browser)', () => {
     const savedCard = cards(page).filter({ hasText: 'Ditt återbud är registrerat.' }).first();
     await savedCard.screenshot({ path: join(resultsDir, 'playground-regrets-card.png') });
   }, 180_000);
+
+  it('runs a meeting: opens it, moves on, records a decision, an action item and a note, and shows the chair’s live card', async () => {
+    ready();
+    // Needs the council from the setup test; the Group Chat is still open.
+
+    // 1. A meeting that starts in a few minutes: it comes before the one planned above, so the
+    //    agenda import and "öppna mötet" both go to it.
+    const { date, start, end } = soon();
+    await sendToBot(page, [`nytt möte ${date} ${start}-${end} Regionens hus`]);
+    const planned = cards(page).filter({ hasText: 'Mötet är planerat.' });
+    await waitForCount(planned, 2);
+
+    // 2. Five items and a sub-item, numbered so the nesting survives the compose box.
+    const imported = page.getByText('Dagordningen är importerad: 6 punkter.', { exact: true });
+    const importedBefore = await imported.count();
+    await sendToBot(page, [
+      'dagordning:',
+      '1. Inledning och information, 10 min',
+      '2. Ekonomi, 30 min',
+      '2 a. Budgetram 2027, 20 min',
+      '3. Nära Vård, 25 min',
+      '4. Paus, 15 min',
+      '5. Övriga frågor, 10 min',
+    ]);
+    const confirm = cards(page).filter({ hasText: 'Stämmer dagordningen?' }).last();
+    await confirm.getByText(/Jag förstod 6 punkter/).waitFor({ state: 'visible' });
+    await confirm.getByText('Budgetram 2027', { exact: true }).waitFor({ state: 'visible' });
+    await confirm.getByRole('button', { name: 'Spara dagordningen' }).click();
+    await waitForCount(imported, importedBefore + 1);
+
+    // 3. Open it: the live card is posted anew, with the standing item 1 current.
+    const before = await cards(page).count();
+    await sendToBot(page, ['öppna mötet']);
+    await waitForCount(cards(page), before + 1);
+    const live = cards(page).nth(before);
+    await live.getByText(/^Mötet pågår sedan \d{2}\.\d{2} \(\d+ min\)\.$/).waitFor({ state: 'visible' });
+    await textMessage(page, 'Mötet är öppnat. Nu: punkt 1 – Föregående mötes anteckningar och actionpunkter').waitFor({ state: 'visible' });
+
+    // 4. On to item 3, Ekonomi (the standing item shifted the imported numbers by one).
+    await sendToBot(page, ['nästa']);
+    await textMessage(page, 'Nu: punkt 2 – Inledning och information').waitFor({ state: 'visible' });
+    await sendToBot(page, ['nästa']);
+    await textMessage(page, 'Nu: punkt 3 – Ekonomi').waitFor({ state: 'visible' });
+
+    // 5. A decision, an action item for the chair and a note, typed in the conversation.
+    await sendToBot(page, ['Beslut: Rådet godkänner budgetramen för 2027.']);
+    await page.getByText('Beslut registrerat på punkt 3 – Ekonomi', { exact: true }).first().waitFor({ state: 'visible' });
+    await sendToBot(page, [`Åtgärd: ${CHAIR_NAME} återkommer med kostnader senast 2030-03-01`]);
+    const action = cards(page).filter({ hasText: 'Åtgärden är registrerad.' }).last();
+    await action.getByText('Återkommer med kostnader', { exact: true }).waitFor({ state: 'visible' });
+    await action.getByText(`${CHAIR_NAME} · senast 1 mars 2030`, { exact: false }).first().waitFor({ state: 'visible' });
+    await sendToBot(page, ['Anteckning: Rådet diskuterade underlaget.']);
+    await textMessage(page, 'Anteckningen är sparad på punkt 3.').waitFor({ state: 'visible' });
+
+    // 6. The live card was updated in place: the decision and the note under item 3.
+    await live.getByText('Rådet godkänner budgetramen för 2027.', { exact: true }).waitFor({ state: 'visible' });
+    await live.getByText('Rådet diskuterade underlaget.', { exact: true }).waitFor({ state: 'visible' });
+
+    // 7. The chair's own view through "Visa mina val" (the Playground runs no refresh).
+    await live.getByRole('button', { name: 'Visa mina val', exact: true }).click();
+    const next = live.getByRole('button', { name: 'Nästa punkt', exact: true });
+    await next.waitFor({ state: 'visible' });
+    for (const name of ['Föregående punkt', 'Gå till punkt', 'Avsluta mötet', 'Beslut', 'Åtgärd', 'Anteckning']) {
+      await expect(live.getByRole('button', { name, exact: true }).isVisible(), name).resolves.toBe(true);
+    }
+    await expect(live.getByRole('button', { name: 'Visa mina val', exact: true }).count()).resolves.toBe(0);
+    await live.getByText('Protokollför på punkt 3 – Ekonomi', { exact: true }).waitFor({ state: 'visible' });
+    await live.getByText(/^Mötet pågår sedan /).waitFor({ state: 'visible' });
+    for (const title of ['Föregående mötes anteckningar och actionpunkter', 'Inledning och information', 'Ekonomi', 'Budgetram 2027', 'Nära Vård', 'Paus', 'Övriga frågor']) {
+      await live.getByText(title, { exact: true }).first().waitFor({ state: 'visible' });
+    }
+    // Under Ekonomi: "Beslut:" with the decision, and the note; the items before it have their actual times.
+    await live.getByText(/^Beslut: ?Rådet godkänner budgetramen för 2027\.$/).waitFor({ state: 'visible' });
+    await live.getByText('Rådet diskuterade underlaget.', { exact: true }).waitFor({ state: 'visible' });
+    await expect(live.getByText(/^faktisk tid \d{2}\.\d{2}–\d{2}\.\d{2}$/).count()).resolves.toBe(2);
+    await live.getByText(/^faktisk tid \d{2}\.\d{2}–$/).waitFor({ state: 'visible' });
+    await page.waitForTimeout(1_000);
+    await cardScreenshot(page, live, 'playground-live-meeting.png');
+
+    // 8. The decision form behind "Beslut".
+    await live.getByRole('button', { name: 'Beslut', exact: true }).click();
+    const save = live.getByRole('button', { name: 'Spara beslutet', exact: true });
+    await save.waitFor({ state: 'visible' });
+    await live.locator('textarea').first().waitFor({ state: 'visible' });
+    for (const label of ['Utfall', 'Motivering (krävs vid bordläggning och återremiss)', 'Röstning (om votering skedde)', 'För', 'Emot', 'Avstod']) {
+      await live.getByText(label, { exact: true }).first().waitFor({ state: 'visible' });
+    }
+    await page.waitForTimeout(500);
+    await cardScreenshot(page, live, 'playground-decision-form.png');
+  }, 240_000);
 });

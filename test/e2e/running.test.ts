@@ -12,7 +12,7 @@ const cecilia = user(3, 'Cecilia Ek');
 const texts = cardTexts;
 const currentTitle = (card: any) => {
   const row = walkCard(card).find((n) => n.type === 'ColumnSet' && n.style === 'accent');
-  return row ? texts(row.columns[2])[0] : undefined;
+  return row ? texts(row.columns[2]).find((x) => !x.startsWith('▶')) : undefined;
 };
 
 /** A meeting that starts in a few minutes, Stockholm time, so it can be opened now. */
