@@ -7,7 +7,11 @@
  * (the card comes back in the HTTP response), in rounds that alternate between the bots so that
  * noise on the shared machine hits both alike. Figures are medians across rounds.
  *
- * Sizes: BENCH_MESSAGES and BENCH_INVOKES (per bot and round), BENCH_ROUNDS, BENCH_CONCURRENCY,
+ * Two card actions on a running meeting are measured the same way (bench/meeting-actions.ts):
+ * "record decision" (decision.record from the live card) and "next item" (meeting.goTo to an item),
+ * BENCH_INVOKES each, with one open meeting per worker on the real bot.
+ *
+ * Sizes: BENCH_MESSAGES and BENCH_INVOKES (per bot, round and invoke scenario), BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_COLD_STARTS, BENCH_WARMUP; BENCH_NODE_ARGS adds node flags to both bots (profiling). Benchmarks are not assertions: the exit code is 0 unless the
  * run itself breaks.
  *
@@ -22,6 +26,7 @@ import { join, relative, resolve } from 'node:path';
 import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { runAgendaImportBench } from './agenda-import.js';
+import { type CardActionKind, cardActionMethod, cardActionTask, setUpMeetings } from './meeting-actions.js';
 import { type Conversation, TeamsClient, type User, cardOf, user } from '../test/support/teams-client.js';
 
 // dist/bench/run.js → project root. (bot-process.ts's projectRoot assumes test/support/ in the
@@ -191,7 +196,8 @@ interface PhaseStats {
   botCpuMs: number;
 }
 
-async function load(n: number, concurrency: number, task: (i: number) => Promise<void>, bot?: BenchBot): Promise<PhaseStats> {
+/** Runs n tasks, `concurrency` at a time; a task that resolves with a number has timed itself (in ms). */
+async function load(n: number, concurrency: number, task: (i: number) => Promise<number | void>, bot?: BenchBot, label = ''): Promise<PhaseStats> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown;
@@ -202,8 +208,8 @@ async function load(n: number, concurrency: number, task: (i: number) => Promise
     for (let i = next++; i < n; i = next++) {
       const start = performance.now();
       try {
-        await task(i);
-        latencies.push(performance.now() - start);
+        const timed = await task(i);
+        latencies.push(typeof timed === 'number' ? timed : performance.now() - start);
       } catch (err) {
         errors++;
         firstError ??= err;
@@ -213,7 +219,7 @@ async function load(n: number, concurrency: number, task: (i: number) => Promise
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
   const wallMs = performance.now() - t0;
   const botCpuMs = ((bot?.cpuMs() ?? NaN) - cpu0) / n;
-  if (errors > 0) process.stderr.write(`  ${errors}/${n} requests failed, first: ${(firstError as Error)?.message ?? firstError}\n`);
+  if (errors > 0) process.stderr.write(`  ${label ? `${label}: ` : ''}${errors}/${n} requests failed, first: ${(firstError as Error)?.message ?? firstError}\n`);
   latencies.sort((a, b) => a - b);
   return {
     n,
@@ -251,9 +257,10 @@ const councilRoster = [
   user(12, 'Lars Lund'),
 ];
 
-type Kind = 'message' | 'invoke';
+type Kind = 'message' | 'invoke' | CardActionKind;
+const KINDS: Kind[] = ['message', 'invoke', 'recordDecision', 'nextItem'];
 
-function makeTask(client: TeamsClient, kind: Kind): (i: number) => Promise<void> {
+function makeTask(client: TeamsClient, kind: 'message' | 'invoke'): (i: number) => Promise<void> {
   if (kind === 'message') {
     return async (i) => {
       const k = i % PERSONAL_USERS;
@@ -286,7 +293,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
 
   console.log(
-    `bench: node ${process.version}, ${cpus().length} cpu(s); ${cfg.rounds} rounds × (${cfg.messages} messages + ${cfg.invokes} invokes) per bot, concurrency ${cfg.concurrency}`,
+    `bench: node ${process.version}, ${cpus().length} cpu(s); ${cfg.rounds} rounds × (${cfg.messages} messages + 3 × ${cfg.invokes} invokes) per bot, concurrency ${cfg.concurrency}`,
   );
   try {
     // Cold start: spawn → /readyz 200 on a fresh data directory, alternating the bots.
@@ -322,6 +329,11 @@ async function main(): Promise<void> {
     if (setup.status !== 200 || !setup.card) throw new Error(`council.setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
     const shown = await clients.real.execute(council, chair, { verb: 'council.show' });
     if (!JSON.stringify(shown.card ?? {}).includes('Regionala rådet')) throw new Error('council.show did not return the council card');
+    // A council with an open meeting per worker, for the card actions on a running meeting.
+    const meetings = await setUpMeetings(clients.real, connector, chair, councilRoster, cfg.concurrency);
+    const pools = { real: meetings, echo: meetings.copy() };
+    const task = (name: BotName, kind: Kind) =>
+      kind === 'message' || kind === 'invoke' ? makeTask(clients[name], kind) : cardActionTask(kind, name, clients[name], connector, pools[name], chair);
     connector.reset();
     for (const name of ['echo', 'real'] as BotName[]) {
       const { status } = await clients[name].say(personal[0]!, people[0]!, 'hjälp');
@@ -335,19 +347,14 @@ async function main(): Promise<void> {
 
     // Warm-up: JIT, connection pools, template and statement caches, every personal conversation seen once.
     for (const name of ['echo', 'real'] as BotName[]) {
-      await load(Math.max(cfg.warmup, PERSONAL_USERS), cfg.concurrency, makeTask(clients[name], 'message'));
-      await load(cfg.warmup, cfg.concurrency, makeTask(clients[name], 'invoke'));
-      connector.reset();
+      for (const kind of KINDS) {
+        await load(kind === 'message' ? Math.max(cfg.warmup, PERSONAL_USERS) : cfg.warmup, cfg.concurrency, task(name, kind), undefined, `warm-up ${kind} ${name}`);
+        connector.reset();
+      }
     }
 
     // Measured rounds, alternating which bot goes first.
-    const rounds: {
-      round: number;
-      order: BotName[];
-      message: Record<BotName, PhaseStats>;
-      invoke: Record<BotName, PhaseStats>;
-      rssMb: Record<BotName, number>;
-    }[] = [];
+    const rounds: ({ round: number; order: BotName[]; rssMb: Record<BotName, number> } & Record<Kind, Record<BotName, PhaseStats>>)[] = [];
     for (let r = 0; r < cfg.rounds; r++) {
       const order: BotName[] = r % 2 ? ['real', 'echo'] : ['echo', 'real'];
       const result = {
@@ -355,11 +362,13 @@ async function main(): Promise<void> {
         order,
         message: {} as Record<BotName, PhaseStats>,
         invoke: {} as Record<BotName, PhaseStats>,
+        recordDecision: {} as Record<BotName, PhaseStats>,
+        nextItem: {} as Record<BotName, PhaseStats>,
         rssMb: {} as Record<BotName, number>,
       };
-      for (const kind of ['message', 'invoke'] as Kind[]) {
+      for (const kind of KINDS) {
         for (const name of order) {
-          result[kind][name] = await load(kind === 'message' ? cfg.messages : cfg.invokes, cfg.concurrency, makeTask(clients[name], kind), bots[name]);
+          result[kind][name] = await load(kind === 'message' ? cfg.messages : cfg.invokes, cfg.concurrency, task(name, kind), bots[name], `round ${r + 1} ${kind} ${name}`);
           connector.reset();
         }
       }
@@ -368,10 +377,14 @@ async function main(): Promise<void> {
       rounds.push(result);
       const m = result.message;
       const v = result.invoke;
+      const d = result.recordDecision;
+      const g = result.nextItem;
       console.log(
         `round ${r + 1}/${cfg.rounds}: message p50 ${m.echo.p50.toFixed(2)}/${m.real.p50.toFixed(2)} ms, p99 ${m.echo.p99.toFixed(2)}/${m.real.p99.toFixed(2)} ms; ` +
           `invoke p50 ${v.echo.p50.toFixed(2)}/${v.real.p50.toFixed(2)} ms, p99 ${v.echo.p99.toFixed(2)}/${v.real.p99.toFixed(2)} ms; ` +
-          `RSS ${result.rssMb.echo}/${result.rssMb.real} MB (echo/real)`,
+          `RSS ${result.rssMb.echo}/${result.rssMb.real} MB (echo/real)\n` +
+          `  record decision p50 ${f(d.echo.p50)}/${f(d.real.p50)} ms, p99 ${f(d.echo.p99)}/${f(d.real.p99)} ms; ` +
+          `next item p50 ${f(g.echo.p50)}/${f(g.real.p50)} ms, p99 ${f(g.echo.p99)}/${f(g.real.p99)} ms (echo/real)`,
       );
     }
     const afterLoad = { echo: bots.echo.memory(), real: bots.real.memory() };
@@ -384,17 +397,24 @@ async function main(): Promise<void> {
     const summary = {
       message: { echo: summarise('message', 'echo'), real: summarise('message', 'real') },
       invoke: { echo: summarise('invoke', 'echo'), real: summarise('invoke', 'real') },
+      recordDecision: { echo: summarise('recordDecision', 'echo'), real: summarise('recordDecision', 'real') },
+      nextItem: { echo: summarise('nextItem', 'echo'), real: summarise('nextItem', 'real') },
     };
     const ratio = (kind: Kind, f: 'p50' | 'p99' | 'throughput' | 'botCpuMs') => round(summary[kind].real[f] / summary[kind].echo[f], 2);
     const pairedRatio = (kind: Kind, f: 'p50' | 'p99') => round(median(rounds.map((r) => r[kind].real[f] / r[kind].echo[f])), 2);
     const ratios = {
       message: { p50: ratio('message', 'p50'), p99: ratio('message', 'p99'), throughput: ratio('message', 'throughput'), botCpuMs: ratio('message', 'botCpuMs') },
       invoke: { p50: ratio('invoke', 'p50'), p99: ratio('invoke', 'p99'), throughput: ratio('invoke', 'throughput'), botCpuMs: ratio('invoke', 'botCpuMs') },
+      recordDecision: { p50: ratio('recordDecision', 'p50'), p99: ratio('recordDecision', 'p99') },
+      nextItem: { p50: ratio('nextItem', 'p50'), p99: ratio('nextItem', 'p99') },
       pairedMedian: {
         message: { p50: pairedRatio('message', 'p50'), p99: pairedRatio('message', 'p99') },
         invoke: { p50: pairedRatio('invoke', 'p50'), p99: pairedRatio('invoke', 'p99') },
+        recordDecision: { p50: pairedRatio('recordDecision', 'p50'), p99: pairedRatio('recordDecision', 'p99') },
+        nextItem: { p50: pairedRatio('nextItem', 'p50'), p99: pairedRatio('nextItem', 'p99') },
       },
     };
+    const cardActions = { meetings: cfg.concurrency, method: cardActionMethod(cfg.concurrency) };
     const coldStart = { echo: round(median(cold.echo), 1), real: round(median(cold.real), 1), samples: cold };
     // A single sample depends on when the last GC ran; the median of the per-round samples is steadier.
     const rssRounds = { echo: round(median(rounds.map((r) => r.rssMb.echo)), 1), real: round(median(rounds.map((r) => r.rssMb.real)), 1) };
@@ -419,6 +439,10 @@ async function main(): Promise<void> {
       ['invoke p99 (ms)', f(summary.invoke.echo.p99), f(summary.invoke.real.p99), x(ratios.invoke.p99), '', ''],
       ['invoke throughput (req/s)', f(summary.invoke.echo.throughput, 0), f(summary.invoke.real.throughput, 0), x(ratios.invoke.throughput), '', ''],
       ['invoke bot CPU (ms/invoke)', f(summary.invoke.echo.botCpuMs, 3), f(summary.invoke.real.botCpuMs, 3), x(ratios.invoke.botCpuMs), '', ''],
+      ['record decision p50 (ms)', f(summary.recordDecision.echo.p50), f(summary.recordDecision.real.p50), x(ratios.recordDecision.p50), '', ''],
+      ['record decision p99 (ms)', f(summary.recordDecision.echo.p99), f(summary.recordDecision.real.p99), x(ratios.recordDecision.p99), '', ''],
+      ['next item p50 (ms)', f(summary.nextItem.echo.p50), f(summary.nextItem.real.p50), x(ratios.nextItem.p50), '', ''],
+      ['next item p99 (ms)', f(summary.nextItem.echo.p99), f(summary.nextItem.real.p99), x(ratios.nextItem.p99), '', ''],
       ['cold start to /readyz (ms)', f(coldStart.echo, 0), f(coldStart.real, 0), x(coldStart.real / coldStart.echo), '< 2000 ms', checks.coldStart],
       ['RSS after load (MB)', f(afterLoad.echo?.rssMb ?? NaN, 1), f(realRss, 1), x(realRss / (afterLoad.echo?.rssMb ?? NaN)), '< 150 MB', checks.rss],
       ['RSS median over rounds (MB)', f(rssRounds.echo, 1), f(rssRounds.real, 1), x(rssRounds.real / rssRounds.echo), '', ''],
@@ -429,8 +453,16 @@ async function main(): Promise<void> {
     console.log(`\nmedians across ${cfg.rounds} rounds (concurrency ${cfg.concurrency}):`);
     for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
     console.log(
-      `paired per-round ratio medians: message p50 ${x(ratios.pairedMedian.message.p50)}, p99 ${x(ratios.pairedMedian.message.p99)}; invoke p50 ${x(ratios.pairedMedian.invoke.p50)}, p99 ${x(ratios.pairedMedian.invoke.p99)}`,
+      `paired per-round ratio medians: message p50 ${x(ratios.pairedMedian.message.p50)}, p99 ${x(ratios.pairedMedian.message.p99)}; invoke p50 ${x(ratios.pairedMedian.invoke.p50)}, p99 ${x(ratios.pairedMedian.invoke.p99)}; ` +
+        `record decision p50 ${x(ratios.pairedMedian.recordDecision.p50)}, p99 ${x(ratios.pairedMedian.recordDecision.p99)}; next item p50 ${x(ratios.pairedMedian.nextItem.p50)}, p99 ${x(ratios.pairedMedian.nextItem.p99)}`,
     );
+    console.log(`record decision: ${cardActions.method.recordDecision}\nnext item: ${cardActions.method.nextItem}`);
+    const failed = KINDS.flatMap((kind) =>
+      (['echo', 'real'] as BotName[])
+        .filter((name) => summary[kind][name].errors > 0)
+        .map((name) => `${kind} ${name} ${summary[kind][name].errors}/${cfg.rounds * (kind === 'message' ? cfg.messages : cfg.invokes)}`),
+    );
+    console.log(failed.length > 0 ? `ERRORS in measured rounds (not in the figures above): ${failed.join(', ')}` : 'errors in measured rounds: none');
 
     const results = {
       at: new Date().toISOString(),
@@ -440,6 +472,7 @@ async function main(): Promise<void> {
       targets: TARGETS,
       summary,
       ratios,
+      cardActions,
       coldStartMs: coldStart,
       memoryMb: memory,
       checks,
