@@ -56,6 +56,11 @@ export async function load(deps: MeetingDeps, view: CouncilView, meeting: Meetin
   return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions, notes, decisions };
 }
 
+/** The view after the meeting moved to another item: only the meeting and its times changed. */
+export async function afterMove(deps: MeetingDeps, agenda: AgendaView, moved: Meeting): Promise<AgendaView> {
+  return { ...agenda, meeting: moved, times: await deps.meetings.itemTimes(moved.id), now: deps.clock.now().toISOString() };
+}
+
 /** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */
 async function councilMeeting(deps: MeetingDeps, conversationId: string, meetingId: string) {
   const view = await requireCouncil(deps, conversationId);

@@ -61,7 +61,8 @@ export async function recordDecision(
     },
     input.clientKey,
   );
-  return { decision, created, agenda: created ? await load(deps, view, meeting) : agenda };
+  // Nothing else changed: the view gains the decision rather than being read again.
+  return { decision, created, agenda: created ? { ...agenda, decisions: [...agenda.decisions, decision] } : agenda };
 }
 
 /** A decision of this council's meetings (ids on cards can be forged), with its meeting. */

@@ -5,7 +5,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { carriedItem, insertAfterStanding } from '../domain/agenda-standing.js';
 import type { Meeting } from '../domain/meeting.js';
 import { utcToZoned } from '../domain/meeting-time.js';
-import { type AgendaView, load } from './agendas.js';
+import { type AgendaView, afterMove, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 
@@ -87,7 +87,7 @@ export async function goToItem(
   const at = deps.clock.now().toISOString();
   const moved = await deps.meetings.moveCurrent(meeting.id, { toItemId: item.id }, meeting.version, at);
   if (!moved) throw new StaleError();
-  return load(deps, view, moved);
+  return afterMove(deps, agenda, moved);
 }
 
 /** What to do with items the meeting never reached: ask first, table them all, or leave them. */

@@ -158,8 +158,21 @@ function addDays(date: string, days: number): string {
 }
 
 const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+/** formatToParts is slow and a card asks for the same few instants many times. */
+const wallClocks = new Map<string, Readonly<WallClock>>();
+const WALL_CLOCKS_KEPT = 2_000;
 
-function wallClock(instant: number, timeZone: string): WallClock {
+function wallClock(instant: number, timeZone: string): Readonly<WallClock> {
+  const key = `${timeZone}|${instant}`;
+  const known = wallClocks.get(key);
+  if (known) return known;
+  if (wallClocks.size >= WALL_CLOCKS_KEPT) wallClocks.clear();
+  const computed = Object.freeze(computeWallClock(instant, timeZone));
+  wallClocks.set(key, computed);
+  return computed;
+}
+
+function computeWallClock(instant: number, timeZone: string): WallClock {
   let format = wallFormatters.get(timeZone);
   if (!format) {
     // en-US with h23 gives plain ASCII digits and an hour of 0–23 (never "24" at midnight).

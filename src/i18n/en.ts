@@ -272,7 +272,7 @@ export const en: Record<MessageKey, string> = {
   'error.firstItem': "This is the first item.",
   'help.cmd.openMeeting': "opens today’s meeting and shows the current item",
   'help.cmd.next': "goes to the next (or previous) item, or straight to an item",
-  'help.cmd.closeMeeting': "closes the meeting",
+  'help.cmd.closeMeeting': "closes the meeting; items not reached can be tabled in the same step",
   'decision.recorded': "Decision recorded on item {number} – {title}",
   'decision.already': "The decision was already recorded.",
   'decision.outcome': "Outcome",
@@ -379,5 +379,8 @@ export const en: Record<MessageKey, string> = {
   'note.already': "The note was already saved.",
   'error.noteEmpty': "Write the note after \"Note:\".",
   'error.noteTooLong': "A note can be at most {max} characters.",
+  'help.cmd.reservation': "enters your reservation against the latest decision during the meeting (or the decision's button)",
+  'help.cmd.protocolNote': "adds your note for the minutes to the latest decision",
+  'help.cmd.quorum': "sets when the council has a quorum",
   'help.cmd.note': "writes a note on the current item",
 };

@@ -270,7 +270,7 @@ export const sv = {
   'error.firstItem': "Det här är första punkten.",
   'help.cmd.openMeeting': "öppnar dagens möte och visar den pågående punkten",
   'help.cmd.next': "går till nästa (eller föregående) punkt, eller direkt till en punkt",
-  'help.cmd.closeMeeting': "avslutar mötet",
+  'help.cmd.closeMeeting': "avslutar mötet; punkter som inte hunnits med kan bordläggas i samma steg",
   'decision.recorded': "Beslut registrerat på punkt {number} – {title}",
   'decision.already': "Beslutet var redan registrerat.",
   'decision.outcome': "Utfall",
@@ -377,6 +377,9 @@ export const sv = {
   'note.already': "Anteckningen var redan sparad.",
   'error.noteEmpty': "Skriv anteckningen efter \"Anteckning:\".",
   'error.noteTooLong': "En anteckning kan vara högst {max} tecken.",
+  'help.cmd.reservation': "reserverar dig mot det senaste beslutet under mötet (eller knappen på beslutet)",
+  'help.cmd.protocolNote': "lämnar en protokollsanteckning till det senaste beslutet",
+  'help.cmd.quorum': "ställer in när rådet är beslutfört",
   'help.cmd.note': "skriver en anteckning på den pågående punkten",
 } as const;
 

@@ -74,6 +74,8 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       { command: sv ? 'möten' : 'meetings', description: tr('help.cmd.meetings') },
       { command: sv ? 'dagordning' : 'agenda', description: tr('help.cmd.agenda') },
       { command: sv ? 'åtgärder · mina åtgärder' : 'actions · my actions', description: tr('help.cmd.actions') },
+      { command: sv ? 'Reservation: skäl' : 'Reservation: grounds', description: tr('help.cmd.reservation') },
+      { command: sv ? 'Protokollsanteckning: …' : 'Protocol note: …', description: tr('help.cmd.protocolNote') },
     );
     if (can(ctx.role, 'meeting.schedule')) {
       commands.push(
@@ -88,6 +90,9 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'Åtgärd: Helena … senast 15/4' : 'Action: Helena … by 15/4', description: tr('help.cmd.action') },
         { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
       );
+    }
+    if (can(ctx.role, 'council.manageRoles')) {
+      commands.push({ command: sv ? 'beslutförhet 5 · majoritet · av' : 'quorum 5 · majority · off', description: tr('help.cmd.quorum') });
     }
   }
   if (ctx.scope === 'unconfigured') {
