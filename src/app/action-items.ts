@@ -150,3 +150,12 @@ export async function commentOnActionItem(
   );
   return { item, comment, created, view };
 }
+
+/** In a person's own chat with the bot: their open items in every council they belong to. */
+export async function myOpenItemsEverywhere(deps: ActionDeps, userId: string) {
+  const councils = await deps.councils.councilsOf(userId);
+  const lists = await Promise.all(
+    councils.map(async (council) => openItemsOf(deps, { council, members: await deps.councils.members(council.id) }, userId)),
+  );
+  return lists.filter((l) => l.items.length > 0);
+}

@@ -29,6 +29,8 @@ export interface CouncilRepository {
   /** Creates the council and its first members in one transaction; undefined if the conversation already has one. */
   create(council: NewCouncil, members: readonly Omit<CouncilMember, 'councilId'>[]): Promise<Council | undefined>;
   members(councilId: string): Promise<CouncilMember[]>;
+  /** The councils a person belongs to, by name. */
+  councilsOf(userId: string): Promise<Council[]>;
   member(councilId: string, userId: string): Promise<CouncilMember | undefined>;
   /**
    * Applies a change only if the council is still at `expectedVersion`; bumps the version.

@@ -328,6 +328,8 @@ export const en: Record<MessageKey, string> = {
   'error.commentEmpty': "Write a comment.",
   'error.commentTooLong': "A comment can be at most {max} characters.",
   'actions.ownerNotified': "{owner} has been sent the action item as a personal message.",
+  'actions.noneAnywhere': "You have no open action items in any council.",
+  'actions.inCouncil': "{council}",
   'actions.title': "Open action items",
   'actions.mine': "My action items",
   'actions.none': "No open action items.",
@@ -382,5 +384,6 @@ export const en: Record<MessageKey, string> = {
   'help.cmd.reservation': "enters your reservation against the latest decision during the meeting (or the decision's button)",
   'help.cmd.protocolNote': "adds your note for the minutes to the latest decision",
   'help.cmd.quorum': "sets when the council has a quorum",
+  'help.cmd.myActionsEverywhere': "your open action items in every council you belong to",
   'help.cmd.note': "writes a note on the current item",
 };

@@ -326,6 +326,8 @@ export const sv = {
   'error.commentEmpty': "Skriv en kommentar.",
   'error.commentTooLong': "En kommentar kan vara högst {max} tecken.",
   'actions.ownerNotified': "{owner} har fått åtgärden som personligt meddelande.",
+  'actions.noneAnywhere': "Du har inga öppna åtgärder i något råd.",
+  'actions.inCouncil': "{council}",
   'actions.title': "Öppna åtgärder",
   'actions.mine': "Mina åtgärder",
   'actions.none': "Inga öppna åtgärder.",
@@ -380,6 +382,7 @@ export const sv = {
   'help.cmd.reservation': "reserverar dig mot det senaste beslutet under mötet (eller knappen på beslutet)",
   'help.cmd.protocolNote': "lämnar en protokollsanteckning till det senaste beslutet",
   'help.cmd.quorum': "ställer in när rådet är beslutfört",
+  'help.cmd.myActionsEverywhere': "dina öppna åtgärder i alla råd du tillhör",
   'help.cmd.note': "skriver en anteckning på den pågående punkten",
 } as const;
 

@@ -91,6 +91,17 @@ export class KyselyCouncilRepository implements CouncilRepository {
     });
   }
 
+  async councilsOf(userId: string): Promise<Council[]> {
+    const rows = await this.db
+      .selectFrom('councils')
+      .innerJoin('council_members', 'council_members.council_id', 'councils.id')
+      .selectAll('councils')
+      .where('council_members.user_id', '=', userId)
+      .orderBy('councils.name')
+      .execute();
+    return rows.map(toCouncil);
+  }
+
   async members(councilId: string): Promise<CouncilMember[]> {
     const rows = await this.db.selectFrom('council_members').selectAll().where('council_id', '=', councilId).execute();
     return rows

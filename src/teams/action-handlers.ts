@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { type ActionDeps, type ActionInput, commentOnActionItem, completeActionItem, createActionItem, openItemsOf } from '../app/action-items.js';
+import { type ActionDeps, type ActionInput, commentOnActionItem, completeActionItem, createActionItem, myOpenItemsEverywhere, openItemsOf } from '../app/action-items.js';
+import { conversationKind } from './activity.js';
 import { type CouncilView, requireCouncil, roleOf } from '../app/councils.js';
 import type { ActionItem } from '../domain/action-item.js';
 import { can, type Locale } from '../domain/council.js';
@@ -67,8 +68,23 @@ export async function actionCommand(turn: CommandTurn, text: string): Promise<vo
   await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, activity.from.id, [item], comments, { mine: false, notice })));
 }
 
+/** In the personal chat: one card per council with the person's open items, at most this many. */
+const PERSONAL_COUNCILS_SHOWN = 5;
+
 export async function listActionsCommand(turn: CommandTurn, mine: boolean): Promise<void> {
   const activity = turn.context.activity;
+  if (conversationKind(activity) === 'personal') {
+    const lists = await myOpenItemsEverywhere(deps(turn.kit), activity.from.id);
+    if (lists.length === 0) {
+      await turn.context.sendActivity(t(turn.locale, 'actions.noneAnywhere'));
+      return;
+    }
+    for (const { view, items, comments } of lists.slice(0, PERSONAL_COUNCILS_SHOWN)) {
+      const intro = t(view.council.locale, 'actions.inCouncil', { council: view.council.name });
+      await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, activity.from.id, items, comments, { mine: true, intro })));
+    }
+    return;
+  }
   const view = await requireCouncil(deps(turn.kit), activity.conversation.id);
   if (mine && !roleOf(view, activity.from.id)) {
     await turn.context.sendActivity(t(turn.locale, 'error.notMember'));

@@ -96,11 +96,13 @@ const record = defineAction({
       decision,
     });
     const locale = agenda.view.council.locale;
-    if (created) {
-      const data = await decisionView(turn.kit.meetingDeps, turn.conversationId, recorded.id);
+    const postDecision = async () => {
+      if (!created) return;
+      const data = { view: agenda.view, meeting: agenda.meeting, decision: recorded, reservations: [], notes: [] };
       await turn.context.sendActivity(cardActivity(decisionCard(data, undefined)));
-    }
-    await updatePostedCard(turn, agenda);
+    };
+    // Two independent messages to the connector: the new decision's card and the live card.
+    await Promise.all([postDecision(), updatePostedCard(turn, agenda)]);
     const notice: Notice = created
       ? { text: t(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '' }), kind: 'good' }
       : { text: t(locale, 'decision.already'), kind: 'warning' };

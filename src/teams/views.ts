@@ -98,6 +98,9 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
   if (ctx.scope === 'unconfigured') {
     commands.push({ command: sv ? 'konfigurera' : 'setup', description: tr('help.cmd.setup') });
   }
+  if (ctx.scope === 'personal') {
+    commands.push({ command: sv ? 'mina åtgärder' : 'my actions', description: tr('help.cmd.myActionsEverywhere') });
+  }
   return renderTemplate('help', {
     title: tr('help.title'),
     intro: ctx.scope === 'personal' ? tr('help.personalIntro') : tr('help.intro'),

@@ -294,9 +294,17 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
     expect(text(commented.card)).toContain('Utkastet är skickat till nämnderna.');
     const forged = await client.execute(dm, bjorn, comment, { [comment.data.field]: 'Inte min' });
     expect(text(forged.card)).toContain('Det här får bara');
-    const done = await client.execute(dm, helena, findAction(commented.card, 'action.done'));
+    connector.reset();
+    await client.say(dm, helena, 'mina åtgärder');
+    const listed = cardOf(connector.sent(dm.id)[0]!.body);
+    expect(text(listed)).toContain('Vårdvalsråd fysioterapi');
+    expect(text(listed)).toContain('Kommunicerar beslutet till nämnderna');
+    const done = await client.execute(dm, helena, findAction(listed, 'action.done'));
     expect(text(done.card)).toContain('Åtgärden är klarmarkerad.');
     expect(text(done.card)).toContain('Inga öppna åtgärder.');
+    connector.reset();
+    await client.say(dm, helena, 'mina åtgärder');
+    expect(connector.sent(dm.id)[0]!.body.text).toBe('Du har inga öppna åtgärder i något råd.');
     const left = await say(bjorn, 'åtgärder');
     expect(left).not.toContain('Helena Holm');
     expect(left).toContain('Björn Berg');

@@ -330,6 +330,13 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.meetings.guests('mg')).toEqual([{ id: 'g1', meetingId: 'mg', name: 'Eva Ek', organisation: 'Regionhälsan', addedBy: '29:chair', addedAt: at }]);
   });
 
+  it('finds the councils a person belongs to', async () => {
+    const a = await newCouncil();
+    const b = await newCouncil();
+    expect((await store.councils.councilsOf('29:a')).map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
+    expect(await store.councils.councilsOf('29:nobody')).toEqual([]);
+  });
+
   it('keeps a council quorum rule, majority by default', async () => {
     const council = await newCouncil();
     expect(council.quorumRule).toEqual({ kind: 'majority' });
