@@ -259,6 +259,7 @@ function councilView(): CouncilView {
       updatedAt: AT,
       version: 3,
       quorumRule: { kind: 'majority' },
+      membersCreatePolls: false,
     },
     members,
   };

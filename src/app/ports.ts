@@ -5,6 +5,7 @@ import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
 import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
 import type { ActionComment } from '../domain/action-item.js';
 import type { Meeting } from '../domain/meeting.js';
+import type { Poll } from '../domain/poll.js';
 
 export interface Clock {
   now(): Date;
@@ -14,7 +15,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule'>;
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls'>;
 
 export interface RosterEntry {
   userId: string;
@@ -42,6 +43,7 @@ export interface CouncilRepository {
   /** Adds roster members not yet known; never changes existing members' roles. */
   addMissingMembers(councilId: string, members: readonly CouncilMember[]): Promise<number>;
   setQuorumRule(councilId: string, rule: QuorumRule, expectedVersion: number, at: string): Promise<boolean>;
+  setMembersCreatePolls(councilId: string, allowed: boolean, expectedVersion: number, at: string): Promise<boolean>;
   updateSettings(
     councilId: string,
     settings: { name: string; locale: Locale; timeZone: string },
@@ -169,6 +171,62 @@ export interface AttendanceRepository {
   forMeeting(meetingId: string): Promise<AttendanceEntry[]>;
 }
 
+/** A side effect to carry out after the change that caused it is saved: sent once per key. */
+export interface OutboxJob {
+  key: string;
+  kind: string;
+  payload: unknown;
+  dueAt: string;
+  /**
+   * 'once': a key already queued or sent is left as it is. 'rearm': a sent job with the same key
+   * is queued again (a card refresh after new votes), and an unsent one keeps its earlier time.
+   */
+  mode?: 'once' | 'rearm';
+}
+
+export interface ClaimedJob {
+  id: string;
+  key: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface OutboxRepository {
+  enqueue(jobs: readonly OutboxJob[], at: string): Promise<void>;
+  /** Takes up to `limit` due jobs for `leaseMs`; another instance does not get them meanwhile. */
+  claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
+  complete(id: string, at: string): Promise<void>;
+  /** Puts the job back for `retryAt`, keeping the error. */
+  fail(id: string, error: string, retryAt: string): Promise<void>;
+  /** Jobs not yet sent, for tests and health. */
+  pending(): Promise<number>;
+}
+
+export interface StoredBallot {
+  voterKey: string;
+  choices: string[];
+  /** Only in named polls. */
+  voterId: string | null;
+}
+
+export interface PollRepository {
+  /** Creates the poll once per `clientKey`, with its jobs (deadline, reminder) in the same transaction. */
+  create(poll: Omit<Poll, 'version'>, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ poll: Poll; created: boolean }>;
+  findById(id: string): Promise<Poll | undefined>;
+  open(councilId: string): Promise<Poll[]>;
+  setActivity(pollId: string, activityId: string): Promise<void>;
+  /**
+   * Saves the voter's ballot, replacing an earlier one, only while the poll is open; the jobs go
+   * in the same transaction. 'closed' when the poll closed first.
+   */
+  castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }, jobs: readonly OutboxJob[], at: string): Promise<'saved' | 'unchanged' | 'closed'>;
+  ballots(pollId: string): Promise<StoredBallot[]>;
+  ballot(pollId: string, voterKey: string): Promise<StoredBallot | undefined>;
+  /** Closes an open poll, with its jobs; undefined when it was closed already. */
+  close(pollId: string, at: string, jobs: readonly OutboxJob[]): Promise<Poll | undefined>;
+}
+
 export interface ConversationRecord {
   conversationId: string;
   tenantId: string | null;
@@ -217,6 +275,8 @@ export interface Store {
   attendance: AttendanceRepository;
   conversations: ConversationRepository;
   state: StateRepository;
+  polls: PollRepository;
+  outbox: OutboxRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

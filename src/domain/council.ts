@@ -20,6 +20,8 @@ export interface Council {
   version: number;
   /** When the council can decide; shown with attendance. */
   quorumRule: QuorumRule;
+  /** Whether members (not only the chair and secretary) may start polls. */
+  membersCreatePolls: boolean;
 }
 
 export interface CouncilMember {

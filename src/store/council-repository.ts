@@ -17,6 +17,7 @@ function toCouncil(row: Selectable<CouncilsTable>): Council {
     updatedAt: row.updated_at,
     version: Number(row.version),
     quorumRule: decodeQuorumRule(row.quorum_rule),
+    membersCreatePolls: Number(row.members_create_polls) === 1,
   };
 }
 
@@ -175,6 +176,13 @@ export class KyselyCouncilRepository implements CouncilRepository {
         .set({ name: settings.name, locale: settings.locale, time_zone: settings.timeZone })
         .where('id', '=', councilId)
         .execute();
+      return true;
+    });
+  }
+
+  async setMembersCreatePolls(councilId: string, allowed: boolean, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx.updateTable('councils').set({ members_create_polls: allowed ? 1 : 0 }).where('id', '=', councilId).execute();
       return true;
     });
   }

@@ -10,6 +10,8 @@ import { KyselyMeetingRepository } from './meeting-repository.js';
 import { latestMigration, migrationProvider } from './migrations.js';
 import { KyselyActionItemRepository, KyselyAttendanceRepository, KyselyDecisionRepository } from './record-repositories.js';
 import type { Database } from './schema.js';
+import { KyselyOutboxRepository } from './outbox-repository.js';
+import { KyselyPollRepository } from './poll-repository.js';
 import { KyselyStateRepository } from './state-repository.js';
 
 export type StoreOptions = { databaseUrl: string } | { sqlitePath: string };
@@ -79,6 +81,8 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     attendance: new KyselyAttendanceRepository(db),
     conversations: new KyselyConversationRepository(db),
     state: new KyselyStateRepository(db),
+    polls: new KyselyPollRepository(db, dialect),
+    outbox: new KyselyOutboxRepository(db, dialect),
     health: () => checkHealth(db),
     close: () => db.destroy(),
   };

@@ -1,4 +1,8 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, SqliteAdapter, sql } from 'kysely';
+
+function isSqlite(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
 
 /**
  * Migrations live in code (not files) so the compiled bot carries them and both dialects
@@ -271,6 +275,66 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('protocol_notes').execute();
       await db.schema.dropTable('reservations').execute();
       await db.schema.alterTable('councils').dropColumn('quorum_rule').execute();
+    },
+  },
+  '0009_polls_outbox': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('councils').addColumn('members_create_polls', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable('polls')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('meeting_id', 'varchar(64)')
+        .addColumn('agenda_item_id', 'varchar(64)')
+        .addColumn('question', 'text', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('max_choices', 'integer', (c) => c.notNull())
+        .addColumn('anonymous', 'integer', (c) => c.notNull())
+        .addColumn('results_visibility', 'varchar(16)', (c) => c.notNull())
+        .addColumn('deadline', 'varchar(32)')
+        .addColumn('remind_before_minutes', 'integer')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('closed_at', 'varchar(32)')
+        .addColumn('activity_id', 'varchar(256)')
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('polls_council').on('polls').columns(['council_id', 'status']).execute();
+      // A ballot is keyed by the voter: their user id in a named poll, a keyed hash of it in an
+      // anonymous one, which then has no voter id and no time beside the choices.
+      let ballots = db.schema
+        .createTable('poll_ballots')
+        .addColumn('poll_id', 'varchar(64)', (c) => c.notNull().references('polls.id').onDelete('cascade'))
+        .addColumn('voter_key', 'varchar(256)', (c) => c.notNull())
+        .addColumn('choices', 'text', (c) => c.notNull())
+        .addColumn('voter_id', 'varchar(256)')
+        .addColumn('voted_at', 'varchar(32)')
+        .addPrimaryKeyConstraint('poll_ballots_pk', ['poll_id', 'voter_key']);
+      // Without a rowid SQLite keeps rows in key (hash) order, not in the order people voted.
+      if (isSqlite(db)) ballots = ballots.modifyEnd(sql`without rowid`);
+      await ballots.execute();
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('key', 'varchar(512)', (c) => c.notNull().unique())
+        .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lease_until', 'varchar(32)')
+        .addColumn('sent_at', 'varchar(32)')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['sent_at', 'due_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('outbox').execute();
+      await db.schema.dropTable('poll_ballots').execute();
+      await db.schema.dropTable('polls').execute();
+      await db.schema.alterTable('councils').dropColumn('members_create_polls').execute();
     },
   },
 };

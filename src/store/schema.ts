@@ -14,6 +14,7 @@ export interface CouncilsTable {
   version: number;
   /** 'majority', 'off' or 'min:N'. */
   quorum_rule: Generated<string>;
+  members_create_polls: Generated<number>;
 }
 
 export interface CouncilMembersTable {
@@ -189,6 +190,50 @@ export interface MeetingGuestsTable {
   added_at: string;
 }
 
+export interface PollsTable {
+  id: string;
+  council_id: string;
+  meeting_id: string | null;
+  agenda_item_id: string | null;
+  question: string;
+  /** JSON: [{ id, text }]. */
+  options: string;
+  max_choices: number;
+  anonymous: number;
+  results_visibility: string;
+  deadline: string | null;
+  remind_before_minutes: number | null;
+  status: string;
+  created_by: string;
+  created_at: string;
+  closed_at: string | null;
+  activity_id: string | null;
+  client_key: string;
+  version: number;
+}
+
+export interface PollBallotsTable {
+  poll_id: string;
+  voter_key: string;
+  /** JSON array of option ids. */
+  choices: string;
+  voter_id: string | null;
+  voted_at: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  key: string;
+  kind: string;
+  payload: string;
+  due_at: string;
+  attempts: number;
+  lease_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -206,6 +251,9 @@ export interface Database {
   protocol_notes: ProtocolNotesTable;
   action_comments: ActionCommentsTable;
   meeting_guests: MeetingGuestsTable;
+  polls: PollsTable;
+  poll_ballots: PollBallotsTable;
+  outbox: OutboxTable;
 }
 
 export type { Generated };

@@ -46,6 +46,7 @@ function bigCouncil(size: number): CouncilView {
       updatedAt: at,
       version: 7,
       quorumRule: { kind: 'majority' },
+      membersCreatePolls: false,
     },
     members,
   };

@@ -337,6 +337,55 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.councils.councilsOf('29:nobody')).toEqual([]);
   });
 
+  function newPoll(councilId: string, id: string, anonymous = false) {
+    return {
+      id, councilId, meetingId: null, agendaItemId: null, question: 'Vem ska leda arbetsgruppen?',
+      options: [{ id: 'o1', text: 'Anna' }, { id: 'o2', text: 'Björn' }], maxChoices: 1, anonymous, resultsVisibility: 'live' as const,
+      deadline: '2026-11-24T10:00:00.000Z', remindBeforeMinutes: 60, status: 'open' as const, createdBy: '29:chair', createdAt: at, closedAt: null, activityId: null,
+    };
+  }
+
+  it('keeps polls and ballots, one per voter and changeable, none after closing', async () => {
+    const council = await newCouncil();
+    const deadline = { key: 'poll-deadline:p1', kind: 'pollDeadline', payload: { pollId: 'p1' }, dueAt: '2026-11-24T10:00:00.000Z' };
+    const { created } = await store.polls.create(newPoll(council.id, 'p1'), 'ck-p1', [deadline]);
+    expect(created).toBe(true);
+    expect((await store.polls.create(newPoll(council.id, 'p1b'), 'ck-p1', [deadline])).poll.id).toBe('p1');
+    expect(await store.outbox.pending()).toBe(1);
+
+    const vote = (voterKey: string, choices: string[]) => store.polls.castBallot('p1', { voterKey, choices, voterId: voterKey, votedAt: at }, [], at);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => vote(`29:u${i}`, ['o1'])));
+    expect(results.every((r) => r === 'saved')).toBe(true);
+    expect(await vote('29:u1', ['o1'])).toBe('unchanged');
+    expect(await vote('29:u1', ['o2'])).toBe('saved');
+    expect((await store.polls.ballots('p1')).length).toBe(20);
+    expect(await store.polls.ballot('p1', '29:u1')).toEqual({ voterKey: '29:u1', choices: ['o2'], voterId: '29:u1' });
+
+    const closed = await store.polls.close('p1', at, [{ key: 'poll-results:p1', kind: 'pollResults', payload: { pollId: 'p1' }, dueAt: at }]);
+    expect(closed).toMatchObject({ status: 'closed', closedAt: at, version: 2 });
+    expect(await store.polls.close('p1', at, [])).toBeUndefined();
+    expect(await vote('29:late', ['o1'])).toBe('closed');
+    expect((await store.polls.ballots('p1')).length).toBe(20);
+    expect(await store.polls.open(council.id)).toEqual([]);
+  });
+
+  it('delivers outbox jobs once per key, to one claimer at a time, and re-arms coalescing jobs', async () => {
+    const job = (key: string, mode?: 'rearm') => ({ key, kind: 'test', payload: { key }, dueAt: at, ...(mode ? { mode } : {}) });
+    await store.outbox.enqueue([job('a'), job('a'), job('b'), { ...job('later'), dueAt: '2099-01-01T00:00:00.000Z' }], at);
+    const [first, second] = await Promise.all([store.outbox.claim(at, 30_000, 10), store.outbox.claim(at, 30_000, 10)]);
+    expect([...first!, ...second!].map((j) => j.key).sort()).toEqual(['a', 'b']);
+    const claimed = [...first!, ...second!];
+    await store.outbox.complete(claimed.find((j) => j.key === 'a')!.id, at);
+    await store.outbox.fail(claimed.find((j) => j.key === 'b')!.id, 'connector 503', '2026-11-23T10:00:05.000Z');
+    expect(await store.outbox.claim('2026-11-23T10:00:01.000Z', 30_000, 10)).toEqual([]);
+    expect((await store.outbox.claim('2026-11-23T10:00:06.000Z', 30_000, 10)).map((j) => [j.key, j.attempts])).toEqual([['b', 2]]);
+    await store.outbox.enqueue([job('a')], at);
+    expect(await store.outbox.claim('2026-11-23T10:00:07.000Z', 30_000, 10)).toEqual([]);
+    await store.outbox.enqueue([job('a', 'rearm'), job('a', 'rearm')], at);
+    expect((await store.outbox.claim('2026-11-23T10:00:08.000Z', 30_000, 10)).map((j) => j.key)).toEqual(['a']);
+    expect(await store.outbox.pending()).toBe(3);
+  });
+
   it('keeps a council quorum rule, majority by default', async () => {
     const council = await newCouncil();
     expect(council.quorumRule).toEqual({ kind: 'majority' });

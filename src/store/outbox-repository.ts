@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { ClaimedJob, OutboxJob, OutboxRepository } from '../app/ports.js';
+import type { Database } from './schema.js';
+
+/** Queues jobs inside the caller's transaction, so a change and what it causes are saved together. */
+export async function insertJobs(trx: Transaction<Database> | Kysely<Database>, jobs: readonly OutboxJob[], at: string): Promise<void> {
+  for (const job of jobs) {
+    const row = { id: randomUUID(), key: job.key, kind: job.kind, payload: JSON.stringify(job.payload), due_at: job.dueAt, attempts: 0, created_at: at };
+    await trx
+      .insertInto('outbox')
+      .values(row)
+      .onConflict((oc) =>
+        job.mode === 'rearm'
+          ? oc.column('key').doUpdateSet({
+              // A job already waiting keeps its time (that is the coalescing); a sent one is queued again.
+              due_at: sql`case when outbox.sent_at is null then outbox.due_at else excluded.due_at end`,
+              payload: sql`excluded.payload`,
+              sent_at: null,
+              attempts: sql`case when outbox.sent_at is null then outbox.attempts else 0 end`,
+              last_error: null,
+            })
+          : oc.column('key').doNothing(),
+      )
+      .execute();
+  }
+}
+
+export class KyselyOutboxRepository implements OutboxRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
+
+  async enqueue(jobs: readonly OutboxJob[], at: string): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.db.transaction().execute((trx) => insertJobs(trx, jobs, at));
+  }
+
+  async claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+    const until = new Date(Date.parse(now) + leaseMs).toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      let due = trx
+        .selectFrom('outbox')
+        .select(['id', 'key', 'kind', 'payload', 'attempts'])
+        .where('sent_at', 'is', null)
+        .where('due_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+        .orderBy('due_at')
+        .limit(limit);
+      // Several instances: each takes rows the others have not locked.
+      if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await due.execute();
+      if (rows.length === 0) return [];
+      await trx
+        .updateTable('outbox')
+        .set({ lease_until: until, attempts: sql<number>`attempts + 1` })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      return rows.map((r) => ({ id: r.id, key: r.key, kind: r.kind, payload: JSON.parse(r.payload) as unknown, attempts: Number(r.attempts) + 1 }));
+    });
+  }
+
+  async complete(id: string, at: string): Promise<void> {
+    await this.db.updateTable('outbox').set({ sent_at: at, lease_until: null, last_error: null }).where('id', '=', id).execute();
+  }
+
+  async fail(id: string, error: string, retryAt: string): Promise<void> {
+    await this.db.updateTable('outbox').set({ lease_until: null, due_at: retryAt, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+  }
+
+  async pending(): Promise<number> {
+    const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
