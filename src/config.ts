@@ -32,6 +32,10 @@ const envSchema = z.object({
   DEFAULT_TIME_ZONE: z.string().refine(isValidTimeZone, 'not an IANA time zone').default('Europe/Stockholm'),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  /** Secret for anonymous ballots' keyed hash; at least 32 characters. Without it a key file in DATA_DIR is made. */
+  ANONYMOUS_VOTE_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  /** How often the outbox of proactive messages, deadlines and reminders is looked at. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,6 +64,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'NODE_ENV=production requires BOT_ID and BOT_PASSWORD (or BOT_TYPE=UserAssignedMSI); refusing to start without inbound authentication.',
     );
+  }
+  if (env.NODE_ENV === 'production' && env.ANONYMOUS_VOTE_KEY === undefined) {
+    // Several instances must hash a voter the same way, and the key must not live beside the data.
+    throw new ConfigError('NODE_ENV=production requires ANONYMOUS_VOTE_KEY (at least 32 characters) for anonymous polls.');
   }
   return {
     ...env,

@@ -7,6 +7,7 @@ import { createHost } from './server.js';
 import { openStore } from './store/database.js';
 import { createAdapter } from './teams/adapter.js';
 import { createBot } from './teams/bot.js';
+import { anonymousVoterKeyFunction } from './vote-key.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     defaultLocale: config.DEFAULT_LOCALE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     botAppId: config.BOT_ID ?? '',
+    anonymousVoterKey: anonymousVoterKeyFunction(config.ANONYMOUS_VOTE_KEY, config.DATA_DIR),
   });
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     health: () => store.health(),
     processActivity: (req, res) =>
       adapter.process(req, res, async (context) => {
-        await bot.run(context);
+        await bot.app.run(context);
       }),
   });
 
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  const outbox = bot.startOutbox(config.OUTBOX_POLL_MS);
   const port = (server.address() as AddressInfo).port;
   logger.info(
     { port, localMode: config.localMode, startupMs: Math.round(performance.now() - startedAt) },
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal, inFlight: host.inFlight() }, 'shutting down: draining turns in flight');
     await host.drain(server, config.SHUTDOWN_GRACE_MS);
+    await outbox.stop();
     await store.close();
     logger.info({}, 'stopped');
     process.exit(0);

@@ -16,14 +16,19 @@ describe('configuration', () => {
   });
 
   it('uses credentials when both are given', () => {
-    const config = loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret', NODE_ENV: 'production' });
+    const config = loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret', NODE_ENV: 'production', ANONYMOUS_VOTE_KEY: 'k'.repeat(32) });
     expect(config.localMode).toBe(false);
   });
 
   it('refuses to start in production without credentials', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id' })).toThrow(/BOT_PASSWORD/);
-    expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id', BOT_TYPE: 'UserAssignedMSI' })).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id', BOT_TYPE: 'UserAssignedMSI', ANONYMOUS_VOTE_KEY: 'k'.repeat(32) })).not.toThrow();
+  });
+
+  it('requires a key for anonymous ballots in production, and a long one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id', BOT_PASSWORD: 'p' })).toThrow(/ANONYMOUS_VOTE_KEY/);
+    expect(() => loadConfig({ ANONYMOUS_VOTE_KEY: 'short' })).toThrow(/ANONYMOUS_VOTE_KEY/);
   });
 
   it('rejects a password without an id and malformed values', () => {

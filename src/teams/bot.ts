@@ -19,6 +19,9 @@ import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
+import { startOutbox } from './outbox-dispatcher.js';
+import { pollActions } from './poll-handlers.js';
+import { createProactive } from './proactive.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -26,7 +29,13 @@ import { councilCard, errorCard, helpCard, welcomeCard } from './views.js';
 
 export type { BotDeps };
 
-export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<TurnState> {
+export interface Bot {
+  app: Application<TurnState>;
+  /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
+  startOutbox(intervalMs: number): { stop(): Promise<void> };
+}
+
+export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   const app = new Application<TurnState>({
     adapter,
     botAppId: deps.botAppId,
@@ -90,9 +99,22 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
 
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ADAPTIVE_CARD_ACTION,
-    cardActionHandler(kit, [...councilActions, ...meetingActions, ...agendaActions, ...meetingEditActions, ...runningActions, ...decisionActions, ...actionItemActions, ...attendanceActions]),
+    cardActionHandler(kit, [
+      ...councilActions,
+      ...meetingActions,
+      ...agendaActions,
+      ...meetingEditActions,
+      ...runningActions,
+      ...decisionActions,
+      ...actionItemActions,
+      ...attendanceActions,
+      ...pollActions,
+    ]),
     true,
   );
 
-  return app;
+  return {
+    app,
+    startOutbox: (intervalMs) => startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations), intervalMs),
+  };
 }

@@ -10,6 +10,7 @@ import { cardActivity } from './replies.js';
 import { actionCommand, listActionsCommand } from './action-handlers.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { attendanceCommand, quorumCommand } from './attendance-handlers.js';
+import { memberPollsCommand, pollCommand } from './poll-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -81,4 +82,7 @@ export const commands: Record<CommandKind, CommandHandler> = {
   reservation: (turn, args) => reservationCommand(turn, args),
   protocolNote: (turn, args) => protocolNoteCommand(turn, args),
   quorum: (turn, args) => quorumCommand(turn, args),
+  poll: (turn, args) => pollCommand(turn, args),
+  memberPollsOn: (turn) => memberPollsCommand(turn, true),
+  memberPollsOff: (turn) => memberPollsCommand(turn, false),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff';
 
 export interface Command {
   kind: CommandKind;
@@ -43,6 +43,10 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(close|end) (the )?meeting and table( the rest| the remaining items| them)?$/, 'closeAndTable', 'en'],
   [/^(close|end) (the )?meeting anyway$/, 'closeAnyway', 'en'],
   [/^(jag reserverar mig|reservation|reservera mig)$/, 'reservation', 'sv'],
+  [/^(medlemsomröstningar|medlemmar får starta omröstningar) (på|ja)$/, 'memberPollsOn', 'sv'],
+  [/^(medlemsomröstningar|medlemmar får starta omröstningar) (av|nej)$/, 'memberPollsOff', 'sv'],
+  [/^member polls (on|yes)$/, 'memberPollsOn', 'en'],
+  [/^member polls (off|no)$/, 'memberPollsOff', 'en'],
   [/^(i enter a reservation|reservation against)$/, 'reservation', 'en'],
   [/^(close meeting|close the meeting|end meeting|end the meeting)$/, 'closeMeeting', 'en'],
 ];
@@ -66,6 +70,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^anteckning(?=\s*:)/, 'note', 'sv'],
   [/^note(?=\s*:)/, 'note', 'en'],
   [/^(beslutförhet|beslutsförhet)(?=$|[\s:])/, 'quorum', 'sv'],
+  [/^(omröstning|ny omröstning|enkät)(?=$|[\s:])/, 'poll', 'sv'],
+  [/^(poll|new poll)(?=$|[\s:])/, 'poll', 'en'],
   [/^quorum(?=$|[\s:])/, 'quorum', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],

@@ -1,6 +1,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { type CouncilDeps, type CouncilView, councilForConversation } from '../app/councils.js';
 import type { MeetingDeps } from '../app/meetings.js';
+import type { PollDeps } from '../app/polls.js';
 import type { Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
@@ -15,6 +16,7 @@ export interface BotDeps {
   defaultLocale: Locale;
   defaultTimeZone: string;
   botAppId: string;
+  anonymousVoterKey(pollId: string, userId: string): string;
 }
 
 /** What every handler of a turn needs besides the turn itself. */
@@ -22,6 +24,7 @@ export interface TurnKit {
   deps: BotDeps;
   councilDeps: CouncilDeps;
   meetingDeps: MeetingDeps;
+  pollDeps: PollDeps;
   /** The conversation's council, if any, and the language to answer in. */
   councilAndLocale(activity: Activity): Promise<{ locale: Locale; view?: CouncilView }>;
   ruleMessage(locale: Locale, err: RuleError): string;
@@ -32,10 +35,18 @@ export interface TurnKit {
 
 export function createTurnKit(deps: BotDeps): TurnKit {
   const councilDeps: CouncilDeps = { councils: deps.store.councils, clock: deps.clock, newId: deps.newId };
+  const meetingDeps: MeetingDeps = {
+    ...councilDeps,
+    meetings: deps.store.meetings,
+    attendance: deps.store.attendance,
+    decisions: deps.store.decisions,
+    actionItems: deps.store.actionItems,
+  };
   return {
     deps,
     councilDeps,
-    meetingDeps: { ...councilDeps, meetings: deps.store.meetings, attendance: deps.store.attendance, decisions: deps.store.decisions, actionItems: deps.store.actionItems },
+    meetingDeps,
+    pollDeps: { ...meetingDeps, polls: deps.store.polls, outbox: deps.store.outbox, anonymousVoterKey: deps.anonymousVoterKey },
     async councilAndLocale(activity) {
       const view = await councilForConversation(councilDeps, activity.conversation.id);
       return { locale: view?.council.locale ?? localeFromTag(activity.locale, deps.defaultLocale), view };

@@ -75,6 +75,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       { command: sv ? 'dagordning' : 'agenda', description: tr('help.cmd.agenda') },
       { command: sv ? 'åtgärder · mina åtgärder' : 'actions · my actions', description: tr('help.cmd.actions') },
       { command: sv ? 'Reservation: skäl' : 'Reservation: grounds', description: tr('help.cmd.reservation') },
+      { command: sv ? 'omröstning · omröstning: Fråga? | Ja | Nej' : 'poll · poll: Question? | Yes | No', description: tr('help.cmd.poll') },
       { command: sv ? 'Protokollsanteckning: …' : 'Protocol note: …', description: tr('help.cmd.protocolNote') },
     );
     if (can(ctx.role, 'meeting.schedule')) {
@@ -92,7 +93,10 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       );
     }
     if (can(ctx.role, 'council.manageRoles')) {
-      commands.push({ command: sv ? 'beslutförhet 5 · majoritet · av' : 'quorum 5 · majority · off', description: tr('help.cmd.quorum') });
+      commands.push(
+        { command: sv ? 'beslutförhet 5 · majoritet · av' : 'quorum 5 · majority · off', description: tr('help.cmd.quorum') },
+        { command: sv ? 'medlemsomröstningar på · av' : 'member polls on · off', description: tr('help.cmd.memberPolls') },
+      );
     }
   }
   if (ctx.scope === 'unconfigured') {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CouncilView } from '../../src/app/councils.js';
 import type { CouncilMember, Locale } from '../../src/domain/council.js';
 import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
+import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
 import { meetingFormCard, meetingsCard, scheduleConfirmCard } from '../../src/teams/meeting-views.js';
@@ -214,7 +215,30 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
         ),
       };
     }),
+    ...pollFixtures(),
   ];
+}
+
+function pollFixtures(): { template: string; card: unknown }[] {
+  const base = {
+    id: 'p1', councilId: 'c1', meetingId: null, agendaItemId: null, question: 'Vem ska <b>representera</b> rådet i arbetsgruppen för **vårdval**?'.repeat(3),
+    options: Array.from({ length: 20 }, (_, i) => ({ id: `o${i + 1}`, text: `Kandidat ${i + 1} från Regionhälsan, privat vårdgivare med lång erfarenhet` })),
+    maxChoices: 3, anonymous: false, resultsVisibility: 'live' as const, deadline: '2026-11-30T16:00:00.000Z', remindBeforeMinutes: 60,
+    status: 'open' as const, createdBy: '29:user-0', createdAt: '2026-11-23T10:00:00.000Z', closedAt: null, activityId: null, version: 1,
+  };
+  const out: { template: string; card: unknown }[] = [];
+  for (const council of [bigCouncil(12), bigCouncil(400)]) {
+    const results = { voters: 300, options: base.options.map((o, i) => ({ id: o.id, text: o.text, votes: 20 - i, percent: Math.round(((20 - i) / 300) * 100) })) };
+    const named = base.options.map((o) => ({ option: o.text, names: council.members.slice(0, 40).map((m) => m.name) }));
+    for (const poll of [base, { ...base, status: 'closed' as const, closedAt: '2026-11-30T16:00:00.000Z' }, { ...base, anonymous: true, resultsVisibility: 'afterClose' as const, maxChoices: 1 }]) {
+      const visible = poll.status === 'closed' || poll.resultsVisibility === 'live';
+      const data = { view: council, poll, voted: 300, entitled: council.members.length, results: visible ? results : null, named: visible && !poll.anonymous ? named : null, mine: ['o2', 'o3'] };
+      for (const viewer of [undefined, '29:user-0', '29:user-5']) out.push({ template: 'poll', card: pollCard(data, viewer, { text: 'Din röst är registrerad.', kind: 'good' }) });
+    }
+  }
+  out.push({ template: 'poll-form', card: pollFormCard(bigCouncil(12), 'f1', '2026-11-23', 'Förfrågningsunderlag 2027', { question: 'Fråga?', options: 'Ja\nNej' }) });
+  out.push({ template: 'poll-form', card: pollFormCard(bigCouncil(12), 'f2', '2026-11-23', null) });
+  return out;
 }
 
 describe('card templates', () => {

@@ -1,0 +1,102 @@
+import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
+import type { ClaimedJob } from '../app/ports.js';
+import { t } from '../i18n/index.js';
+import { pollCard, pollDecisionText } from './poll-views.js';
+import type { Proactive } from './proactive.js';
+import { cardActivity } from './replies.js';
+import type { TurnKit } from './turn-kit.js';
+
+const BATCH = 25;
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+type Handler = (payload: any) => Promise<void>;
+
+/**
+ * Delivers the outbox: proactive cards, poll deadlines and reminders. Every instance runs one;
+ * the lease in the store gives each job to one of them, and a failed job comes back with
+ * growing pauses (Teams answers 429 when a conversation gets too much at once).
+ */
+export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: number): { stop(): Promise<void>; runOnce(): Promise<number> } {
+  const deps = kit.pollDeps;
+  const { store, logger, clock } = kit.deps;
+
+  const handlers: Record<string, Handler> = {
+    async pollCard({ pollId }: { pollId: string }) {
+      const found = await pollWithCouncil(deps, pollId);
+      const activityId = found?.poll.activityId;
+      if (!found || !activityId) return;
+      const card = pollCard(await pollView(deps, found.view, found.poll), undefined);
+      await proactive.inConversation(found.view.council.conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async pollDeadline({ pollId }: { pollId: string }) {
+      await closeAtDeadline(deps, pollId);
+    },
+    async pollResults({ pollId }: { pollId: string }) {
+      const found = await pollWithCouncil(deps, pollId);
+      if (!found) return;
+      const data = await pollView(deps, found.view, found.poll);
+      await recordPollDecision(deps, data, { text: pollDecisionText });
+      const locale = found.view.council.locale;
+      await proactive.inConversation(found.view.council.conversationId, async (context) => {
+        if (found.poll.activityId) await context.updateActivity({ ...cardActivity(pollCard(data, undefined)), id: found.poll.activityId });
+        await context.sendActivity(cardActivity(pollCard(data, undefined, { text: t(locale, 'poll.resultsIntro'), kind: 'good' })));
+      });
+    },
+    async pollReminder({ pollId, round }: { pollId: string; round: string }) {
+      await remindNonVoters(deps, { pollId, round });
+    },
+    async pollReminderTo({ pollId, userId }: { pollId: string; userId: string }) {
+      const found = await pollWithCouncil(deps, pollId);
+      // Checked again now: whoever voted since the reminder was queued gets nothing.
+      if (!found || !(await stillNotVoted(deps, found.poll, userId))) return;
+      const { council } = found.view;
+      const data = await pollView(deps, found.view, found.poll, userId);
+      const card = pollCard(data, userId, { text: t(council.locale, 'poll.reminderIntro', { council: council.name }), kind: 'warning' });
+      await proactive.toPerson(council.conversationId, userId, card);
+    },
+  };
+
+  async function deliver(job: ClaimedJob): Promise<void> {
+    const handler = handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for ${job.kind}`);
+      await handler(job.payload);
+      await store.outbox.complete(job.id, clock.now().toISOString());
+    } catch (err) {
+      const wait = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
+      logger.warn({ err, job: job.key, attempts: job.attempts }, 'outbox job failed; will retry');
+      await store.outbox.fail(job.id, (err as Error).message ?? String(err), new Date(clock.now().getTime() + wait).toISOString());
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, BATCH);
+    // A batch goes out in parallel; the lease keeps other instances off these jobs meanwhile.
+    await Promise.all(jobs.map((job) => deliver(job)));
+    return jobs.length;
+  }
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    running = runOnce()
+      .catch((err) => logger.error({ err }, 'outbox run failed'))
+      .then((n) => {
+        if (!stopped) timer = setTimeout(tick, typeof n === 'number' && n === BATCH ? 0 : intervalMs);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    runOnce,
+  };
+}

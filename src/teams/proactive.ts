@@ -1,0 +1,58 @@
+import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import { isGuestId } from '../domain/council.js';
+import type { ConversationRepository } from '../app/ports.js';
+import type { CardJson } from './card-templates.js';
+import { cardActivity } from './replies.js';
+
+const CHANNEL_AUDIENCE = 'https://api.botframework.com';
+
+export interface Proactive {
+  /** Runs `logic` in a conversation the bot has seen, outside any incoming turn. */
+  inConversation(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  /** A card in one person's 1:1 chat with the bot, reached through a conversation the bot shares with them. */
+  toPerson(viaConversationId: string, userId: string, card: CardJson): Promise<void>;
+}
+
+export class UnknownConversationError extends Error {}
+
+export function createProactive(adapter: CloudAdapter, botAppId: string, conversations: ConversationRepository): Proactive {
+  async function reference(conversationId: string): Promise<Partial<ConversationReference>> {
+    const record = await conversations.find(conversationId);
+    if (!record) throw new UnknownConversationError(`no stored reference for ${conversationId}`);
+    return JSON.parse(record.reference) as Partial<ConversationReference>;
+  }
+  return {
+    async inConversation(conversationId, logic) {
+      await adapter.continueConversationAsync(botAppId, await reference(conversationId), logic);
+    },
+    async toPerson(viaConversationId, userId, card) {
+      const ref = await reference(viaConversationId);
+      await createPersonalChat(adapter, botAppId, ref, userId, card);
+    },
+  };
+}
+
+/**
+ * Creates (or finds) the person's 1:1 chat and sends the card. Teams refuses when the app is
+ * not installed for the person; the caller decides what that means.
+ */
+export async function createPersonalChat(
+  adapter: CloudAdapter,
+  botAppId: string,
+  ref: Partial<ConversationReference>,
+  userId: string,
+  card: CardJson,
+): Promise<void> {
+  if (isGuestId(userId)) throw new Error('a guest added by name has no Teams account');
+  const tenantId = ref.conversation?.tenantId;
+  const params = {
+    isGroup: false,
+    bot: ref.bot,
+    members: [{ id: userId, name: '' }],
+    tenantId,
+    channelData: { tenant: { id: tenantId } },
+  } as ConversationParameters;
+  await adapter.createConversationAsync(botAppId, ref.channelId ?? 'msteams', ref.serviceUrl ?? '', CHANNEL_AUDIENCE, params, async (personal) => {
+    await personal.sendActivity(cardActivity(card));
+  });
+}
