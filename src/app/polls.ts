@@ -92,7 +92,8 @@ export async function createPoll(
   if (!mayStartPolls(view.council, role)) throw new RuleError('error.pollCreateForbidden');
   const now = deps.clock.now().toISOString();
   const checked = checkPoll(input.settings, now);
-  const meeting = input.tieToCurrentItem ? await deps.meetings.findOpen(view.council.id) : undefined;
+  // A poll during a meeting is part of its record (the minutes show it) even when not tied to an item.
+  const meeting = await deps.meetings.findOpen(view.council.id);
   if (input.tieToCurrentItem && !meeting?.currentItemId) throw new RuleError('error.meetingNotOpen');
   const id = deps.newId();
   const jobs: OutboxJob[] = [];
@@ -110,7 +111,7 @@ export async function createPoll(
       id,
       councilId: view.council.id,
       meetingId: meeting?.id ?? null,
-      agendaItemId: meeting?.currentItemId ?? null,
+      agendaItemId: input.tieToCurrentItem ? (meeting?.currentItemId ?? null) : null,
       status: 'open',
       createdBy: input.actorId,
       createdAt: now,
