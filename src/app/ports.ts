@@ -6,6 +6,7 @@ import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../do
 import type { ActionComment } from '../domain/action-item.js';
 import type { Meeting } from '../domain/meeting.js';
 import type { Poll } from '../domain/poll.js';
+import type { Nomination, NominationRound } from '../domain/nomination.js';
 
 export interface Clock {
   now(): Date;
@@ -227,6 +228,23 @@ export interface PollRepository {
   close(pollId: string, at: string, jobs: readonly OutboxJob[]): Promise<Poll | undefined>;
 }
 
+export interface NominationRepository {
+  createRound(round: Omit<NominationRound, 'version'>, clientKey: string): Promise<{ round: NominationRound; created: boolean }>;
+  findRound(id: string): Promise<NominationRound | undefined>;
+  setRoundActivity(roundId: string, activityId: string): Promise<void>;
+  /**
+   * Adds the nomination with its jobs in one transaction; when the person is already nominated
+   * in the round (two members at once), returns that nomination with `created: false`.
+   */
+  nominate(nomination: Nomination, jobs: readonly OutboxJob[]): Promise<{ nomination: Nomination; created: boolean }>;
+  nominations(roundId: string): Promise<Nomination[]>;
+  findNomination(id: string): Promise<Nomination | undefined>;
+  /** The nominee's answer while the round is open; undefined when the round closed first. */
+  answer(nominationId: string, consent: 'accepted' | 'declined', at: string, jobs: readonly OutboxJob[]): Promise<Nomination | undefined>;
+  /** Closes an open round at `expectedVersion`, marking those selected and linking a poll; undefined when stale or closed. */
+  close(roundId: string, change: { selectedIds: readonly string[]; pollId: string | null }, expectedVersion: number, at: string, jobs: readonly OutboxJob[]): Promise<NominationRound | undefined>;
+}
+
 export interface ConversationRecord {
   conversationId: string;
   tenantId: string | null;
@@ -277,6 +295,7 @@ export interface Store {
   state: StateRepository;
   polls: PollRepository;
   outbox: OutboxRepository;
+  nominations: NominationRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { latestMigration, migrationProvider } from './migrations.js';
 import { KyselyActionItemRepository, KyselyAttendanceRepository, KyselyDecisionRepository } from './record-repositories.js';
 import type { Database } from './schema.js';
 import { KyselyOutboxRepository } from './outbox-repository.js';
+import { KyselyNominationRepository } from './nomination-repository.js';
 import { KyselyPollRepository } from './poll-repository.js';
 import { KyselyStateRepository } from './state-repository.js';
 
@@ -83,6 +84,7 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     state: new KyselyStateRepository(db),
     polls: new KyselyPollRepository(db, dialect),
     outbox: new KyselyOutboxRepository(db, dialect),
+    nominations: new KyselyNominationRepository(db),
     health: () => checkHealth(db),
     close: () => db.destroy(),
   };

@@ -337,6 +337,52 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('members_create_polls').execute();
     },
   },
+  '0010_nominations': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('nomination_rounds')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('meeting_id', 'varchar(64)')
+        .addColumn('agenda_item_id', 'varchar(64)')
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('seats', 'integer', (c) => c.notNull())
+        .addColumn('deadline', 'varchar(32)')
+        .addColumn('self_nomination', 'integer', (c) => c.notNull())
+        .addColumn('criteria', 'text')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('closed_at', 'varchar(32)')
+        .addColumn('poll_id', 'varchar(64)')
+        .addColumn('activity_id', 'varchar(256)')
+        .addColumn('client_key', 'varchar(256)', (c) => c.notNull().unique())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable('nominations')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('round_id', 'varchar(64)', (c) => c.notNull().references('nomination_rounds.id').onDelete('cascade'))
+        .addColumn('nominee_user_id', 'varchar(256)')
+        .addColumn('nominee_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('nominee_email', 'varchar(320)')
+        .addColumn('nominated_by', 'varchar(256)', (c) => c.notNull())
+        .addColumn('motivation', 'text', (c) => c.notNull())
+        .addColumn('consent', 'varchar(16)', (c) => c.notNull())
+        .addColumn('selected', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('answered_at', 'varchar(32)')
+        .execute();
+      // A person is nominated once per round, even when two members nominate them at once.
+      await db.schema.createIndex('nominations_member').on('nominations').columns(['round_id', 'nominee_user_id']).unique().execute();
+      await db.schema.createIndex('nominations_external').on('nominations').columns(['round_id', 'nominee_email']).unique().execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('nominations').execute();
+      await db.schema.dropTable('nomination_rounds').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

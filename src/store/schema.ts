@@ -234,6 +234,41 @@ export interface OutboxTable {
   created_at: string;
 }
 
+export interface NominationRoundsTable {
+  id: string;
+  council_id: string;
+  meeting_id: string | null;
+  agenda_item_id: string | null;
+  name: string;
+  purpose: string;
+  seats: number;
+  deadline: string | null;
+  self_nomination: number;
+  criteria: string | null;
+  status: string;
+  created_by: string;
+  created_at: string;
+  closed_at: string | null;
+  poll_id: string | null;
+  activity_id: string | null;
+  client_key: string;
+  version: number;
+}
+
+export interface NominationsTable {
+  id: string;
+  round_id: string;
+  nominee_user_id: string | null;
+  nominee_name: string;
+  nominee_email: string | null;
+  nominated_by: string;
+  motivation: string;
+  consent: string;
+  selected: number;
+  created_at: string;
+  answered_at: string | null;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -254,6 +289,8 @@ export interface Database {
   polls: PollsTable;
   poll_ballots: PollBallotsTable;
   outbox: OutboxTable;
+  nomination_rounds: NominationRoundsTable;
+  nominations: NominationsTable;
 }
 
 export type { Generated };

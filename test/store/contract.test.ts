@@ -386,6 +386,36 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.outbox.pending()).toBe(3);
   });
 
+  it('keeps nomination rounds: a person nominated once, answers only while open, closing at a version', async () => {
+    const council = await newCouncil();
+    const round = {
+      id: 'r1', councilId: council.id, meetingId: null, agendaItemId: null, name: 'Arbetsgruppen för vårdval', purpose: 'Ta fram förslag', seats: 2,
+      deadline: null, selfNomination: true, criteria: null, status: 'open' as const, createdBy: '29:chair', createdAt: at, closedAt: null, pollId: null, activityId: null,
+    };
+    expect((await store.nominations.createRound(round, 'rk1')).created).toBe(true);
+    expect((await store.nominations.createRound({ ...round, id: 'r1b' }, 'rk1')).round.id).toBe('r1');
+    const base = { roundId: 'r1', nomineeEmail: null, nominatedBy: '29:b', motivation: 'Erfaren', consent: 'pending' as const, selected: false, createdAt: at, answeredAt: null };
+    const [x, y] = await Promise.all([
+      store.nominations.nominate({ ...base, id: 'n1', nomineeUserId: '29:a', nomineeName: 'Anna' }, [{ key: 'ask:n1', kind: 'test', payload: {}, dueAt: at }]),
+      store.nominations.nominate({ ...base, id: 'n2', nomineeUserId: '29:a', nomineeName: 'Anna' }, [{ key: 'ask:n2', kind: 'test', payload: {}, dueAt: at }]),
+    ]);
+    expect([x.created, y.created].sort()).toEqual([false, true]);
+    expect(x.nomination.id).toBe(y.nomination.id);
+    expect(await store.outbox.pending()).toBe(1);
+    await store.nominations.nominate({ ...base, id: 'n3', nomineeUserId: null, nomineeName: 'Eva Extern', nomineeEmail: 'eva@example.org', consent: 'external' }, []);
+    await store.nominations.nominate({ ...base, id: 'n4', nomineeUserId: null, nomineeName: 'Olle Extern', nomineeEmail: 'olle@example.org', consent: 'external' }, []);
+    const annaId = x.nomination.id;
+    expect(await store.nominations.answer(annaId, 'accepted', at, [])).toMatchObject({ consent: 'accepted', answeredAt: at });
+    expect(await store.nominations.close('r1', { selectedIds: [annaId, 'n3'], pollId: null }, 2, at, [])).toBeUndefined();
+    expect(await store.nominations.close('r1', { selectedIds: [annaId, 'n3'], pollId: null }, 1, at, [])).toMatchObject({ status: 'closed', version: 2 });
+    expect(await store.nominations.answer(annaId, 'declined', at, [])).toBeUndefined();
+    expect((await store.nominations.nominations('r1')).map((n) => [n.nomineeName, n.consent, n.selected])).toEqual([
+      ['Anna', 'accepted', true],
+      ['Eva Extern', 'external', true],
+      ['Olle Extern', 'external', false],
+    ]);
+  });
+
   it('keeps a council quorum rule, majority by default', async () => {
     const council = await newCouncil();
     expect(council.quorumRule).toEqual({ kind: 'majority' });
