@@ -21,6 +21,7 @@ import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
 import { startOutbox } from './outbox-dispatcher.js';
 import { pollActions } from './poll-handlers.js';
+import { nominationActions } from './nomination-handlers.js';
 import { createProactive } from './proactive.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
@@ -109,6 +110,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       ...actionItemActions,
       ...attendanceActions,
       ...pollActions,
+      ...nominationActions,
     ]),
     true,
   );

@@ -11,6 +11,7 @@ import { actionCommand, listActionsCommand } from './action-handlers.js';
 import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { attendanceCommand, quorumCommand } from './attendance-handlers.js';
 import { memberPollsCommand, pollCommand } from './poll-handlers.js';
+import { nominationCommand } from './nomination-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -85,4 +86,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   poll: (turn, args) => pollCommand(turn, args),
   memberPollsOn: (turn) => memberPollsCommand(turn, true),
   memberPollsOff: (turn) => memberPollsCommand(turn, false),
+  nomination: (turn) => nominationCommand(turn),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination';
 
 export interface Command {
   kind: CommandKind;
@@ -38,6 +38,8 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(mina åtgärder|mina actionpunkter)$/, 'myActions', 'sv'],
   [/^(my actions|my action items)$/, 'myActions', 'en'],
   [/^(avsluta mötet|stäng mötet)$/, 'closeMeeting', 'sv'],
+  [/^(nominering|ny nominering|nomineringar)$/, 'nomination', 'sv'],
+  [/^(nomination|nominations|new nomination)$/, 'nomination', 'en'],
   [/^(avsluta|stäng) mötet (och|samt) bordlägg( resten| resterande punkter| punkterna)?$/, 'closeAndTable', 'sv'],
   [/^(avsluta|stäng) mötet ändå$/, 'closeAnyway', 'sv'],
   [/^(close|end) (the )?meeting and table( the rest| the remaining items| them)?$/, 'closeAndTable', 'en'],

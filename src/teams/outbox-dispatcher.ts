@@ -2,6 +2,8 @@ import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindN
 import type { ClaimedJob } from '../app/ports.js';
 import { t } from '../i18n/index.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
+import { roundById } from '../app/nominations.js';
+import { nominationAskCard, roundCard } from './nomination-views.js';
 import type { Proactive } from './proactive.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
@@ -22,6 +24,21 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
   const { store, logger, clock } = kit.deps;
 
   const handlers: Record<string, Handler> = {
+    async roundCard({ roundId }: { roundId: string }) {
+      const found = await roundById(kit.nominationDeps, roundId);
+      const activityId = found?.round.activityId;
+      if (!found || !activityId) return;
+      const card = roundCard(found, undefined);
+      await proactive.inConversation(found.view.council.conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async nominationAsk({ nominationId }: { nominationId: string }) {
+      const nomination = await kit.nominationDeps.nominations.findNomination(nominationId);
+      const found = nomination && (await roundById(kit.nominationDeps, nomination.roundId));
+      if (!nomination?.nomineeUserId || !found || found.round.status !== 'open') return;
+      await proactive.toPerson(found.view.council.conversationId, nomination.nomineeUserId, nominationAskCard(found, nomination));
+    },
     async pollCard({ pollId }: { pollId: string }) {
       const found = await pollWithCouncil(deps, pollId);
       const activityId = found?.poll.activityId;

@@ -2,6 +2,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { type CouncilDeps, type CouncilView, councilForConversation } from '../app/councils.js';
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
+import type { NominationDeps } from '../app/nominations.js';
 import type { Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
@@ -25,6 +26,7 @@ export interface TurnKit {
   councilDeps: CouncilDeps;
   meetingDeps: MeetingDeps;
   pollDeps: PollDeps;
+  nominationDeps: NominationDeps;
   /** The conversation's council, if any, and the language to answer in. */
   councilAndLocale(activity: Activity): Promise<{ locale: Locale; view?: CouncilView }>;
   ruleMessage(locale: Locale, err: RuleError): string;
@@ -47,6 +49,13 @@ export function createTurnKit(deps: BotDeps): TurnKit {
     councilDeps,
     meetingDeps,
     pollDeps: { ...meetingDeps, polls: deps.store.polls, outbox: deps.store.outbox, anonymousVoterKey: deps.anonymousVoterKey },
+    nominationDeps: {
+      ...meetingDeps,
+      polls: deps.store.polls,
+      outbox: deps.store.outbox,
+      anonymousVoterKey: deps.anonymousVoterKey,
+      nominations: deps.store.nominations,
+    },
     async councilAndLocale(activity) {
       const view = await councilForConversation(councilDeps, activity.conversation.id);
       return { locale: view?.council.locale ?? localeFromTag(activity.locale, deps.defaultLocale), view };

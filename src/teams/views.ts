@@ -90,6 +90,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         { command: sv ? 'Anteckning: …' : 'Note: …', description: tr('help.cmd.note') },
         { command: sv ? 'Åtgärd: Helena … senast 15/4' : 'Action: Helena … by 15/4', description: tr('help.cmd.action') },
         { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
+        { command: sv ? 'nominering' : 'nomination', description: tr('help.cmd.nomination') },
       );
     }
     if (can(ctx.role, 'council.manageRoles')) {

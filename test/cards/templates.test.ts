@@ -4,6 +4,7 @@ import type { CouncilView } from '../../src/app/councils.js';
 import type { CouncilMember, Locale } from '../../src/domain/council.js';
 import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
+import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
 import { meetingFormCard, meetingsCard, scheduleConfirmCard } from '../../src/teams/meeting-views.js';
@@ -216,7 +217,33 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
       };
     }),
     ...pollFixtures(),
+    ...nominationFixtures(),
   ];
+}
+
+function nominationFixtures(): { template: string; card: unknown }[] {
+  const view = bigCouncil(80);
+  const round = {
+    id: 'r1', councilId: 'c1', meetingId: null, agendaItemId: null, name: 'Arbetsgruppen för <b>förfrågningsunderlag</b> 2027', purpose: 'Ta fram ett förslag. '.repeat(20),
+    seats: 3, deadline: '2026-12-10T22:59:00.000Z', selfNomination: false, criteria: 'En privat vårdgivare och en från offentlig vård', status: 'open' as const,
+    createdBy: '29:user-0', createdAt: '2026-11-23T10:00:00.000Z', closedAt: null, pollId: null, activityId: null, version: 1,
+  };
+  const consents = ['pending', 'accepted', 'declined', 'external'] as const;
+  const nominations = Array.from({ length: 20 }, (_, i) => ({
+    id: `n${i}`, roundId: 'r1', nomineeUserId: consents[i % 4] === 'external' ? null : `29:user-${i}`, nomineeName: `Kandidat ${i} **Efternamn**`,
+    nomineeEmail: consents[i % 4] === 'external' ? `k${i}@example.org` : null, nominatedBy: '29:user-3', motivation: 'Lång erfarenhet av vårdval och <i>upphandling</i>. '.repeat(4),
+    consent: consents[i % 4]!, selected: i === 1, createdAt: '2026-11-23T10:00:00.000Z', answeredAt: null,
+  }));
+  const out: { template: string; card: unknown }[] = [];
+  for (const r of [round, { ...round, status: 'closed' as const, closedAt: '2026-11-24T10:00:00.000Z' }, { ...round, status: 'closed' as const, pollId: 'p1' }]) {
+    for (const viewer of [undefined, '29:user-0', '29:user-5']) out.push({ template: 'nomination', card: roundCard({ view, round: r, nominations }, viewer, { text: 'Nomineringen är registrerad.', kind: 'good' }) });
+  }
+  out.push({ template: 'nomination', card: roundCard({ view, round, nominations: [] }, undefined) });
+  for (const n of nominations.slice(0, 3)) out.push({ template: 'nomination-ask', card: nominationAskCard({ view, round, nominations }, n, { text: 'Tack', kind: 'good' }) });
+  out.push({ template: 'nomination-ask', card: nominationAskCard({ view, round: { ...round, status: 'closed' }, nominations }, nominations[0]!) });
+  out.push({ template: 'nomination-form', card: roundFormCard(view, 'f1', '2026-11-23', 'Val av representant') });
+  out.push({ template: 'nomination-form', card: roundFormCard(view, 'f2', '2026-11-23', null) });
+  return out;
 }
 
 function pollFixtures(): { template: string; card: unknown }[] {
