@@ -34,7 +34,7 @@ function checkFields(view: CouncilView, input: Extract<ActionInput, { kind: 'fie
 export async function createActionItem(
   deps: ActionDeps,
   input: { conversationId: string; actorId: string; clientKey: string; action: ActionInput },
-): Promise<{ item: ActionItem; created: boolean; view: CouncilView }> {
+): Promise<{ item: ActionItem; created: boolean; view: CouncilView; ownerTold: boolean }> {
   const view = await requireCouncil(deps, input.conversationId);
   requirePermission(roleOf(view, input.actorId), 'meeting.run');
   const today = utcToZoned(deps.clock.now().toISOString(), view.council.timeZone).date;
@@ -60,9 +60,14 @@ export async function createActionItem(
     meetingId = meeting.id;
     itemId = action.itemId;
   }
+  const id = deps.newId();
+  // The owner hears of it in their own chat, unless they recorded it themselves.
+  const jobs = checked.owner.userId === input.actorId || checked.owner.userId.startsWith('guest:')
+    ? []
+    : [{ key: `action-assigned:${id}`, kind: 'actionAssigned', payload: { actionItemId: id }, dueAt: deps.clock.now().toISOString() }];
   const { item, created } = await deps.actionItems.create(
     {
-      id: deps.newId(),
+      id,
       councilId: view.council.id,
       meetingId,
       agendaItemId: itemId,
@@ -76,8 +81,9 @@ export async function createActionItem(
       completedAt: null,
     },
     input.clientKey,
+    jobs,
   );
-  return { item, created, view };
+  return { item, created, view, ownerTold: created && jobs.length > 0 };
 }
 
 /** The mentioned person whose name the owner text gives, when Teams sent the mention's id. */
@@ -158,4 +164,14 @@ export async function myOpenItemsEverywhere(deps: ActionDeps, userId: string) {
     councils.map(async (council) => openItemsOf(deps, { council, members: await deps.councils.members(council.id) }, userId)),
   );
   return lists.filter((l) => l.items.length > 0);
+}
+
+/** The new owner's personal card: their open items in the council, the new one first. */
+export async function assignedItem(deps: ActionDeps, actionItemId: string) {
+  const item = await deps.actionItems.findById(actionItemId);
+  const council = item && (await deps.councils.findById(item.councilId));
+  if (!item || !council || item.status !== 'open') return undefined;
+  const view = { council, members: await deps.councils.members(council.id) };
+  const { items, comments } = await openItemsOf(deps, view, item.ownerUserId);
+  return { view, item, items: [item, ...items.filter((i) => i.id !== item.id)], comments };
 }

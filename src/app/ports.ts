@@ -154,8 +154,8 @@ export interface DecisionRepository {
 }
 
 export interface ActionItemRepository {
-  /** Creates the action item once per `clientKey`, as decisions are. */
-  create(item: Omit<ActionItem, 'version'>, clientKey: string): Promise<{ item: ActionItem; created: boolean }>;
+  /** Creates the action item once per `clientKey`, as decisions are, with its jobs (the owner's card) in the same transaction. */
+  create(item: Omit<ActionItem, 'version'>, clientKey: string, jobs?: readonly OutboxJob[]): Promise<{ item: ActionItem; created: boolean }>;
   findById(id: string): Promise<ActionItem | undefined>;
   /** Open items of a council, earliest due first (undated last). */
   open(councilId: string): Promise<ActionItem[]>;

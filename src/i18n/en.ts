@@ -473,7 +473,7 @@ export const en: Record<MessageKey, string> = {
   'actions.assigned': "You have been given an action item in {council}, recorded by {by}.",
   'error.commentEmpty': "Write a comment.",
   'error.commentTooLong': "A comment can be at most {max} characters.",
-  'actions.ownerNotified': "{owner} has been sent the action item as a personal message.",
+  'actions.ownerNotified': "{owner} gets the action item in their chat with me.",
   'actions.noneAnywhere': "You have no open action items in any council.",
   'actions.inCouncil': "{council}",
   'actions.title': "Open action items",

@@ -471,7 +471,7 @@ export const sv = {
   'actions.assigned': "Du har fått en åtgärd i {council}, registrerad av {by}.",
   'error.commentEmpty': "Skriv en kommentar.",
   'error.commentTooLong': "En kommentar kan vara högst {max} tecken.",
-  'actions.ownerNotified': "{owner} har fått åtgärden som personligt meddelande.",
+  'actions.ownerNotified': "{owner} får åtgärden i sin chatt med mig.",
   'actions.noneAnywhere': "Du har inga öppna åtgärder i något råd.",
   'actions.inCouncil': "{council}",
   'actions.title': "Öppna åtgärder",

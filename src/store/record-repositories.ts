@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ActionItemRepository, AttendanceRepository, DecisionRepository } from '../app/ports.js';
+import type { ActionItemRepository, AttendanceRepository, DecisionRepository, OutboxJob } from '../app/ports.js';
+import { insertJobs } from './outbox-repository.js';
 import type { ActionComment, ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, AttendanceStatus } from '../domain/attendance.js';
 import type { CheckedDecision, Decision, DecisionOutcome, ProtocolNote, Reservation } from '../domain/decision.js';
@@ -162,29 +163,33 @@ export class KyselyDecisionRepository implements DecisionRepository {
 export class KyselyActionItemRepository implements ActionItemRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(item: Omit<ActionItem, 'version'>, clientKey: string): Promise<{ item: ActionItem; created: boolean }> {
-    const inserted = await this.db
-      .insertInto('action_items')
-      .values({
-        id: item.id,
-        council_id: item.councilId,
-        meeting_id: item.meetingId,
-        agenda_item_id: item.agendaItemId,
-        owner_user_id: item.ownerUserId,
-        owner_name: item.ownerName,
-        text: item.text,
-        due_date: item.dueDate,
-        status: item.status,
-        created_by: item.createdBy,
-        created_at: item.createdAt,
-        completed_at: item.completedAt,
-        client_key: clientKey,
-        version: 1,
-      })
-      .onConflict((oc) => oc.column('client_key').doNothing())
-      .executeTakeFirst();
-    const row = await this.db.selectFrom('action_items').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
-    return { item: toActionItem(row), created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 };
+  async create(item: Omit<ActionItem, 'version'>, clientKey: string, jobs: readonly OutboxJob[] = []): Promise<{ item: ActionItem; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('action_items')
+        .values({
+          id: item.id,
+          council_id: item.councilId,
+          meeting_id: item.meetingId,
+          agenda_item_id: item.agendaItemId,
+          owner_user_id: item.ownerUserId,
+          owner_name: item.ownerName,
+          text: item.text,
+          due_date: item.dueDate,
+          status: item.status,
+          created_by: item.createdBy,
+          created_at: item.createdAt,
+          completed_at: item.completedAt,
+          client_key: clientKey,
+          version: 1,
+        })
+        .onConflict((oc) => oc.column('client_key').doNothing())
+        .executeTakeFirst();
+      const created = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+      if (created) await insertJobs(trx, jobs, item.createdAt);
+      const row = await trx.selectFrom('action_items').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
+      return { item: toActionItem(row), created };
+    });
   }
 
   async findById(id: string): Promise<ActionItem | undefined> {

@@ -1,10 +1,10 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { type ActionDeps, type ActionInput, commentOnActionItem, completeActionItem, createActionItem, myOpenItemsEverywhere, openItemsOf } from '../app/action-items.js';
+import { type ActionDeps, type ActionInput, assignedItem, commentOnActionItem, completeActionItem, createActionItem, myOpenItemsEverywhere, openItemsOf } from '../app/action-items.js';
 import { conversationKind } from './activity.js';
 import { type CouncilView, requireCouncil, roleOf } from '../app/councils.js';
 import type { ActionItem } from '../domain/action-item.js';
-import { can, type Locale } from '../domain/council.js';
+import { can } from '../domain/council.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import { actionsCard } from './action-views.js';
@@ -14,7 +14,6 @@ import { agendaCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { blankToUndefined, date, id, version } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
-import { sendPersonalCard } from './personal.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 import type { Notice } from './views.js';
@@ -35,18 +34,12 @@ function listCard(kit: TurnKit, view: CouncilView, viewerId: string, items: Acti
   });
 }
 
-/**
- * The new owner hears of the item in their personal chat, unless they recorded it themselves;
- * the conversation is told when that worked, so nobody wonders whether the owner knows.
- */
-async function notifyOwner(context: TurnContext, kit: TurnKit, view: CouncilView, item: ActionItem, actorId: string): Promise<boolean> {
-  if (item.ownerUserId === actorId) return false;
-  const locale: Locale = view.council.locale;
-  const by = view.members.find((m) => m.userId === actorId)?.name ?? '';
-  const { items, comments } = await openItemsOf(deps(kit), view, item.ownerUserId);
-  const mine = [item, ...items.filter((i) => i.id !== item.id)];
-  const intro = t(locale, 'actions.assigned', { council: view.council.name, by });
-  return sendPersonalCard(context, kit, item.ownerUserId, listCard(kit, view, item.ownerUserId, mine, comments, { mine: true, intro }));
+/** The new owner's personal card (sent from the outbox): their open items, the new one first. */
+export function assignedCard(kit: TurnKit, found: NonNullable<Awaited<ReturnType<typeof assignedItem>>>) {
+  const { view, item } = found;
+  const by = view.members.find((m) => m.userId === item.createdBy)?.name ?? '';
+  const intro = t(view.council.locale, 'actions.assigned', { council: view.council.name, by });
+  return listCard(kit, view, item.ownerUserId, found.items, found.comments, { mine: true, intro });
 }
 
 /** "Åtgärd: Helena kommunicerar beslutet senast 15/4" */
@@ -54,15 +47,14 @@ export async function actionCommand(turn: CommandTurn, text: string): Promise<vo
   const activity = turn.context.activity;
   const bot = activity.recipient.id;
   const mentionedUserIds = TurnContext.getMentions(activity).map((m) => m.mentioned.id).filter((userId) => userId !== bot);
-  const { item, created, view } = await createActionItem(deps(turn.kit), {
+  const { item, created, view, ownerTold } = await createActionItem(deps(turn.kit), {
     conversationId: activity.conversation.id,
     actorId: activity.from.id,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
     action: { kind: 'text', text, mentionedUserIds },
   });
-  const notified = created && (await notifyOwner(turn.context, turn.kit, view, item, activity.from.id));
   const said = [t(turn.locale, created ? 'actions.created' : 'actions.already')];
-  if (notified) said.push(t(turn.locale, 'actions.ownerNotified', { owner: item.ownerName }));
+  if (ownerTold) said.push(t(turn.locale, 'actions.ownerNotified', { owner: item.ownerName }));
   const notice: Notice = { text: said.join(' '), kind: created ? 'good' : 'warning' };
   const comments = await deps(turn.kit).actionItems.comments([item.id]);
   await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, activity.from.id, [item], comments, { mine: false, notice })));
@@ -131,7 +123,7 @@ const comment = defineAction({
     .catchall(z.unknown())
     .transform((d) => ({ itemId: d.itemId, list: d.list, text: typeof d[d.field] === 'string' ? (d[d.field] as string).slice(0, 50_000) : '' })),
   async run(turn, data) {
-    const { view, created } = await commentOnActionItem(deps(turn.kit), {
+    const { view } = await commentOnActionItem(deps(turn.kit), {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       itemId: data.itemId,
@@ -154,7 +146,7 @@ const create = defineAction({
   }),
   async run(turn, data) {
     const action: ActionInput = { kind: 'fields', ownerUserId: data.aOwner, text: data.aText, dueDate: data.aDue ?? null, meetingId: data.meetingId, itemId: data.forItemId };
-    const { item, created, view } = await createActionItem(deps(turn.kit), {
+    const { item, created, view, ownerTold } = await createActionItem(deps(turn.kit), {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       clientKey: `card:${data.meetingId}:${data.forItemId}:${turn.actorId}:${JSON.stringify(action)}`.slice(0, 256),
@@ -162,9 +154,8 @@ const create = defineAction({
     });
     const locale = view.council.locale;
     const said = [t(locale, created ? 'actions.created' : 'actions.already')];
+    if (ownerTold) said.push(t(locale, 'actions.ownerNotified', { owner: item.ownerName }));
     if (created) {
-      const notified = await notifyOwner(turn.context, turn.kit, view, item, turn.actorId);
-      if (notified) said.push(t(locale, 'actions.ownerNotified', { owner: item.ownerName }));
       const comments: never[] = [];
       await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, turn.actorId, [item], comments, { mine: false })));
     }

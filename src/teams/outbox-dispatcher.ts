@@ -3,6 +3,8 @@ import type { ClaimedJob } from '../app/ports.js';
 import { t } from '../i18n/index.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
 import { roundById } from '../app/nominations.js';
+import { assignedItem } from '../app/action-items.js';
+import { assignedCard } from './action-handlers.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
 import type { Proactive } from './proactive.js';
 import { cardActivity } from './replies.js';
@@ -24,6 +26,11 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
   const { store, logger, clock } = kit.deps;
 
   const handlers: Record<string, Handler> = {
+    async actionAssigned({ actionItemId }: { actionItemId: string }) {
+      const found = await assignedItem(kit.meetingDeps, actionItemId);
+      if (!found) return;
+      await proactive.toPerson(found.view.council.conversationId, found.item.ownerUserId, assignedCard(kit, found));
+    },
     async roundCard({ roundId }: { roundId: string }) {
       const found = await roundById(kit.nominationDeps, roundId);
       const activityId = found?.round.activityId;
