@@ -1,5 +1,6 @@
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
 import type { ClaimedJob } from '../app/ports.js';
+import type { CouncilView } from '../app/councils.js';
 import { t } from '../i18n/index.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
 import { roundById } from '../app/nominations.js';
@@ -16,6 +17,10 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 
 type Handler = (payload: any) => Promise<void>;
 
+function person(view: CouncilView, userId: string): { userId: string; name: string } {
+  return { userId, name: view.members.find((m) => m.userId === userId)?.name ?? '' };
+}
+
 /**
  * Delivers the outbox: proactive cards, poll deadlines and reminders. Every instance runs one;
  * the lease in the store gives each job to one of them, and a failed job comes back with
@@ -29,7 +34,7 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
     async actionAssigned({ actionItemId }: { actionItemId: string }) {
       const found = await assignedItem(kit.meetingDeps, actionItemId);
       if (!found) return;
-      await proactive.toPerson(found.view.council.conversationId, found.item.ownerUserId, assignedCard(kit, found));
+      await proactive.toPerson(found.view.council.conversationId, person(found.view, found.item.ownerUserId), assignedCard(kit, found));
     },
     async roundCard({ roundId }: { roundId: string }) {
       const found = await roundById(kit.nominationDeps, roundId);
@@ -44,7 +49,7 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
       const nomination = await kit.nominationDeps.nominations.findNomination(nominationId);
       const found = nomination && (await roundById(kit.nominationDeps, nomination.roundId));
       if (!nomination?.nomineeUserId || !found || found.round.status !== 'open') return;
-      await proactive.toPerson(found.view.council.conversationId, nomination.nomineeUserId, nominationAskCard(found, nomination));
+      await proactive.toPerson(found.view.council.conversationId, person(found.view, nomination.nomineeUserId), nominationAskCard(found, nomination));
     },
     async pollCard({ pollId }: { pollId: string }) {
       const found = await pollWithCouncil(deps, pollId);
@@ -79,7 +84,7 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
       const { council } = found.view;
       const data = await pollView(deps, found.view, found.poll, userId);
       const card = pollCard(data, userId, { text: t(council.locale, 'poll.reminderIntro', { council: council.name }), kind: 'warning' });
-      await proactive.toPerson(council.conversationId, userId, card);
+      await proactive.toPerson(council.conversationId, person(found.view, userId), card);
     },
   };
 

@@ -9,8 +9,18 @@ const CHANNEL_AUDIENCE = 'https://api.botframework.com';
 export interface Proactive {
   /** Runs `logic` in a conversation the bot has seen, outside any incoming turn. */
   inConversation(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void>;
-  /** A card in one person's 1:1 chat with the bot, reached through a conversation the bot shares with them. */
-  toPerson(viaConversationId: string, userId: string, card: CardJson): Promise<void>;
+  /**
+   * A card in one person's 1:1 chat with the bot, reached through a conversation the bot shares
+   * with them. Where Teams refuses the chat (the app is not installed for the person), the card
+   * goes to that shared conversation instead, with the person @mentioned.
+   */
+  toPerson(viaConversationId: string, person: { userId: string; name: string }, card: CardJson): Promise<'personal' | 'mentioned'>;
+}
+
+/** Teams answers 403 (or 404) when the bot may not open a chat with the person. */
+function refused(err: unknown): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  return status === 403 || status === 404;
 }
 
 export class UnknownConversationError extends Error {}
@@ -25,9 +35,23 @@ export function createProactive(adapter: CloudAdapter, botAppId: string, convers
     async inConversation(conversationId, logic) {
       await adapter.continueConversationAsync(botAppId, await reference(conversationId), logic);
     },
-    async toPerson(viaConversationId, userId, card) {
+    async toPerson(viaConversationId, person, card) {
       const ref = await reference(viaConversationId);
-      await createPersonalChat(adapter, botAppId, ref, userId, card);
+      try {
+        await createPersonalChat(adapter, botAppId, ref, person.userId, card);
+        return 'personal';
+      } catch (err) {
+        if (!refused(err)) throw err;
+      }
+      await adapter.continueConversationAsync(botAppId, ref, async (context) => {
+        const mention = `<at>${person.name}</at>`;
+        await context.sendActivity({
+          ...cardActivity(card),
+          text: mention,
+          entities: [{ type: 'mention', text: mention, mentioned: { id: person.userId, name: person.name } }],
+        });
+      });
+      return 'mentioned';
     },
   };
 }

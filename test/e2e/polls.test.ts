@@ -169,23 +169,29 @@ describe('polls over HTTP', () => {
     }
   });
 
-  it('reminds only those who have not voted, on the chair’s word', async () => {
+  it('reminds only those who have not voted, on the chair’s word; where Teams refuses a personal chat, in the council’s chat', async () => {
     const own = (await client.execute(chat, chair, findAction(anonymous, 'poll.show'))).card;
+    connector.refusePersonalChat.add(eva.id);
     connector.reset();
     const reminded = await client.execute(chat, chair, findAction(own, 'poll.remind'));
     expect(text(reminded.card)).toContain('Påminnelse skickas till 3 som inte röstat.');
-    await until(() => (connector.calls.filter((c) => c.kind === 'send' && c.conversationId !== chat.id).length >= 3 ? true : undefined));
+    const mention = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && (c.body.entities ?? []).some((e: any) => e.mentioned?.id === eva.id));
+    expect(mention.body.text).toBe('<at>Eva Ek</at>');
+    expect(text(cardOf(mention.body))).toContain('Påminnelse: du har inte röstat i Vårdvalsråd.');
+    await until(() => (connector.calls.filter((c) => c.kind === 'send' && c.conversationId !== chat.id).length >= 2 ? true : undefined));
     const asked = connector.calls.filter((c) => c.kind === 'createConversation').map((c) => c.body.members[0].id).sort();
     expect(asked).toEqual([chair.id, cecilia.id, eva.id].sort());
     const reminder = connector.calls.find((c) => c.kind === 'send' && c.conversationId !== chat.id)!;
     expect(text(cardOf(reminder.body))).toContain('Påminnelse: du har inte röstat i Vårdvalsråd.');
+    connector.refusePersonalChat.clear();
   });
 
   it('closes at its deadline after a restart, and reminds automatically before it, never those who voted', async () => {
-    // Eva votes from her reminder, in her personal chat.
-    const personal = connector.calls.find((c) => c.kind === 'send' && c.conversationId !== chat.id && c.body && JSON.stringify(c.body).includes(pollId))!;
-    const dm: Conversation = { id: personal.conversationId!, type: 'personal' };
-    const fromReminder = await client.execute(dm, eva, findAction(cardOf(personal.body), 'poll.vote'), { choices: 'o2' });
+    // Cecilia votes from her reminder, in her personal chat.
+    const personal = connector.calls.find((c) => c.kind === 'createConversation' && c.body.members[0].id === cecilia.id)!;
+    const sent = connector.calls.find((c) => c.kind === 'send' && c.conversationId === personal.conversationId)!;
+    const dm: Conversation = { id: sent.conversationId!, type: 'personal' };
+    const fromReminder = await client.execute(dm, cecilia, findAction(cardOf(sent.body), 'poll.vote'), { choices: 'o2' });
     expect(text(fromReminder.card)).toContain('Din röst är registrerad.');
 
     await bot.stop();
@@ -204,7 +210,7 @@ describe('polls over HTTP', () => {
     expect(text(card)).not.toMatch(/Björn Berg|David Dahl|Eva Ek/);
     // The automatic reminder found the poll closed, or only Åsa and Cecilia: never a voter.
     const asked = connector.calls.filter((c) => c.kind === 'createConversation').map((c) => c.body.members[0].id);
-    for (const id of asked) expect([chair.id, cecilia.id]).toContain(id);
+    for (const id of asked) expect([chair.id, eva.id]).toContain(id);
   });
 
   it('gives an agenda item its decision from a poll tied to it', async () => {

@@ -32,6 +32,8 @@ export class FakeConnector {
   private throttleNext = 0;
   private waiters: { predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
   pageSize = 2;
+  /** People Teams will not open a 1:1 chat with (the app is not installed for them): createConversation gets 403. */
+  readonly refusePersonalChat = new Set<string>();
   /** Answers only once recorded, so a waiting test sees the call before the bot gets its answer. */
   latencyMs = 0;
 
@@ -123,7 +125,10 @@ export class FakeConnector {
 
     if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
       const newId = `a:${randomUUID()}`;
-      this.record({ method, path, kind: 'createConversation', body, at: Date.now() });
+      this.record({ method, path, kind: 'createConversation', conversationId: newId, body, at: Date.now() });
+      if ((body?.members ?? []).some((m: { id: string }) => this.refusePersonalChat.has(m.id))) {
+        return this.reply(res, 403, { error: { code: 'Forbidden', message: 'The bot is not installed for the user' } });
+      }
       return this.reply(res, 201, { id: newId, activityId: randomUUID() });
     }
     if (!conversationId) return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
