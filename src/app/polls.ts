@@ -151,8 +151,12 @@ export async function castVote(
     dueAt: new Date(now.getTime() + POLL_CARD_COALESCE_MS).toISOString(),
     mode: 'rearm',
   };
-  const outcome = await deps.polls.castBallot(poll.id, ballot, [refresh], now.toISOString());
+  const outcome = await deps.polls.castBallot(poll.id, ballot);
   if (outcome === 'closed') throw new RuleError('error.pollClosed');
+  // Queued after the ballot is saved, not with it: in one transaction every vote of a burst
+  // would wait on the same outbox row. A crash in between only leaves the count on the shared
+  // card behind until the next vote or the closing.
+  if (outcome === 'saved') await deps.outbox.enqueue([refresh], now.toISOString());
   const view = { council, members: await deps.councils.members(council.id) };
   return { result: await pollView(deps, view, poll, input.actorId), changed: outcome === 'saved' };
 }

@@ -191,13 +191,15 @@ export interface ClaimedJob {
   kind: string;
   payload: unknown;
   attempts: number;
+  /** Changes when the job is re-armed; completing an outdated revision leaves the job to run again. */
+  revision: number;
 }
 
 export interface OutboxRepository {
   enqueue(jobs: readonly OutboxJob[], at: string): Promise<void>;
   /** Takes up to `limit` due jobs for `leaseMs`; another instance does not get them meanwhile. */
   claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
-  complete(id: string, at: string): Promise<void>;
+  complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
   /** Jobs not yet sent, for tests and health. */
@@ -217,11 +219,8 @@ export interface PollRepository {
   findById(id: string): Promise<Poll | undefined>;
   open(councilId: string): Promise<Poll[]>;
   setActivity(pollId: string, activityId: string): Promise<void>;
-  /**
-   * Saves the voter's ballot, replacing an earlier one, only while the poll is open; the jobs go
-   * in the same transaction. 'closed' when the poll closed first.
-   */
-  castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }, jobs: readonly OutboxJob[], at: string): Promise<'saved' | 'unchanged' | 'closed'>;
+  /** Saves the voter's ballot, replacing an earlier one, only while the poll is open; 'closed' when the poll closed first. */
+  castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }): Promise<'saved' | 'unchanged' | 'closed'>;
   ballots(pollId: string): Promise<StoredBallot[]>;
   ballot(pollId: string, voterKey: string): Promise<StoredBallot | undefined>;
   /** Closes an open poll, with its jobs; undefined when it was closed already. */

@@ -327,6 +327,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('sent_at', 'varchar(32)')
         .addColumn('last_error', 'text')
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        // Bumped when a job is re-armed, so one re-armed while it was being delivered runs again.
+        .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('outbox_due').on('outbox').columns(['sent_at', 'due_at']).execute();
     },

@@ -19,6 +19,7 @@ export async function insertJobs(trx: Transaction<Database> | Kysely<Database>, 
               sent_at: null,
               attempts: sql`case when outbox.sent_at is null then outbox.attempts else 0 end`,
               last_error: null,
+              revision: sql`outbox.revision + 1`,
             })
           : oc.column('key').doNothing(),
       )
@@ -42,7 +43,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
     return this.db.transaction().execute(async (trx) => {
       let due = trx
         .selectFrom('outbox')
-        .select(['id', 'key', 'kind', 'payload', 'attempts'])
+        .select(['id', 'key', 'kind', 'payload', 'attempts', 'revision'])
         .where('sent_at', 'is', null)
         .where('due_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
@@ -61,12 +62,26 @@ export class KyselyOutboxRepository implements OutboxRepository {
           rows.map((r) => r.id),
         )
         .execute();
-      return rows.map((r) => ({ id: r.id, key: r.key, kind: r.kind, payload: JSON.parse(r.payload) as unknown, attempts: Number(r.attempts) + 1 }));
+      return rows.map((r) => ({
+        id: r.id,
+        key: r.key,
+        kind: r.kind,
+        payload: JSON.parse(r.payload) as unknown,
+        attempts: Number(r.attempts) + 1,
+        revision: Number(r.revision),
+      }));
     });
   }
 
-  async complete(id: string, at: string): Promise<void> {
-    await this.db.updateTable('outbox').set({ sent_at: at, lease_until: null, last_error: null }).where('id', '=', id).execute();
+  async complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string): Promise<void> {
+    const done = await this.db
+      .updateTable('outbox')
+      .set({ sent_at: at, lease_until: null, last_error: null })
+      .where('id', '=', job.id)
+      .where('revision', '=', job.revision)
+      .executeTakeFirst();
+    // Re-armed while it was delivered (new votes came in): free it to run again.
+    if (Number(done.numUpdatedRows) === 0) await this.db.updateTable('outbox').set({ lease_until: null }).where('id', '=', job.id).execute();
   }
 
   async fail(id: string, error: string, retryAt: string): Promise<void> {

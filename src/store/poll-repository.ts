@@ -83,12 +83,7 @@ export class KyselyPollRepository implements PollRepository {
     await this.db.updateTable('polls').set({ activity_id: activityId }).where('id', '=', pollId).execute();
   }
 
-  async castBallot(
-    pollId: string,
-    ballot: StoredBallot & { votedAt: string | null },
-    jobs: readonly OutboxJob[],
-    at: string,
-  ): Promise<'saved' | 'unchanged' | 'closed'> {
+  async castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }): Promise<'saved' | 'unchanged' | 'closed'> {
     return this.db.transaction().execute(async (trx) => {
       // On PostgreSQL the poll row is locked, so a vote and the closing never interleave.
       const lock = trx.selectFrom('polls').select('status').where('id', '=', pollId);
@@ -102,7 +97,6 @@ export class KyselyPollRepository implements PollRepository {
         .values({ poll_id: pollId, voter_key: ballot.voterKey, choices, voter_id: ballot.voterId, voted_at: ballot.votedAt })
         .onConflict((oc) => oc.columns(['poll_id', 'voter_key']).doUpdateSet({ choices, voted_at: ballot.votedAt }))
         .execute();
-      await insertJobs(trx, jobs, at);
       return 'saved';
     });
   }

@@ -232,6 +232,7 @@ export interface OutboxTable {
   sent_at: string | null;
   last_error: string | null;
   created_at: string;
+  revision: Generated<number>;
 }
 
 export interface NominationRoundsTable {

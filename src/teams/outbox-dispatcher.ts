@@ -93,7 +93,7 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
     try {
       if (!handler) throw new Error(`no handler for ${job.kind}`);
       await handler(job.payload);
-      await store.outbox.complete(job.id, clock.now().toISOString());
+      await store.outbox.complete(job, clock.now().toISOString());
     } catch (err) {
       const wait = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
       logger.warn({ err, job: job.key, attempts: job.attempts }, 'outbox job failed; will retry');

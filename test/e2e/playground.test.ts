@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, type WebSocketRoute, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned } from '../../src/domain/meeting-time.js';
 
@@ -201,8 +201,37 @@ async function typeInto(page: Page, input: Locator, text: string): Promise<void>
   expect(await input.inputValue()).toBe(text);
 }
 
+/**
+ * What the Playground's server pushes to the page over its WebSocket, held back on request. A card
+ * answered for one user (an Action.Execute response with a notice) is replaced a second or two
+ * later when the bot updates the shared message (the Playground runs no per-user refresh), so the
+ * answered card can be pictured only while that update waits.
+ */
+class PushGate {
+  private held: (() => void)[] | undefined;
+
+  route(socket: WebSocketRoute): void {
+    const server = socket.connectToServer();
+    server.onMessage((message) => {
+      if (this.held) this.held.push(() => socket.send(message));
+      else socket.send(message);
+    });
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const deliver of held) deliver();
+  }
+}
+
 describe('Agents Playground (browser)', () => {
   const stack = new LocalStack();
+  const pushes = new PushGate();
   let browser: Browser | undefined;
   let page: Page;
 
@@ -253,6 +282,7 @@ describe('Agents Playground (browser)', () => {
       (route) => route.abort(),
     );
     page = await context.newPage();
+    await page.routeWebSocket(() => true, (socket) => pushes.route(socket));
     await page.goto(stack.playgroundUrl, { waitUntil: 'domcontentloaded' });
   }
 
@@ -492,4 +522,94 @@ describe('Agents Playground (browser)', () => {
     await page.waitForTimeout(500);
     await cardScreenshot(page, live, 'playground-decision-form.png');
   }, 240_000);
+
+  it('takes a named vote on a poll and a nomination to a working group', async () => {
+    ready();
+    // Needs the council from the setup test; the Group Chat is still open.
+
+    // 1. A poll started by text: named, one choice, live results, not tied to the item of the
+    //    meeting still running from the test above. The card has a radio button per option.
+    const question = 'Ska rådet ställa sig bakom remissvaret?';
+    await sendToBot(page, [`omröstning: ${question} | Ja | Nej | Avstår`]);
+    const poll = cards(page).filter({ hasText: question }).last();
+    const yes = poll.getByRole('radio', { name: 'Ja', exact: true });
+    await yes.waitFor({ state: 'visible' });
+    for (const option of ['Nej', 'Avstår']) {
+      await expect(poll.getByRole('radio', { name: option, exact: true }).isVisible(), option).resolves.toBe(true);
+    }
+    await poll.getByText('0 av 6 har röstat', { exact: true }).waitFor({ state: 'visible' });
+    await expect(poll.getByRole('button', { name: 'Visa min röst', exact: true }).isVisible()).resolves.toBe(true);
+
+    // 2. Vote "Ja". The answer replaces the card for the voter: their choice, the notice and the
+    //    results with names. The bot's update of the shared message (a couple of seconds later)
+    //    would replace that again, so it is held back until the picture is taken (the answer
+    //    itself comes back over HTTP, the update over the Playground's WebSocket).
+    await yes.click();
+    await expect(yes.isChecked()).resolves.toBe(true);
+    pushes.hold();
+    try {
+      await poll.getByRole('button', { name: 'Rösta', exact: true }).click();
+      await poll.getByText('Din röst är registrerad.', { exact: true }).waitFor({ state: 'visible' });
+      await poll.getByText('1 av 6 har röstat', { exact: true }).waitFor({ state: 'visible' });
+      await poll.getByText('Din röst (du kan ändra den tills omröstningen stängs)', { exact: false }).waitFor({ state: 'visible' });
+      await expect(poll.getByRole('radio', { name: 'Ja', exact: true }).isChecked()).resolves.toBe(true);
+      await poll.getByText('Resultat', { exact: true }).waitFor({ state: 'visible' });
+      await poll.getByText(/^█+ 100 %$/).waitFor({ state: 'visible' });
+      await expect(poll.getByText(/^░+ 0 %$/).count()).resolves.toBe(2);
+      await poll.getByText(CHAIR_NAME, { exact: true }).waitFor({ state: 'visible' });
+      await poll.getByRole('button', { name: 'Ändra min röst', exact: true }).waitFor({ state: 'visible' });
+      await page.waitForTimeout(500);
+      await cardScreenshot(page, poll, 'playground-poll.png');
+    } finally {
+      pushes.release();
+    }
+
+    // 3. A nomination round from the form: the working group's name, two seats (the default).
+    await sendToBot(page, ['nominering']);
+    const form = cards(page).filter({ hasText: 'Ny nominering till en arbetsgrupp' }).last();
+    const openRound = form.getByRole('button', { name: 'Öppna nomineringen', exact: true });
+    await openRound.waitFor({ state: 'visible' });
+    const group = 'Arbetsgruppen för förfrågningsunderlag 2027';
+    await typeInto(page, form.locator('input[type="text"]').first(), group);
+    await expect(form.getByRole('spinbutton').first().inputValue()).resolves.toBe('2');
+    await openRound.click();
+    await page.getByText('Nomineringen är öppnad.', { exact: true }).first().waitFor({ state: 'visible' });
+
+    // 4. The round card the bot posted (the form itself became the chair's copy, with the notice).
+    const round = cards(page)
+      .filter({ hasText: group })
+      .filter({ hasText: /Nominerade \(\d+\)/ })
+      .filter({ hasNotText: 'Nomineringen är öppnad.' })
+      .filter({ hasNotText: 'har nominerat dig' })
+      .last();
+    await round.getByText('Nominerade (0)', { exact: true }).waitFor({ state: 'visible' });
+    await round.getByText('Inga nominerade än.', { exact: true }).waitFor({ state: 'visible' });
+    await round.getByRole('button', { name: 'Nominera', exact: true }).click();
+
+    // The member picker is a filtered choice set: the Playground renders a combobox to type into.
+    const member = round.getByRole('combobox').first();
+    await member.waitFor({ state: 'visible' });
+    await member.click();
+    await page.keyboard.type(CHAIR_NAME.split(' ')[0]!);
+    await page.getByRole('option', { name: CHAIR_NAME, exact: true }).click();
+    await expect(member.inputValue()).resolves.toBe(CHAIR_NAME);
+    await typeInto(page, round.locator('textarea').first(), 'Lång erfarenhet av upphandling och av förfrågningsunderlag i primärvården.');
+
+    // The answer lists the nominee; the shared update is held back again. A member who nominates
+    // themself has accepted already, so nobody is asked.
+    pushes.hold();
+    try {
+      await round.getByRole('button', { name: 'Skicka nomineringen', exact: true }).click();
+      await round.getByText(`Nomineringen av ${CHAIR_NAME} är registrerad.`, { exact: false }).waitFor({ state: 'visible' });
+      await round.getByText('Nominerade (1)', { exact: true }).waitFor({ state: 'visible' });
+      await round.getByText(CHAIR_NAME, { exact: true }).waitFor({ state: 'visible' });
+      await round.getByText(`Nominerad av ${CHAIR_NAME}: Lång erfarenhet`, { exact: false }).waitFor({ state: 'visible' });
+      await round.getByText('tackat ja', { exact: true }).waitFor({ state: 'visible' });
+      await expect(round.getByText('får frågan', { exact: false }).count()).resolves.toBe(0);
+      await page.waitForTimeout(500);
+      await cardScreenshot(page, round, 'playground-nomination.png');
+    } finally {
+      pushes.release();
+    }
+  }, 180_000);
 });
