@@ -1,7 +1,7 @@
 import { can, type Council, type CouncilMember, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { type Poll, type PollSettings, type Tally, checkBallot, checkPoll, leaders, tally } from '../domain/poll.js';
-import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import { type CouncilView, councilForConversation, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob, OutboxRepository, PollRepository, StoredBallot } from './ports.js';
 
@@ -130,14 +130,15 @@ export async function createPoll(
  */
 export async function castVote(
   deps: PollDeps,
-  input: { conversationId: string; actorId: string; pollId: string; choices: readonly string[] },
+  input: { conversationId: string; actorId: string; pollId: string; choices: readonly string[]; council?: CouncilView },
 ): Promise<{ result: PollView; changed: boolean }> {
-  const here = await deps.councils.findByConversation(input.conversationId);
+  // The council the turn already loaded, when the vote comes from its conversation.
+  const here = input.council ?? (await councilForConversation(deps, input.conversationId));
   const poll = await deps.polls.findById(input.pollId);
-  if (!poll || (here && poll.councilId !== here.id)) throw new RuleError('error.pollNotFound');
-  const council = here ?? (await deps.councils.findById(poll.councilId));
-  if (!council) throw new RuleError('error.pollNotFound');
-  const member = await deps.councils.member(council.id, input.actorId);
+  if (!poll || (here && poll.councilId !== here.council.id)) throw new RuleError('error.pollNotFound');
+  const view = here ?? (await pollWithCouncil(deps, poll.id))?.view;
+  if (!view) throw new RuleError('error.pollNotFound');
+  const member = view.members.find((m) => m.userId === input.actorId);
   if (!member || member.role === 'guest') throw new RuleError('error.pollNotEntitled');
   const choices = checkBallot(poll, input.choices);
   const now = deps.clock.now();
@@ -157,7 +158,6 @@ export async function castVote(
   // would wait on the same outbox row. A crash in between only leaves the count on the shared
   // card behind until the next vote or the closing.
   if (outcome === 'saved') await deps.outbox.enqueue([refresh], now.toISOString());
-  const view = { council, members: await deps.councils.members(council.id) };
   return { result: await pollView(deps, view, poll, input.actorId), changed: outcome === 'saved' };
 }
 

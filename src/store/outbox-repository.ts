@@ -35,6 +35,8 @@ export class KyselyOutboxRepository implements OutboxRepository {
 
   async enqueue(jobs: readonly OutboxJob[], at: string): Promise<void> {
     if (jobs.length === 0) return;
+    // One statement needs no transaction of its own (one round trip fewer per vote).
+    if (jobs.length === 1) return insertJobs(this.db, jobs, at);
     await this.db.transaction().execute((trx) => insertJobs(trx, jobs, at));
   }
 

@@ -90,13 +90,18 @@ export class KyselyPollRepository implements PollRepository {
       const poll = await (this.dialect === 'postgres' ? lock.forShare() : lock).executeTakeFirst();
       if (!poll || poll.status !== 'open') return 'closed';
       const choices = JSON.stringify(ballot.choices);
-      const before = await trx.selectFrom('poll_ballots').select('choices').where('poll_id', '=', pollId).where('voter_key', '=', ballot.voterKey).executeTakeFirst();
-      if (before?.choices === choices) return 'unchanged';
-      await trx
+      // An unchanged ballot (a retried click) updates nothing and says so.
+      const written = await trx
         .insertInto('poll_ballots')
         .values({ poll_id: pollId, voter_key: ballot.voterKey, choices, voter_id: ballot.voterId, voted_at: ballot.votedAt })
-        .onConflict((oc) => oc.columns(['poll_id', 'voter_key']).doUpdateSet({ choices, voted_at: ballot.votedAt }))
-        .execute();
+        .onConflict((oc) =>
+          oc
+            .columns(['poll_id', 'voter_key'])
+            .doUpdateSet({ choices, voted_at: ballot.votedAt })
+            .where('poll_ballots.choices', '<>', choices),
+        )
+        .executeTakeFirst();
+      if (Number(written.numInsertedOrUpdatedRows ?? 0n) === 0) return 'unchanged';
       return 'saved';
     });
   }

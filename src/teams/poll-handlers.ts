@@ -111,6 +111,7 @@ const vote = defineAction({
       actorId: turn.actorId,
       pollId: data.pollId,
       choices: data.choices,
+      council: turn.council,
     });
     const locale = result.view.council.locale;
     await respondWithCard(turn.context, pollCard(result, turn.actorId, { text: t(locale, changed ? 'poll.voted' : 'poll.voteUnchanged'), kind: 'good' }));
