@@ -10,7 +10,7 @@ import type { CommandTurn } from './command-handlers.js';
 import { nominationAskCard, roundCard, roundFormCard } from './nomination-views.js';
 import { pollCard } from './poll-views.js';
 import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
-import type { Notice } from './views.js';
+import { doneCard, type Notice } from './views.js';
 
 /** "nominering": the form to open a round. */
 export async function nominationCommand(turn: CommandTurn): Promise<void> {
@@ -56,8 +56,9 @@ const openAction = defineAction({
       const sent = await turn.context.sendActivity(cardActivity(roundCard(result, undefined)));
       if (sent?.id) await deps.nominations.setRoundActivity(result.round.id, sent.id);
     }
-    const notice: Notice = { text: t(view.council.locale, result.created ? 'round.opened' : 'round.already'), kind: result.created ? 'good' : 'warning' };
-    await respondWithCard(turn.context, roundCard(result, turn.actorId, notice));
+    const locale = view.council.locale;
+    // The round's card is posted below for everyone; the form need not repeat it.
+    await respondWithCard(turn.context, doneCard(t(locale, result.created ? 'round.opened' : 'round.already'), t(locale, 'round.seeBelow', { name: result.round.name })));
   },
 });
 

@@ -11,7 +11,8 @@ import type { Notice } from './views.js';
 const MAX_REFRESH_USERS = 60;
 const MEMBER_CHOICES = 100;
 
-const STATUS_COLOR: Record<Nomination['consent'], string> = { accepted: 'Good', declined: 'Attention', pending: 'Warning', external: 'Default' };
+/** Words carry the answer; colour only underlines it (and only where it stays readable). */
+const STATUS_COLOR: Record<Nomination['consent'], string> = { accepted: 'Default', declined: 'Attention', pending: 'Default', external: 'Default' };
 
 function deadlineText(locale: Locale, iso: string, zone: string): string {
   const z = utcToZoned(iso, zone);
@@ -31,7 +32,7 @@ export function roundCard(data: RoundView, viewerId: string | undefined, notice?
   const candidates = eligible(nominations);
   const facts = [
     { title: tr('round.seats'), value: String(round.seats) },
-    ...(round.deadline ? [{ title: tr('round.deadline'), value: deadlineText(locale, round.deadline, zone) }] : []),
+    { title: tr('round.deadline'), value: round.deadline ? deadlineText(locale, round.deadline, zone) : tr('round.noDeadline') },
     ...(round.criteria ? [{ title: tr('round.criteria'), value: round.criteria }] : []),
     { title: tr('round.selfTitle'), value: tr(round.selfNomination ? 'round.selfYes' : 'round.selfNo') },
   ];
@@ -46,7 +47,10 @@ export function roundCard(data: RoundView, viewerId: string | undefined, notice?
     facts,
     nominees: nominations.map((n) => ({
       name: n.nomineeEmail ? `${n.nomineeName} (${n.nomineeEmail})` : n.nomineeName,
-      detail: tr('round.nominatedBy', { name: names.get(n.nominatedBy) ?? '?', motivation: n.motivation }),
+      detail:
+        n.nomineeUserId !== null && n.nomineeUserId === n.nominatedBy
+          ? tr('round.nominatedSelf', { motivation: n.motivation })
+          : tr('round.nominatedBy', { name: names.get(n.nominatedBy) ?? '?', motivation: n.motivation }),
       status: tr(`consent.${n.consent}` as MessageKey) + (n.selected ? ` · ${tr('round.selected')}` : ''),
       statusColor: n.selected ? 'Good' : STATUS_COLOR[n.consent],
       value: n.id,

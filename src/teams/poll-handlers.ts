@@ -10,7 +10,7 @@ import { blankToUndefined, date, flag, id, time } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { pollCard, pollFormCard } from './poll-views.js';
 import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
-import type { Notice } from './views.js';
+import { doneCard, type Notice } from './views.js';
 
 /** Posts the poll's shared card and remembers the message, so votes update it in place. */
 async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn['kit'] }, conversationId: string, pollId: string): Promise<void> {
@@ -90,9 +90,9 @@ const create = defineAction({
       clientKey: `form:${data.formId}`,
     });
     if (created) await postPoll(turn, turn.conversationId, poll.id);
-    const shown = await showPoll(deps, { conversationId: turn.conversationId, pollId: poll.id, viewerId: turn.actorId });
-    const notice: Notice = { text: t(view.council.locale, created ? 'poll.created' : 'poll.already'), kind: created ? 'good' : 'warning' };
-    await respondWithCard(turn.context, pollCard(shown, turn.actorId, notice));
+    const locale = view.council.locale;
+    // The poll's card is posted below for everyone; the form need not repeat it.
+    await respondWithCard(turn.context, doneCard(t(locale, created ? 'poll.created' : 'poll.already'), t(locale, 'poll.seeBelow', { question: poll.question })));
   },
 });
 

@@ -51,7 +51,9 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
     status: open
       ? tr('poll.votedCount', { voted: data.voted, entitled: data.entitled })
       : tr('poll.closedCount', { voted: data.voted, entitled: data.entitled }),
-    statusColor: open ? 'Accent' : 'Good',
+    statusColor: open ? 'Default' : 'Good',
+    // The shared message never shows anyone's choice; say where one's own vote is.
+    hint: open && viewerId === undefined ? tr('poll.hintShared') : null,
     canVote: open && (viewerId === undefined || (role !== undefined && role !== 'guest')),
     multiple: poll.maxChoices > 1,
     mine: data.mine ? data.mine.join(',') : null,
@@ -60,7 +62,7 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
       const who = names.get(o.text) ?? [];
       return {
         text: o.text,
-        count: tr('poll.votes', { count: o.votes }),
+        count: tr(o.votes === 1 ? 'poll.vote1' : 'poll.votes', { count: o.votes }),
         bar: bar(o.percent),
         leading: top > 0 && o.votes === top,
         names: who.length > NAMES_SHOWN ? `${who.slice(0, NAMES_SHOWN).join(', ')} + ${who.length - NAMES_SHOWN}` : who.join(', '),
@@ -79,6 +81,8 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
       mine: tr('poll.showMine'),
       remind: tr('poll.remind'),
       close: tr('poll.close'),
+      closeConfirm: tr('poll.closeConfirm'),
+      closeConfirmText: tr('poll.closeConfirmText', { voted: data.voted, entitled: data.entitled }),
     },
   });
 }

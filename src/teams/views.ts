@@ -115,6 +115,11 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
   });
 }
 
+/** What a form turns into once it has done its work and posted its result below. */
+export function doneCard(title: string, message: string): CardJson {
+  return renderTemplate('done', { title, message });
+}
+
 export function errorCard(locale: Locale, message: string): CardJson {
   return renderTemplate('error', { title: t(locale, 'error.title'), message });
 }

@@ -4,6 +4,7 @@ import type { CouncilView } from '../../src/app/councils.js';
 import type { CouncilMember, Locale } from '../../src/domain/council.js';
 import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
+import { doneCard } from '../../src/teams/views.js';
 import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
@@ -218,6 +219,7 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     }),
     ...pollFixtures(),
     ...nominationFixtures(),
+    { template: 'done', card: doneCard('Omröstningen är startad.', 'Omröstningen "Ska rådet <b>ställa sig</b> bakom remissvaret?" ligger i chatten.') },
   ];
 }
 

@@ -74,7 +74,7 @@ describe('nominations for a working group over HTTP', () => {
     expect(text(opened.card)).toContain('Nomineringen är öppnad.');
     round = cardOf(connector.sent(chat.id).at(-1)!.body);
     expect(text(round)).toContain('En privat vårdgivare och en från offentlig vård');
-    expect(text(round)).toContain('inte tillåtet');
+    expect(text(round)).toContain('inte tillåten');
     expect(text((await client.execute(chat, chair, open, settings)).card)).toContain('Nomineringen var redan öppnad.');
   });
 

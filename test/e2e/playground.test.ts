@@ -551,7 +551,7 @@ describe('Agents Playground (browser)', () => {
       await poll.getByRole('button', { name: 'Rösta', exact: true }).click();
       await poll.getByText('Din röst är registrerad.', { exact: true }).waitFor({ state: 'visible' });
       await poll.getByText('1 av 6 har röstat', { exact: true }).waitFor({ state: 'visible' });
-      await poll.getByText('Din röst (du kan ändra den tills omröstningen stängs)', { exact: false }).waitFor({ state: 'visible' });
+      await poll.getByText('Din röst', { exact: true }).waitFor({ state: 'visible' });
       await expect(poll.getByRole('radio', { name: 'Ja', exact: true }).isChecked()).resolves.toBe(true);
       await poll.getByText('Resultat', { exact: true }).waitFor({ state: 'visible' });
       await poll.getByText(/^█+ 100 %$/).waitFor({ state: 'visible' });
@@ -575,7 +575,7 @@ describe('Agents Playground (browser)', () => {
     await openRound.click();
     await page.getByText('Nomineringen är öppnad.', { exact: true }).first().waitFor({ state: 'visible' });
 
-    // 4. The round card the bot posted (the form itself became the chair's copy, with the notice).
+    // 4. The round card the bot posted (the form itself turned into a short confirmation).
     const round = cards(page)
       .filter({ hasText: group })
       .filter({ hasText: /Nominerade \(\d+\)/ })
@@ -603,8 +603,8 @@ describe('Agents Playground (browser)', () => {
       await round.getByText(`Nomineringen av ${CHAIR_NAME} är registrerad.`, { exact: false }).waitFor({ state: 'visible' });
       await round.getByText('Nominerade (1)', { exact: true }).waitFor({ state: 'visible' });
       await round.getByText(CHAIR_NAME, { exact: true }).waitFor({ state: 'visible' });
-      await round.getByText(`Nominerad av ${CHAIR_NAME}: Lång erfarenhet`, { exact: false }).waitFor({ state: 'visible' });
-      await round.getByText('tackat ja', { exact: true }).waitFor({ state: 'visible' });
+      await round.getByText('Nominerade sig själv: Lång erfarenhet', { exact: false }).waitFor({ state: 'visible' });
+      await round.getByText('✓ tackat ja', { exact: true }).waitFor({ state: 'visible' });
       await expect(round.getByText('får frågan', { exact: false }).count()).resolves.toBe(0);
       await page.waitForTimeout(500);
       await cardScreenshot(page, round, 'playground-nomination.png');
