@@ -18,8 +18,8 @@
  * Not an assertion: budget overruns print WARN, the exit code stays 0.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { envInt, percentile, round as roundTo, writeResultsSection } from './stats.js';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgendaView, draftFromParsed } from '../src/app/agendas.js';
 import type { CouncilView } from '../src/app/councils.js';
@@ -33,19 +33,10 @@ import { utcToZoned } from '../src/domain/meeting-time.js';
 import { AGENDA_PAGE_SIZE, agendaCard, agendaConfirmCard } from '../src/teams/agenda-views.js';
 import { renderTemplate } from '../src/teams/card-templates.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
-const RESULTS = join(root, 'bench', 'results', 'latest.json');
 const RESULTS_KEY = 'agendaImport';
 const BUDGET_BYTES = 40 * 1024;
 const ITEM_COUNT = 60;
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return n;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The agenda: 48 main items and 12 sub-items, a full council day 09.00–16.30.
@@ -300,16 +291,7 @@ function agendaView(view: CouncilView, m: Meeting, current: AgendaItemDraft[], i
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
-function round(v: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
 
 interface Dist {
   p50: number;
@@ -317,6 +299,8 @@ interface Dist {
   p99: number;
   max: number;
 }
+
+const round = (v: number, digits = 3) => roundTo(v, digits);
 
 function dist(values: readonly number[]): Dist {
   const s = [...values].sort((a, b) => a - b);
@@ -468,16 +452,7 @@ export async function runAgendaImportBench(): Promise<void> {
     shapes: perShape,
     loopSeconds: round(loopSeconds, 1),
   };
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // No earlier results (or unreadable): start a new file.
-  }
-  all[RESULTS_KEY] = results;
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
-  console.log(`\nwrote ${RESULTS_KEY} to ${relative(process.cwd(), RESULTS)} (${results.loopSeconds} s timed loop)`);
+  writeResultsSection(RESULTS_KEY, results, ` (${results.loopSeconds} s timed loop)`);
 }
 
 function cell(d: Dist): string {

@@ -15,7 +15,11 @@
  * BENCH_COLD_STARTS, BENCH_WARMUP; BENCH_NODE_ARGS adds node flags to both bots (profiling). Benchmarks are not assertions: the exit code is 0 unless the
  * run itself breaks.
  *
- * Then the in-process agenda import benchmark runs (bench/agenda-import.ts: parse a 60-item agenda,
+ * Then the vote burst runs (bench/vote-burst.ts): BENCH_BURST_VOTERS (300) members of one council
+ * vote on one poll all at once, on SQLite and on PostgreSQL, a fresh poll in each of
+ * BENCH_BURST_ROUNDS (BENCH_ROUNDS) rounds; its figures go under "voteBurst".
+ *
+ * Last the in-process agenda import benchmark runs (bench/agenda-import.ts: parse a 60-item agenda,
  * render its cards, sizes against the 40 KB budget) and adds its figures under "agendaImport".
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,6 +31,8 @@ import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { runAgendaImportBench } from './agenda-import.js';
 import { type CardActionKind, cardActionMethod, cardActionTask, setUpMeetings } from './meeting-actions.js';
+import { runVoteBurstBench } from './vote-burst.js';
+import { envInt, median, percentile, round } from './stats.js';
 import { type Conversation, TeamsClient, type User, cardOf, user } from '../test/support/teams-client.js';
 
 // dist/bench/run.js → project root. (bot-process.ts's projectRoot assumes test/support/ in the
@@ -36,13 +42,6 @@ const REAL_ENTRY = join(root, 'dist', 'src', 'main.js');
 const ECHO_ENTRY = join(root, 'dist', 'bench', 'echo-bot.js');
 const RESULTS = join(root, 'bench', 'results', 'latest.json');
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return n;
-}
 
 const cfg = {
   messages: envInt('BENCH_MESSAGES', 1000),
@@ -74,6 +73,8 @@ class BenchBot {
   constructor(
     readonly name: BotName,
     private readonly entry: string,
+    /** Extra environment variables (OUTBOX_POLL_MS, DATABASE_URL for the vote burst). */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -95,6 +96,7 @@ class BenchBot {
         HOST: '127.0.0.1',
         DATA_DIR: this.dataDir,
         LOG_LEVEL: 'warn',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -165,23 +167,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
-function round(v: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
 
 interface PhaseStats {
   n: number;
@@ -277,7 +264,8 @@ function makeTask(client: TeamsClient, kind: 'message' | 'invoke'): (i: number) 
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
+/** Resolves with the echo bot's invoke p50 (median across rounds), for scale beside the vote burst. */
+async function main(): Promise<number> {
   const runStarted = performance.now();
   const connector = await new FakeConnector().start();
   const bots = { echo: new BenchBot('echo', ECHO_ENTRY), real: new BenchBot('real', REAL_ENTRY) };
@@ -482,6 +470,7 @@ async function main(): Promise<void> {
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nwrote ${relative(process.cwd(), RESULTS)} (${results.runSeconds} s)`);
+    return summary.invoke.echo.p50;
   } finally {
     await cleanUp();
   }
@@ -495,13 +484,31 @@ function x(v: number): string {
   return Number.isFinite(v) ? `${v.toFixed(2)}×` : '—';
 }
 
-// The HTTP benchmark, then the in-process agenda import benchmark (bench/agenda-import.ts), which
-// adds its figures to the results file this one wrote. Either failing sets exit code 1; the other still runs.
+// The HTTP benchmark, then the vote burst (bench/vote-burst.ts) and the in-process agenda import
+// benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
+// Any of them failing sets exit code 1; the others still run.
 let exitCode = 0;
-await main().catch((err) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-  exitCode = 1;
-});
+let echoInvokeP50 = NaN;
+await main().then(
+  (p50) => (echoInvokeP50 = p50),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    exitCode = 1;
+  },
+);
+await runVoteBurstBench({
+  bot: (env) => new BenchBot('real', REAL_ENTRY, env),
+  echoInvokeP50,
+  echoConcurrency: cfg.concurrency,
+}).then(
+  (ok) => {
+    if (!ok) exitCode = 1;
+  },
+  (err) => {
+    process.stderr.write(`vote burst bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    exitCode = 1;
+  },
+);
 await runAgendaImportBench().catch((err) => {
   process.stderr.write(`agenda bench failed: ${(err as Error).stack ?? String(err)}\n`);
   exitCode = 1;
