@@ -251,6 +251,7 @@ function councilView(): CouncilView {
       version: 3,
       quorumRule: { kind: 'majority' },
       membersCreatePolls: false,
+      reminderPolicy: { daysBefore: [7, 1], at: '08:00' },
     },
     members,
   };

@@ -69,6 +69,18 @@ async function councilMeeting(deps: MeetingDeps, conversationId: string, meeting
   return { view, meeting };
 }
 
+/**
+ * In the council's conversation, as above; in a member's own chat (a reminder's Återbud button),
+ * the meeting's council, whose members alone may act on it.
+ */
+async function meetingHereOrOwn(deps: MeetingDeps, conversationId: string, meetingId: string) {
+  if (await deps.councils.findByConversation(conversationId)) return councilMeeting(deps, conversationId, meetingId);
+  const meeting = await deps.meetings.findById(meetingId);
+  const council = meeting && (await deps.councils.findById(meeting.councilId));
+  if (!meeting || !council || meeting.status === 'cancelled') throw new RuleError('error.meetingNotFound');
+  return { view: { council, members: await deps.councils.members(council.id) }, meeting };
+}
+
 export async function nextMeetingAgenda(deps: MeetingDeps, conversationId: string): Promise<AgendaView | undefined> {
   const view = await requireCouncil(deps, conversationId);
   const [next] = await deps.meetings.upcoming(view.council.id, deps.clock.now().toISOString(), 1);
@@ -189,7 +201,7 @@ export async function sendRegrets(
   deps: MeetingDeps,
   input: { conversationId: string; actorId: string; meetingId: string; note: string | null; withdraw: boolean },
 ): Promise<AgendaView> {
-  const { view, meeting } = await councilMeeting(deps, input.conversationId, input.meetingId);
+  const { view, meeting } = await meetingHereOrOwn(deps, input.conversationId, input.meetingId);
   requirePermission(roleOf(view, input.actorId), 'meeting.regrets');
   if (meeting.status !== 'planned') throw new RuleError('error.meetingAlreadyStarted');
   if (input.withdraw) {

@@ -4,13 +4,15 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
-import type { ActionItemRepository, AttendanceRepository, DecisionRepository, MeetingRepository } from './ports.js';
+import type { ActionItemRepository, AttendanceRepository, DecisionRepository, MeetingRepository, OutboxRepository } from './ports.js';
+import { reminderJobs } from './reminders.js';
 
 export interface MeetingDeps extends CouncilDeps {
   meetings: MeetingRepository;
   attendance: AttendanceRepository;
   decisions: DecisionRepository;
   actionItems: ActionItemRepository;
+  outbox: OutboxRepository;
 }
 
 /** A meeting as a person gives it: local date and times in the council's time zone. */
@@ -88,6 +90,7 @@ export async function scheduleMeetings(
   });
   const meetings = await deps.meetings.create(
     drafts.map((meeting) => ({ meeting, agenda: standingItems(view.council.locale, deps.newId) })),
+    drafts.flatMap((meeting) => reminderJobs(view.council, meeting, now)),
   );
   return { view, meetings: meetings.sort((a, b) => a.startsAt.localeCompare(b.startsAt)), alreadySaved: false };
 }
@@ -117,9 +120,11 @@ export async function updateMeeting(
   deps: MeetingDeps,
   input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; meeting: MeetingInput },
 ): Promise<{ view: CouncilView; meeting: Meeting }> {
-  const { view } = await editableMeeting(deps, input.conversationId, input.actorId, input.meetingId, input.expectedVersion);
+  const { view, meeting } = await editableMeeting(deps, input.conversationId, input.actorId, input.meetingId, input.expectedVersion);
   const now = deps.clock.now().toISOString();
   const { startsAt, endsAt } = toInstants(view.council, input.meeting, now);
+  // A moved meeting gets reminders at its new time; the old ones will find it moved and stay quiet.
+  const jobs = startsAt === meeting.startsAt ? [] : reminderJobs(view.council, { id: meeting.id, startsAt }, now);
   const updated = await deps.meetings.update(
     input.meetingId,
     {
@@ -131,6 +136,7 @@ export async function updateMeeting(
     },
     input.expectedVersion,
     now,
+    jobs,
   );
   if (!updated) throw new StaleError();
   return { view, meeting: updated };

@@ -2,6 +2,7 @@ import type { Council, CouncilMember, Locale, Role } from '../domain/council.js'
 import type { AgendaItemDraft } from '../domain/agenda.js';
 import type { ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
+import type { ReminderPolicy } from '../domain/reminders.js';
 import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
 import type { ActionComment } from '../domain/action-item.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -16,7 +17,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls'>;
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy'>;
 
 export interface RosterEntry {
   userId: string;
@@ -45,6 +46,10 @@ export interface CouncilRepository {
   addMissingMembers(councilId: string, members: readonly CouncilMember[]): Promise<number>;
   setQuorumRule(councilId: string, rule: QuorumRule, expectedVersion: number, at: string): Promise<boolean>;
   setMembersCreatePolls(councilId: string, allowed: boolean, expectedVersion: number, at: string): Promise<boolean>;
+  setReminderPolicy(councilId: string, policy: ReminderPolicy, expectedVersion: number, at: string): Promise<boolean>;
+  /** A member's own choice not to get personal meeting reminders from this council. */
+  setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void>;
+  remindersOff(councilId: string): Promise<string[]>;
   updateSettings(
     councilId: string,
     settings: { name: string; locale: Locale; timeZone: string },
@@ -94,8 +99,8 @@ export interface MeetingGuest {
 }
 
 export interface MeetingRepository {
-  /** Creates all meetings with their draft agendas in one transaction (a pasted schedule is saved whole or not at all). */
-  create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[]): Promise<Meeting[]>;
+  /** Creates all meetings with their draft agendas and jobs (reminders) in one transaction (a pasted schedule is saved whole or not at all). */
+  create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[], jobs?: readonly OutboxJob[]): Promise<Meeting[]>;
   agenda(meetingId: string): Promise<AgendaItemDraft[]>;
   /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion`; undefined when stale. */
   saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined>;
@@ -129,8 +134,8 @@ export interface MeetingRepository {
   findOpen(councilId: string): Promise<Meeting | undefined>;
   /** Planned or running meetings of a council ending at or after `fromIso`, earliest first. */
   upcoming(councilId: string, fromIso: string, limit: number): Promise<Meeting[]>;
-  /** Applies the changes only at `expectedVersion`; returns the new state, or undefined when stale. */
-  update(id: string, changes: MeetingChanges, expectedVersion: number, at: string): Promise<Meeting | undefined>;
+  /** Applies the changes (and queues the jobs) only at `expectedVersion`; returns the new state, or undefined when stale. */
+  update(id: string, changes: MeetingChanges, expectedVersion: number, at: string, jobs?: readonly OutboxJob[]): Promise<Meeting | undefined>;
 }
 
 export interface DecisionRepository {

@@ -1,4 +1,5 @@
 import type { QuorumRule } from './attendance.js';
+import type { ReminderPolicy } from './reminders.js';
 import { RuleError } from './errors.js';
 
 export const ROLES = ['chair', 'secretary', 'member', 'guest'] as const;
@@ -22,6 +23,8 @@ export interface Council {
   quorumRule: QuorumRule;
   /** Whether members (not only the chair and secretary) may start polls. */
   membersCreatePolls: boolean;
+  /** When members are reminded of a meeting. */
+  reminderPolicy: ReminderPolicy;
 }
 
 export interface CouncilMember {

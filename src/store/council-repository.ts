@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { decodeQuorumRule, encodeQuorumRule, type QuorumRule } from '../domain/attendance.js';
+import { decodeReminderPolicy, encodeReminderPolicy, type ReminderPolicy } from '../domain/reminders.js';
 import type { CouncilRepository, NewCouncil } from '../app/ports.js';
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
 import type { CouncilMembersTable, CouncilsTable, Database } from './schema.js';
@@ -18,6 +19,7 @@ function toCouncil(row: Selectable<CouncilsTable>): Council {
     version: Number(row.version),
     quorumRule: decodeQuorumRule(row.quorum_rule),
     membersCreatePolls: Number(row.members_create_polls) === 1,
+    reminderPolicy: decodeReminderPolicy(row.reminder_policy),
   };
 }
 
@@ -185,6 +187,26 @@ export class KyselyCouncilRepository implements CouncilRepository {
       await trx.updateTable('councils').set({ members_create_polls: allowed ? 1 : 0 }).where('id', '=', councilId).execute();
       return true;
     });
+  }
+
+  async setReminderPolicy(councilId: string, policy: ReminderPolicy, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx.updateTable('councils').set({ reminder_policy: encodeReminderPolicy(policy) }).where('id', '=', councilId).execute();
+      return true;
+    });
+  }
+
+  async setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void> {
+    if (off) {
+      await this.db.insertInto('reminder_opt_outs').values({ council_id: councilId, user_id: userId, created_at: at }).onConflict((oc) => oc.doNothing()).execute();
+    } else {
+      await this.db.deleteFrom('reminder_opt_outs').where('council_id', '=', councilId).where('user_id', '=', userId).execute();
+    }
+  }
+
+  async remindersOff(councilId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('reminder_opt_outs').select('user_id').where('council_id', '=', councilId).orderBy('user_id').execute();
+    return rows.map((r) => r.user_id);
   }
 
   async setQuorumRule(councilId: string, rule: QuorumRule, expectedVersion: number, at: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ItemNote, ItemTime, MeetingChanges, MeetingGuest, MeetingRepository, NewMeeting, Regret } from '../app/ports.js';
+import type { ItemNote, ItemTime, MeetingChanges, MeetingGuest, MeetingRepository, NewMeeting, OutboxJob, Regret } from '../app/ports.js';
+import { insertJobs } from './outbox-repository.js';
 import { AGENDA_ITEM_KINDS, type AgendaItemDraft, type AgendaItemKind } from '../domain/agenda.js';
 import type { Meeting, MeetingStatus } from '../domain/meeting.js';
 import type { AgendaItemsTable, Database, MeetingsTable } from './schema.js';
@@ -86,7 +87,7 @@ function toNote(row: { id: string; meeting_id: string; item_id: string; text: st
 export class KyselyMeetingRepository implements MeetingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[]): Promise<Meeting[]> {
+  async create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[], jobs: readonly OutboxJob[] = []): Promise<Meeting[]> {
     if (entries.length === 0) return [];
     const rows: MeetingsTable[] = entries.map(({ meeting: m }) => ({
       id: m.id,
@@ -112,6 +113,7 @@ export class KyselyMeetingRepository implements MeetingRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('meetings').values(rows).execute();
       if (items.length > 0) await trx.insertInto('agenda_items').values(items).execute();
+      await insertJobs(trx, jobs, rows[0]!.created_at);
     });
     return rows.map(toMeeting);
   }
@@ -276,14 +278,18 @@ export class KyselyMeetingRepository implements MeetingRepository {
     return rows.map(toMeeting);
   }
 
-  async update(id: string, changes: MeetingChanges, expectedVersion: number, at: string): Promise<Meeting | undefined> {
-    const result = await this.db
-      .updateTable('meetings')
-      .set((eb) => ({ ...changeColumns(changes), updated_at: at, version: eb('version', '+', 1) }))
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return undefined;
-    return this.findById(id);
+  async update(id: string, changes: MeetingChanges, expectedVersion: number, at: string, jobs: readonly OutboxJob[] = []): Promise<Meeting | undefined> {
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('meetings')
+        .set((eb) => ({ ...changeColumns(changes), updated_at: at, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await insertJobs(trx, jobs, at);
+      return true;
+    });
+    return updated ? this.findById(id) : undefined;
   }
 }

@@ -385,6 +385,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('nomination_rounds').execute();
     },
   },
+  '0011_reminders': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('councils').addColumn('reminder_policy', 'varchar(200)').execute();
+      await db.schema
+        .createTable('reminder_opt_outs')
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reminder_opt_outs_pk', ['council_id', 'user_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('reminder_opt_outs').execute();
+      await db.schema.alterTable('councils').dropColumn('reminder_policy').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -15,6 +15,7 @@ export interface CouncilsTable {
   /** 'majority', 'off' or 'min:N'. */
   quorum_rule: Generated<string>;
   members_create_polls: Generated<number>;
+  reminder_policy: string | null;
 }
 
 export interface CouncilMembersTable {
@@ -270,6 +271,12 @@ export interface NominationsTable {
   answered_at: string | null;
 }
 
+export interface ReminderOptOutsTable {
+  council_id: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -292,6 +299,7 @@ export interface Database {
   outbox: OutboxTable;
   nomination_rounds: NominationRoundsTable;
   nominations: NominationsTable;
+  reminder_opt_outs: ReminderOptOutsTable;
 }
 
 export type { Generated };

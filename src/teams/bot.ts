@@ -22,6 +22,7 @@ import { attendanceActions } from './attendance-handlers.js';
 import { startOutbox } from './outbox-dispatcher.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
+import { reminderActions } from './reminder-handlers.js';
 import { createProactive } from './proactive.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
@@ -111,6 +112,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       ...attendanceActions,
       ...pollActions,
       ...nominationActions,
+      ...reminderActions,
     ]),
     true,
   );

@@ -12,6 +12,7 @@ import { importAgendaText, postAgenda } from './agenda-commands.js';
 import { attendanceCommand, quorumCommand } from './attendance-handlers.js';
 import { memberPollsCommand, pollCommand } from './poll-handlers.js';
 import { nominationCommand } from './nomination-handlers.js';
+import { remindersCommand } from './reminder-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -87,4 +88,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   memberPollsOn: (turn) => memberPollsCommand(turn, true),
   memberPollsOff: (turn) => memberPollsCommand(turn, false),
   nomination: (turn) => nominationCommand(turn),
+  reminders: (turn, args) => remindersCommand(turn, args),
 };

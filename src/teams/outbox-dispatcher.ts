@@ -5,6 +5,10 @@ import { t } from '../i18n/index.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
 import { roundById } from '../app/nominations.js';
 import { assignedItem } from '../app/action-items.js';
+import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
+import { agendaCard } from './agenda-views.js';
+import { todayIn } from './reminder-handlers.js';
+import { reminderCard } from './reminder-views.js';
 import { assignedCard } from './action-handlers.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
 import type { Proactive } from './proactive.js';
@@ -31,6 +35,31 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
   const { store, logger, clock } = kit.deps;
 
   const handlers: Record<string, Handler> = {
+    async meetingReminder({ meetingId, startsAt, daysBefore }: { meetingId: string; startsAt: string; daysBefore: number }) {
+      const agenda = await dueMeeting(kit.meetingDeps, meetingId, startsAt);
+      if (!agenda) return;
+      const at = clock.now().toISOString();
+      // One job per member, so each is sent once whatever happens to the others.
+      const recipients = await reminderRecipients(kit.meetingDeps, agenda);
+      await store.outbox.enqueue(
+        recipients.map((userId) => ({
+          key: `member-reminder:${meetingId}:${startsAt}:${daysBefore}:${userId}`,
+          kind: 'memberReminder',
+          payload: { meetingId, startsAt, userId },
+          dueAt: at,
+        })),
+        at,
+      );
+      await proactive.inConversation(agenda.view.council.conversationId, async (context) => {
+        await context.sendActivity(cardActivity(agendaCard(agenda, undefined)));
+      });
+    },
+    async memberReminder({ meetingId, startsAt, userId }: { meetingId: string; startsAt: string; userId: string }) {
+      const reminder = await personalReminder(kit.meetingDeps, { meetingId, startsAt, userId });
+      if (!reminder) return;
+      const { view } = reminder.agenda;
+      await proactive.toPerson(view.council.conversationId, person(view, userId), reminderCard(reminder, todayIn(kit, view.council.timeZone)));
+    },
     async actionAssigned({ actionItemId }: { actionItemId: string }) {
       const found = await assignedItem(kit.meetingDeps, actionItemId);
       if (!found) return;

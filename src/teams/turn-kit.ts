@@ -43,6 +43,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
     attendance: deps.store.attendance,
     decisions: deps.store.decisions,
     actionItems: deps.store.actionItems,
+    outbox: deps.store.outbox,
   };
   return {
     deps,

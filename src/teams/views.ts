@@ -76,6 +76,7 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       { command: sv ? 'åtgärder · mina åtgärder' : 'actions · my actions', description: tr('help.cmd.actions') },
       { command: sv ? 'Reservation: skäl' : 'Reservation: grounds', description: tr('help.cmd.reservation') },
       { command: sv ? 'omröstning · omröstning: Fråga? | Ja | Nej' : 'poll · poll: Question? | Yes | No', description: tr('help.cmd.poll') },
+      { command: sv ? 'påminnelser · påminnelser av · påminnelser: 7 1 kl 08.00' : 'reminders · reminders off · reminders: 7 1 at 08:00', description: tr('help.cmd.reminders') },
       { command: sv ? 'Protokollsanteckning: …' : 'Protocol note: …', description: tr('help.cmd.protocolNote') },
     );
     if (can(ctx.role, 'meeting.schedule')) {

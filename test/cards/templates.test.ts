@@ -5,6 +5,7 @@ import type { CouncilMember, Locale } from '../../src/domain/council.js';
 import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
 import { doneCard } from '../../src/teams/views.js';
+import { reminderCard } from '../../src/teams/reminder-views.js';
 import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
@@ -50,6 +51,7 @@ function bigCouncil(size: number): CouncilView {
       version: 7,
       quorumRule: { kind: 'majority' },
       membersCreatePolls: false,
+      reminderPolicy: { daysBefore: [7, 1], at: '08:00' },
     },
     members,
   };
@@ -219,6 +221,21 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     }),
     ...pollFixtures(),
     ...nominationFixtures(),
+    ...[0, 3].map((actions) => ({
+      template: 'meeting-reminder',
+      card: reminderCard(
+        {
+          agenda: agendaOf(bigCouncil(12), 30),
+          userId: actions ? '29:user-5' : '29:user-6',
+          myActions: Array.from({ length: actions * 4 }, (_, i) => ({
+            id: `a${i}`, councilId: 'c1', meetingId: null, agendaItemId: null, ownerUserId: '29:user-5', ownerName: 'X', text: 'Kommunicera <b>beslutet</b> till nämnderna',
+            dueDate: i % 2 ? '2026-11-01' : null, status: 'open' as const, createdBy: '29:user-0', createdAt: '2026-10-01T10:00:00.000Z', completedAt: null, version: 1,
+          })),
+        },
+        '2026-11-23',
+        { text: 'Ditt återbud är skickat.', kind: 'good' },
+      ),
+    })),
     { template: 'done', card: doneCard('Omröstningen är startad.', 'Omröstningen "Ska rådet <b>ställa sig</b> bakom remissvaret?" ligger i chatten.') },
   ];
 }

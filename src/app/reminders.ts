@@ -1,0 +1,77 @@
+import type { ActionItem } from '../domain/action-item.js';
+import type { Council } from '../domain/council.js';
+import { isGuestId, requirePermission } from '../domain/council.js';
+import { RuleError, StaleError } from '../domain/errors.js';
+import type { Meeting } from '../domain/meeting.js';
+import { type ReminderPolicy, checkReminderPolicy, reminderTimes } from '../domain/reminders.js';
+import { type AgendaView, load } from './agendas.js';
+import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import type { MeetingDeps } from './meetings.js';
+import type { OutboxJob } from './ports.js';
+
+/**
+ * The reminder jobs for a meeting at its current time. Keyed by the start time too: a moved
+ * meeting gets new jobs, and the old ones find the meeting elsewhere and send nothing.
+ */
+export function reminderJobs(council: Council, meeting: Pick<Meeting, 'id' | 'startsAt'>, now: string): OutboxJob[] {
+  return reminderTimes(meeting.startsAt, council.timeZone, council.reminderPolicy, now).map((r) => ({
+    key: `meeting-reminder:${meeting.id}:${meeting.startsAt}:${r.daysBefore}`,
+    kind: 'meetingReminder',
+    payload: { meetingId: meeting.id, startsAt: meeting.startsAt, daysBefore: r.daysBefore },
+    dueAt: r.at,
+  }));
+}
+
+/** The meeting a reminder was queued for, as it is now; undefined when it moved, was cancelled or has begun. */
+export async function dueMeeting(deps: MeetingDeps, meetingId: string, startsAt: string): Promise<AgendaView | undefined> {
+  const meeting = await deps.meetings.findById(meetingId);
+  if (!meeting || meeting.status !== 'planned' || meeting.startsAt !== startsAt) return undefined;
+  const council = await deps.councils.findById(meeting.councilId);
+  if (!council) return undefined;
+  return load(deps, { council, members: await deps.councils.members(council.id) }, meeting);
+}
+
+/** Who gets a personal reminder: members with a Teams account who have not opted out or sent återbud. */
+export async function reminderRecipients(deps: MeetingDeps, agenda: AgendaView): Promise<string[]> {
+  const off = new Set(await deps.councils.remindersOff(agenda.view.council.id));
+  const regrets = new Set(agenda.regrets.map((r) => r.userId));
+  return agenda.view.members.filter((m) => !isGuestId(m.userId) && !off.has(m.userId) && !regrets.has(m.userId)).map((m) => m.userId);
+}
+
+export interface PersonalReminder {
+  agenda: AgendaView;
+  userId: string;
+  myActions: ActionItem[];
+}
+
+/** One member's reminder as it should read when it goes out (checked again then, not when queued). */
+export async function personalReminder(deps: MeetingDeps, input: { meetingId: string; startsAt: string; userId: string }): Promise<PersonalReminder | undefined> {
+  const agenda = await dueMeeting(deps, input.meetingId, input.startsAt);
+  if (!agenda || !(await reminderRecipients(deps, agenda)).includes(input.userId)) return undefined;
+  const myActions = await deps.actionItems.forOwner(agenda.view.council.id, input.userId, 'open');
+  return { agenda, userId: input.userId, myActions };
+}
+
+/** "påminnelser av" / "påminnelser på": a member's own reminders from this council. */
+export async function setMyReminders(deps: MeetingDeps, input: { conversationId: string; actorId: string; on: boolean }): Promise<CouncilView> {
+  const view = await requireCouncil(deps, input.conversationId);
+  if (!roleOf(view, input.actorId)) throw new RuleError('error.notMember');
+  await deps.councils.setRemindersOff(view.council.id, input.actorId, !input.on, deps.clock.now().toISOString());
+  return view;
+}
+
+/**
+ * The chair sets when reminders go out. Meetings already planned get reminders at the new
+ * times too; those queued at the old times still go out (they were promised), once each.
+ */
+export async function setReminderPolicy(deps: MeetingDeps, input: { conversationId: string; actorId: string; policy: ReminderPolicy }): Promise<CouncilView> {
+  const view = await requireCouncil(deps, input.conversationId);
+  requirePermission(roleOf(view, input.actorId), 'council.manageRoles');
+  const policy = checkReminderPolicy(input.policy);
+  const now = deps.clock.now().toISOString();
+  if (!(await deps.councils.setReminderPolicy(view.council.id, policy, view.council.version, now))) throw new StaleError();
+  const updated = await requireCouncil(deps, input.conversationId);
+  const planned = (await deps.meetings.upcoming(view.council.id, now, 50)).filter((m) => m.status === 'planned');
+  await deps.outbox.enqueue(planned.flatMap((m) => reminderJobs(updated.council, m, now)), now);
+  return updated;
+}

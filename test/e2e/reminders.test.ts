@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { utcToZoned, zonedToUtc } from '../../src/domain/meeting-time.js';
+import { BotProcess } from '../support/bot-process.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardTexts, findAction, user } from '../support/teams-client.js';
+
+const chair = user(1, 'Åsa Ordförande');
+const bjorn = user(2, 'Björn Berg');
+const cecilia = user(3, 'Cecilia Ek');
+const david = user(4, 'David Dahl');
+const text = (card: any) => cardTexts(card).join('\n');
+const zone = 'Europe/Stockholm';
+
+/** A date this many days ahead, Stockholm time. */
+function daysAhead(days: number): string {
+  return utcToZoned(new Date(Date.now() + days * 86_400_000).toISOString(), zone).date;
+}
+function minusDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('reminders before a meeting', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+  const db = () => new Database(join(bot.dataDir, 'council-assistant.sqlite'));
+  const jobs = () => {
+    const rows = db();
+    const found = rows.prepare("select key, due_at, sent_at from outbox where kind = 'meetingReminder' order by due_at").all() as { key: string; due_at: string; sent_at: string | null }[];
+    rows.close();
+    return found;
+  };
+  let meetingId = '';
+  const date = daysAhead(20);
+
+  async function say(who: User, message: string) {
+    connector.reset();
+    expect((await client.say(chat, who, message)).status).toBe(200);
+    return connector.sent(chat.id).map((c) => c.body.text ?? text(cardOf(c.body))).join('\n');
+  }
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.setRoster(chat.id, [chair, bjorn, cecilia, david]);
+    bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100' } }).start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: zone });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  it('queues reminders 7 days and 1 day before at 08.00 local time when a meeting is scheduled', async () => {
+    await say(chair, `nytt möte ${date} 13:00-16:00 Regionens hus`);
+    await say(chair, 'dagordning:\n- Förfrågningsunderlag 2027\n- Budget');
+    const preview = cardOf(connector.sent(chat.id)[0]!.body);
+    await client.execute(chat, chair, findAction(preview, 'agenda.confirmImport'), {});
+    await say(bjorn, 'dagordning');
+    meetingId = findAction(cardOf(connector.sent(chat.id)[0]!.body), 'agenda.show').data.meetingId;
+    expect(jobs().map((j) => j.due_at)).toEqual([zonedToUtc(minusDays(date, 7), '08:00', zone), zonedToUtc(minusDays(date, 1), '08:00', zone)]);
+    expect(await say(chair, 'påminnelser')).toContain('Påminnelser går ut 7 och 1 dagar före mötet kl. 08.00.');
+    expect(await say(bjorn, 'påminnelser: 3')).toContain('Det här får bara rådets ordförande');
+  });
+
+  it('follows a moved meeting: new reminders at the new time, the old ones stay quiet', async () => {
+    const card = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } })).card;
+    const moved = daysAhead(25);
+    const answer = await client.execute(chat, chair, findAction(card, 'meeting.update'), { mDate: moved, mStart: '09:00', mEnd: '12:00', mPlace: 'Regionens hus' });
+    expect(text(answer.card)).toContain('Mötet är ändrat.');
+    expect(jobs().map((j) => j.due_at)).toContain(zonedToUtc(minusDays(moved, 1), '08:00', zone));
+    expect(jobs()).toHaveLength(4);
+  });
+
+  it('sends each reminder once after a restart: the agenda to the council, a personal card to each member who wants one', async () => {
+    await say(bjorn, 'påminnelser av');
+    await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } });
+    const agenda = (await client.execute(chat, cecilia, { verb: 'agenda.show', data: { meetingId } })).card;
+    await client.execute(chat, cecilia, findAction(agenda, 'agenda.regrets'), { note: 'Semester' });
+    await say(chair, 'Åtgärd: David tar fram siffrorna senast 2030-01-15');
+
+    await bot.stop();
+    // The time comes while the bot is down: every queued reminder is due.
+    const rows = db();
+    rows.prepare("update outbox set due_at = ? where kind = 'meetingReminder'").run(new Date(Date.now() - 1_000).toISOString());
+    rows.close();
+    connector.reset();
+    await bot.start();
+
+    const personal = await connector.waitFor((c) => c.kind === 'send' && c.conversationId !== chat.id && text(cardOf(c.body)).includes('Påminnelse från Vårdvalsråd'), 10_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const agendas = connector.sent(chat.id).filter((c) => text(cardOf(c.body)).includes('Förfrågningsunderlag 2027'));
+    // Two reminders at the new time were due (7 and 1 days before); the two at the old time found the meeting moved.
+    expect(agendas).toHaveLength(2);
+    const asked = connector.calls.filter((c) => c.kind === 'createConversation').map((c) => c.body.members[0].id).sort();
+    expect(asked).toEqual([chair.id, chair.id, david.id, david.id].sort());
+    expect(jobs().every((j) => j.sent_at !== null)).toBe(true);
+
+    const davids = connector.calls.find((c) => c.kind === 'createConversation' && c.body.members[0].id === david.id)!;
+    const card = cardOf(connector.calls.find((c) => c.kind === 'send' && c.conversationId === davids.conversationId)!.body);
+    expect(text(card)).toContain('Förfrågningsunderlag 2027');
+    expect(text(card)).toContain('Tar fram siffrorna (15 jan 2030)');
+    expect(text(card)).toContain('Regionens hus');
+    expect(personal).toBeTruthy();
+
+    const dm: Conversation = { id: davids.conversationId!, type: 'personal' };
+    const regrets = await client.execute(dm, david, findAction(card, 'reminder.regrets'), { note: 'Sjuk' });
+    expect(text(regrets.card)).toContain('Du har skickat återbud till mötet.');
+    const now = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } })).card;
+    expect(text(now)).toContain('David Dahl – Sjuk');
+  });
+
+  it('sends nothing for a cancelled meeting', async () => {
+    await say(chair, `nytt möte ${daysAhead(40)} 13:00-16:00`);
+    const rows = db();
+    const next = rows.prepare("select id, version from meetings where status = 'planned' and id <> ? order by starts_at desc").get(meetingId) as { id: string; version: number };
+    rows.close();
+    const card = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId: next.id } })).card;
+    const cancelled = await client.execute(chat, chair, findAction(card, 'meeting.cancel'));
+    expect(text(cancelled.card)).toContain('är inställt');
+    const again = db();
+    again.prepare('update outbox set due_at = ? where key like ?').run(new Date(Date.now() - 1_000).toISOString(), `meeting-reminder:${next.id}:%`);
+    again.close();
+    connector.reset();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(connector.calls.filter((c) => c.kind === 'send' || c.kind === 'createConversation')).toEqual([]);
+    expect(jobs().filter((j) => j.key.includes(next.id)).every((j) => j.sent_at !== null)).toBe(true);
+  });
+});
