@@ -2,10 +2,12 @@ import { ACTION_COMMENT_MAX, type ActionComment, type ActionItem } from '../doma
 import { ACTION_TEXT_MAX, actionProblemError, parseActionText } from '../domain/action-text.js';
 import { can, type CouncilMember, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import { isValidDate, utcToZoned } from '../domain/meeting-time.js';
+import { isValidDate, utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
+import { minusDays } from '../domain/reminders.js';
 import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { type CouncilView, councilForConversation, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
+import type { OutboxJob } from './ports.js';
 
 export type ActionDeps = MeetingDeps;
 
@@ -62,9 +64,17 @@ export async function createActionItem(
   }
   const id = deps.newId();
   // The owner hears of it in their own chat, unless they recorded it themselves.
-  const jobs = checked.owner.userId === input.actorId || checked.owner.userId.startsWith('guest:')
-    ? []
-    : [{ key: `action-assigned:${id}`, kind: 'actionAssigned', payload: { actionItemId: id }, dueAt: deps.clock.now().toISOString() }];
+  const now = deps.clock.now().toISOString();
+  const reachable = !checked.owner.userId.startsWith('guest:');
+  const jobs: OutboxJob[] = [];
+  if (reachable && checked.owner.userId !== input.actorId) {
+    jobs.push({ key: `action-assigned:${id}`, kind: 'actionAssigned', payload: { actionItemId: id }, dueAt: now });
+  }
+  // The owner is reminded the day before the due date, at the hour the council's meeting reminders go out.
+  const dueReminder = checked.due && reachable ? zonedToUtc(minusDays(checked.due, 1), view.council.reminderPolicy.at, view.council.timeZone) : null;
+  if (dueReminder && dueReminder > now) {
+    jobs.push({ key: `action-due:${id}`, kind: 'actionDue', payload: { actionItemId: id }, dueAt: dueReminder });
+  }
   const { item, created } = await deps.actionItems.create(
     {
       id,

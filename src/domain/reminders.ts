@@ -37,7 +37,7 @@ export function decodeReminderPolicy(text: string | null | undefined): ReminderP
   }
 }
 
-function minusDays(date: string, days: number): string {
+export function minusDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - days);
   return d.toISOString().slice(0, 10);

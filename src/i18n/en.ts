@@ -498,6 +498,7 @@ export const en: Record<MessageKey, string> = {
   'actions.ownerNotified': "{owner} gets the action item in their chat with me.",
   'actions.noneAnywhere': "You have no open action items in any council.",
   'actions.inCouncil': "{council}",
+  'actions.dueReminder': "Reminder from {council}: this action item is due tomorrow.",
   'actions.title': "Open action items",
   'actions.mine': "My action items",
   'actions.none': "No open action items.",

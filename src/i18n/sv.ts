@@ -496,6 +496,7 @@ export const sv = {
   'actions.ownerNotified': "{owner} får åtgärden i sin chatt med mig.",
   'actions.noneAnywhere': "Du har inga öppna åtgärder i något råd.",
   'actions.inCouncil': "{council}",
+  'actions.dueReminder': "Påminnelse från {council}: den här åtgärden ska vara klar i morgon.",
   'actions.title': "Öppna åtgärder",
   'actions.mine': "Mina åtgärder",
   'actions.none': "Inga öppna åtgärder.",

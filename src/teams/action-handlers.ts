@@ -35,10 +35,10 @@ function listCard(kit: TurnKit, view: CouncilView, viewerId: string, items: Acti
 }
 
 /** The new owner's personal card (sent from the outbox): their open items, the new one first. */
-export function assignedCard(kit: TurnKit, found: NonNullable<Awaited<ReturnType<typeof assignedItem>>>) {
+export function assignedCard(kit: TurnKit, found: NonNullable<Awaited<ReturnType<typeof assignedItem>>>, reminder?: string) {
   const { view, item } = found;
   const by = view.members.find((m) => m.userId === item.createdBy)?.name ?? '';
-  const intro = t(view.council.locale, 'actions.assigned', { council: view.council.name, by });
+  const intro = reminder ?? t(view.council.locale, 'actions.assigned', { council: view.council.name, by });
   return listCard(kit, view, item.ownerUserId, found.items, found.comments, { mine: true, intro });
 }
 

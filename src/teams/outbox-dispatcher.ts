@@ -60,6 +60,14 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
       const { view } = reminder.agenda;
       await proactive.toPerson(view.council.conversationId, person(view, userId), reminderCard(reminder, todayIn(kit, view.council.timeZone)));
     },
+    async actionDue({ actionItemId }: { actionItemId: string }) {
+      // Only an item still open: one done (or gone) needs no reminder.
+      const found = await assignedItem(kit.meetingDeps, actionItemId);
+      if (!found) return;
+      const { view, item } = found;
+      const intro = t(view.council.locale, 'actions.dueReminder', { council: view.council.name });
+      await proactive.toPerson(view.council.conversationId, person(view, item.ownerUserId), assignedCard(kit, found, intro));
+    },
     async actionAssigned({ actionItemId }: { actionItemId: string }) {
       const found = await assignedItem(kit.meetingDeps, actionItemId);
       if (!found) return;

@@ -115,6 +115,26 @@ describe('reminders before a meeting', () => {
     expect(text(now)).toContain('David Dahl – Sjuk');
   });
 
+  it('reminds an action item’s owner the day before it is due, unless it is done', async () => {
+    await say(chair, 'Åtgärd: Cecilia skriver PM senast 2030-02-01');
+    const rows = db();
+    const due = rows.prepare("select key, due_at from outbox where kind = 'actionDue' order by key").all() as { key: string; due_at: string }[];
+    expect(due.map((d) => d.due_at).sort()).toEqual([zonedToUtc('2030-01-14', '08:00', zone), zonedToUtc('2030-01-31', '08:00', zone)].sort());
+    rows.close();
+    // Cecilia's item is done before its reminder; David's is still open.
+    await say(cecilia, 'mina åtgärder');
+    const mine = cardOf(connector.sent(chat.id)[0]!.body);
+    expect(text((await client.execute(chat, cecilia, findAction(mine, 'action.done'))).card)).toContain('Åtgärden är klarmarkerad.');
+    const past = db();
+    past.prepare("update outbox set due_at = ? where kind = 'actionDue'").run(new Date(Date.now() - 1_000).toISOString());
+    past.close();
+    connector.reset();
+    const reminder = await connector.waitFor((c) => c.kind === 'send' && text(cardOf(c.body)).includes('ska vara klar i morgon'), 10_000);
+    expect(text(cardOf(reminder.body))).toContain('Tar fram siffrorna');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(connector.calls.filter((c) => c.kind === 'createConversation').map((c) => c.body.members[0].id)).toEqual([david.id]);
+  });
+
   it('sends nothing for a cancelled meeting', async () => {
     await say(chair, `nytt möte ${daysAhead(40)} 13:00-16:00`);
     const rows = db();
