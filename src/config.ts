@@ -36,6 +36,8 @@ const envSchema = z.object({
   ANONYMOUS_VOTE_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   /** How often the outbox of proactive messages, deadlines and reminders is looked at. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Proactive sends per second per tenant from this instance (Teams allows about 50 per app and tenant). */
+  TEAMS_TENANT_RATE: z.coerce.number().int().min(1).max(50).default(40),
 });
 
 export type Env = z.infer<typeof envSchema>;

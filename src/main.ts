@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  const outbox = bot.startOutbox(config.OUTBOX_POLL_MS);
+  const outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE });
   const port = (server.address() as AddressInfo).port;
   logger.info(
     { port, localMode: config.localMode, startupMs: Math.round(performance.now() - startedAt) },

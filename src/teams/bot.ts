@@ -24,6 +24,7 @@ import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
 import { createProactive } from './proactive.js';
+import { RateLimiter } from './rate-limit.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -34,7 +35,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(intervalMs: number): { stop(): Promise<void> };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number }): { stop(): Promise<void> };
 }
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
@@ -119,6 +120,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
 
   return {
     app,
-    startOutbox: (intervalMs) => startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations), intervalMs),
+    startOutbox: ({ intervalMs, tenantPerSecond }) =>
+      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), intervalMs),
   };
 }

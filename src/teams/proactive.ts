@@ -3,6 +3,7 @@ import { isGuestId } from '../domain/council.js';
 import type { ConversationRepository } from '../app/ports.js';
 import type { CardJson } from './card-templates.js';
 import { cardActivity } from './replies.js';
+import { CONVERSATION_RATE, type RateLimiter } from './rate-limit.js';
 
 const CHANNEL_AUDIENCE = 'https://api.botframework.com';
 
@@ -25,24 +26,39 @@ function refused(err: unknown): boolean {
 
 export class UnknownConversationError extends Error {}
 
-export function createProactive(adapter: CloudAdapter, botAppId: string, conversations: ConversationRepository): Proactive {
+export function createProactive(
+  adapter: CloudAdapter,
+  botAppId: string,
+  conversations: ConversationRepository,
+  limits: { limiter: RateLimiter; tenantPerSecond: number },
+): Proactive {
   async function reference(conversationId: string): Promise<Partial<ConversationReference>> {
     const record = await conversations.find(conversationId);
     if (!record) throw new UnknownConversationError(`no stored reference for ${conversationId}`);
     return JSON.parse(record.reference) as Partial<ConversationReference>;
   }
+  const tenantRate = { perSecond: limits.tenantPerSecond, burst: limits.tenantPerSecond };
+  /** One send to `target` within the tenant's and the conversation's allowance. */
+  async function allowance(ref: Partial<ConversationReference>, target: string): Promise<void> {
+    await limits.limiter.take(`tenant:${ref.conversation?.tenantId ?? ''}`, tenantRate);
+    await limits.limiter.take(`conversation:${target}`, CONVERSATION_RATE);
+  }
   return {
     async inConversation(conversationId, logic) {
-      await adapter.continueConversationAsync(botAppId, await reference(conversationId), logic);
+      const ref = await reference(conversationId);
+      await allowance(ref, conversationId);
+      await adapter.continueConversationAsync(botAppId, ref, logic);
     },
     async toPerson(viaConversationId, person, card) {
       const ref = await reference(viaConversationId);
+      await allowance(ref, `person:${person.userId}`);
       try {
         await createPersonalChat(adapter, botAppId, ref, person.userId, card);
         return 'personal';
       } catch (err) {
         if (!refused(err)) throw err;
       }
+      await allowance(ref, viaConversationId);
       await adapter.continueConversationAsync(botAppId, ref, async (context) => {
         const mention = `<at>${person.name}</at>`;
         await context.sendActivity({

@@ -23,7 +23,7 @@ describe('meeting reminders with two instances on one PostgreSQL database', () =
     await connector.start();
     connector.pageSize = 50;
     databaseUrl = await createDatabase(inject('postgresUrl'), `reminders_${randomUUID().slice(0, 8)}`);
-    const env = { DATABASE_URL: databaseUrl, OUTBOX_POLL_MS: '50', ANONYMOUS_VOTE_KEY: 'k'.repeat(40) };
+    const env = { DATABASE_URL: databaseUrl, OUTBOX_POLL_MS: '50', ANONYMOUS_VOTE_KEY: 'k'.repeat(40), TEAMS_TENANT_RATE: '10' };
     a = await new BotProcess({ env }).start();
     b = await new BotProcess({ env }).start();
     const date = utcToZoned(new Date(Date.now() + 10 * 86_400_000).toISOString(), 'Europe/Stockholm').date;
@@ -68,6 +68,12 @@ describe('meeting reminders with two instances on one PostgreSQL database', () =
     }
     // Each member of each council, twice (7 and 1 days before); a throttled send was retried, never doubled.
     expect([...perPerson.values()].every((n) => n >= chats.length * 2)).toBe(true);
+    // Each instance keeps to 10 sends a second for the tenant (a burst of 10, then 10 a second):
+    // no 1-second window holds more than both instances' allowance, and 78 sends take seconds.
+    const times = connector.sent().map((c) => c.at).sort((x, y) => x - y);
+    const busiest = Math.max(...times.map((t0) => times.filter((t) => t >= t0 && t < t0 + 1_000).length));
+    expect(busiest).toBeLessThanOrEqual(2 * (10 + 10));
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1_500);
     const check = new pg.Client({ connectionString: databaseUrl });
     await check.connect();
     const pending = await check.query("select count(*)::int as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder')");

@@ -38,6 +38,19 @@ describe('reminders before a meeting', () => {
   };
   let meetingId = '';
   const date = daysAhead(20);
+  const unsentReminders = () => {
+    const rows = db();
+    const row = rows.prepare("select count(*) as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at <= ?").get(new Date().toISOString()) as { n: number };
+    rows.close();
+    return row.n;
+  };
+  async function until(done: () => boolean, timeoutMs = 15_000) {
+    const started = Date.now();
+    while (!done()) {
+      if (Date.now() - started > timeoutMs) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   async function say(who: User, message: string) {
     connector.reset();
@@ -93,16 +106,24 @@ describe('reminders before a meeting', () => {
     await bot.start();
 
     const personal = await connector.waitFor((c) => c.kind === 'send' && c.conversationId !== chat.id && text(cardOf(c.body)).includes('Påminnelse från Vårdvalsråd'), 10_000);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await until(() => unsentReminders() === 0);
     const agendas = connector.sent(chat.id).filter((c) => text(cardOf(c.body)).includes('Förfrågningsunderlag 2027'));
     // Two reminders at the new time were due (7 and 1 days before); the two at the old time found the meeting moved.
     expect(agendas).toHaveLength(2);
-    const asked = connector.calls.filter((c) => c.kind === 'createConversation').map((c) => c.body.members[0].id).sort();
-    expect(asked).toEqual([chair.id, chair.id, david.id, david.id].sort());
+    // Who each personal reminder went to (the chat a send went to was created for one person).
+    const personOf = new Map(connector.calls.filter((c) => c.kind === 'createConversation').map((c) => [c.conversationId, c.body.members[0].id as string]));
+    const reminded = connector.calls
+      .filter((c) => c.kind === 'send' && c.conversationId !== chat.id && text(cardOf(c.body)).includes('Påminnelse från Vårdvalsråd'))
+      .map((c) => personOf.get(c.conversationId))
+      .sort();
+    expect(reminded).toEqual([chair.id, chair.id, david.id, david.id].sort());
     expect(jobs().every((j) => j.sent_at !== null)).toBe(true);
 
-    const davids = connector.calls.find((c) => c.kind === 'createConversation' && c.body.members[0].id === david.id)!;
-    const card = cardOf(connector.calls.find((c) => c.kind === 'send' && c.conversationId === davids.conversationId)!.body);
+    const davidsReminder = connector.calls.find(
+      (c) => c.kind === 'send' && personOf.get(c.conversationId) === david.id && text(cardOf(c.body)).includes('Påminnelse från Vårdvalsråd'),
+    )!;
+    const davids = { conversationId: davidsReminder.conversationId };
+    const card = cardOf(davidsReminder.body);
     expect(text(card)).toContain('Förfrågningsunderlag 2027');
     expect(text(card)).toContain('Tar fram siffrorna (15 jan 2030)');
     expect(text(card)).toContain('Regionens hus');
@@ -131,8 +152,15 @@ describe('reminders before a meeting', () => {
     connector.reset();
     const reminder = await connector.waitFor((c) => c.kind === 'send' && text(cardOf(c.body)).includes('ska vara klar i morgon'), 10_000);
     expect(text(cardOf(reminder.body))).toContain('Tar fram siffrorna');
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(connector.calls.filter((c) => c.kind === 'createConversation').map((c) => c.body.members[0].id)).toEqual([david.id]);
+    await until(() => {
+      const rows = db();
+      const row = rows.prepare("select count(*) as n from outbox where sent_at is null and kind = 'actionDue'").get() as { n: number };
+      rows.close();
+      return row.n === 0;
+    });
+    const personOf = new Map(connector.calls.filter((c) => c.kind === 'createConversation').map((c) => [c.conversationId, c.body.members[0].id as string]));
+    const dueReminders = connector.calls.filter((c) => c.kind === 'send' && text(cardOf(c.body)).includes('ska vara klar i morgon'));
+    expect(dueReminders.map((c) => personOf.get(c.conversationId))).toEqual([david.id]);
   });
 
   it('sends nothing for a cancelled meeting', async () => {
@@ -147,7 +175,7 @@ describe('reminders before a meeting', () => {
     again.prepare('update outbox set due_at = ? where key like ?').run(new Date(Date.now() - 1_000).toISOString(), `meeting-reminder:${next.id}:%`);
     again.close();
     connector.reset();
-    await new Promise((r) => setTimeout(r, 1_500));
+    await until(() => unsentReminders() === 0);
     expect(connector.calls.filter((c) => c.kind === 'send' || c.kind === 'createConversation')).toEqual([]);
     expect(jobs().filter((j) => j.key.includes(next.id)).every((j) => j.sent_at !== null)).toBe(true);
   });
