@@ -37,6 +37,11 @@ export async function remindersCommand(turn: CommandTurn, args: string): Promise
   const none = /^(ingen|inga|none)$/.test(value);
   const time = /(?:kl\.?|at)\s*(\d{1,2})[.:](\d{2})/.exec(value);
   const days = none ? [] : [...value.replace(/(?:kl\.?|at)\s*\d{1,2}[.:]\d{2}/, '').matchAll(/\d+/g)].map((m) => Number(m[0]));
+  // Words that are neither days, a time nor "ingen" change nothing.
+  if (!none && days.length === 0 && !time) throw new RuleError('error.reminderDays', { max: 60 });
+  if (!none && /[^\d\s,.:]/.test(value.replace(/(?:kl\.?|at)\s*\d{1,2}[.:]\d{2}/, '').replace(/dagar|days|och|and|före|before/g, ''))) {
+    throw new RuleError('error.reminderDays', { max: 60 });
+  }
   const current = turn.council?.council.reminderPolicy ?? { daysBefore: [7, 1], at: '08:00' };
   const at = time ? `${time[1]!.padStart(2, '0')}:${time[2]}` : current.at;
   const view = await setReminderPolicy(deps, { ...actor, policy: { daysBefore: days, at } });

@@ -79,6 +79,8 @@ describe('reminders before a meeting', () => {
     expect(jobs().map((j) => j.due_at)).toEqual([zonedToUtc(minusDays(date, 7), '08:00', zone), zonedToUtc(minusDays(date, 1), '08:00', zone)]);
     expect(await say(chair, 'påminnelser')).toContain('Påminnelser går ut 7 och 1 dagar före mötet kl. 08.00.');
     expect(await say(bjorn, 'påminnelser: 3')).toContain('Det här får bara rådets ordförande');
+    expect(await say(chair, 'påminnelser: snart')).toContain('Ange högst fem antal dagar');
+    expect(await say(chair, 'påminnelser')).toContain('7 och 1 dagar före');
   });
 
   it('follows a moved meeting: new reminders at the new time, the old ones stay quiet', async () => {
@@ -178,5 +180,15 @@ describe('reminders before a meeting', () => {
     await until(() => unsentReminders() === 0);
     expect(connector.calls.filter((c) => c.kind === 'send' || c.kind === 'createConversation')).toEqual([]);
     expect(jobs().filter((j) => j.key.includes(next.id)).every((j) => j.sent_at !== null)).toBe(true);
+  });
+
+  it('lets the chair change when reminders go out, for meetings already planned too', async () => {
+    const saved = await say(chair, 'påminnelser: 2 kl 09.30');
+    expect(saved).toContain('Tiderna för påminnelser är sparade. Påminnelser går ut 2 dagar före mötet kl. 09.30.');
+    const planned = db();
+    const meeting = planned.prepare('select starts_at from meetings where id = ?').get(meetingId) as { starts_at: string };
+    planned.close();
+    const day = utcToZoned(meeting.starts_at, zone).date;
+    expect(jobs().map((j) => j.due_at)).toContain(zonedToUtc(minusDays(day, 2), '09:30', zone));
   });
 });
