@@ -1,17 +1,17 @@
+import { assignedItem } from '../app/action-items.js';
+import type { CouncilView } from '../app/councils.js';
+import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
 import type { ClaimedJob } from '../app/ports.js';
-import type { CouncilView } from '../app/councils.js';
-import { t } from '../i18n/index.js';
-import { pollCard, pollDecisionText } from './poll-views.js';
-import { roundById } from '../app/nominations.js';
-import { assignedItem } from '../app/action-items.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
+import { t } from '../i18n/index.js';
+import { assignedCard } from './action-handlers.js';
 import { agendaCard } from './agenda-views.js';
+import { nominationAskCard, roundCard } from './nomination-views.js';
+import { pollCard, pollDecisionText } from './poll-views.js';
+import type { Proactive } from './proactive.js';
 import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
-import { assignedCard } from './action-handlers.js';
-import { nominationAskCard, roundCard } from './nomination-views.js';
-import type { Proactive } from './proactive.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
