@@ -26,6 +26,27 @@ function refused(err: unknown): boolean {
 
 export class UnknownConversationError extends Error {}
 
+/**
+ * The adapter hands an error inside a proactive turn to its turn-error handler, which logs it
+ * and carries on: the caller (the outbox) would see success and never retry. Kept here instead
+ * and thrown after the turn, so a send that failed is retried.
+ */
+function surfacing(logic: (context: TurnContext) => Promise<void>): { logic: (context: TurnContext) => Promise<void>; rethrow(): void } {
+  let failure: { error: unknown } | undefined;
+  return {
+    logic: async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = { error };
+      }
+    },
+    rethrow() {
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 export function createProactive(
   adapter: CloudAdapter,
   botAppId: string,
@@ -47,7 +68,9 @@ export function createProactive(
     async inConversation(conversationId, logic) {
       const ref = await reference(conversationId);
       await allowance(ref, conversationId);
-      await adapter.continueConversationAsync(botAppId, ref, logic);
+      const run = surfacing(logic);
+      await adapter.continueConversationAsync(botAppId, ref, run.logic);
+      run.rethrow();
     },
     async toPerson(viaConversationId, person, card) {
       const ref = await reference(viaConversationId);
@@ -59,7 +82,7 @@ export function createProactive(
         if (!refused(err)) throw err;
       }
       await allowance(ref, viaConversationId);
-      await adapter.continueConversationAsync(botAppId, ref, async (context) => {
+      const run = surfacing(async (context) => {
         const mention = `<at>${person.name}</at>`;
         await context.sendActivity({
           ...cardActivity(card),
@@ -67,6 +90,8 @@ export function createProactive(
           entities: [{ type: 'mention', text: mention, mentioned: { id: person.userId, name: person.name } }],
         });
       });
+      await adapter.continueConversationAsync(botAppId, ref, run.logic);
+      run.rethrow();
       return 'mentioned';
     },
   };
@@ -92,7 +117,9 @@ export async function createPersonalChat(
     tenantId,
     channelData: { tenant: { id: tenantId } },
   } as ConversationParameters;
-  await adapter.createConversationAsync(botAppId, ref.channelId ?? 'msteams', ref.serviceUrl ?? '', CHANNEL_AUDIENCE, params, async (personal) => {
+  const run = surfacing(async (personal) => {
     await personal.sendActivity(cardActivity(card));
   });
+  await adapter.createConversationAsync(botAppId, ref.channelId ?? 'msteams', ref.serviceUrl ?? '', CHANNEL_AUDIENCE, params, run.logic);
+  run.rethrow();
 }

@@ -30,6 +30,7 @@ export class FakeConnector {
   private server?: Server;
   private rosters = new Map<string, RosterMember[]>();
   private throttleNext = 0;
+  private throttleUntil = 0;
   private waiters: { predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
   pageSize = 2;
   /** People Teams will not open a 1:1 chat with (the app is not installed for them): createConversation gets 403. */
@@ -64,6 +65,11 @@ export class FakeConnector {
   /** The next n send/update calls get 429 with Retry-After. */
   throttle(n: number): void {
     this.throttleNext = n;
+  }
+
+  /** Every send/update gets 429 for the next `ms`: longer than a client's own retries last. */
+  throttleFor(ms: number): void {
+    this.throttleUntil = Date.now() + ms;
   }
 
   reset(): void {
@@ -135,8 +141,8 @@ export class FakeConnector {
 
     if (sub === 'activities' && (method === 'POST' || method === 'PUT')) {
       const kind = method === 'PUT' ? 'update' : 'send';
-      if (this.throttleNext > 0) {
-        this.throttleNext--;
+      if (this.throttleNext > 0 || Date.now() < this.throttleUntil) {
+        if (this.throttleNext > 0) this.throttleNext--;
         res.setHeader('Retry-After', '1');
         return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
       }
