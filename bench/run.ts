@@ -19,6 +19,11 @@
  * vote on one poll all at once, on SQLite and on PostgreSQL, a fresh poll in each of
  * BENCH_BURST_ROUNDS (BENCH_ROUNDS) rounds; its figures go under "voteBurst".
  *
+ * Then the reminder burst runs (bench/reminder-burst.ts), unless BENCH_REMINDERS=0:
+ * BENCH_REMINDER_COUNCILS (2000) councils × BENCH_REMINDER_MEMBERS (25) members with one meeting
+ * reminder each due at once, delivered through the fake connector with injected 429s, after a bot
+ * restart; time to deliver all, messages/s, duplicates and losses go under "reminderBurst".
+ *
  * Last the in-process agenda import benchmark runs (bench/agenda-import.ts: parse a 60-item agenda,
  * render its cards, sizes against the 40 KB budget) and adds its figures under "agendaImport".
  */
@@ -31,6 +36,7 @@ import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { runAgendaImportBench } from './agenda-import.js';
 import { type CardActionKind, cardActionMethod, cardActionTask, setUpMeetings } from './meeting-actions.js';
+import { runReminderBurstBench } from './reminder-burst.js';
 import { runVoteBurstBench } from './vote-burst.js';
 import { envInt, median, percentile, round } from './stats.js';
 import { type Conversation, TeamsClient, type User, cardOf, user } from '../test/support/teams-client.js';
@@ -484,7 +490,8 @@ function x(v: number): string {
   return Number.isFinite(v) ? `${v.toFixed(2)}×` : '—';
 }
 
-// The HTTP benchmark, then the vote burst (bench/vote-burst.ts) and the in-process agenda import
+// The HTTP benchmark, then the vote burst (bench/vote-burst.ts), the reminder burst
+// (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
 let exitCode = 0;
@@ -509,6 +516,18 @@ await runVoteBurstBench({
     exitCode = 1;
   },
 );
+// The reminder burst (bench/reminder-burst.ts) takes minutes at full size: BENCH_REMINDERS=0 leaves it out.
+if (process.env.BENCH_REMINDERS !== '0') {
+  await runReminderBurstBench({ bot: (env) => new BenchBot('real', REAL_ENTRY, env) }).then(
+    (ok) => {
+      if (!ok) exitCode = 1;
+    },
+    (err) => {
+      process.stderr.write(`reminder burst bench failed: ${(err as Error).stack ?? String(err)}\n`);
+      exitCode = 1;
+    },
+  );
+}
 await runAgendaImportBench().catch((err) => {
   process.stderr.write(`agenda bench failed: ${(err as Error).stack ?? String(err)}\n`);
   exitCode = 1;
