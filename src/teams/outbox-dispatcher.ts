@@ -17,7 +17,8 @@ import type { TurnKit } from './turn-kit.js';
 
 const BATCH = 25;
 const LEASE_MS = 60_000;
-const MAX_BACKOFF_MS = 5 * 60_000;
+// A minute at most: Teams' throttling clears within seconds, and a reminder should not wait for minutes.
+const MAX_BACKOFF_MS = 60_000;
 
 type Handler = (payload: any) => Promise<void>;
 
