@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
+import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
 const cecilia = user(3, 'Cecilia Ek');
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 
-function soon(): string {
-  const start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
-  const [h, m] = start.time.split(':').map(Number) as [number, number];
-  const endMinutes = Math.min(h * 60 + m + 120, 23 * 60 + 59);
-  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
-  return `${start.date} ${start.time}-${end}`;
-}
 
 describe('closing a meeting with items not reached, and the council’s quorum rule', () => {
   const connector = new FakeConnector();
@@ -37,7 +30,7 @@ describe('closing a meeting with items not reached, and the council’s quorum r
     connector.setRoster(chat.id, [chair, bjorn, cecilia]);
     bot = await new BotProcess().start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Samordningsråd primärvård', locale: 'sv', timeZone: 'Europe/Stockholm' });
-    await say(chair, `nytt möte ${soon()}`);
+    await say(chair, `nytt möte ${soonMeeting()}`);
     await say(chair, 'nytt möte 2030-02-07 09:00-11:00');
     await say(chair, 'dagordning:\n- Läkemedelsfrågor\n- Paus\n- Digitala vårdbesök\n- Jourverksamhet');
     await client.execute(chat, chair, findAction(cardOf(connector.sent(chat.id)[0]!.body), 'agenda.confirmImport'), {});

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
+import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const cecilia = user(2, 'Cecilia Sekreterare');
@@ -12,15 +13,8 @@ const david = user(4, 'David Dahl');
 const eva = user(5, 'Eva Ek');
 const helena = user(6, 'Helena Holm');
 const outsider = user(99, 'Olle Utanför');
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 
-function soon(): string {
-  const start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
-  const [h, m] = start.time.split(':').map(Number) as [number, number];
-  const endMinutes = Math.min(h * 60 + m + 120, 23 * 60 + 59);
-  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
-  return `${start.date} ${start.time}-${end}`;
-}
 
 describe('nominations for a working group over HTTP', () => {
   const connector = new FakeConnector();
@@ -45,7 +39,7 @@ describe('nominations for a working group over HTTP', () => {
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
     await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
-    await say(chair, `nytt möte ${soon()}`);
+    await say(chair, `nytt möte ${soonMeeting()}`);
     await say(chair, 'dagordning:\n- Arbetsgrupp för förfrågningsunderlaget');
     await client.execute(chat, chair, findAction(lastCard(), 'agenda.confirmImport'), {});
     await say(chair, 'öppna mötet');

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
-import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
 
 const VOTERS = 300;
 const people = Array.from({ length: VOTERS + 1 }, (_, i) => user(i + 1, `Ledamot ${i + 1}`));
 const chair = people[0]!;
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 
 const backends = [
   { name: 'sqlite', env: async () => ({}) },

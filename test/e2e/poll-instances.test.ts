@@ -5,11 +5,11 @@ import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
-import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const members = [chair, user(2, 'Björn Berg'), user(3, 'Cecilia Ek'), user(4, 'David Dahl')];
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 
 describe('a poll deadline with two instances on one PostgreSQL database', () => {
   const connector = new FakeConnector();

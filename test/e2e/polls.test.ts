@@ -4,8 +4,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
+import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const cecilia = user(2, 'Cecilia Sekreterare');
@@ -13,15 +14,8 @@ const bjorn = user(3, 'Björn Berg');
 const david = user(4, 'David Dahl');
 const eva = user(5, 'Eva Ek');
 const outsider = user(99, 'Olle Utanför');
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 
-function soon(): string {
-  const start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
-  const [h, m] = start.time.split(':').map(Number) as [number, number];
-  const endMinutes = Math.min(h * 60 + m + 120, 23 * 60 + 59);
-  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
-  return `${start.date} ${start.time}-${end}`;
-}
 
 function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const started = Date.now();
@@ -214,7 +208,7 @@ describe('polls over HTTP', () => {
   });
 
   it('gives an agenda item its decision from a poll tied to it', async () => {
-    await say(chair, `nytt möte ${soon()}`);
+    await say(chair, `nytt möte ${soonMeeting()}`);
     await say(chair, 'dagordning:\n- Val av representant');
     await client.execute(chat, chair, findAction(lastCard(), 'agenda.confirmImport'), {});
     await say(chair, 'öppna mötet');

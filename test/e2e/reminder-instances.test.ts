@@ -5,11 +5,11 @@ import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
-import { type Conversation, TeamsClient, cardOf, cardTexts, user } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardText, user } from '../support/teams-client.js';
 
 const members = Array.from({ length: 12 }, (_, i) => user(i + 1, `Ledamot ${i + 1}`));
 const chair = members[0]!;
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 
 describe('meeting reminders with two instances on one PostgreSQL database', () => {
   const connector = new FakeConnector();

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned, zonedToUtc } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardTexts, findAction, user } from '../support/teams-client.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
 const cecilia = user(3, 'Cecilia Ek');
 const david = user(4, 'David Dahl');
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 const zone = 'Europe/Stockholm';
 
 /** A date this many days ahead, Stockholm time. */

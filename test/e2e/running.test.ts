@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
+import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
@@ -15,14 +15,6 @@ const currentTitle = (card: any) => {
   return row ? texts(row.columns[2]).find((x) => !x.startsWith('▶')) : undefined;
 };
 
-/** A meeting that starts in a few minutes, Stockholm time, so it can be opened now. */
-function soon(): string {
-  const start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
-  const [h, m] = start.time.split(':').map(Number) as [number, number];
-  const endMinutes = Math.min(h * 60 + m + 120, 23 * 60 + 59);
-  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
-  return `${start.date} ${start.time}-${end} Regionens hus`;
-}
 
 describe('running a meeting over HTTP', () => {
   const connector = new FakeConnector();
@@ -38,7 +30,7 @@ describe('running a meeting over HTTP', () => {
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
     await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
-    await client.say(chat, chair, `nytt möte ${soon()}`);
+    await client.say(chat, chair, `nytt möte ${soonMeeting(120, 'Regionens hus')}`);
     await client.say(chat, chair, 'nytt möte 2030-01-10 13:00-16:00 Regionens hus');
     connector.reset();
     await client.say(chat, chair, 'dagordning:\n- Inledning\n- Ekonomi\n  - Budget 2027\n- Övriga frågor');

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
+import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const cecilia = user(2, 'Cecilia Sekreterare');
@@ -13,20 +13,12 @@ const david = user(4, 'David Dahl');
 const eva = user(5, 'Eva Ek');
 const helena = user(6, 'Helena Holm');
 
-const text = (card: any) => cardTexts(card).join('\n');
+const text = cardText;
 const currentTitle = (card: any) => {
   const row = walkCard(card).find((n) => n.type === 'ColumnSet' && n.style === 'accent');
   return row ? cardTexts(row.columns[2]).find((x) => !x.startsWith('▶')) : undefined;
 };
 
-/** Today's date in Stockholm, and a meeting that starts in a few minutes so it can be opened now. */
-function soon(): string {
-  const start = utcToZoned(new Date(Date.now() + 5 * 60_000).toISOString(), 'Europe/Stockholm');
-  const [h, m] = start.time.split(':').map(Number) as [number, number];
-  const endMinutes = Math.min(h * 60 + m + 180, 23 * 60 + 59);
-  const end = `${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}`;
-  return `${start.date} ${start.time}-${end} Regionens hus`;
-}
 
 const AGENDA = [
   'dagordning:',
@@ -73,7 +65,7 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd fysioterapi', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
     await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
-    await say(chair, `nytt möte ${soon()}`);
+    await say(chair, `nytt möte ${soonMeeting(180, 'Regionens hus')}`);
     await say(chair, 'nytt möte 2030-01-10 13:00-16:00 Regionens hus');
     await say(chair, AGENDA);
     await client.execute(chat, chair, findAction(lastCard(), 'agenda.confirmImport'), {});
