@@ -5,7 +5,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { isValidDate, utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
 import { minusDays } from '../domain/reminders.js';
 import { matchMember, requireOneMember } from '../domain/member-match.js';
-import { type CouncilView, councilForConversation, requireCouncil, roleOf } from './councils.js';
+import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob } from './ports.js';
 
@@ -124,12 +124,10 @@ export async function openItemsOf(deps: ActionDeps, view: CouncilView, ownerUser
  * who may act on it.
  */
 async function itemAndCouncil(deps: ActionDeps, conversationId: string, itemId: string): Promise<{ item: ActionItem; view: CouncilView }> {
-  const here = await councilForConversation(deps, conversationId);
   const item = await deps.actionItems.findById(itemId);
-  if (!item || (here && item.councilId !== here.council.id)) throw new RuleError('error.actionNotFound');
-  const council = here?.council ?? (await deps.councils.findById(item.councilId));
-  if (!council) throw new RuleError('error.actionNotFound');
-  return { item, view: here ?? { council, members: await deps.councils.members(council.id) } };
+  const view = item && (await councilActingOn(deps, conversationId, item.councilId));
+  if (!item || !view) throw new RuleError('error.actionNotFound');
+  return { item, view };
 }
 
 function requireOwnerOrLeader(view: CouncilView, item: ActionItem, actorId: string): void {
@@ -170,18 +168,15 @@ export async function commentOnActionItem(
 /** In a person's own chat with the bot: their open items in every council they belong to. */
 export async function myOpenItemsEverywhere(deps: ActionDeps, userId: string) {
   const councils = await deps.councils.councilsOf(userId);
-  const lists = await Promise.all(
-    councils.map(async (council) => openItemsOf(deps, { council, members: await deps.councils.members(council.id) }, userId)),
-  );
+  const lists = await Promise.all(councils.map(async (council) => openItemsOf(deps, (await councilById(deps, council.id))!, userId)));
   return lists.filter((l) => l.items.length > 0);
 }
 
 /** The new owner's personal card: their open items in the council, the new one first. */
 export async function assignedItem(deps: ActionDeps, actionItemId: string) {
   const item = await deps.actionItems.findById(actionItemId);
-  const council = item && (await deps.councils.findById(item.councilId));
-  if (!item || !council || item.status !== 'open') return undefined;
-  const view = { council, members: await deps.councils.members(council.id) };
+  const view = item && item.status === 'open' ? await councilById(deps, item.councilId) : undefined;
+  if (!item || !view) return undefined;
   const { items, comments } = await openItemsOf(deps, view, item.ownerUserId);
   return { view, item, items: [item, ...items.filter((i) => i.id !== item.id)], comments };
 }

@@ -4,7 +4,7 @@ import { requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import type { Meeting } from '../domain/meeting.js';
 import { utcToZoned } from '../domain/meeting-time.js';
-import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import { type CouncilView, councilActingOn, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { ActionItem } from '../domain/action-item.js';
 import type { Decision } from '../domain/decision.js';
@@ -74,11 +74,10 @@ async function councilMeeting(deps: MeetingDeps, conversationId: string, meeting
  * the meeting's council, whose members alone may act on it.
  */
 async function meetingHereOrOwn(deps: MeetingDeps, conversationId: string, meetingId: string) {
-  if (await deps.councils.findByConversation(conversationId)) return councilMeeting(deps, conversationId, meetingId);
   const meeting = await deps.meetings.findById(meetingId);
-  const council = meeting && (await deps.councils.findById(meeting.councilId));
-  if (!meeting || !council || meeting.status === 'cancelled') throw new RuleError('error.meetingNotFound');
-  return { view: { council, members: await deps.councils.members(council.id) }, meeting };
+  const view = meeting && (await councilActingOn(deps, conversationId, meeting.councilId));
+  if (!meeting || !view || meeting.status === 'cancelled') throw new RuleError('error.meetingNotFound');
+  return { view, meeting };
 }
 
 export async function nextMeetingAgenda(deps: MeetingDeps, conversationId: string): Promise<AgendaView | undefined> {

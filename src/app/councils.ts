@@ -42,6 +42,23 @@ export async function requireCouncil(deps: CouncilDeps, conversationId: string):
   return view;
 }
 
+export async function councilById(deps: CouncilDeps, councilId: string): Promise<CouncilView | undefined> {
+  const council = await deps.councils.findById(councilId);
+  return council && { council, members: await deps.councils.members(council.id) };
+}
+
+/**
+ * The council of something (a poll, a round, an action item, a meeting) acted on from a
+ * conversation. In a council's conversation it must be that council's (ids on cards can be
+ * forged); in a person's own chat (a personal card) its own council decides. Undefined when
+ * it belongs elsewhere.
+ */
+export async function councilActingOn(deps: CouncilDeps, conversationId: string, councilId: string): Promise<CouncilView | undefined> {
+  const here = await deps.councils.findByConversation(conversationId);
+  if (!here) return councilById(deps, councilId);
+  return here.id === councilId ? { council: here, members: await deps.councils.members(here.id) } : undefined;
+}
+
 export function roleOf(view: CouncilView, userId: string): Role | undefined {
   return view.members.find((m) => m.userId === userId)?.role;
 }

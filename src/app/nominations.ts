@@ -11,7 +11,7 @@ import {
   selectionDecisionText,
 } from '../domain/nomination.js';
 import type { Poll } from '../domain/poll.js';
-import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
 import type { PollDeps } from './polls.js';
 import type { NominationRepository, OutboxJob } from './ports.js';
 
@@ -32,14 +32,11 @@ function roundCardJob(deps: NominationDeps, roundId: string): OutboxJob {
   return { key: `round-card:${roundId}`, kind: 'roundCard', payload: { roundId }, dueAt: due, mode: 'rearm' };
 }
 
-/** The round and its council: in the council's own conversation it must be that council's; elsewhere (a nominee's chat) the round's. */
 async function councilRound(deps: NominationDeps, conversationId: string, roundId: string): Promise<RoundView> {
-  const here = await deps.councils.findByConversation(conversationId);
   const round = await deps.nominations.findRound(roundId);
-  if (!round || (here && round.councilId !== here.id)) throw new RuleError('error.roundNotFound');
-  const council = here ?? (await deps.councils.findById(round.councilId));
-  if (!council) throw new RuleError('error.roundNotFound');
-  return { view: { council, members: await deps.councils.members(council.id) }, round, nominations: await deps.nominations.nominations(round.id) };
+  const view = round && (await councilActingOn(deps, conversationId, round.councilId));
+  if (!round || !view) throw new RuleError('error.roundNotFound');
+  return { view, round, nominations: await deps.nominations.nominations(round.id) };
 }
 
 export async function showRound(deps: NominationDeps, input: { conversationId: string; roundId: string }): Promise<RoundView> {
@@ -48,9 +45,8 @@ export async function showRound(deps: NominationDeps, input: { conversationId: s
 
 export async function roundById(deps: NominationDeps, roundId: string): Promise<RoundView | undefined> {
   const round = await deps.nominations.findRound(roundId);
-  const council = round && (await deps.councils.findById(round.councilId));
-  if (!round || !council) return undefined;
-  return { view: { council, members: await deps.councils.members(council.id) }, round, nominations: await deps.nominations.nominations(round.id) };
+  const view = round && (await councilById(deps, round.councilId));
+  return round && view ? { view, round, nominations: await deps.nominations.nominations(round.id) } : undefined;
 }
 
 /** The chair (or secretary) opens a round for a working group; during a meeting it belongs to it, and optionally to the item under discussion. */

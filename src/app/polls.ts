@@ -1,7 +1,7 @@
 import { can, type Council, type CouncilMember, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { type Poll, type PollSettings, type Tally, checkBallot, checkPoll, leaders, tally } from '../domain/poll.js';
-import { type CouncilView, councilForConversation, requireCouncil, roleOf } from './councils.js';
+import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob, OutboxRepository, PollRepository, StoredBallot } from './ports.js';
 
@@ -60,12 +60,10 @@ export async function pollView(deps: PollDeps, view: CouncilView, poll: Poll, vi
  * on cards can be forged); in a person's own chat (a reminder) the poll's council decides.
  */
 async function councilPoll(deps: PollDeps, conversationId: string, pollId: string): Promise<{ view: CouncilView; poll: Poll }> {
-  const here = await deps.councils.findByConversation(conversationId);
   const poll = await deps.polls.findById(pollId);
-  if (!poll || (here && poll.councilId !== here.id)) throw new RuleError('error.pollNotFound');
-  const council = here ?? (await deps.councils.findById(poll.councilId));
-  if (!council) throw new RuleError('error.pollNotFound');
-  return { view: { council, members: await deps.councils.members(council.id) }, poll };
+  const view = poll && (await councilActingOn(deps, conversationId, poll.councilId));
+  if (!poll || !view) throw new RuleError('error.pollNotFound');
+  return { view, poll };
 }
 
 export async function showPoll(deps: PollDeps, input: { conversationId: string; pollId: string; viewerId?: string }): Promise<PollView> {
@@ -132,12 +130,10 @@ export async function castVote(
   deps: PollDeps,
   input: { conversationId: string; actorId: string; pollId: string; choices: readonly string[]; council?: CouncilView },
 ): Promise<{ result: PollView; changed: boolean }> {
-  // The council the turn already loaded, when the vote comes from its conversation.
-  const here = input.council ?? (await councilForConversation(deps, input.conversationId));
   const poll = await deps.polls.findById(input.pollId);
-  if (!poll || (here && poll.councilId !== here.council.id)) throw new RuleError('error.pollNotFound');
-  const view = here ?? (await pollWithCouncil(deps, poll.id))?.view;
-  if (!view) throw new RuleError('error.pollNotFound');
+  // The council the turn already loaded, when the vote comes from its conversation.
+  const view = poll && (input.council ? (input.council.council.id === poll.councilId ? input.council : undefined) : await councilActingOn(deps, input.conversationId, poll.councilId));
+  if (!poll || !view) throw new RuleError('error.pollNotFound');
   const member = view.members.find((m) => m.userId === input.actorId);
   if (!member || member.role === 'guest') throw new RuleError('error.pollNotEntitled');
   const choices = checkBallot(poll, input.choices);
@@ -187,9 +183,8 @@ export async function closeAtDeadline(deps: PollDeps, pollId: string): Promise<v
 /** The poll's council, for jobs that run outside any conversation turn. */
 export async function pollWithCouncil(deps: PollDeps, pollId: string): Promise<{ view: CouncilView; poll: Poll } | undefined> {
   const poll = await deps.polls.findById(pollId);
-  const council = poll && (await deps.councils.findById(poll.councilId));
-  if (!poll || !council) return undefined;
-  return { view: { council, members: await deps.councils.members(council.id) }, poll };
+  const view = poll && (await councilById(deps, poll.councilId));
+  return poll && view ? { view, poll } : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import type { Meeting } from '../domain/meeting.js';
 import { type ReminderPolicy, checkReminderPolicy, reminderTimes } from '../domain/reminders.js';
 import { type AgendaView, load } from './agendas.js';
-import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob } from './ports.js';
 
@@ -26,9 +26,8 @@ export function reminderJobs(council: Council, meeting: Pick<Meeting, 'id' | 'st
 export async function dueMeeting(deps: MeetingDeps, meetingId: string, startsAt: string): Promise<AgendaView | undefined> {
   const meeting = await deps.meetings.findById(meetingId);
   if (!meeting || meeting.status !== 'planned' || meeting.startsAt !== startsAt) return undefined;
-  const council = await deps.councils.findById(meeting.councilId);
-  if (!council) return undefined;
-  return load(deps, { council, members: await deps.councils.members(council.id) }, meeting);
+  const view = await councilById(deps, meeting.councilId);
+  return view && load(deps, view, meeting);
 }
 
 /** Who gets a personal reminder: members with a Teams account who have not opted out or sent återbud. */
