@@ -252,6 +252,7 @@ function councilView(): CouncilView {
       quorumRule: { kind: 'majority' },
       membersCreatePolls: false,
       reminderPolicy: { daysBefore: [7, 1], at: '08:00' },
+      calendar: null,
     },
     members,
   };

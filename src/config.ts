@@ -38,11 +38,39 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** Proactive sends per second per tenant from this instance (Teams allows about 50 per app and tenant). */
   TEAMS_TENANT_RATE: z.coerce.number().int().min(1).max(50).default(40),
+  /** Microsoft Graph, app-only: the app registration that may read and write the council calendars. */
+  GRAPH_TENANT_ID: optionalString,
+  GRAPH_CLIENT_ID: optionalString,
+  GRAPH_CLIENT_SECRET: optionalString,
+  /** PEM file with the app's certificate and its private key, instead of a secret. */
+  GRAPH_CERTIFICATE_FILE: optionalString,
+  GRAPH_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
+  /** Retries of a throttled (429) or unavailable (503/504) Graph request before the job is put back. */
+  GRAPH_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** How often each connected council calendar is synced from Outlook. */
+  CALENDAR_SYNC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  /**
+   * Outside production only: a file holding an ISO instant that the bot's clock runs from, so
+   * tests can move time forward to when reminders fall due.
+   */
+  CLOCK_FILE: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
+export interface GraphSettings {
+  tenantId: string;
+  clientId: string;
+  credential: { clientSecret: string } | { certificateFile: string };
+  authorityHost: string;
+  baseUrl: string;
+  maxRetries: number;
+}
+
 export interface Config extends Env {
+  /** Undefined without Graph settings: meetings then live only in the bot. */
+  graph: GraphSettings | undefined;
   /** Local mode: no inbound authentication, no outbound tokens (Agents Playground, tests). */
   localMode: boolean;
   sqlitePath: string;
@@ -71,9 +99,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     // Several instances must hash a voter the same way, and the key must not live beside the data.
     throw new ConfigError('NODE_ENV=production requires ANONYMOUS_VOTE_KEY (at least 32 characters) for anonymous polls.');
   }
+  if (env.NODE_ENV === 'production' && env.CLOCK_FILE !== undefined) {
+    throw new ConfigError('CLOCK_FILE is for tests and must not be set in production.');
+  }
   return {
     ...env,
+    graph: graphSettings(env),
     localMode: !hasCredentials,
     sqlitePath: env.SQLITE_FILE ?? `${env.DATA_DIR}/council-assistant.sqlite`,
+  };
+}
+
+function graphSettings(env: Env): GraphSettings | undefined {
+  const given = [env.GRAPH_TENANT_ID, env.GRAPH_CLIENT_ID, env.GRAPH_CLIENT_SECRET ?? env.GRAPH_CERTIFICATE_FILE];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (given.some((v) => v === undefined)) {
+    throw new ConfigError('Graph needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE together.');
+  }
+  if (env.GRAPH_CLIENT_SECRET !== undefined && env.GRAPH_CERTIFICATE_FILE !== undefined) {
+    throw new ConfigError('Give GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE, not both.');
+  }
+  return {
+    tenantId: env.GRAPH_TENANT_ID!,
+    clientId: env.GRAPH_CLIENT_ID!,
+    credential: env.GRAPH_CLIENT_SECRET !== undefined ? { clientSecret: env.GRAPH_CLIENT_SECRET } : { certificateFile: env.GRAPH_CERTIFICATE_FILE! },
+    authorityHost: env.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ''),
+    baseUrl: env.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    maxRetries: env.GRAPH_MAX_RETRIES,
   };
 }

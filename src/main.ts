@@ -8,6 +8,10 @@ import { openStore } from './store/database.js';
 import { createAdapter } from './teams/adapter.js';
 import { createBot } from './teams/bot.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
+import { fileClock } from './file-clock.js';
+import { graphCalendar } from './graph/calendar.js';
+import { createGraphHttp } from './graph/http.js';
+import { createTokenSource } from './graph/token.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -29,16 +33,23 @@ async function main(): Promise<void> {
   const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.sqlitePath });
   logger.info({ dialect: store.dialect }, 'store opened and migrated');
 
+  const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;
+  const graph = config.graph;
+  const calendar = graph && graphCalendar(createGraphHttp({ baseUrl: graph.baseUrl, tokens: createTokenSource(graph), maxRetries: graph.maxRetries }));
+  logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');
+
   const adapter = createAdapter(config, logger);
   const bot = createBot(adapter, {
     store,
-    clock: systemClock,
+    clock,
     newId: randomUUID,
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     botAppId: config.BOT_ID ?? '',
     anonymousVoterKey: anonymousVoterKeyFunction(config.ANONYMOUS_VOTE_KEY, config.DATA_DIR),
+    calendar,
+    calendarSyncMs: config.CALENDAR_SYNC_MS,
   });
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -57,6 +68,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE });
+  await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(
     { port, localMode: config.localMode, startupMs: Math.round(performance.now() - startedAt) },

@@ -6,6 +6,7 @@ import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js'
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { ActionItemRepository, AttendanceRepository, DecisionRepository, MeetingRepository, OutboxRepository } from './ports.js';
 import { reminderJobs } from './reminders.js';
+import { calendarPushJobs } from './calendar.js';
 
 export interface MeetingDeps extends CouncilDeps {
   meetings: MeetingRepository;
@@ -90,7 +91,7 @@ export async function scheduleMeetings(
   });
   const meetings = await deps.meetings.create(
     drafts.map((meeting) => ({ meeting, agenda: standingItems(view.council.locale, deps.newId) })),
-    drafts.flatMap((meeting) => reminderJobs(view.council, meeting, now)),
+    [...drafts.flatMap((meeting) => reminderJobs(view.council, meeting, now)), ...calendarPushJobs(view.council, drafts, now)],
   );
   return { view, meetings: meetings.sort((a, b) => a.startsAt.localeCompare(b.startsAt)), alreadySaved: false };
 }
@@ -124,7 +125,7 @@ export async function updateMeeting(
   const now = deps.clock.now().toISOString();
   const { startsAt, endsAt } = toInstants(view.council, input.meeting, now);
   // A moved meeting gets reminders at its new time; the old ones will find it moved and stay quiet.
-  const jobs = startsAt === meeting.startsAt ? [] : reminderJobs(view.council, { id: meeting.id, startsAt }, now);
+  const jobs = [...(startsAt === meeting.startsAt ? [] : reminderJobs(view.council, { id: meeting.id, startsAt }, now)), ...calendarPushJobs(view.council, [meeting], now)];
   const updated = await deps.meetings.update(
     input.meetingId,
     {
@@ -147,7 +148,8 @@ export async function cancelMeeting(
   input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number },
 ): Promise<{ view: CouncilView; meeting: Meeting }> {
   const { view } = await editableMeeting(deps, input.conversationId, input.actorId, input.meetingId, input.expectedVersion);
-  const updated = await deps.meetings.update(input.meetingId, { status: 'cancelled' }, input.expectedVersion, deps.clock.now().toISOString());
+  const now = deps.clock.now().toISOString();
+  const updated = await deps.meetings.update(input.meetingId, { status: 'cancelled' }, input.expectedVersion, now, calendarPushJobs(view.council, [{ id: input.meetingId }], now));
   if (!updated) throw new StaleError();
   return { view, meeting: updated };
 }

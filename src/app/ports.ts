@@ -3,6 +3,7 @@ import type { AgendaItemDraft } from '../domain/agenda.js';
 import type { ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
+import type { CouncilCalendar } from '../domain/calendar.js';
 import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
 import type { ActionComment } from '../domain/action-item.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -17,7 +18,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy'>;
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy' | 'calendar'>;
 
 export interface RosterEntry {
   userId: string;
@@ -47,6 +48,10 @@ export interface CouncilRepository {
   setQuorumRule(councilId: string, rule: QuorumRule, expectedVersion: number, at: string): Promise<boolean>;
   setMembersCreatePolls(councilId: string, allowed: boolean, expectedVersion: number, at: string): Promise<boolean>;
   setReminderPolicy(councilId: string, policy: ReminderPolicy, expectedVersion: number, at: string): Promise<boolean>;
+  /** Connects (or with null disconnects) the council's Exchange calendar. */
+  setCalendar(councilId: string, calendar: CouncilCalendar | null, expectedVersion: number, at: string): Promise<boolean>;
+  /** Councils with a connected calendar, for the sync. */
+  withCalendar(): Promise<Council[]>;
   /** A member's own choice not to get personal meeting reminders from this council. */
   setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void>;
   remindersOff(councilId: string): Promise<string[]>;
@@ -101,6 +106,16 @@ export interface MeetingGuest {
 export interface MeetingRepository {
   /** Creates all meetings with their draft agendas and jobs (reminders) in one transaction (a pasted schedule is saved whole or not at all). */
   create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[], jobs?: readonly OutboxJob[]): Promise<Meeting[]>;
+  /**
+   * A meeting found in the council's calendar, with its agenda and jobs; undefined when a
+   * meeting for that event already exists (another instance or sync round made it first).
+   */
+  createFromEvent(meeting: NewMeeting, agenda: readonly AgendaItemDraft[], jobs: readonly OutboxJob[]): Promise<Meeting | undefined>;
+  /** Remembers the calendar event a meeting became; not a change of the meeting, so no version bump. False when it is linked to another event. */
+  linkEvent(meetingId: string, eventId: string, onlineUrl: string | null): Promise<boolean>;
+  findByExternalEvent(councilId: string, eventId: string): Promise<Meeting | undefined>;
+  /** Meetings linked to a calendar event and starting in [from, to). */
+  linkedBetween(councilId: string, fromIso: string, toIso: string): Promise<Meeting[]>;
   agenda(meetingId: string): Promise<AgendaItemDraft[]>;
   /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion`; undefined when stale. */
   saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined>;
@@ -300,6 +315,7 @@ export interface Store {
   polls: PollRepository;
   outbox: OutboxRepository;
   nominations: NominationRepository;
+  calendarSync: CalendarSyncRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
@@ -310,4 +326,97 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   debug(obj: object, msg?: string): void;
+}
+
+/** What the bot writes into a council's calendar for one meeting. */
+export interface CalendarEventInput {
+  subject: string;
+  /** HTML: the agenda, for those who open the event in Outlook. */
+  bodyHtml: string;
+  startsAt: string;
+  endsAt: string;
+  place: string | null;
+  online: boolean;
+  attendees: { name: string; email: string }[];
+  categories: string[];
+}
+
+/** An event as the calendar has it; times as UTC instants. */
+export interface CalendarEvent {
+  id: string;
+  subject: string;
+  startsAt: string;
+  endsAt: string;
+  place: string | null;
+  categories: string[];
+  cancelled: boolean;
+  onlineUrl: string | null;
+}
+
+export type CalendarChange = { kind: 'event'; event: CalendarEvent } | { kind: 'removed'; id: string } | { kind: 'unreadable'; id: string; reason: string };
+
+export interface CalendarPage {
+  changes: CalendarChange[];
+  /** Either more pages of this round, or the link that gives the changes after it. */
+  nextLink?: string;
+  deltaLink?: string;
+}
+
+export interface Calendar {
+  /** `transactionId` makes a retried create return the event made the first time. */
+  createEvent(mailbox: string, event: CalendarEventInput, transactionId: string): Promise<CalendarEvent>;
+  /** Undefined when the event no longer exists. */
+  updateEvent(mailbox: string, eventId: string, event: CalendarEventInput): Promise<CalendarEvent | undefined>;
+  /** Cancels and tells the attendees; an event already gone is fine. */
+  cancelEvent(mailbox: string, eventId: string, comment: string): Promise<void>;
+  /** One page of changes: from a window (a full round), or from a nextLink or deltaLink. */
+  changes(mailbox: string, from: { start: string; end: string } | { link: string }): Promise<CalendarPage>;
+}
+
+/** The mailbox cannot be used at all: it does not exist, or the app may not read it. */
+export class CalendarAccessError extends Error {
+  constructor(
+    readonly reason: 'denied' | 'notFound',
+    readonly detail: string,
+  ) {
+    super(`calendar ${reason}: ${detail}`);
+    this.name = 'CalendarAccessError';
+  }
+}
+
+/** The saved delta link has expired: a full round is needed. */
+export class CalendarSyncExpired extends Error {
+  constructor() {
+    super('calendar delta link expired');
+    this.name = 'CalendarSyncExpired';
+  }
+}
+
+/** Something went wrong that is worth trying again later; `retryAfterMs` when the service said when. */
+export class TransientError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransientError';
+  }
+}
+
+export type CalendarStatus = 'ok' | 'denied' | 'notFound' | 'failing';
+
+export interface CalendarSyncState {
+  councilId: string;
+  mailbox: string;
+  window: { start: string; end: string } | null;
+  deltaLink: string | null;
+  status: CalendarStatus;
+  detail: string | null;
+  checkedAt: string;
+  syncedAt: string | null;
+}
+
+export interface CalendarSyncRepository {
+  find(councilId: string): Promise<CalendarSyncState | undefined>;
+  save(state: CalendarSyncState, jobs?: readonly OutboxJob[]): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { QuorumRule } from './attendance.js';
 import type { ReminderPolicy } from './reminders.js';
+import type { CouncilCalendar } from './calendar.js';
 import { RuleError } from './errors.js';
 
 export const ROLES = ['chair', 'secretary', 'member', 'guest'] as const;
@@ -25,6 +26,8 @@ export interface Council {
   membersCreatePolls: boolean;
   /** When members are reminded of a meeting. */
   reminderPolicy: ReminderPolicy;
+  /** The council's Exchange calendar, once connected; null while meetings live only in the bot. */
+  calendar: CouncilCalendar | null;
 }
 
 export interface CouncilMember {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { decodeQuorumRule, encodeQuorumRule, type QuorumRule } from '../domain/attendance.js';
 import { decodeReminderPolicy, encodeReminderPolicy, type ReminderPolicy } from '../domain/reminders.js';
+import { type CouncilCalendar, decodeCalendar, encodeCalendar } from '../domain/calendar.js';
 import type { CouncilRepository, NewCouncil } from '../app/ports.js';
 import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
 import type { CouncilMembersTable, CouncilsTable, Database } from './schema.js';
@@ -20,6 +21,7 @@ function toCouncil(row: Selectable<CouncilsTable>): Council {
     quorumRule: decodeQuorumRule(row.quorum_rule),
     membersCreatePolls: Number(row.members_create_polls) === 1,
     reminderPolicy: decodeReminderPolicy(row.reminder_policy),
+    calendar: decodeCalendar(row.calendar_mailbox, row.calendar_category, row.calendar_subject_rule),
   };
 }
 
@@ -194,6 +196,18 @@ export class KyselyCouncilRepository implements CouncilRepository {
       await trx.updateTable('councils').set({ reminder_policy: encodeReminderPolicy(policy) }).where('id', '=', councilId).execute();
       return true;
     });
+  }
+
+  async setCalendar(councilId: string, calendar: CouncilCalendar | null, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx.updateTable('councils').set(encodeCalendar(calendar)).where('id', '=', councilId).execute();
+      return true;
+    });
+  }
+
+  async withCalendar(): Promise<Council[]> {
+    const rows = await this.db.selectFrom('councils').selectAll().where('calendar_mailbox', 'is not', null).orderBy('id').execute();
+    return rows.map(toCouncil);
   }
 
   async setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void> {

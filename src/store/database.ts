@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Store, StoreHealth } from '../app/ports.js';
+import { KyselyCalendarSyncRepository } from './calendar-sync-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyCouncilRepository } from './council-repository.js';
 import { KyselyMeetingRepository } from './meeting-repository.js';
@@ -85,6 +86,7 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     polls: new KyselyPollRepository(db, dialect),
     outbox: new KyselyOutboxRepository(db, dialect),
     nominations: new KyselyNominationRepository(db),
+    calendarSync: new KyselyCalendarSyncRepository(db),
     health: () => checkHealth(db),
     close: () => db.destroy(),
   };

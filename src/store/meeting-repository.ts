@@ -87,6 +87,70 @@ function toNote(row: { id: string; meeting_id: string; item_id: string; text: st
 export class KyselyMeetingRepository implements MeetingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  async createFromEvent(meeting: NewMeeting, agenda: readonly AgendaItemDraft[], jobs: readonly OutboxJob[]): Promise<Meeting | undefined> {
+    const row: MeetingsTable = {
+      id: meeting.id,
+      council_id: meeting.councilId,
+      title: meeting.title,
+      starts_at: meeting.startsAt,
+      ends_at: meeting.endsAt,
+      place: meeting.place,
+      online: meeting.online ? 1 : 0,
+      online_url: meeting.onlineUrl,
+      status: meeting.status,
+      external_event_id: meeting.externalEventId,
+      agenda_card_activity_id: null,
+      created_by: meeting.createdBy,
+      created_at: meeting.createdAt,
+      updated_at: meeting.createdAt,
+      version: 1,
+      current_item_id: null,
+      opened_at: null,
+      closed_at: null,
+    };
+    const created = await this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .insertInto('meetings')
+        .values(row)
+        .onConflict((oc) => oc.columns(['council_id', 'external_event_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!result) return false;
+      if (agenda.length > 0) await trx.insertInto('agenda_items').values(agenda.map((item, i) => itemRow(meeting.id, item, i))).execute();
+      await insertJobs(trx, jobs, meeting.createdAt);
+      return true;
+    });
+    return created ? toMeeting(row) : undefined;
+  }
+
+  async linkEvent(meetingId: string, eventId: string, onlineUrl: string | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('meetings')
+      .set({ external_event_id: eventId, online_url: onlineUrl })
+      .where('id', '=', meetingId)
+      .where((eb) => eb.or([eb('external_event_id', 'is', null), eb('external_event_id', '=', eventId)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async findByExternalEvent(councilId: string, eventId: string): Promise<Meeting | undefined> {
+    const row = await this.db.selectFrom('meetings').selectAll().where('council_id', '=', councilId).where('external_event_id', '=', eventId).executeTakeFirst();
+    return row && toMeeting(row);
+  }
+
+  async linkedBetween(councilId: string, fromIso: string, toIso: string): Promise<Meeting[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where('external_event_id', 'is not', null)
+      .where('starts_at', '>=', fromIso)
+      .where('starts_at', '<', toIso)
+      .orderBy('starts_at')
+      .execute();
+    return rows.map(toMeeting);
+  }
+
   async create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[], jobs: readonly OutboxJob[] = []): Promise<Meeting[]> {
     if (entries.length === 0) return [];
     const rows: MeetingsTable[] = entries.map(({ meeting: m }) => ({

@@ -401,6 +401,34 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('reminder_policy').execute();
     },
   },
+  '0012_calendars': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('councils').addColumn('calendar_mailbox', 'varchar(320)').execute();
+      await db.schema.alterTable('councils').addColumn('calendar_category', 'varchar(300)').execute();
+      await db.schema.alterTable('councils').addColumn('calendar_subject_rule', 'varchar(200)').execute();
+      await db.schema
+        .createTable('calendar_sync')
+        .addColumn('council_id', 'varchar(64)', (c) => c.primaryKey().references('councils.id').onDelete('cascade'))
+        .addColumn('mailbox', 'varchar(320)', (c) => c.notNull())
+        .addColumn('window_start', 'varchar(32)')
+        .addColumn('window_end', 'varchar(32)')
+        .addColumn('delta_link', 'text')
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('detail', 'varchar(1000)')
+        .addColumn('checked_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('synced_at', 'varchar(32)')
+        .execute();
+      // One meeting per calendar event, whichever instance or sync round sees the event first.
+      await db.schema.createIndex('meetings_external_event_uq').on('meetings').columns(['council_id', 'external_event_id']).unique().execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('meetings_external_event_uq').execute();
+      await db.schema.dropTable('calendar_sync').execute();
+      await db.schema.alterTable('councils').dropColumn('calendar_subject_rule').execute();
+      await db.schema.alterTable('councils').dropColumn('calendar_category').execute();
+      await db.schema.alterTable('councils').dropColumn('calendar_mailbox').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

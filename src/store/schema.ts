@@ -16,6 +16,9 @@ export interface CouncilsTable {
   quorum_rule: Generated<string>;
   members_create_polls: Generated<number>;
   reminder_policy: string | null;
+  calendar_mailbox: string | null;
+  calendar_category: string | null;
+  calendar_subject_rule: string | null;
 }
 
 export interface CouncilMembersTable {
@@ -277,6 +280,20 @@ export interface ReminderOptOutsTable {
   created_at: string;
 }
 
+export interface CalendarSyncTable {
+  council_id: string;
+  /** The mailbox this state belongs to: a council that changes mailbox starts over. */
+  mailbox: string;
+  window_start: string | null;
+  window_end: string | null;
+  delta_link: string | null;
+  /** 'ok', 'denied', 'notFound' or 'failing'. */
+  status: string;
+  detail: string | null;
+  checked_at: string;
+  synced_at: string | null;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -300,6 +317,7 @@ export interface Database {
   nomination_rounds: NominationRoundsTable;
   nominations: NominationsTable;
   reminder_opt_outs: ReminderOptOutsTable;
+  calendar_sync: CalendarSyncTable;
 }
 
 export type { Generated };

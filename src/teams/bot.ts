@@ -20,6 +20,7 @@ import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
 import { startOutbox } from './outbox-dispatcher.js';
+import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
@@ -36,6 +37,8 @@ export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
   startOutbox(options: { intervalMs: number; tenantPerSecond: number }): { stop(): Promise<void> };
+  /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
+  queueCalendarSyncs(): Promise<number>;
 }
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
@@ -120,6 +123,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
 
   return {
     app,
+    queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
     startOutbox: ({ intervalMs, tenantPerSecond }) =>
       startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), intervalMs),
   };

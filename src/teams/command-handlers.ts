@@ -13,6 +13,7 @@ import { attendanceCommand, quorumCommand } from './attendance-handlers.js';
 import { memberPollsCommand, pollCommand } from './poll-handlers.js';
 import { nominationCommand } from './nomination-handlers.js';
 import { remindersCommand } from './reminder-handlers.js';
+import { calendarCommand } from './calendar-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -89,4 +90,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   memberPollsOff: (turn) => memberPollsCommand(turn, false),
   nomination: (turn) => nominationCommand(turn),
   reminders: (turn, args) => remindersCommand(turn, args),
+  calendar: (turn, args) => calendarCommand(turn, args),
 };

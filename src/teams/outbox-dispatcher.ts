@@ -1,8 +1,10 @@
 import { assignedItem } from '../app/action-items.js';
-import type { CouncilView } from '../app/councils.js';
+import { pushMeeting, syncCalendar } from '../app/calendar.js';
+import { type CouncilView, councilById } from '../app/councils.js';
+import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
-import type { ClaimedJob } from '../app/ports.js';
+import type { CalendarStatus, ClaimedJob } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { assignedCard } from './action-handlers.js';
@@ -112,6 +114,32 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
         await context.sendActivity(cardActivity(pollCard(data, undefined, { text: t(locale, 'poll.resultsIntro'), kind: 'good' })));
       });
     },
+    async calendarPush({ meetingId }: { meetingId: string }) {
+      await pushMeeting(kit.calendarDeps, meetingId);
+    },
+    async calendarSync({ councilId, slot }: { councilId: string; slot: number }) {
+      await syncCalendar(kit.calendarDeps, councilId, slot);
+    },
+    async calendarStatus({ councilId, status }: { councilId: string; status: CalendarStatus }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      const mailbox = view?.council.calendar?.mailbox;
+      if (!view || !mailbox) return;
+      const key = status === 'denied' ? 'calendar.statusDenied' : status === 'notFound' ? 'calendar.statusNotFound' : 'calendar.recovered';
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(view.council.locale, key, { mailbox }));
+      });
+    },
+    async calendarNotice({ meetingId, change }: { meetingId: string; change: 'created' | 'moved' | 'cancelled' }) {
+      const meeting = await kit.meetingDeps.meetings.findById(meetingId);
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      if (!meeting || !view) return;
+      const { locale, timeZone } = view.council;
+      const key = change === 'created' ? 'calendar.noticeCreated' : change === 'moved' ? 'calendar.noticeMoved' : 'calendar.noticeCancelled';
+      const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, timeZone);
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(locale, key, { title: meeting.title, when }));
+      });
+    },
     async pollReminder({ pollId, round }: { pollId: string; round: string }) {
       await remindNonVoters(deps, { pollId, round });
     },
@@ -133,7 +161,10 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
       await handler(job.payload);
       await store.outbox.complete(job, clock.now().toISOString());
     } catch (err) {
-      const wait = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
+      const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
+      // A service that says when to come back (Graph's Retry-After) is not asked again sooner.
+      const hinted = (err as { retryAfterMs?: unknown }).retryAfterMs;
+      const wait = typeof hinted === 'number' ? Math.max(backoff, Math.min(hinted, 10 * MAX_BACKOFF_MS)) : backoff;
       logger.warn({ err, job: job.key, attempts: job.attempts }, 'outbox job failed; will retry');
       await store.outbox.fail(job.id, (err as Error).message ?? String(err), new Date(clock.now().getTime() + wait).toISOString());
     }

@@ -3,7 +3,8 @@ import { type CouncilDeps, type CouncilView, councilForConversation } from '../a
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
 import type { NominationDeps } from '../app/nominations.js';
-import type { Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { Calendar, Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { CalendarDeps } from '../app/calendar.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
 import { isMessageKey, localeFromTag, t } from '../i18n/index.js';
@@ -18,6 +19,9 @@ export interface BotDeps {
   defaultTimeZone: string;
   botAppId: string;
   anonymousVoterKey(pollId: string, userId: string): string;
+  /** The council calendars in Exchange; undefined without Graph settings. */
+  calendar?: Calendar;
+  calendarSyncMs?: number;
 }
 
 /** What every handler of a turn needs besides the turn itself. */
@@ -27,6 +31,7 @@ export interface TurnKit {
   meetingDeps: MeetingDeps;
   pollDeps: PollDeps;
   nominationDeps: NominationDeps;
+  calendarDeps: CalendarDeps;
   /** The conversation's council, if any, and the language to answer in. */
   councilAndLocale(activity: Activity): Promise<{ locale: Locale; view?: CouncilView }>;
   ruleMessage(locale: Locale, err: RuleError): string;
@@ -56,6 +61,13 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       outbox: deps.store.outbox,
       anonymousVoterKey: deps.anonymousVoterKey,
       nominations: deps.store.nominations,
+    },
+    calendarDeps: {
+      ...meetingDeps,
+      calendarSync: deps.store.calendarSync,
+      calendar: deps.calendar,
+      syncIntervalMs: deps.calendarSyncMs ?? 300_000,
+      logger: deps.logger,
     },
     async councilAndLocale(activity) {
       const view = await councilForConversation(councilDeps, activity.conversation.id);

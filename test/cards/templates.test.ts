@@ -52,6 +52,7 @@ function bigCouncil(size: number): CouncilView {
       quorumRule: { kind: 'majority' },
       membersCreatePolls: false,
       reminderPolicy: { daysBefore: [7, 1], at: '08:00' },
+      calendar: null,
     },
     members,
   };

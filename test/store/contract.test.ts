@@ -254,6 +254,37 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.meetings.findById('mv'))?.title).toBe('Vårdvalsråd');
   });
 
+  it('keeps one meeting per calendar event, links events without a version bump, and keeps the sync state', async () => {
+    const council = await newCouncil();
+    const calendar = { mailbox: 'radet@region.se', category: 'Vårdvalsråd', subjectRule: 'vårdvalsråd' };
+    expect(await store.councils.setCalendar(council.id, calendar, council.version, at)).toBe(true);
+    expect((await store.councils.findById(council.id))?.calendar).toEqual(calendar);
+    expect((await store.councils.withCalendar()).map((c) => c.id)).toContain(council.id);
+    const fromEvent = { ...meeting(council.id, 'e1', '2026-12-03'), externalEventId: 'AAMk-1' };
+    const job = { key: `k-${randomUUID()}`, kind: 'meetingReminder', payload: {}, dueAt: at };
+    const [first, second] = await Promise.all([
+      store.meetings.createFromEvent(fromEvent, [], [job]),
+      store.meetings.createFromEvent({ ...fromEvent, id: 'e2' }, [], [job]),
+    ]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    const found = await store.meetings.findByExternalEvent(council.id, 'AAMk-1');
+    expect(found?.id).toBe(first?.id ?? second?.id);
+    await store.meetings.create(bare([meeting(council.id, 'bot', '2026-12-10')]));
+    expect(await store.meetings.linkEvent('bot', 'AAMk-2', 'https://teams.example/join')).toBe(true);
+    expect(await store.meetings.linkEvent('bot', 'AAMk-3', null)).toBe(false);
+    expect(await store.meetings.findById('bot')).toMatchObject({ externalEventId: 'AAMk-2', onlineUrl: 'https://teams.example/join', version: 1 });
+    const linked = await store.meetings.linkedBetween(council.id, '2026-12-01T00:00:00.000Z', '2026-12-31T00:00:00.000Z');
+    expect(linked.map((m) => m.externalEventId)).toEqual(['AAMk-1', 'AAMk-2']);
+    expect(await store.calendarSync.find(council.id)).toBeUndefined();
+    const state = { councilId: council.id, mailbox: calendar.mailbox, window: { start: at, end: '2027-12-01T00:00:00.000Z' }, deltaLink: 'https://graph/delta?$deltatoken=1', status: 'ok' as const, detail: null, checkedAt: at, syncedAt: at };
+    await store.calendarSync.save(state);
+    await store.calendarSync.save({ ...state, status: 'denied', detail: 'ErrorAccessDenied' });
+    expect(await store.calendarSync.find(council.id)).toEqual({ ...state, status: 'denied', detail: 'ErrorAccessDenied' });
+    const current = (await store.councils.findById(council.id))!;
+    expect(await store.councils.setCalendar(council.id, null, current.version, at)).toBe(true);
+    expect((await store.councils.findById(council.id))?.calendar).toBeNull();
+  });
+
   it('records a decision once per client key, even when two arrive at once', async () => {
     const council = await newCouncil();
     await store.meetings.create(bare([meeting(council.id, 'md', '2026-12-03')]));

@@ -1,0 +1,361 @@
+import { standingItems } from '../domain/agenda-standing.js';
+import { type CouncilCalendar, belongsToCouncil, checkCategory, checkMailbox, checkSubjectRule, syncWindow } from '../domain/calendar.js';
+import { type Council, requirePermission } from '../domain/council.js';
+import { RuleError, StaleError } from '../domain/errors.js';
+import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
+import { load } from './agendas.js';
+import { eventInput } from './calendar-event.js';
+import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
+import type { MeetingDeps } from './meetings.js';
+import {
+  type Calendar,
+  CalendarAccessError,
+  type CalendarChange,
+  type CalendarEvent,
+  type CalendarStatus,
+  CalendarSyncExpired,
+  type CalendarSyncRepository,
+  type CalendarSyncState,
+  type Logger,
+  type NewMeeting,
+  type OutboxJob,
+  TransientError,
+} from './ports.js';
+import { reminderJobs } from './reminders.js';
+
+export interface CalendarDeps extends MeetingDeps {
+  calendarSync: CalendarSyncRepository;
+  /** Undefined without Graph settings: then nothing is written to or read from Exchange. */
+  calendar: Calendar | undefined;
+  syncIntervalMs: number;
+  logger: Logger;
+}
+
+/** A delta round larger than this is a runaway paging loop, not a council's calendar. */
+const MAX_PAGES = 200;
+
+/** Keeps the meeting's calendar event in step: made, changed or cancelled, whatever the meeting is now when the job runs. */
+export function calendarPushJob(meetingId: string, now: string): OutboxJob {
+  return { key: `calendar-push:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt: now, mode: 'rearm' };
+}
+
+export function calendarPushJobs(council: Council, meetings: readonly Pick<Meeting, 'id'>[], now: string): OutboxJob[] {
+  return council.calendar ? meetings.map((m) => calendarPushJob(m.id, now)) : [];
+}
+
+function hashOffset(text: string, modulo: number): number {
+  let h = 0;
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h % modulo;
+}
+
+/**
+ * The sync of one council in one time slot. Councils are spread over the slot by their id, so
+ * two thousand calendars are not all asked in the same second; the key lets every instance
+ * queue the same slot without doing it twice.
+ */
+export function calendarSyncJob(councilId: string, slot: number, intervalMs: number, dueNow?: string): OutboxJob {
+  const dueAt = dueNow ?? new Date(slot * intervalMs + hashOffset(councilId, intervalMs)).toISOString();
+  return { key: `calendar-sync:${councilId}:${slot}`, kind: 'calendarSync', payload: { councilId, slot }, dueAt };
+}
+
+function slotOf(nowIso: string, intervalMs: number): number {
+  return Math.floor(Date.parse(nowIso) / intervalMs);
+}
+
+/** At start: every connected council has its next sync queued (a no-op for those that have). */
+export async function queueCalendarSyncs(deps: CalendarDeps): Promise<number> {
+  if (!deps.calendar) return 0;
+  const now = deps.clock.now().toISOString();
+  const councils = await deps.councils.withCalendar();
+  const slot = slotOf(now, deps.syncIntervalMs);
+  await deps.outbox.enqueue(
+    councils.map((c) => calendarSyncJob(c.id, slot, deps.syncIntervalMs)),
+    now,
+  );
+  return councils.length;
+}
+
+function requireCalendarAdmin(view: CouncilView, actorId: string): void {
+  requirePermission(roleOf(view, actorId), 'council.manageRoles');
+}
+
+/**
+ * "kalender: rådet@region.se": the chair connects the council's calendar. Planned meetings go
+ * into it, and the first sync runs at once.
+ */
+export async function connectCalendar(
+  deps: CalendarDeps,
+  input: { conversationId: string; actorId: string; mailbox: string; category?: string; subjectRule?: string | null },
+): Promise<CouncilView> {
+  const view = await requireCouncil(deps, input.conversationId);
+  requireCalendarAdmin(view, input.actorId);
+  if (!deps.calendar) throw new RuleError('error.calendarNotConfigured');
+  const calendar: CouncilCalendar = {
+    mailbox: checkMailbox(input.mailbox),
+    category: checkCategory(input.category ?? view.council.calendar?.category ?? view.council.name),
+    subjectRule: input.subjectRule === undefined ? (view.council.calendar?.subjectRule ?? null) : input.subjectRule === null ? null : checkSubjectRule(input.subjectRule),
+  };
+  return saveCalendar(deps, view, calendar);
+}
+
+/** "kalender kategori: …" / "kalender ämne: …": changes how the council's events are recognised. */
+export async function setCalendarRule(
+  deps: CalendarDeps,
+  input: { conversationId: string; actorId: string; category?: string; subjectRule?: string },
+): Promise<CouncilView> {
+  const view = await requireCouncil(deps, input.conversationId);
+  requireCalendarAdmin(view, input.actorId);
+  const current = view.council.calendar;
+  if (!current) throw new RuleError('error.calendarNotConnected');
+  return saveCalendar(deps, view, {
+    mailbox: current.mailbox,
+    category: input.category === undefined ? current.category : checkCategory(input.category),
+    subjectRule: input.subjectRule === undefined ? current.subjectRule : checkSubjectRule(input.subjectRule),
+  });
+}
+
+async function saveCalendar(deps: CalendarDeps, view: CouncilView, calendar: CouncilCalendar): Promise<CouncilView> {
+  const now = deps.clock.now().toISOString();
+  if (!(await deps.councils.setCalendar(view.council.id, calendar, view.council.version, now))) throw new StaleError();
+  const updated = await requireCouncil(deps, view.council.conversationId);
+  const planned = (await deps.meetings.upcoming(view.council.id, now, 50)).filter((m) => m.status === 'planned');
+  const previous = await deps.calendarSync.find(view.council.id);
+  const sameMailbox = previous?.mailbox === calendar.mailbox;
+  await deps.calendarSync.save(
+    {
+      councilId: view.council.id,
+      mailbox: calendar.mailbox,
+      // Another mailbox, or other rules, start from a full round: the old delta link says nothing about them.
+      window: null,
+      deltaLink: null,
+      status: sameMailbox ? previous.status : 'ok',
+      detail: sameMailbox ? previous.detail : null,
+      checkedAt: now,
+      syncedAt: sameMailbox ? previous.syncedAt : null,
+    },
+    [
+      calendarSyncJob(view.council.id, slotOf(now, deps.syncIntervalMs), deps.syncIntervalMs, now),
+      ...calendarPushJobs(updated.council, sameMailbox ? planned.filter((m) => !m.externalEventId) : planned, now),
+    ],
+  );
+  return updated;
+}
+
+/** "kalender av": meetings stay in the bot and in Outlook as they are; nothing more is synced. */
+export async function disconnectCalendar(deps: CalendarDeps, input: { conversationId: string; actorId: string }): Promise<CouncilView> {
+  const view = await requireCouncil(deps, input.conversationId);
+  requireCalendarAdmin(view, input.actorId);
+  if (!view.council.calendar) throw new RuleError('error.calendarNotConnected');
+  if (!(await deps.councils.setCalendar(view.council.id, null, view.council.version, deps.clock.now().toISOString()))) throw new StaleError();
+  return requireCouncil(deps, input.conversationId);
+}
+
+export async function calendarStatus(deps: CalendarDeps, conversationId: string): Promise<{ view: CouncilView; state: CalendarSyncState | undefined; graph: boolean }> {
+  const view = await requireCouncil(deps, conversationId);
+  const state = view.council.calendar ? await deps.calendarSync.find(view.council.id) : undefined;
+  return { view, state, graph: deps.calendar !== undefined };
+}
+
+/** A problem with the mailbox is told to the council once per kind of problem, not at every sync. */
+async function recordStatus(deps: CalendarDeps, council: Council, status: CalendarStatus, detail: string | null, patch: Partial<CalendarSyncState> = {}): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const previous = await deps.calendarSync.find(council.id);
+  const mailbox = council.calendar?.mailbox ?? previous?.mailbox ?? '';
+  const base: CalendarSyncState = previous?.mailbox === mailbox ? previous : { councilId: council.id, mailbox, window: null, deltaLink: null, status: 'ok', detail: null, checkedAt: now, syncedAt: null };
+  const told = (s: CalendarStatus) => s === 'denied' || s === 'notFound';
+  // The council hears of a mailbox it cannot use, and hears again when it can; passing failures are only logged.
+  const jobs: OutboxJob[] =
+    base.status !== status && (told(status) || (status === 'ok' && told(base.status)))
+      ? [{ key: `calendar-status:${council.id}:${mailbox}:${status}:${now}`, kind: 'calendarStatus', payload: { councilId: council.id, status, detail }, dueAt: now }]
+      : [];
+  if (status === 'denied' || status === 'notFound') deps.logger.warn({ councilId: council.id, status, detail }, 'council calendar cannot be used');
+  await deps.calendarSync.save({ ...base, ...patch, status, detail, checkedAt: now }, jobs);
+}
+
+/** Failures that trying again will not mend are recorded and reported, not retried for ever. */
+async function handled(deps: CalendarDeps, council: Council, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof TransientError) throw err;
+    if (err instanceof CalendarAccessError) return recordStatus(deps, council, err.reason, err.detail);
+    deps.logger.error({ err, councilId: council.id }, 'council calendar request failed');
+    await recordStatus(deps, council, 'failing', (err as Error).message ?? String(err));
+  }
+}
+
+/** The outbox job: the meeting as it is now goes to the calendar. */
+export async function pushMeeting(deps: CalendarDeps, meetingId: string): Promise<void> {
+  const calendar = deps.calendar;
+  const meeting = await deps.meetings.findById(meetingId);
+  if (!calendar || !meeting) return;
+  const view = await councilById(deps, meeting.councilId);
+  const settings = view?.council.calendar;
+  if (!view || !settings) return;
+  await handled(deps, view.council, async () => {
+    if (meeting.status === 'cancelled') {
+      if (meeting.externalEventId) await calendar.cancelEvent(settings.mailbox, meeting.externalEventId, `${meeting.title}`);
+      return;
+    }
+    if (meeting.status !== 'planned') return;
+    const input = eventInput(await load(deps, view, meeting));
+    if (!meeting.externalEventId) {
+      // The meeting's id as transactionId: a retry after a lost answer gets the same event back.
+      const event = await calendar.createEvent(settings.mailbox, input, meeting.id);
+      await deps.meetings.linkEvent(meeting.id, event.id, event.onlineUrl);
+      return;
+    }
+    const event = await calendar.updateEvent(settings.mailbox, meeting.externalEventId, input);
+    // Gone from the calendar: the next sync sees it removed and cancels the meeting.
+    if (event && event.onlineUrl !== meeting.onlineUrl) await deps.meetings.linkEvent(meeting.id, event.id, event.onlineUrl);
+  });
+}
+
+/** The outbox job: one council's calendar read for changes since the last time. */
+export async function syncCalendar(deps: CalendarDeps, councilId: string, slot: number): Promise<void> {
+  const council = await deps.councils.findById(councilId);
+  if (!deps.calendar || !council?.calendar) return;
+  const now = deps.clock.now().toISOString();
+  // The next slot first: a failing round must not end the chain of syncs.
+  await deps.outbox.enqueue([calendarSyncJob(councilId, Math.max(slot, slotOf(now, deps.syncIntervalMs)) + 1, deps.syncIntervalMs)], now);
+  await handled(deps, council, () => runSync(deps, deps.calendar!, council));
+}
+
+interface Round {
+  changes: CalendarChange[];
+  deltaLink: string;
+  full: boolean;
+  window: { start: string; end: string };
+}
+
+async function readRound(calendar: Calendar, mailbox: string, state: CalendarSyncState | undefined, now: string): Promise<Round> {
+  const window = syncWindow(now);
+  const sameWindow = state?.window?.start === window.start && state.window.end === window.end;
+  const resume = state?.mailbox === mailbox && sameWindow && state.deltaLink ? state.deltaLink : undefined;
+  try {
+    return { ...(await readPages(calendar, mailbox, resume ? { link: resume } : window)), full: !resume, window };
+  } catch (err) {
+    if (!(err instanceof CalendarSyncExpired) || !resume) throw err;
+    return { ...(await readPages(calendar, mailbox, window)), full: true, window };
+  }
+}
+
+async function readPages(calendar: Calendar, mailbox: string, from: { start: string; end: string } | { link: string }): Promise<{ changes: CalendarChange[]; deltaLink: string }> {
+  const changes: CalendarChange[] = [];
+  let next = from;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const result = await calendar.changes(mailbox, next);
+    changes.push(...result.changes);
+    if (result.deltaLink) return { changes, deltaLink: result.deltaLink };
+    next = { link: result.nextLink! };
+  }
+  throw new Error(`calendar delta did not end within ${MAX_PAGES} pages`);
+}
+
+async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council): Promise<void> {
+  const settings = council.calendar!;
+  const now = deps.clock.now().toISOString();
+  const state = await deps.calendarSync.find(council.id);
+  const round = await readRound(calendar, settings.mailbox, state, now);
+  // The last word on an event is the one that counts, when a round reports it twice.
+  const latest = new Map<string, CalendarChange>();
+  for (const change of round.changes) latest.set(changeId(change), change);
+  let unreadable = 0;
+  for (const change of latest.values()) {
+    if (change.kind === 'unreadable') unreadable += 1;
+    else if (change.kind === 'removed') await eventGone(deps, council, change.id);
+    else if (!(await eventSeen(deps, council, change.event, now))) unreadable += 1;
+  }
+  if (round.full) {
+    // A full round lists everything there is: a linked meeting whose event is not in it was deleted meanwhile.
+    const seen = new Set([...latest.values()].filter((c) => c.kind === 'event').map(changeId));
+    for (const meeting of await deps.meetings.linkedBetween(council.id, round.window.start, round.window.end)) {
+      if (!seen.has(meeting.externalEventId!)) await eventGone(deps, council, meeting.externalEventId!);
+    }
+  }
+  if (unreadable > 0) deps.logger.warn({ councilId: council.id, unreadable }, 'calendar events without the fields a meeting needs were skipped');
+  const after = deps.clock.now().toISOString();
+  await recordStatus(deps, council, 'ok', null, { window: round.window, deltaLink: round.deltaLink, syncedAt: after, mailbox: settings.mailbox });
+}
+
+function changeId(change: CalendarChange): string {
+  return change.kind === 'event' ? change.event.id : change.id;
+}
+
+function noticeJob(meeting: Meeting, change: 'created' | 'moved' | 'cancelled', now: string): OutboxJob {
+  return { key: `calendar-notice:${meeting.id}:${change}:${meeting.version}:${meeting.startsAt}`, kind: 'calendarNotice', payload: { meetingId: meeting.id, change }, dueAt: now };
+}
+
+async function eventGone(deps: CalendarDeps, council: Council, eventId: string): Promise<void> {
+  const meeting = await deps.meetings.findByExternalEvent(council.id, eventId);
+  if (!meeting || meeting.status !== 'planned') return;
+  const now = deps.clock.now().toISOString();
+  await deps.meetings.update(meeting.id, { status: 'cancelled' }, meeting.version, now, [noticeJob(meeting, 'cancelled', now)]);
+}
+
+function clean(text: string | null, max: number): string | null {
+  const trimmed = text?.replace(/\s+/g, ' ').trim() ?? '';
+  return trimmed === '' ? null : trimmed.slice(0, max);
+}
+
+/** An event as a meeting; false when it cannot be one (an all-day or week-long event). */
+async function eventSeen(deps: CalendarDeps, council: Council, event: CalendarEvent, now: string): Promise<boolean> {
+  try {
+    checkMeetingTimes(event.startsAt, event.endsAt);
+  } catch {
+    return false;
+  }
+  const meeting = await deps.meetings.findByExternalEvent(council.id, event.id);
+  if (meeting) {
+    if (event.cancelled) return eventGone(deps, council, event.id).then(() => true);
+    await followEvent(deps, council, meeting, event, now);
+    return true;
+  }
+  if (event.cancelled || event.startsAt <= now || !belongsToCouncil(event, council.calendar!)) return true;
+  // The bot's own new event, seen before its id was saved: the meeting is there already.
+  const twin = (await deps.meetings.upcoming(council.id, now, 50)).find((m) => !m.externalEventId && m.status === 'planned' && m.startsAt === event.startsAt);
+  if (twin && (await deps.meetings.linkEvent(twin.id, event.id, event.onlineUrl))) return true;
+  const draft: NewMeeting = {
+      id: deps.newId(),
+      councilId: council.id,
+      title: clean(event.subject, MEETING_TITLE_MAX) ?? council.name,
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+      place: clean(event.place, MEETING_PLACE_MAX),
+      online: event.onlineUrl !== null,
+      onlineUrl: event.onlineUrl,
+      status: 'planned',
+      externalEventId: event.id,
+      agendaCardActivityId: null,
+      createdBy: 'calendar',
+      createdAt: now,
+  };
+  const fresh = { ...draft, version: 1, updatedAt: now, currentItemId: null, openedAt: null, closedAt: null };
+  await deps.meetings.createFromEvent(draft, standingItems(council.locale, deps.newId), [...reminderJobs(council, draft, now), noticeJob(fresh, 'created', now)]);
+  return true;
+}
+
+/** The calendar is the source of truth for time and place: a meeting not yet begun follows its event. */
+async function followEvent(deps: CalendarDeps, council: Council, meeting: Meeting, event: CalendarEvent, now: string, attempt = 0): Promise<void> {
+  if (meeting.status !== 'planned') return;
+  const place = clean(event.place, MEETING_PLACE_MAX);
+  const title = clean(event.subject, MEETING_TITLE_MAX) ?? meeting.title;
+  const moved = meeting.startsAt !== event.startsAt || meeting.endsAt !== event.endsAt;
+  if (!moved && meeting.place === place && meeting.title === title && meeting.onlineUrl === event.onlineUrl) return;
+  const jobs = meeting.startsAt !== event.startsAt ? reminderJobs(council, { id: meeting.id, startsAt: event.startsAt }, now) : [];
+  const updated = await deps.meetings.update(
+    meeting.id,
+    { startsAt: event.startsAt, endsAt: event.endsAt, place, title, onlineUrl: event.onlineUrl, online: event.onlineUrl !== null || meeting.online },
+    meeting.version,
+    now,
+    jobs,
+  );
+  if (!updated) {
+    // Somebody changed the meeting in the bot meanwhile; the calendar still has the last word.
+    const current = attempt < 3 ? await deps.meetings.findById(meeting.id) : undefined;
+    if (current) await followEvent(deps, council, current, event, now, attempt + 1);
+    return;
+  }
+  if (moved) await deps.outbox.enqueue([noticeJob(updated, 'moved', now)], now);
+}

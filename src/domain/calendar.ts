@@ -1,0 +1,70 @@
+/**
+ * A council's calendar in Exchange: which mailbox holds it, and which of its events are the
+ * council's meetings (those the bot made, those with the council's category, and those whose
+ * subject matches the chair's rule).
+ */
+import { RuleError } from './errors.js';
+
+export interface CouncilCalendar {
+  /** The user or shared mailbox, e.g. vardvalsradet@region.se. */
+  mailbox: string;
+  /** The Outlook category the bot puts on its events and recognises on others'. */
+  category: string;
+  /** Events whose subject contains this (case-insensitive) belong to the council too. */
+  subjectRule: string | null;
+}
+
+export const CALENDAR_CATEGORY_MAX = 255;
+export const CALENDAR_RULE_MAX = 100;
+
+const MAILBOX = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+export function checkMailbox(address: string): string {
+  const trimmed = address.trim().replace(/^mailto:/i, '');
+  if (trimmed.length > 254 || !MAILBOX.test(trimmed)) throw new RuleError('error.calendarMailbox', { mailbox: address.trim().slice(0, 80) });
+  return trimmed.toLowerCase();
+}
+
+export function checkCategory(category: string): string {
+  const trimmed = category.replace(/\s+/g, ' ').trim();
+  // Outlook keeps categories by name; a comma would split it into two in some clients.
+  if (trimmed === '' || trimmed.length > CALENDAR_CATEGORY_MAX || trimmed.includes(',')) throw new RuleError('error.calendarCategory');
+  return trimmed;
+}
+
+export function checkSubjectRule(rule: string): string | null {
+  const trimmed = rule.replace(/\s+/g, ' ').trim();
+  if (trimmed === '') return null;
+  if (trimmed.length < 3 || trimmed.length > CALENDAR_RULE_MAX) throw new RuleError('error.calendarRule', { max: CALENDAR_RULE_MAX });
+  return trimmed;
+}
+
+function fold(text: string): string {
+  return text.normalize('NFC').toLocaleLowerCase('sv').replace(/\s+/g, ' ').trim();
+}
+
+/** Whether an event the bot did not make is one of the council's meetings. */
+export function belongsToCouncil(event: { subject: string; categories: readonly string[] }, calendar: CouncilCalendar): boolean {
+  const category = fold(calendar.category);
+  if (event.categories.some((c) => fold(c) === category)) return true;
+  return calendar.subjectRule !== null && fold(event.subject).includes(fold(calendar.subjectRule));
+}
+
+export function encodeCalendar(calendar: CouncilCalendar | null): { calendar_mailbox: string | null; calendar_category: string | null; calendar_subject_rule: string | null } {
+  return { calendar_mailbox: calendar?.mailbox ?? null, calendar_category: calendar?.category ?? null, calendar_subject_rule: calendar?.subjectRule ?? null };
+}
+
+export function decodeCalendar(mailbox: string | null, category: string | null, subjectRule: string | null): CouncilCalendar | null {
+  return mailbox ? { mailbox, category: category ?? '', subjectRule } : null;
+}
+
+/**
+ * The stretch of time a sync follows: from a week back (a meeting just held may still be
+ * moved in Outlook) to a year ahead. Fixed per month, because a delta link belongs to its window.
+ */
+export function syncWindow(nowIso: string): { start: string; end: string } {
+  const now = new Date(nowIso);
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 7 * 86_400_000);
+  const end = new Date(Date.UTC(now.getUTCFullYear() + 1, now.getUTCMonth() + 1, 1));
+  return { start: start.toISOString(), end: end.toISOString() };
+}

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import {
+  type Calendar,
+  CalendarAccessError,
+  type CalendarChange,
+  type CalendarEvent,
+  type CalendarEventInput,
+  CalendarSyncExpired,
+  TransientError,
+} from '../app/ports.js';
+import { isValidTimeZone } from '../domain/time-zone.js';
+import { zonedToUtc } from '../domain/meeting-time.js';
+import { GraphError, type GraphHttp } from './http.js';
+
+/** Events per delta page: Graph's own default is 10, which makes a year of meetings many round trips. */
+const DELTA_PAGE_SIZE = 50;
+const UTC_PREFERENCE = { Prefer: 'outlook.timezone="UTC"' };
+
+const dateTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().optional() });
+
+// Only `id` is certain: a delta item may lack anything else, and is then judged by what it has.
+const graphEvent = z
+  .object({
+    id: z.string().min(1),
+    subject: z.string().nullish(),
+    start: dateTimeZone.nullish(),
+    end: dateTimeZone.nullish(),
+    location: z.object({ displayName: z.string().nullish() }).nullish(),
+    categories: z.array(z.string()).nullish(),
+    isCancelled: z.boolean().nullish(),
+    onlineMeeting: z.object({ joinUrl: z.string().nullish() }).nullish(),
+    '@removed': z.object({ reason: z.string().optional() }).optional(),
+  })
+  .passthrough();
+
+type GraphEvent = z.infer<typeof graphEvent>;
+
+const deltaPage = z.object({
+  value: z.array(z.unknown()),
+  '@odata.nextLink': z.string().url().optional(),
+  '@odata.deltaLink': z.string().url().optional(),
+});
+
+/** Graph's "2026-11-30T09:00:00.0000000" in a zone, as a UTC instant; undefined when it cannot be read. */
+export function instantOf(value: z.infer<typeof dateTimeZone>): string | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?/.exec(value.dateTime);
+  if (!match) return undefined;
+  const zone = value.timeZone ?? 'UTC';
+  const local = `${match[1]}T${match[2]}:${match[3] ?? '00'}`;
+  if (zone === 'UTC' || zone === 'Etc/UTC') {
+    const at = new Date(`${local}Z`);
+    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+  }
+  if (!isValidTimeZone(zone)) return undefined;
+  return zonedToUtc(match[1]!, match[2]!, zone);
+}
+
+function toEvent(e: GraphEvent): CalendarEvent | undefined {
+  const startsAt = e.start ? instantOf(e.start) : undefined;
+  const endsAt = e.end ? instantOf(e.end) : undefined;
+  if (!startsAt || !endsAt) return undefined;
+  return {
+    id: e.id,
+    subject: e.subject ?? '',
+    startsAt,
+    endsAt,
+    place: e.location?.displayName?.trim() || null,
+    categories: e.categories ?? [],
+    cancelled: e.isCancelled === true,
+    onlineUrl: e.onlineMeeting?.joinUrl ?? null,
+  };
+}
+
+function utcDateTime(iso: string): { dateTime: string; timeZone: string } {
+  return { dateTime: iso.replace(/Z$/, '').replace(/\.\d+$/, ''), timeZone: 'UTC' };
+}
+
+function eventBody(input: CalendarEventInput): Record<string, unknown> {
+  return {
+    subject: input.subject,
+    body: { contentType: 'html', content: input.bodyHtml },
+    // UTC on the wire: no reading of a local time that summer time makes ambiguous.
+    start: utcDateTime(input.startsAt),
+    end: utcDateTime(input.endsAt),
+    location: { displayName: input.place ?? '' },
+    isOnlineMeeting: input.online,
+    ...(input.online ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
+    attendees: input.attendees.map((a) => ({ emailAddress: { address: a.email, name: a.name }, type: 'required' })),
+    categories: input.categories,
+  };
+}
+
+function mailboxPath(mailbox: string): string {
+  return `/users/${encodeURIComponent(mailbox)}`;
+}
+
+const MAILBOX_ERRORS = new Set(['ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI', 'ResourceNotFound', 'ErrorNonExistentMailbox', 'UserNotFound']);
+
+/** Graph's failures, sorted into what the app can act on. */
+function translate(err: unknown, mailbox: string): unknown {
+  if (!(err instanceof GraphError)) return err;
+  if (err.status === 403) return new CalendarAccessError('denied', `${mailbox}: ${err.code}`);
+  if (err.status === 404 && MAILBOX_ERRORS.has(err.code)) return new CalendarAccessError('notFound', `${mailbox}: ${err.code}`);
+  if (err.status === 410) return new CalendarSyncExpired();
+  if (err.transient || err.code === 'InvalidResponse') return new TransientError(`Graph ${err.status} ${err.code}: ${err.message}`, err.retryAfterMs);
+  return err;
+}
+
+async function guarded<T>(mailbox: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw translate(err, mailbox);
+  }
+}
+
+/** Council calendars in Exchange Online through Graph (app-only, one mailbox per council). */
+export function graphCalendar(http: GraphHttp): Calendar {
+  return {
+    createEvent(mailbox, input, transactionId) {
+      return guarded(mailbox, async () => {
+        const created = await http.call(
+          { method: 'POST', path: `${mailboxPath(mailbox)}/events`, body: { ...eventBody(input), transactionId }, headers: UTC_PREFERENCE },
+          graphEvent,
+        );
+        const event = toEvent(created);
+        if (!event) throw new GraphError(200, 'InvalidResponse', 'Graph created an event without start or end');
+        return event;
+      });
+    },
+    updateEvent(mailbox, eventId, input) {
+      return guarded(mailbox, async () => {
+        try {
+          const updated = await http.call(
+            { method: 'PATCH', path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}`, body: eventBody(input), headers: UTC_PREFERENCE },
+            graphEvent,
+          );
+          return toEvent(updated);
+        } catch (err) {
+          if (err instanceof GraphError && err.status === 404 && !MAILBOX_ERRORS.has(err.code)) return undefined;
+          throw err;
+        }
+      });
+    },
+    cancelEvent(mailbox, eventId, comment) {
+      return guarded(mailbox, async () => {
+        try {
+          await http.send({ method: 'POST', path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}/cancel`, body: { comment } });
+        } catch (err) {
+          if (err instanceof GraphError && err.status === 404 && !MAILBOX_ERRORS.has(err.code)) return;
+          throw err;
+        }
+      });
+    },
+    changes(mailbox, from) {
+      return guarded(mailbox, async () => {
+        const path =
+          'link' in from
+            ? from.link
+            : `${mailboxPath(mailbox)}/calendarView/delta?startDateTime=${encodeURIComponent(from.start)}&endDateTime=${encodeURIComponent(from.end)}`;
+        const page = await http.call(
+          { method: 'GET', path, headers: { Prefer: `${UTC_PREFERENCE.Prefer}, odata.maxpagesize=${DELTA_PAGE_SIZE}` } },
+          deltaPage,
+        );
+        if (!page['@odata.nextLink'] && !page['@odata.deltaLink']) {
+          throw new GraphError(200, 'InvalidResponse', 'Graph answered a delta page with neither a next link nor a delta link');
+        }
+        const changes = page.value.map((item): CalendarChange => {
+          const parsed = graphEvent.safeParse(item);
+          if (!parsed.success) return { kind: 'unreadable', id: String((item as { id?: unknown })?.id ?? '?'), reason: 'no id' };
+          if (parsed.data['@removed']) return { kind: 'removed', id: parsed.data.id };
+          const event = toEvent(parsed.data);
+          return event ? { kind: 'event', event } : { kind: 'unreadable', id: parsed.data.id, reason: 'no start or end' };
+        });
+        return { changes, nextLink: page['@odata.nextLink'], deltaLink: page['@odata.deltaLink'] };
+      });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { calendarStatus, connectCalendar, disconnectCalendar, setCalendarRule } from '../app/calendar.js';
+import type { CalendarSyncState } from '../app/ports.js';
+import type { Council, Locale } from '../domain/council.js';
+import { formatMeetingWhen } from '../domain/meeting-time.js';
+import { t } from '../i18n/index.js';
+import type { CommandTurn } from './command-handlers.js';
+
+/** What the council's calendar is, how its events are recognised and how the last sync went. */
+export function calendarStatusText(locale: Locale, council: Council, state: CalendarSyncState | undefined, graph: boolean, intervalMs: number): string {
+  if (!graph) return t(locale, 'calendar.noGraph');
+  const calendar = council.calendar;
+  if (!calendar) return t(locale, 'calendar.notConnected');
+  const rule = calendar.subjectRule ? t(locale, 'calendar.ruleSubject', { rule: calendar.subjectRule }) : '';
+  const lines = [
+    t(locale, 'calendar.connected', { mailbox: calendar.mailbox, minutes: Math.max(1, Math.round(intervalMs / 60_000)) }),
+    t(locale, 'calendar.rules', { category: calendar.category, rule }),
+  ];
+  if (state?.status === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
+  else if (state?.status === 'notFound') lines.push(t(locale, 'calendar.statusNotFound', { mailbox: calendar.mailbox }));
+  else if (state?.status === 'failing') lines.push(t(locale, 'calendar.statusFailing', { detail: state.detail ?? '' }));
+  if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).replace(/–.*$/, '') }));
+  else lines.push(t(locale, 'calendar.statusNever'));
+  return lines.join('\n\n');
+}
+
+/**
+ * "kalender" (status), "kalender: rådet@region.se" (connect), "kalender av" (disconnect),
+ * "kalender kategori: Vårdvalsråd", "kalender ämne: Vårdvalsråd" (how events are recognised).
+ */
+export async function calendarCommand(turn: CommandTurn, args: string): Promise<void> {
+  const deps = turn.kit.calendarDeps;
+  const activity = turn.context.activity;
+  const actor = { conversationId: activity.conversation.id, actorId: activity.from.id };
+  const value = args.trim();
+  const lower = value.toLocaleLowerCase('sv');
+  const rule = /^(kategori|category|ämne|ämnesregel|subject)\s*:?\s*(.*)$/i.exec(value);
+  if (/^(av|off|koppla bort|disconnect)$/.test(lower)) {
+    await disconnectCalendar(deps, actor);
+    await turn.context.sendActivity(t(turn.locale, 'calendar.disconnected'));
+    return;
+  }
+  if (rule) {
+    const isCategory = /^(kategori|category)$/i.test(rule[1]!);
+    const text = /^(ingen|none|-)$/i.test(rule[2]!.trim()) ? '' : rule[2]!;
+    const view = await setCalendarRule(deps, { ...actor, ...(isCategory ? { category: text } : { subjectRule: text }) });
+    await turn.context.sendActivity(`${t(turn.locale, 'calendar.ruleSaved')} ${statusOf(turn, view.council)}`);
+    return;
+  }
+  if (value !== '') {
+    const view = await connectCalendar(deps, { ...actor, mailbox: value });
+    await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, undefined, true, deps.syncIntervalMs).split('\n\n').slice(0, 2).join('\n\n'));
+    return;
+  }
+  const { view, state, graph } = await calendarStatus(deps, actor.conversationId);
+  await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, state, graph, deps.syncIntervalMs));
+}
+
+function statusOf(turn: CommandTurn, council: Council): string {
+  const calendar = council.calendar!;
+  const rule = calendar.subjectRule ? t(turn.locale, 'calendar.ruleSubject', { rule: calendar.subjectRule }) : '';
+  return t(turn.locale, 'calendar.rules', { category: calendar.category, rule });
+}
