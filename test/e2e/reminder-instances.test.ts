@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { utcToZoned } from '../../src/domain/meeting-time.js';
+import { utcToZoned, zonedToUtc } from '../../src/domain/meeting-time.js';
+import { minusDays } from '../../src/domain/reminders.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
@@ -16,6 +20,8 @@ describe('meeting reminders with two instances on one PostgreSQL database', () =
   let a: BotProcess;
   let b: BotProcess;
   let databaseUrl = '';
+  let date = '';
+  const clockFile = join(mkdtempSync(join(tmpdir(), 'council-clock-')), 'now');
   const chats: Conversation[] = Array.from({ length: 3 }, () => ({ id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' as const }));
   const viaA = new TeamsClient(() => a.url, connector);
 
@@ -23,10 +29,12 @@ describe('meeting reminders with two instances on one PostgreSQL database', () =
     await connector.start();
     connector.pageSize = 50;
     databaseUrl = await createDatabase(inject('postgresUrl'), `reminders_${randomUUID().slice(0, 8)}`);
-    const env = { DATABASE_URL: databaseUrl, OUTBOX_POLL_MS: '50', ANONYMOUS_VOTE_KEY: 'k'.repeat(40), TEAMS_TENANT_RATE: '10' };
+    writeFileSync(clockFile, new Date().toISOString());
+    // One clock file for both: the two instances agree on the time, as servers synced by NTP do.
+    const env = { DATABASE_URL: databaseUrl, OUTBOX_POLL_MS: '50', ANONYMOUS_VOTE_KEY: 'k'.repeat(40), TEAMS_TENANT_RATE: '10', CLOCK_FILE: clockFile };
     a = await new BotProcess({ env }).start();
     b = await new BotProcess({ env }).start();
-    const date = utcToZoned(new Date(Date.now() + 10 * 86_400_000).toISOString(), 'Europe/Stockholm').date;
+    date = utcToZoned(new Date(Date.now() + 10 * 86_400_000).toISOString(), 'Europe/Stockholm').date;
     for (const [i, chat] of chats.entries()) {
       connector.setRoster(chat.id, members);
       await viaA.execute(chat, chair, { verb: 'council.setup' }, { name: `Råd ${i + 1}`, locale: 'sv', timeZone: 'Europe/Stockholm' });
@@ -43,10 +51,8 @@ describe('meeting reminders with two instances on one PostgreSQL database', () =
     connector.reset();
     // More 429s in a row than the connector client retries by itself: the outbox must retry the rest.
     connector.throttleFor(6_000);
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query("update outbox set due_at = $1 where kind = 'meetingReminder'", [new Date(Date.now() - 1_000).toISOString()]);
-    await client.end();
+    // The day before the meeting, just after 08.00: both reminders (7 days and 1 day before) are due.
+    writeFileSync(clockFile, new Date(Date.parse(zonedToUtc(minusDays(date, 1), '08:00', 'Europe/Stockholm')) + 5_000).toISOString());
 
     // 3 councils × 2 reminders: 6 agenda cards and 6 × 12 personal cards.
     const expectedPersonal = chats.length * 2 * members.length;

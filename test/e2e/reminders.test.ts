@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +16,23 @@ const david = user(4, 'David Dahl');
 const text = cardText;
 const zone = 'Europe/Stockholm';
 
-/** A date this many days ahead, Stockholm time. */
+/** The bot's clock: a file it reads, so the tests decide when reminders fall due. */
+const clockFile = join(mkdtempSync(join(tmpdir(), 'council-clock-')), 'now');
+let clockNow = Date.now();
+async function setClock(iso: string): Promise<void> {
+  clockNow = Date.parse(iso);
+  writeFileSync(clockFile, iso);
+  // The bot reads the file every 50 ms.
+  await new Promise((r) => setTimeout(r, 200));
+}
+/** At a local time on a day, a few seconds after the minute (a reminder at 08.00 is then due). */
+function localInstant(date: string, time: string): string {
+  return new Date(Date.parse(zonedToUtc(date, time, zone)) + 5_000).toISOString();
+}
+
+/** A date this many days ahead of the bot's clock, Stockholm time. */
 function daysAhead(days: number): string {
-  return utcToZoned(new Date(Date.now() + days * 86_400_000).toISOString(), zone).date;
+  return utcToZoned(new Date(clockNow + days * 86_400_000).toISOString(), zone).date;
 }
 function minusDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -40,7 +56,7 @@ describe('reminders before a meeting', () => {
   const date = daysAhead(20);
   const unsentReminders = () => {
     const rows = db();
-    const row = rows.prepare("select count(*) as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at <= ?").get(new Date().toISOString()) as { n: number };
+    const row = rows.prepare("select count(*) as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at <= ?").get(new Date(clockNow + 60_000).toISOString()) as { n: number };
     rows.close();
     return row.n;
   };
@@ -61,7 +77,8 @@ describe('reminders before a meeting', () => {
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, bjorn, cecilia, david]);
-    bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100' } }).start();
+    writeFileSync(clockFile, new Date(clockNow).toISOString());
+    bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100', CLOCK_FILE: clockFile } }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: zone });
   });
   afterAll(async () => {
@@ -83,9 +100,10 @@ describe('reminders before a meeting', () => {
     expect(await say(chair, 'påminnelser')).toContain('7 och 1 dagar före');
   });
 
+  let moved = '';
   it('follows a moved meeting: new reminders at the new time, the old ones stay quiet', async () => {
     const card = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } })).card;
-    const moved = daysAhead(25);
+    moved = daysAhead(25);
     const answer = await client.execute(chat, chair, findAction(card, 'meeting.update'), { mDate: moved, mStart: '09:00', mEnd: '12:00', mPlace: 'Regionens hus' });
     expect(text(answer.card)).toContain('Mötet är ändrat.');
     expect(jobs().map((j) => j.due_at)).toContain(zonedToUtc(minusDays(moved, 1), '08:00', zone));
@@ -99,11 +117,16 @@ describe('reminders before a meeting', () => {
     await client.execute(chat, cecilia, findAction(agenda, 'agenda.regrets'), { note: 'Semester' });
     await say(chair, 'Åtgärd: David tar fram siffrorna senast 2030-01-15');
 
+    // Nothing is due yet a minute before the first reminder (David's action item card has gone out first).
+    await connector.waitFor((c) => c.kind === 'send' && c.conversationId !== chat.id, 5_000);
+    connector.reset();
+    await setClock(localInstant(minusDays(moved, 7), '07:59'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(connector.calls.filter((c) => c.kind === 'send')).toEqual([]);
+
     await bot.stop();
-    // The time comes while the bot is down: every queued reminder is due.
-    const rows = db();
-    rows.prepare("update outbox set due_at = ? where kind = 'meetingReminder'").run(new Date(Date.now() - 1_000).toISOString());
-    rows.close();
+    // The time comes while the bot is down: both reminders at the new time, and both at the old time, are due.
+    await setClock(localInstant(minusDays(moved, 1), '08:00'));
     connector.reset();
     await bot.start();
 
@@ -148,10 +171,8 @@ describe('reminders before a meeting', () => {
     await say(cecilia, 'mina åtgärder');
     const mine = cardOf(connector.sent(chat.id)[0]!.body);
     expect(text((await client.execute(chat, cecilia, findAction(mine, 'action.done'))).card)).toContain('Åtgärden är klarmarkerad.');
-    const past = db();
-    past.prepare("update outbox set due_at = ? where kind = 'actionDue'").run(new Date(Date.now() - 1_000).toISOString());
-    past.close();
     connector.reset();
+    await setClock(localInstant('2030-01-31', '08:00'));
     const reminder = await connector.waitFor((c) => c.kind === 'send' && text(cardOf(c.body)).includes('ska vara klar i morgon'), 10_000);
     expect(text(cardOf(reminder.body))).toContain('Tar fram siffrorna');
     await until(() => {
@@ -166,29 +187,26 @@ describe('reminders before a meeting', () => {
   });
 
   it('sends nothing for a cancelled meeting', async () => {
-    await say(chair, `nytt möte ${daysAhead(40)} 13:00-16:00`);
+    const cancelledDay = daysAhead(40);
+    await say(chair, `nytt möte ${cancelledDay} 13:00-16:00`);
     const rows = db();
     const next = rows.prepare("select id, version from meetings where status = 'planned' and id <> ? order by starts_at desc").get(meetingId) as { id: string; version: number };
     rows.close();
     const card = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId: next.id } })).card;
     const cancelled = await client.execute(chat, chair, findAction(card, 'meeting.cancel'));
     expect(text(cancelled.card)).toContain('är inställt');
-    const again = db();
-    again.prepare('update outbox set due_at = ? where key like ?').run(new Date(Date.now() - 1_000).toISOString(), `meeting-reminder:${next.id}:%`);
-    again.close();
     connector.reset();
+    await setClock(localInstant(minusDays(cancelledDay, 1), '08:00'));
     await until(() => unsentReminders() === 0);
     expect(connector.calls.filter((c) => c.kind === 'send' || c.kind === 'createConversation')).toEqual([]);
     expect(jobs().filter((j) => j.key.includes(next.id)).every((j) => j.sent_at !== null)).toBe(true);
   });
 
   it('lets the chair change when reminders go out, for meetings already planned too', async () => {
+    const day = daysAhead(30);
+    await say(chair, `nytt möte ${day} 13:00-16:00`);
     const saved = await say(chair, 'påminnelser: 2 kl 09.30');
     expect(saved).toContain('Tiderna för påminnelser är sparade. Påminnelser går ut 2 dagar före mötet kl. 09.30.');
-    const planned = db();
-    const meeting = planned.prepare('select starts_at from meetings where id = ?').get(meetingId) as { starts_at: string };
-    planned.close();
-    const day = utcToZoned(meeting.starts_at, zone).date;
     expect(jobs().map((j) => j.due_at)).toContain(zonedToUtc(minusDays(day, 2), '09:30', zone));
   });
 });
