@@ -47,4 +47,27 @@ describe('configuration', () => {
     expect(config.localMode).toBe(true);
     expect(config.DATABASE_URL).toBeUndefined();
   });
+
+  it('reads Graph settings only when complete, with a secret or a certificate but not both', () => {
+    expect(loadConfig({}).graph).toBeUndefined();
+    const base = { GRAPH_TENANT_ID: 'tenant', GRAPH_CLIENT_ID: 'client' };
+    expect(loadConfig({ ...base, GRAPH_CLIENT_SECRET: 's' }).graph).toMatchObject({
+      tenantId: 'tenant',
+      credential: { clientSecret: 's' },
+      authorityHost: 'https://login.microsoftonline.com',
+      baseUrl: 'https://graph.microsoft.com/v1.0',
+      maxRetries: 3,
+    });
+    expect(loadConfig({ ...base, GRAPH_CERTIFICATE_FILE: '/secrets/app.pem' }).graph?.credential).toEqual({ certificateFile: '/secrets/app.pem' });
+    expect(() => loadConfig(base)).toThrow(/GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE/);
+    expect(() => loadConfig({ GRAPH_CLIENT_SECRET: 's' })).toThrow(/GRAPH_TENANT_ID/);
+    expect(() => loadConfig({ ...base, GRAPH_CLIENT_SECRET: 's', GRAPH_CERTIFICATE_FILE: '/x.pem' })).toThrow(/not both/);
+    expect(() => loadConfig({ ...base, GRAPH_CLIENT_SECRET: 's', GRAPH_MAX_RETRIES: '11' })).toThrow(/GRAPH_MAX_RETRIES/);
+  });
+
+  it('refuses a test clock in production', () => {
+    const production = { NODE_ENV: 'production', BOT_ID: 'id', BOT_PASSWORD: 'p', ANONYMOUS_VOTE_KEY: 'k'.repeat(32) };
+    expect(() => loadConfig({ ...production, CLOCK_FILE: '/tmp/now' })).toThrow(/CLOCK_FILE/);
+    expect(loadConfig({ CLOCK_FILE: '/tmp/now' }).CLOCK_FILE).toBe('/tmp/now');
+  });
 });
