@@ -41,11 +41,21 @@ const deltaPage = z.object({
   '@odata.deltaLink': z.string().url().optional(),
 });
 
+// Exchange may name a zone the Windows way even when asked for UTC elsewhere; these cover Sweden's neighbours.
+const WINDOWS_ZONES: Record<string, string> = {
+  'W. Europe Standard Time': 'Europe/Stockholm',
+  'Central Europe Standard Time': 'Europe/Budapest',
+  'Central European Standard Time': 'Europe/Warsaw',
+  'Romance Standard Time': 'Europe/Paris',
+  'GMT Standard Time': 'Europe/London',
+  'FLE Standard Time': 'Europe/Helsinki',
+};
+
 /** Graph's "2026-11-30T09:00:00.0000000" in a zone, as a UTC instant; undefined when it cannot be read. */
 export function instantOf(value: z.infer<typeof dateTimeZone>): string | undefined {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?/.exec(value.dateTime);
   if (!match) return undefined;
-  const zone = value.timeZone ?? 'UTC';
+  const zone = WINDOWS_ZONES[value.timeZone ?? ''] ?? value.timeZone ?? 'UTC';
   const local = `${match[1]}T${match[2]}:${match[3] ?? '00'}`;
   if (zone === 'UTC' || zone === 'Etc/UTC') {
     const at = new Date(`${local}Z`);
