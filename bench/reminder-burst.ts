@@ -15,8 +15,8 @@
  * fake connector answers 429 (Retry-After: 1) to the next BENCH_REMINDER_THROTTLE (20) send/update
  * calls every 500 ms. Measured: time from ready to the last expected card, messages per second,
  * duplicates (a council with two agenda cards or a person with two reminders) and losses (none by
- * BENCH_REMINDER_TIMEOUT_S, 900, or none 10 s after the last card with no due reminder job left
- * unsent: the bot considers them delivered). Afterwards the database must hold no due reminder job
+ * BENCH_REMINDER_TIMEOUT_S, 900, or none 10 s after the last card with no reminder job left
+ * unsent, whether due now or waiting out a backoff: the bot considers them delivered). Afterwards the database must hold no due reminder job
  * unsent. Duplicates, losses or unsent jobs make the run fail. The outbox starts before /readyz
  * answers, so the first card can come "before" ready.
  */
@@ -38,7 +38,10 @@ const TENANT_RATE = 50;
 const THROTTLE_EVERY_MS = 500;
 /** After the last expected card, how long to keep counting for late duplicates. */
 const SETTLE_MS = 3_000;
-/** No new card for this long and no due reminder job unsent: the missing ones are not coming. */
+/**
+ * No new card for this long and no reminder job unsent (also none waiting out a backoff, due
+ * later): the missing ones are not coming.
+ */
 const QUIET_MS = 10_000;
 const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 const PERSONAL = /^Påminnelse från Råd (\d+)$/;
@@ -120,7 +123,7 @@ function sqliteOutbox(file: string): OutboxAccess {
     async reminderState(now) {
       const db = open();
       try {
-        const unsent = db.prepare("select count(*) as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at <= ?").get(now) as { n: number };
+        const unsent = db.prepare("select count(*) as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at < ?").get(FAR_FUTURE) as { n: number };
         const retried = db.prepare("select count(*) as n from outbox where kind in ('meetingReminder', 'memberReminder') and attempts > 1").get() as { n: number };
         const last = db.prepare("select last_error as e from outbox where kind in ('meetingReminder', 'memberReminder') and last_error is not null limit 1").get() as { e: string } | undefined;
         return { unsent: unsent.n, retried: retried.n, lastError: last?.e ?? null };
@@ -148,7 +151,7 @@ function postgresOutbox(url: string): OutboxAccess {
       return (await query("update outbox set due_at = $1 where kind = 'meetingReminder' and key like '%:1'", [now])).rowCount ?? 0;
     },
     async reminderState(now) {
-      const unsent = await query("select count(*)::int as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at <= $1", [now]);
+      const unsent = await query("select count(*)::int as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at < $1", [FAR_FUTURE]);
       const retried = await query("select count(*)::int as n from outbox where kind in ('meetingReminder', 'memberReminder') and attempts > 1");
       const last = await query("select last_error as e from outbox where kind in ('meetingReminder', 'memberReminder') and last_error is not null limit 1");
       return { unsent: unsent.rows[0].n as number, retried: retried.rows[0].n as number, lastError: (last.rows[0]?.e as string | undefined) ?? null };

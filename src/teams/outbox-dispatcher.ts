@@ -17,7 +17,8 @@ import { reminderCard } from './reminder-views.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
-const BATCH = 25;
+/** Jobs delivered at once by one instance; the tenant rate limit paces them further. */
+const CONCURRENCY = 25;
 const LEASE_MS = 60_000;
 // A minute at most: Teams' throttling clears within seconds, and a reminder should not wait for minutes.
 const MAX_BACKOFF_MS = 60_000;
@@ -170,30 +171,68 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
     }
   }
 
-  async function runOnce(): Promise<number> {
-    const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, BATCH);
-    // A batch goes out in parallel; the lease keeps other instances off these jobs meanwhile.
-    await Promise.all(jobs.map((job) => deliver(job)));
+  // Jobs in flight at once. A slow send (a 429 waited out) holds one slot, not the whole batch.
+  let inFlight = 0;
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let pumping: Promise<number> | undefined;
+  // A full claim means more may be waiting: go on without the interval's pause.
+  let lastClaimFull = false;
+
+  /** Claims as many due jobs as there are free slots and starts them; the number started. */
+  async function fill(): Promise<number> {
+    const free = CONCURRENCY - inFlight;
+    if (free <= 0 || stopped) return 0;
+    const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, free);
+    for (const job of jobs) {
+      inFlight += 1;
+      const delivery = deliver(job).finally(() => {
+        inFlight -= 1;
+        running.delete(delivery);
+        // A freed slot is filled at once while there is work; an idle outbox waits for its interval.
+        if (!stopped && lastClaimFull) schedule(0);
+      });
+      running.add(delivery);
+    }
+    lastClaimFull = jobs.length === free;
     return jobs.length;
   }
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    running = runOnce()
-      .catch((err) => logger.error({ err }, 'outbox run failed'))
-      .then((n) => {
-        if (!stopped) timer = setTimeout(tick, typeof n === 'number' && n === BATCH ? 0 : intervalMs);
+  function schedule(delayMs: number): void {
+    if (stopped || pumping) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(pump, delayMs);
+  }
+
+  function pump(): void {
+    timer = undefined;
+    if (stopped || pumping) return;
+    pumping = fill()
+      .catch((err) => {
+        logger.error({ err }, 'outbox run failed');
+        return 0;
+      })
+      .finally(() => {
+        pumping = undefined;
+        if (!stopped && !timer) schedule(lastClaimFull ? 0 : intervalMs);
       });
-  };
-  timer = setTimeout(tick, 0);
+  }
+
+  /** Delivers what is due now, up to the concurrency, and waits for it (tests and benchmarks). */
+  async function runOnce(): Promise<number> {
+    const n = await fill();
+    await Promise.all([...running]);
+    return n;
+  }
+
+  schedule(0);
   return {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      await pumping;
+      await Promise.all([...running]);
     },
     runOnce,
   };
