@@ -5,6 +5,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import type { Meeting } from '../domain/meeting.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { type CouncilView, councilActingOn, requireCouncil, roleOf } from './councils.js';
+import { calendarPushJobs } from './calendar.js';
 import type { MeetingDeps } from './meetings.js';
 import type { ActionItem } from '../domain/action-item.js';
 import type { Decision } from '../domain/decision.js';
@@ -104,7 +105,10 @@ async function changeAgenda(
   if (meeting.version !== input.expectedVersion) throw new StaleError();
   const items = edit(await deps.meetings.agenda(meeting.id), view);
   if (items.length > AGENDA_MAX_ITEMS) throw new RuleError('error.agendaTooLong', { max: AGENDA_MAX_ITEMS });
-  const saved = await deps.meetings.saveAgenda(meeting.id, items, input.expectedVersion, deps.clock.now().toISOString());
+  const now = deps.clock.now().toISOString();
+  // The calendar event carries the agenda in its body; a planned meeting's event follows it.
+  const jobs = meeting.status === 'planned' ? calendarPushJobs(view.council, [meeting], now) : [];
+  const saved = await deps.meetings.saveAgenda(meeting.id, items, input.expectedVersion, now, jobs);
   if (!saved) throw new StaleError();
   return load(deps, view, saved);
 }

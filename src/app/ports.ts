@@ -117,8 +117,8 @@ export interface MeetingRepository {
   /** Meetings linked to a calendar event and starting in [from, to). */
   linkedBetween(councilId: string, fromIso: string, toIso: string): Promise<Meeting[]>;
   agenda(meetingId: string): Promise<AgendaItemDraft[]>;
-  /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion`; undefined when stale. */
-  saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined>;
+  /** Replaces the agenda and bumps the meeting's version, only at `expectedVersion` (with the jobs); undefined when stale. */
+  saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string, jobs?: readonly OutboxJob[]): Promise<Meeting | undefined>;
   /**
    * Moves the meeting to another item (or to none) at `expectedVersion`, with the status and
    * times given; the item left gets its end time, the item reached its start time the first

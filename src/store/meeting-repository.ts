@@ -187,7 +187,7 @@ export class KyselyMeetingRepository implements MeetingRepository {
     return rows.map(toItem);
   }
 
-  async saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string): Promise<Meeting | undefined> {
+  async saveAgenda(meetingId: string, items: readonly AgendaItemDraft[], expectedVersion: number, at: string, jobs: readonly OutboxJob[] = []): Promise<Meeting | undefined> {
     const saved = await this.db.transaction().execute(async (trx) => {
       const bumped = await trx
         .updateTable('meetings')
@@ -202,6 +202,7 @@ export class KyselyMeetingRepository implements MeetingRepository {
       for (let i = 0; i < rows.length; i += 50) {
         await trx.insertInto('agenda_items').values(rows.slice(i, i + 50)).execute();
       }
+      await insertJobs(trx, jobs, at);
       return true;
     });
     return saved ? this.findById(meetingId) : undefined;

@@ -1,0 +1,1602 @@
+import {
+  X509Certificate,
+  constants as cryptoConstants,
+  randomBytes,
+  randomUUID,
+  verify as verifySignature,
+} from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { type Server, createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type GraphClientCertificate, graphClientCertificate, testCertificate } from './tls.js';
+
+/*
+ * A stand-in for Microsoft Graph (calendar part) and the Entra ID v2 token endpoint, over https
+ * on 127.0.0.1. It answers the way Microsoft's documentation says the real services do, so code
+ * tested against it meets the same shapes, errors and paging as in production, and tests can
+ * inject what production does to it now and then: throttling, outages, expired tokens, expired
+ * delta state, replies that do not parse.
+ *
+ * Certificates: the server uses testCertificate(); clients in vitest workers trust it because
+ * globalSetup puts it in NODE_EXTRA_CA_CERTS; a bot child process needs
+ * NODE_EXTRA_CA_CERTS=testCertificate().caFile in its env.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Public shape
+
+export interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
+}
+
+export interface EmailAddress {
+  name: string;
+  address: string;
+}
+
+export interface FakeAttendee {
+  type: 'required' | 'optional' | 'resource';
+  status: { response: string; time: string };
+  emailAddress: EmailAddress;
+}
+
+export interface FakeLocation {
+  displayName: string;
+  locationType: string;
+  uniqueId?: string;
+  uniqueIdType: string;
+  [property: string]: unknown;
+}
+
+/** An event as Graph returns it (the properties code is likely to read are typed). */
+export interface FakeEvent {
+  '@odata.etag': string;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  transactionId: string | null;
+  originalStartTimeZone: string;
+  originalEndTimeZone: string;
+  iCalUId: string;
+  subject: string;
+  bodyPreview: string;
+  isCancelled: boolean;
+  isOrganizer: boolean;
+  webLink: string;
+  isOnlineMeeting: boolean;
+  onlineMeetingProvider: string;
+  body: { contentType: 'html' | 'text'; content: string };
+  start: DateTimeTimeZone;
+  end: DateTimeTimeZone;
+  location: FakeLocation;
+  locations: FakeLocation[];
+  attendees: FakeAttendee[];
+  organizer: { emailAddress: EmailAddress };
+  onlineMeeting: { joinUrl: string; conferenceId?: string } | null;
+  [property: string]: unknown;
+}
+
+export interface FakeGraphRequest {
+  method: string;
+  /** Decoded path, e.g. /v1.0/users/rad@region.se/events */
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  at: number;
+}
+
+export interface FakeIdentityRequest {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+  /** For token requests: how the client proved who it is. */
+  credential?: 'client_secret' | 'client_assertion' | 'none';
+}
+
+export interface OutlookEventInput {
+  subject: string;
+  /** UTC, ISO 8601 */
+  start: string;
+  end: string;
+  location?: string;
+  categories?: string[];
+  isOnlineMeeting?: boolean;
+  /** HTML */
+  body?: string;
+}
+
+export type OutlookEventChanges = Partial<Pick<OutlookEventInput, 'subject' | 'start' | 'end' | 'location' | 'categories'>>;
+
+export interface FakeGraphOptions {
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Mailboxes that exist from the start. */
+  mailboxes?: string[];
+}
+
+export interface FakeGraph {
+  /** https://127.0.0.1:PORT; Graph is under `${url}/v1.0`. */
+  readonly url: string;
+  readonly graphBaseUrl: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** For MSAL's auth.authority. */
+  readonly authority: string;
+  /** host:port, for MSAL's auth.knownAuthorities: it skips instance discovery at login.microsoftonline.com. */
+  readonly knownAuthority: string;
+  /** For MSAL's auth.authorityMetadata: saves the openid-configuration request. */
+  readonly authorityMetadata: string;
+  /** For MSAL's auth.cloudDiscoveryMetadata: the instance discovery answer, without asking. */
+  readonly cloudDiscoveryMetadata: string;
+  readonly tokenEndpoint: string;
+  /** The certificate registered on the app; assertions must be signed with its key. */
+  readonly appCertificate: GraphClientCertificate;
+  tokenLifetimeSeconds: number;
+  /** Tokens issued successfully. */
+  readonly tokenRequests: number;
+  /** Graph requests, in order. */
+  readonly requests: FakeGraphRequest[];
+  /** Requests to the identity endpoints, in order. */
+  readonly identityRequests: FakeIdentityRequest[];
+  /** Delta page size when the request has no Prefer: odata.maxpagesize. */
+  pageSize: number;
+  /**
+   * The most events per delta page whatever the client prefers: Graph treats maxpagesize as a
+   * ceiling and may send smaller pages, so a client must page through whatever it gets.
+   */
+  maxPageSize: number | undefined;
+  addMailbox(address: string, displayName?: string): void;
+  denyMailbox(address: string, status?: 403 | 404): void;
+  /** Current events, UTC, as Graph would return them. */
+  events(mailbox: string): FakeEvent[];
+  outlookCreate(mailbox: string, event: OutlookEventInput): FakeEvent;
+  outlookUpdate(mailbox: string, id: string, changes: OutlookEventChanges): FakeEvent;
+  outlookDelete(mailbox: string, id: string): void;
+  /** What an attendee's copy shows once the organizer cancels. */
+  outlookMarkCancelled(mailbox: string, id: string): void;
+  /** The next n Graph requests (whose path contains pathIncludes) get 429 with Retry-After. */
+  throttle(n: number, retryAfterSeconds: number, pathIncludes?: string): void;
+  /** The next n Graph requests fail with this status before anything is done. */
+  fail(n: number, status: 500 | 502 | 503 | 504, retryAfterSeconds?: number, pathIncludes?: string): void;
+  /** The next n Graph requests are carried out, but their answer is 200 with an unusable body. */
+  garbage(n: number, kind: 'not-json' | 'wrong-shape', pathIncludes?: string): void;
+  /** Every token issued so far is now refused as expired. */
+  expireTokens(): void;
+  /** Every delta and skip token handed out so far now gets 410 Gone. */
+  expireDeltaTokens(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
+  const fake = new FakeGraphServer(options);
+  await fake.listen();
+  return fake;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const NEVER = '0001-01-01T00:00:00Z';
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  /** A body sent as is, for replies that are deliberately not JSON. */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+/** Thrown by handlers; turned into Graph's error body, with the request's ids, when sent. */
+class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface GraphRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  params: Record<string, string>;
+  prefer: Map<string, string>;
+  raw: Buffer;
+  /** The request body as JSON; 400 the way Graph does when it is not. */
+  json(): unknown;
+  mailbox?: Mailbox;
+}
+
+interface Route {
+  method: string;
+  /** Path segments after /v1.0, or a RegExp over that path (named groups become params). */
+  pattern: string[] | RegExp;
+  handle: (request: GraphRequest) => Reply;
+}
+
+interface Fault {
+  remaining: number;
+  pathIncludes?: string;
+}
+
+/** The request is refused before anything happens. */
+interface Refusal extends Fault {
+  error: () => GraphError;
+}
+
+/** The request is carried out, then its successful answer is replaced. */
+interface Spoiler extends Fault {
+  spoil: (reply: Reply) => Reply;
+}
+
+interface Mailbox {
+  id: string;
+  address: string;
+  displayName: string;
+  events: Map<string, StoredEvent>;
+  /** transactionId -> event id */
+  transactions: Map<string, string>;
+}
+
+interface StoredEvent {
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  iCalUId: string;
+  subject: string;
+  body: { contentType: 'html' | 'text'; content: string };
+  startMs: number;
+  endMs: number;
+  originalStartTimeZone: string;
+  originalEndTimeZone: string;
+  location: FakeLocation;
+  locations: FakeLocation[];
+  attendees: FakeAttendee[];
+  categories: string[];
+  isOnlineMeeting: boolean;
+  onlineMeeting: { joinUrl: string; conferenceId: string } | null;
+  isCancelled: boolean;
+  isOrganizer: boolean;
+  transactionId: string | null;
+  /** What the create request said, to tell a retry from a different event reusing a transactionId. */
+  createdFrom: string | null;
+  /** Simple properties stored and echoed as they are (importance, showAs, …). */
+  extra: Record<string, unknown>;
+  deleted: boolean;
+  /** When it last changed, on the fake's change counter: what delta compares against. */
+  changeSeq: number;
+}
+
+interface DeltaWindow {
+  startMs: number;
+  endMs: number;
+  startRaw: string;
+  endRaw: string;
+}
+
+type DeltaEntry = { removed: string } | { event: StoredEvent };
+
+/** One round of delta pages: a snapshot taken when the round starts, served page by page. */
+interface DeltaRound {
+  id: string;
+  generation: number;
+  mailboxId: string;
+  path: string;
+  window: DeltaWindow;
+  entries: DeltaEntry[];
+  deltaToken: string;
+}
+
+/** What a deltaLink stands for: the changes in this window after this point. */
+interface DeltaState {
+  generation: number;
+  mailboxId: string;
+  path: string;
+  window: DeltaWindow;
+  seq: number;
+}
+
+interface View {
+  /** Zone name to show start/end in (as the client spelled it), and its IANA id. */
+  timeZone?: { name: string; iana: string };
+  bodyAsText: boolean;
+}
+
+class FakeGraphServer implements FakeGraph {
+  url = '';
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly appCertificate = graphClientCertificate();
+  tokenLifetimeSeconds = 3600;
+  tokenRequests = 0;
+  pageSize = 10;
+  maxPageSize: number | undefined = undefined;
+  readonly requests: FakeGraphRequest[] = [];
+  readonly identityRequests: FakeIdentityRequest[] = [];
+
+  private server?: Server;
+  /** access token -> expiry (ms) */
+  private readonly tokens = new Map<string, number>();
+  /** lower-case address -> mailbox; ids are resolved by search */
+  private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly denied = new Map<string, 403 | 404>();
+  private readonly refusals: Refusal[] = [];
+  private readonly spoilers: Spoiler[] = [];
+  private changeSeq = 0;
+  private deltaGeneration = 0;
+  private readonly rounds = new Map<string, DeltaRound>();
+  private readonly deltaStates = new Map<string, DeltaState>();
+  private readonly routes: Route[] = [];
+
+  constructor(options: FakeGraphOptions) {
+    this.tenantId = options.tenantId ?? randomUUID();
+    this.clientId = options.clientId ?? randomUUID();
+    this.clientSecret = options.clientSecret ?? `Fk8Q~${randomBytes(27).toString('base64url')}`;
+    for (const address of options.mailboxes ?? []) this.addMailbox(address);
+    this.calendarRoutes();
+  }
+
+  async listen(): Promise<void> {
+    const { keyFile, certFile } = testCertificate();
+    this.server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end(String(error));
+        }
+      });
+    });
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(0, '127.0.0.1', resolve);
+    });
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  get graphBaseUrl(): string {
+    return `${this.url}/v1.0`;
+  }
+
+  get authority(): string {
+    return `${this.url}/${this.tenantId}`;
+  }
+
+  get knownAuthority(): string {
+    return new URL(this.url).host;
+  }
+
+  get tokenEndpoint(): string {
+    return `${this.authority}/oauth2/v2.0/token`;
+  }
+
+  get authorityMetadata(): string {
+    return JSON.stringify(this.openIdConfiguration());
+  }
+
+  get cloudDiscoveryMetadata(): string {
+    const host = this.knownAuthority;
+    return JSON.stringify({
+      tenant_discovery_endpoint: `${this.authority}/v2.0/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    });
+  }
+
+  // --- mailboxes and Outlook-side changes ---
+
+  addMailbox(address: string, displayName?: string): void {
+    const key = address.toLowerCase();
+    if (this.mailboxes.has(key)) return;
+    this.mailboxes.set(key, {
+      id: randomUUID(),
+      address,
+      displayName: displayName ?? address.split('@')[0] ?? address,
+      events: new Map(),
+      transactions: new Map(),
+    });
+  }
+
+  denyMailbox(address: string, status: 403 | 404 = 403): void {
+    this.denied.set(address.toLowerCase(), status);
+  }
+
+  events(mailbox: string): FakeEvent[] {
+    const box = this.mailboxFor(mailbox);
+    return [...box.events.values()]
+      .filter((e) => !e.deleted)
+      .sort((a, b) => a.startMs - b.startMs)
+      .map((e) => this.render(box, e, { bodyAsText: false }));
+  }
+
+  outlookCreate(mailbox: string, input: OutlookEventInput): FakeEvent {
+    const box = this.mailboxFor(mailbox);
+    const event = this.newEvent(box, {
+      subject: input.subject,
+      body: { contentType: 'html', content: input.body ?? '' },
+      startMs: utcInstant(input.start),
+      endMs: utcInstant(input.end),
+      // what Outlook records for someone in Sweden
+      timeZone: 'W. Europe Standard Time',
+    });
+    if (input.location !== undefined) setLocation(event, { displayName: input.location });
+    if (input.categories) event.categories = [...input.categories];
+    if (input.isOnlineMeeting) this.makeOnline(box, event);
+    return this.render(box, event, { bodyAsText: false });
+  }
+
+  outlookUpdate(mailbox: string, id: string, changes: OutlookEventChanges): FakeEvent {
+    const box = this.mailboxFor(mailbox);
+    const event = this.liveEvent(box, id);
+    if (changes.subject !== undefined) event.subject = changes.subject;
+    if (changes.start !== undefined) event.startMs = utcInstant(changes.start);
+    if (changes.end !== undefined) event.endMs = utcInstant(changes.end);
+    if (changes.location !== undefined) setLocation(event, { displayName: changes.location });
+    if (changes.categories !== undefined) event.categories = [...changes.categories];
+    this.touch(event);
+    return this.render(box, event, { bodyAsText: false });
+  }
+
+  outlookDelete(mailbox: string, id: string): void {
+    const box = this.mailboxFor(mailbox);
+    this.remove(this.liveEvent(box, id));
+  }
+
+  outlookMarkCancelled(mailbox: string, id: string): void {
+    const box = this.mailboxFor(mailbox);
+    const event = this.liveEvent(box, id);
+    event.isCancelled = true;
+    // Exchange rewrites an attendee's copy from the cancellation it received
+    if (!event.subject.startsWith('Canceled: ')) event.subject = `Canceled: ${event.subject}`;
+    this.touch(event);
+  }
+
+  // --- faults ---
+
+  throttle(n: number, retryAfterSeconds: number, pathIncludes?: string): void {
+    this.refusals.push({
+      remaining: n,
+      pathIncludes,
+      error: () =>
+        new GraphError(429, 'TooManyRequests', 'Too many requests. Retry after the number of seconds in the Retry-After header.', {
+          'Retry-After': String(retryAfterSeconds),
+        }),
+    });
+  }
+
+  fail(n: number, status: 500 | 502 | 503 | 504, retryAfterSeconds?: number, pathIncludes?: string): void {
+    const [code, message] = {
+      500: ['generalException', 'An unspecified error has occurred.'],
+      502: ['BadGateway', 'The server received an invalid response from an upstream server.'],
+      503: ['serviceNotAvailable', 'The service is not available. Try the request again after a delay.'],
+      504: ['GatewayTimeout', 'The upstream service did not respond in time.'],
+    }[status];
+    const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+    this.refusals.push({ remaining: n, pathIncludes, error: () => new GraphError(status, code!, message!, headers) });
+  }
+
+  garbage(n: number, kind: 'not-json' | 'wrong-shape', pathIncludes?: string): void {
+    this.spoilers.push({
+      remaining: n,
+      pathIncludes,
+      spoil: (reply) => {
+        if (kind === 'wrong-shape') {
+          return { status: 200, body: { '@odata.context': `${this.graphBaseUrl}/$metadata#Edm.String`, value: 'not what you asked for' } };
+        }
+        // a strict prefix of a JSON object never parses
+        const text = JSON.stringify(reply.body ?? { value: [] });
+        return { status: 200, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+      },
+    });
+  }
+
+  expireTokens(): void {
+    for (const token of this.tokens.keys()) this.tokens.set(token, 0);
+  }
+
+  expireDeltaTokens(): void {
+    this.deltaGeneration += 1;
+  }
+
+  // --- HTTP ---
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body: raw, tooLarge } = await readBody(req);
+    const url = new URL(req.url ?? '/', this.url);
+    const requestId = randomUUID();
+    const clientRequestId = headerValue(req.headers, 'client-request-id') ?? randomUUID();
+    res.setHeader('request-id', requestId);
+    res.setHeader('client-request-id', clientRequestId);
+
+    if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/')) {
+      const path = safeDecode(url.pathname);
+      let reply: Reply;
+      try {
+        reply = this.graph(req, url, path, raw, tooLarge);
+      } catch (error) {
+        if (!(error instanceof GraphError)) throw error;
+        reply = { status: error.status, headers: error.headers, body: { error: { code: error.code, message: error.message } } };
+      }
+      if (reply.status >= 400 && isErrorBody(reply.body)) {
+        reply.body.error.innerError = {
+          date: new Date().toISOString().slice(0, 19),
+          'request-id': requestId,
+          'client-request-id': clientRequestId,
+        };
+      }
+      this.requests.push({
+        method: req.method ?? 'GET',
+        path,
+        query: Object.fromEntries(url.searchParams),
+        status: reply.status,
+        at: Date.now(),
+      });
+      send(res, reply);
+      return;
+    }
+
+    res.setHeader('x-ms-request-id', requestId);
+    const record: FakeIdentityRequest = { method: req.method ?? 'GET', path: url.pathname, status: 0, at: Date.now() };
+    const reply = this.identity(req, url, raw.toString('utf8'), record);
+    record.status = reply.status;
+    this.identityRequests.push(record);
+    send(res, reply);
+  }
+
+  // --- Entra ID ---
+
+  private openIdConfiguration(): Record<string, unknown> {
+    const base = this.authority;
+    return {
+      token_endpoint: this.tokenEndpoint,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      issuer: `${base}/v2.0`,
+      request_uri_parameter_supported: false,
+      userinfo_endpoint: `${this.url}/oidc/userinfo`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      kerberos_endpoint: `${base}/kerberos`,
+      tenant_region_scope: 'EU',
+      cloud_instance_name: 'microsoftonline.com',
+      cloud_graph_host_name: 'graph.windows.net',
+      msgraph_host: this.knownAuthority,
+      rbac_url: 'https://pas.windows.net',
+    };
+  }
+
+  private identity(req: IncomingMessage, url: URL, body: string, record: FakeIdentityRequest): Reply {
+    const [tenant, ...rest] = url.pathname.split('/').filter(Boolean);
+    const route = rest.join('/');
+    const method = req.method ?? 'GET';
+    if (tenant !== this.tenantId) {
+      return this.entraError(400, 'invalid_request', 90002, `Tenant '${tenant ?? ''}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    }
+    if (method === 'GET' && route === 'v2.0/.well-known/openid-configuration') return { status: 200, body: this.openIdConfiguration() };
+    if (method === 'GET' && route === 'discovery/v2.0/keys') return { status: 200, body: { keys: [] } };
+    if (method === 'POST' && route === 'oauth2/v2.0/token') return this.token(req, body, record);
+    return { status: 404, body: { error: 'not_found', error_description: `No such endpoint: ${method} ${url.pathname}` } };
+  }
+
+  /** Client credentials grant, with a client secret or a certificate-signed client assertion. */
+  private token(req: IncomingMessage, body: string, record: FakeIdentityRequest): Reply {
+    const form = new URLSearchParams(body);
+    let clientId = form.get('client_id');
+    let secret = form.get('client_secret');
+    const basic = headerValue(req.headers, 'authorization')?.match(/^Basic\s+(.+)$/i)?.[1];
+    if (basic) {
+      const [id, pass] = Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent);
+      clientId ??= id ?? null;
+      secret ??= pass ?? null;
+    }
+    const grantType = form.get('grant_type');
+    if (!grantType) return this.entraError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+    if (grantType !== 'client_credentials') {
+      return this.entraError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+    }
+    if (clientId !== this.clientId) {
+      return this.entraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory '${this.tenantId}'.`);
+    }
+    const scope = form.get('scope') ?? '';
+    if (!scope.split(' ').every((s) => s.endsWith('/.default'))) {
+      return this.entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    }
+    if (scope !== GRAPH_SCOPE) {
+      return this.entraError(400, 'invalid_resource', 500011, `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${this.tenantId}.`);
+    }
+
+    const assertion = form.get('client_assertion');
+    if (secret) {
+      record.credential = 'client_secret';
+      if (secret !== this.clientSecret) {
+        return this.entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`);
+      }
+    } else if (assertion) {
+      record.credential = 'client_assertion';
+      if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+        return this.entraError(400, 'invalid_request', 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+      }
+      const problem = this.checkClientAssertion(assertion);
+      if (problem) return this.entraError(401, 'invalid_client', problem[0], problem[1]);
+    } else {
+      record.credential = 'none';
+      return this.entraError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    }
+
+    const accessToken = randomBytes(48).toString('base64url');
+    this.tokens.set(accessToken, Date.now() + this.tokenLifetimeSeconds * 1000);
+    this.tokenRequests += 1;
+    return {
+      status: 200,
+      headers: { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
+      body: {
+        token_type: 'Bearer',
+        expires_in: this.tokenLifetimeSeconds,
+        ext_expires_in: this.tokenLifetimeSeconds,
+        access_token: accessToken,
+      },
+    };
+  }
+
+  /** RFC 7523 client assertion, checked the way Entra documents certificate credentials. */
+  private checkClientAssertion(assertion: string): [number, string] | undefined {
+    const parts = assertion.split('.');
+    let header: Record<string, unknown>;
+    let claims: Record<string, unknown>;
+    try {
+      if (parts.length !== 3) throw new Error('not three parts');
+      header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return [50027, 'JWT token is invalid or malformed.'];
+    }
+    const cert = new X509Certificate(this.appCertificate.certificate);
+    const sha1 = Buffer.from(this.appCertificate.thumbprint, 'hex').toString('base64url');
+    const sha256 = Buffer.from(this.appCertificate.thumbprintSha256, 'hex').toString('base64url');
+    if (header['x5t#S256'] !== sha256 && header.x5t !== sha1) {
+      const sent = String(header['x5t#S256'] ?? header.x5t ?? '');
+      return [700027, `Client assertion failed signature validation. (Reason: The key was not found., Thumbprint of key used by client: '${sent}'.)`];
+    }
+    const x5c = header.x5c;
+    if (x5c !== undefined && !(Array.isArray(x5c) && x5c[0] === cert.raw.toString('base64'))) {
+      return [700027, 'Client assertion failed signature validation. (Reason: x5c does not hold the registered certificate.)'];
+    }
+    const signingInput = Buffer.from(`${parts[0]}.${parts[1]}`);
+    const signature = Buffer.from(parts[2]!, 'base64url');
+    let valid: boolean;
+    if (header.alg === 'RS256') {
+      valid = verifySignature('sha256', signingInput, { key: cert.publicKey, padding: cryptoConstants.RSA_PKCS1_PADDING }, signature);
+    } else if (header.alg === 'PS256') {
+      valid = verifySignature(
+        'sha256',
+        signingInput,
+        { key: cert.publicKey, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST },
+        signature,
+      );
+    } else {
+      return [5002738, `Invalid JWT token. '${String(header.alg)}' is not a supported signature algorithm.`];
+    }
+    if (!valid) return [700027, 'Client assertion failed signature validation.'];
+    if (claims.aud !== this.tokenEndpoint) {
+      return [50013, `Assertion audience claim does not match the required value. The audience in the assertion was '${String(claims.aud)}' and the expected audience is '${this.tokenEndpoint}'.`];
+    }
+    if (claims.iss !== this.clientId || claims.sub !== this.clientId) {
+      return [700021, "Client assertion application identifier doesn't match 'client_id' parameter."];
+    }
+    const now = Date.now() / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp <= now || (typeof claims.nbf === 'number' && claims.nbf > now + 300)) {
+      return [700024, 'Client assertion is not within its valid time range.'];
+    }
+    return undefined;
+  }
+
+  private entraError(status: number, error: string, code: number, description: string): Reply {
+    const traceId = randomUUID();
+    const correlationId = randomUUID();
+    const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    return {
+      status,
+      body: {
+        error,
+        error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+        error_codes: [code],
+        timestamp,
+        trace_id: traceId,
+        correlation_id: correlationId,
+        error_uri: `${this.url}/error?code=${code}`,
+      },
+    };
+  }
+
+  // --- Graph ---
+
+  private graph(req: IncomingMessage, url: URL, path: string, raw: Buffer, tooLarge: boolean): Reply {
+    const refusal = takeFault(this.refusals, path);
+    if (refusal) throw refusal.error();
+    if (tooLarge) throw new GraphError(413, 'RequestEntityTooLarge', `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.`);
+    this.authenticate(req.headers);
+
+    const segments = url.pathname.replace(/\/+$/, '').split('/').slice(2).map(safeDecode);
+    if (segments[0]?.toLowerCase() === 'me') {
+      throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+    }
+    const found = this.match(req.method ?? 'GET', segments);
+    if (!found) {
+      throw new GraphError(404, 'ResourceNotFound', `Resource not found for the segment '${segments.at(-1) ?? ''}'.`);
+    }
+    if (found === 'method') throw new GraphError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${path}.`);
+    const request: GraphRequest = {
+      method: req.method ?? 'GET',
+      url,
+      headers: req.headers,
+      params: found.params,
+      prefer: parsePrefer(req.headers.prefer),
+      raw,
+      json() {
+        if (raw.length === 0) return undefined;
+        try {
+          return JSON.parse(raw.toString('utf8')) as unknown;
+        } catch {
+          throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+        }
+      },
+    };
+    if (found.params.mailbox !== undefined) request.mailbox = this.resolveMailbox(found.params.mailbox);
+    const reply = found.route.handle(request);
+    return takeFault(this.spoilers, path)?.spoil(reply) ?? reply;
+  }
+
+  private authenticate(headers: IncomingHttpHeaders): void {
+    const challenge = {
+      'WWW-Authenticate': `Bearer realm="", authorization_uri="${this.authority}/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+    };
+    const token = headerValue(headers, 'authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!token) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', challenge);
+    const expiry = this.tokens.get(token);
+    if (expiry === undefined) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.', challenge);
+    if (expiry <= Date.now()) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', challenge);
+  }
+
+  /**
+   * Route patterns are Graph path segments after /v1.0; ":name" takes one segment. Literal
+   * segments compare case-insensitively, and an OData function or action may also be spelt
+   * fully qualified or with parentheses (microsoft.graph.delta()), as the SDKs do. Paths that
+   * carry a path inside them (drive items addressed as root:/folder/file:) need a RegExp.
+   */
+  private route(method: string, path: string | RegExp, handle: (request: GraphRequest) => Reply): void {
+    this.routes.push({ method, pattern: typeof path === 'string' ? path.split('/').filter(Boolean) : path, handle });
+  }
+
+  private match(method: string, segments: string[]): { route: Route; params: Record<string, string> } | 'method' | undefined {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchPattern(route.pattern, segments);
+      if (!params) continue;
+      if (route.method === method) return { route, params };
+      pathMatched = true;
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+
+  private resolveMailbox(segment: string): Mailbox {
+    const key = segment.toLowerCase();
+    const mailbox = this.mailboxes.get(key) ?? [...this.mailboxes.values()].find((m) => m.id === key);
+    const denied = this.denied.get(key) ?? (mailbox && this.denied.get(mailbox.address.toLowerCase()));
+    if (denied === 403) throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+    if (!mailbox || denied === 404) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${segment}' is invalid.`);
+    return mailbox;
+  }
+
+  private mailboxFor(address: string): Mailbox {
+    const mailbox = this.mailboxes.get(address.toLowerCase());
+    if (!mailbox) throw new Error(`fake Graph has no mailbox ${address}; call addMailbox first`);
+    return mailbox;
+  }
+
+  // --- calendar ---
+
+  private calendarRoutes(): void {
+    for (const events of ['users/:mailbox/events', 'users/:mailbox/calendar/events']) {
+      this.route('GET', events, (r) => this.listEvents(r));
+      this.route('POST', events, (r) => this.createEvent(r));
+      this.route('GET', `${events}/:id`, (r) => this.getEvent(r));
+      this.route('PATCH', `${events}/:id`, (r) => this.updateEvent(r));
+      this.route('DELETE', `${events}/:id`, (r) => this.deleteEvent(r));
+      this.route('POST', `${events}/:id/cancel`, (r) => this.cancelEvent(r));
+    }
+    for (const view of ['users/:mailbox/calendarView', 'users/:mailbox/calendar/calendarView']) {
+      this.route('GET', view, (r) => this.listCalendarView(r));
+      this.route('GET', `${view}/delta`, (r) => this.calendarViewDelta(r));
+    }
+  }
+
+  private createEvent(r: GraphRequest): Reply {
+    const mailbox = r.mailbox!;
+    const input = requireObject(r.json());
+    checkEventProperties(input);
+    const transactionId = typeof input.transactionId === 'string' && input.transactionId ? input.transactionId : null;
+    const fingerprint = canonicalJson(input);
+    if (transactionId) {
+      const existing = mailbox.events.get(mailbox.transactions.get(transactionId) ?? '');
+      if (existing && !existing.deleted) {
+        // A retry of the same create gets the event made the first time (201 again, no second event).
+        if (existing.createdFrom === fingerprint) return this.entity(r, 201, existing);
+        throw new GraphError(400, 'ErrorDuplicateTransactionId', "Your request can't be completed. The TransactionId specified in the request has already been used to create a different event.");
+      }
+    }
+    if (typeof input.subject !== 'string') throw new GraphError(400, 'ErrorInvalidRequest', 'The event needs a subject.');
+    if (input.start === undefined || input.end === undefined) {
+      throw new GraphError(400, 'ErrorInvalidRequest', 'The event needs both start and end.');
+    }
+    if (input.recurrence !== undefined && input.recurrence !== null) {
+      throw new GraphError(501, 'NotImplemented', 'The fake Graph does not model recurring events.');
+    }
+    const start = parseDateTimeTimeZone(input.start, 'start');
+    const end = parseDateTimeTimeZone(input.end, 'end');
+    if (end.ms < start.ms) {
+      throw new GraphError(400, 'ErrorCalendarEndDateIsEarlierThanStartDate', 'The end date you entered occurs before the start date.');
+    }
+    const event = this.newEvent(mailbox, {
+      subject: input.subject,
+      body: parseBody(input.body),
+      startMs: start.ms,
+      endMs: end.ms,
+      timeZone: start.timeZone,
+      endTimeZone: end.timeZone,
+    });
+    event.transactionId = transactionId;
+    event.createdFrom = fingerprint;
+    if (transactionId) mailbox.transactions.set(transactionId, event.id);
+    this.applyEventProperties(mailbox, event, input);
+    return this.entity(r, 201, event);
+  }
+
+  private getEvent(r: GraphRequest): Reply {
+    return this.entity(r, 200, this.eventFromPath(r));
+  }
+
+  private updateEvent(r: GraphRequest): Reply {
+    const event = this.eventFromPath(r);
+    const ifMatch = headerValue(r.headers, 'if-match');
+    if (ifMatch && ifMatch !== '*' && ifMatch !== `W/"${event.changeKey}"`) {
+      throw new GraphError(412, 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.');
+    }
+    const input = requireObject(r.json());
+    checkEventProperties(input);
+    if ('transactionId' in input && input.transactionId !== event.transactionId) {
+      throw new GraphError(400, 'ErrorInvalidRequest', 'The transactionId of an event cannot be changed.');
+    }
+    if (input.recurrence !== undefined && input.recurrence !== null) {
+      throw new GraphError(501, 'NotImplemented', 'The fake Graph does not model recurring events.');
+    }
+    if (input.subject !== undefined) {
+      if (typeof input.subject !== 'string') throw new GraphError(400, 'ErrorInvalidRequest', 'subject must be a string.');
+      event.subject = input.subject;
+    }
+    if (input.body !== undefined) event.body = parseBody(input.body);
+    const start = input.start === undefined ? undefined : parseDateTimeTimeZone(input.start, 'start');
+    const end = input.end === undefined ? undefined : parseDateTimeTimeZone(input.end, 'end');
+    if ((end?.ms ?? event.endMs) < (start?.ms ?? event.startMs)) {
+      throw new GraphError(400, 'ErrorCalendarEndDateIsEarlierThanStartDate', 'The end date you entered occurs before the start date.');
+    }
+    if (start) {
+      event.startMs = start.ms;
+      event.originalStartTimeZone = start.timeZone;
+    }
+    if (end) {
+      event.endMs = end.ms;
+      event.originalEndTimeZone = end.timeZone;
+    }
+    this.applyEventProperties(r.mailbox!, event, input);
+    this.touch(event);
+    return this.entity(r, 200, event);
+  }
+
+  private deleteEvent(r: GraphRequest): Reply {
+    this.remove(this.eventFromPath(r));
+    return { status: 204 };
+  }
+
+  /** The organizer's cancel sends the cancellation and moves the event to Deleted Items: gone from the calendar. */
+  private cancelEvent(r: GraphRequest): Reply {
+    const event = this.eventFromPath(r);
+    const input = r.json();
+    if (input !== undefined) requireObject(input);
+    if (!event.isOrganizer) {
+      throw new GraphError(400, 'ErrorInvalidRequest', "Your request can't be completed. You need to be an organizer to cancel a meeting.");
+    }
+    this.remove(event);
+    return { status: 202 };
+  }
+
+  private listEvents(r: GraphRequest): Reply {
+    const events = [...r.mailbox!.events.values()].filter((e) => !e.deleted).sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
+    return this.listPage(r, events, 'events');
+  }
+
+  private listCalendarView(r: GraphRequest): Reply {
+    const window = parseWindow(r.url);
+    const events = [...r.mailbox!.events.values()]
+      .filter((e) => !e.deleted && overlaps(e, window))
+      .sort((a, b) => a.startMs - b.startMs);
+    return this.listPage(r, events, 'calendarView');
+  }
+
+  /** Plain collections page with $top/$skip, like Outlook collections do. */
+  private listPage(r: GraphRequest, events: StoredEvent[], collection: string): Reply {
+    const top = Math.max(1, Number(queryParam(r.url, '$top') ?? 10) || 10);
+    const skip = Math.max(0, Number(queryParam(r.url, '$skip') ?? 0) || 0);
+    const view = this.view(r);
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.graphBaseUrl}/$metadata#users('${r.params.mailbox}')/${collection}`,
+      value: events.slice(skip, skip + top).map((e) => this.render(r.mailbox!, e, view)),
+    };
+    if (skip + top < events.length) {
+      const next = new URL(r.url);
+      next.searchParams.set('$skip', String(skip + top));
+      next.searchParams.set('$top', String(top));
+      body['@odata.nextLink'] = next.toString();
+    }
+    return { status: 200, body, headers: preferenceApplied(view) };
+  }
+
+  /**
+   * calendarView delta: the first request of a round (with startDateTime/endDateTime, or a
+   * deltaLink) snapshots what to report; nextLinks page through it; the last page carries the
+   * deltaLink for the next round. Items outside the window that changed, and deleted ones, come
+   * as @removed, as the docs describe.
+   */
+  private calendarViewDelta(r: GraphRequest): Reply {
+    const mailbox = r.mailbox!;
+    if (queryParam(r.url, '$top') !== undefined) {
+      throw new GraphError(400, 'ErrorInvalidUrlQuery', "The '$top' parameter is not supported with change tracking over the 'CalendarView' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead.");
+    }
+    const skipToken = queryParam(r.url, '$skiptoken');
+    const deltaToken = queryParam(r.url, '$deltatoken');
+    if (skipToken !== undefined) {
+      const [roundId, offset] = Buffer.from(skipToken, 'base64url').toString('utf8').split(':');
+      const round = this.rounds.get(roundId ?? '');
+      if (!round || round.generation !== this.deltaGeneration || round.mailboxId !== mailbox.id) throw this.syncStateGone(round);
+      return this.deltaPage(r, round, Number(offset) || 0);
+    }
+    let round: DeltaRound;
+    if (deltaToken !== undefined) {
+      const state = this.deltaStates.get(deltaToken);
+      if (!state || state.generation !== this.deltaGeneration || state.mailboxId !== mailbox.id) throw this.syncStateGone(state);
+      const changed = [...mailbox.events.values()].filter((e) => e.changeSeq > state.seq).sort((a, b) => a.changeSeq - b.changeSeq);
+      round = this.newRound(
+        mailbox,
+        state.path,
+        state.window,
+        changed.map((e) => (e.deleted || !overlaps(e, state.window) ? { removed: e.id } : { event: structuredClone(e) })),
+      );
+    } else {
+      const window = parseWindow(r.url);
+      const current = [...mailbox.events.values()].filter((e) => !e.deleted && overlaps(e, window)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+      round = this.newRound(mailbox, r.url.pathname, window, current.map((e) => ({ event: structuredClone(e) })));
+    }
+    return this.deltaPage(r, round, 0);
+  }
+
+  private newRound(mailbox: Mailbox, path: string, window: DeltaWindow, entries: DeltaEntry[]): DeltaRound {
+    const deltaToken = randomBytes(24).toString('base64url');
+    this.deltaStates.set(deltaToken, { generation: this.deltaGeneration, mailboxId: mailbox.id, path, window, seq: this.changeSeq });
+    const round: DeltaRound = { id: randomUUID(), generation: this.deltaGeneration, mailboxId: mailbox.id, path, window, entries, deltaToken };
+    this.rounds.set(round.id, round);
+    return round;
+  }
+
+  /** Page size comes from this request's Prefer header: Graph does not carry it over in the links. */
+  private deltaPage(r: GraphRequest, round: DeltaRound, offset: number): Reply {
+    const requested = Number(r.prefer.get('odata.maxpagesize'));
+    const size = Math.min(Number.isInteger(requested) && requested > 0 ? requested : this.pageSize, this.maxPageSize ?? Infinity);
+    const view = this.view(r);
+    const mailbox = r.mailbox!;
+    const link = `${this.url}${round.path}`;
+    const body: Record<string, unknown> = { '@odata.context': `${this.graphBaseUrl}/$metadata#Collection(event)` };
+    if (offset + size < round.entries.length) {
+      body['@odata.nextLink'] = `${link}?$skiptoken=${Buffer.from(`${round.id}:${offset + size}`).toString('base64url')}`;
+    } else {
+      body['@odata.deltaLink'] = `${link}?$deltatoken=${round.deltaToken}`;
+    }
+    body.value = round.entries.slice(offset, offset + size).map((entry) =>
+      'removed' in entry
+        ? { '@odata.type': '#microsoft.graph.event', id: entry.removed, '@removed': { reason: 'deleted' } }
+        : { '@odata.type': '#microsoft.graph.event', ...this.render(mailbox, entry.event, view) },
+    );
+    const headers = preferenceApplied(view);
+    if (r.prefer.has('odata.maxpagesize')) {
+      headers['Preference-Applied'] = [headers['Preference-Applied'], `odata.maxpagesize=${size}`].filter(Boolean).join(', ');
+    }
+    return { status: 200, body, headers };
+  }
+
+  /** Docs: 410 with a Location that starts the sync over, error code syncStateNotFound. */
+  private syncStateGone(state: { path: string; window: DeltaWindow } | undefined): GraphError {
+    const headers: Record<string, string> = {};
+    if (state) {
+      const { startRaw, endRaw } = state.window;
+      headers.Location = `${this.url}${state.path}?startDateTime=${encodeURIComponent(startRaw)}&endDateTime=${encodeURIComponent(endRaw)}`;
+    }
+    return new GraphError(410, 'syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.', headers);
+  }
+
+  private eventFromPath(r: GraphRequest): StoredEvent {
+    const event = r.mailbox!.events.get(r.params.id ?? '');
+    if (!event || event.deleted) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return event;
+  }
+
+  private liveEvent(mailbox: Mailbox, id: string): StoredEvent {
+    const event = mailbox.events.get(id);
+    if (!event || event.deleted) throw new Error(`fake Graph: no event ${id} in ${mailbox.address}`);
+    return event;
+  }
+
+  private newEvent(
+    mailbox: Mailbox,
+    init: { subject: string; body: StoredEvent['body']; startMs: number; endMs: number; timeZone: string; endTimeZone?: string },
+  ): StoredEvent {
+    const now = graphInstant(Date.now());
+    const event: StoredEvent = {
+      // Exchange ids are long base64 with '-', '_' and '=' in them; clients must escape them in URLs
+      id: `AAMkA${randomBytes(110).toString('base64').replaceAll('+', '-').replaceAll('/', '_')}`,
+      createdDateTime: now,
+      lastModifiedDateTime: now,
+      changeKey: randomBytes(16).toString('base64'),
+      iCalUId: `040000008200E00074C5B7101A82E00800000000${randomBytes(36).toString('hex').toUpperCase()}`,
+      subject: init.subject,
+      body: init.body,
+      startMs: init.startMs,
+      endMs: init.endMs,
+      originalStartTimeZone: init.timeZone,
+      originalEndTimeZone: init.endTimeZone ?? init.timeZone,
+      location: emptyLocation(),
+      locations: [],
+      attendees: [],
+      categories: [],
+      isOnlineMeeting: false,
+      onlineMeeting: null,
+      isCancelled: false,
+      isOrganizer: true,
+      transactionId: null,
+      createdFrom: null,
+      extra: {},
+      deleted: false,
+      changeSeq: ++this.changeSeq,
+    };
+    mailbox.events.set(event.id, event);
+    return event;
+  }
+
+  private applyEventProperties(mailbox: Mailbox, event: StoredEvent, input: Record<string, unknown>): void {
+    if (input.location !== undefined || input.locations !== undefined) setLocation(event, input.location, input.locations);
+    if (input.attendees !== undefined) event.attendees = parseAttendees(input.attendees);
+    if (input.categories !== undefined) {
+      if (!Array.isArray(input.categories) || !input.categories.every((c) => typeof c === 'string')) {
+        throw new GraphError(400, 'ErrorInvalidRequest', 'categories must be an array of strings.');
+      }
+      event.categories = [...input.categories];
+    }
+    if (input.isOnlineMeeting === true) this.makeOnline(mailbox, event);
+    for (const name of SIMPLE_PROPERTIES) if (input[name] !== undefined) event.extra[name] = input[name];
+  }
+
+  private makeOnline(mailbox: Mailbox, event: StoredEvent): void {
+    event.isOnlineMeeting = true;
+    if (event.onlineMeeting) return;
+    const thread = `19%3ameeting_${randomBytes(36).toString('base64url')}%40thread.v2`;
+    const context = encodeURIComponent(JSON.stringify({ Tid: this.tenantId, Oid: mailbox.id })).toLowerCase();
+    event.onlineMeeting = {
+      joinUrl: `https://teams.microsoft.com/l/meetup-join/${thread}/0?context=${context}`,
+      conferenceId: String(100_000_000 + (randomBytes(4).readUInt32BE() % 900_000_000)),
+    };
+  }
+
+  private touch(event: StoredEvent): void {
+    event.lastModifiedDateTime = graphInstant(Date.now());
+    event.changeKey = randomBytes(16).toString('base64');
+    event.changeSeq = ++this.changeSeq;
+  }
+
+  private remove(event: StoredEvent): void {
+    event.deleted = true;
+    this.touch(event);
+  }
+
+  private view(r: GraphRequest): View {
+    const zoneName = r.prefer.get('outlook.timezone');
+    let timeZone: View['timeZone'];
+    if (zoneName !== undefined) {
+      const iana = ianaZone(zoneName);
+      if (!iana) throw unsupportedZone(zoneName);
+      timeZone = { name: zoneName, iana };
+    }
+    return { timeZone, bodyAsText: r.prefer.get('outlook.body-content-type')?.toLowerCase() === 'text' };
+  }
+
+  private entity(r: GraphRequest, status: number, event: StoredEvent): Reply {
+    const view = this.view(r);
+    const body = {
+      '@odata.context': `${this.graphBaseUrl}/$metadata#users('${r.params.mailbox}')/events/$entity`,
+      ...this.render(r.mailbox!, event, view),
+    };
+    return { status, body, headers: preferenceApplied(view) };
+  }
+
+  private render(mailbox: Mailbox, e: StoredEvent, view: View): FakeEvent {
+    const body = renderBody(e, view.bodyAsText);
+    const when = (ms: number): DateTimeTimeZone =>
+      view.timeZone
+        ? { dateTime: graphLocal(ms + zoneOffsetMs(view.timeZone.iana, ms)), timeZone: view.timeZone.name }
+        : { dateTime: graphLocal(ms), timeZone: 'UTC' };
+    return {
+      '@odata.etag': `W/"${e.changeKey}"`,
+      id: e.id,
+      createdDateTime: e.createdDateTime,
+      lastModifiedDateTime: e.lastModifiedDateTime,
+      changeKey: e.changeKey,
+      categories: [...e.categories],
+      transactionId: e.transactionId,
+      originalStartTimeZone: e.originalStartTimeZone,
+      originalEndTimeZone: e.originalEndTimeZone,
+      iCalUId: e.iCalUId,
+      reminderMinutesBeforeStart: 15,
+      isReminderOn: true,
+      hasAttachments: false,
+      subject: e.subject,
+      bodyPreview: textOf(renderBody(e, false).content).replace(/\s+/g, ' ').trim().slice(0, 255),
+      importance: 'normal',
+      sensitivity: 'normal',
+      isAllDay: false,
+      isCancelled: e.isCancelled,
+      isOrganizer: e.isOrganizer,
+      responseRequested: true,
+      seriesMasterId: null,
+      showAs: 'busy',
+      type: 'singleInstance',
+      webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(e.id)}&exvsurl=1&path=/calendar/item`,
+      onlineMeetingUrl: null,
+      isOnlineMeeting: e.isOnlineMeeting,
+      onlineMeetingProvider: e.isOnlineMeeting ? 'teamsForBusiness' : 'unknown',
+      allowNewTimeProposals: true,
+      occurrenceId: null,
+      isDraft: false,
+      hideAttendees: false,
+      ...structuredClone(e.extra),
+      responseStatus: { response: e.isOrganizer ? 'organizer' : 'none', time: NEVER },
+      body,
+      start: when(e.startMs),
+      end: when(e.endMs),
+      location: structuredClone(e.location),
+      locations: structuredClone(e.locations),
+      recurrence: null,
+      attendees: structuredClone(e.attendees),
+      organizer: { emailAddress: { name: mailbox.displayName, address: mailbox.address } },
+      onlineMeeting: e.onlineMeeting ? { ...e.onlineMeeting } : null,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event properties
+
+const EVENT_PROPERTIES = new Set([
+  'allowNewTimeProposals', 'attendees', 'body', 'bodyPreview', 'categories', 'changeKey', 'createdDateTime', 'end',
+  'hasAttachments', 'hideAttendees', 'iCalUId', 'id', 'importance', 'isAllDay', 'isCancelled', 'isDraft', 'isOnlineMeeting',
+  'isOrganizer', 'isReminderOn', 'lastModifiedDateTime', 'location', 'locations', 'onlineMeeting', 'onlineMeetingProvider',
+  'onlineMeetingUrl', 'organizer', 'originalEndTimeZone', 'originalStart', 'originalStartTimeZone', 'recurrence',
+  'reminderMinutesBeforeStart', 'responseRequested', 'responseStatus', 'sensitivity', 'seriesMasterId', 'showAs', 'start',
+  'subject', 'transactionId', 'type', 'webLink', 'attachments', 'calendar', 'extensions', 'instances',
+  'multiValueExtendedProperties', 'singleValueExtendedProperties',
+]);
+
+/** Writable properties the fake keeps and echoes without interpreting them. */
+const SIMPLE_PROPERTIES = [
+  'importance', 'sensitivity', 'showAs', 'isReminderOn', 'reminderMinutesBeforeStart', 'responseRequested', 'hideAttendees',
+  'allowNewTimeProposals',
+];
+
+/** Graph rejects a body naming a property the event type does not have; so does the fake, to catch typos. */
+function checkEventProperties(input: Record<string, unknown>): void {
+  for (const name of Object.keys(input)) {
+    if (name.startsWith('@') || name.includes('@odata.')) continue;
+    if (!EVENT_PROPERTIES.has(name)) {
+      throw new GraphError(400, 'RequestBodyRead', `The property '${name}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+    }
+  }
+}
+
+function requireObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
+  }
+  return value as Record<string, unknown>;
+}
+
+function parseBody(value: unknown): StoredEvent['body'] {
+  if (value === undefined || value === null) return { contentType: 'html', content: '' };
+  const body = requireObject(value);
+  const type = typeof body.contentType === 'string' ? body.contentType.toLowerCase() : 'text';
+  if (type !== 'text' && type !== 'html') throw new GraphError(400, 'ErrorInvalidRequest', `Invalid body contentType '${String(body.contentType)}'.`);
+  return { contentType: type, content: typeof body.content === 'string' ? body.content : '' };
+}
+
+function parseAttendees(value: unknown): FakeAttendee[] {
+  if (!Array.isArray(value)) throw new GraphError(400, 'ErrorInvalidRequest', 'attendees must be an array.');
+  return value.map((item) => {
+    const attendee = requireObject(item);
+    const email = requireObject(attendee.emailAddress);
+    if (typeof email.address !== 'string' || !email.address.includes('@')) {
+      throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
+    }
+    const type = typeof attendee.type === 'string' ? attendee.type.toLowerCase() : 'required';
+    if (type !== 'required' && type !== 'optional' && type !== 'resource') {
+      throw new GraphError(400, 'ErrorInvalidRequest', `Invalid attendee type '${String(attendee.type)}'.`);
+    }
+    return {
+      type,
+      status: { response: 'none', time: NEVER },
+      emailAddress: { name: typeof email.name === 'string' && email.name ? email.name : email.address, address: email.address },
+    };
+  });
+}
+
+function emptyLocation(): FakeLocation {
+  return { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} };
+}
+
+/** Exchange keeps location and locations in step: one is derived from the other when only one is given. */
+function setLocation(event: StoredEvent, location: unknown, locations?: unknown): void {
+  const named = (value: unknown): string => {
+    const name = requireObject(value).displayName;
+    return typeof name === 'string' ? name : '';
+  };
+  const list = locations === undefined || locations === null ? undefined : Array.isArray(locations) ? locations.map(named) : undefined;
+  if (locations !== undefined && locations !== null && !list) throw new GraphError(400, 'ErrorInvalidRequest', 'locations must be an array.');
+  const displayName = location !== undefined && location !== null ? named(location) : (list ?? []).join('; ');
+  event.location = displayName
+    ? { displayName, locationType: 'default', uniqueId: displayName, uniqueIdType: 'private' }
+    : emptyLocation();
+  event.locations = (list ?? (displayName ? [displayName] : [])).map((name) => ({ displayName: name, locationType: 'default', uniqueIdType: 'unknown' }));
+}
+
+/**
+ * Event bodies come back as HTML unless the client prefers text, and Exchange adds the Teams
+ * join block to the body of an online meeting.
+ */
+function renderBody(e: StoredEvent, asText: boolean): FakeEvent['body'] {
+  const join = e.onlineMeeting?.joinUrl;
+  const rule = '_'.repeat(80);
+  if (asText) {
+    const text = e.body.contentType === 'text' ? e.body.content : textOf(e.body.content);
+    const block = join ? ['', rule, 'Microsoft Teams meeting', `Join: ${join}`, rule, ''].join('\r\n') : '';
+    return { contentType: 'text', content: text + block };
+  }
+  const inner = e.body.contentType === 'text' ? escapeHtml(e.body.content).replace(/\r?\n/g, '<br>\r\n') : e.body.content;
+  const block = join
+    ? [
+        `<div style="width:100%"><span style="white-space:nowrap">${rule}</span></div>`,
+        '<div><span style="font-size:24px">Microsoft Teams meeting</span></div>',
+        `<div><a href="${escapeHtml(join)}">Join the meeting now</a></div>`,
+        `<div><span style="white-space:nowrap">${rule}</span></div>`,
+      ].join('')
+    : '';
+  if (!inner && !block) return { contentType: 'html', content: '' };
+  if (/<\/body>/i.test(inner)) return { contentType: 'html', content: inner.replace(/<\/body>/i, `${block}</body>`) };
+  return {
+    contentType: 'html',
+    content: `<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${inner}${block}\r\n</body>\r\n</html>\r\n`,
+  };
+}
+
+function textOf(html: string): string {
+  return html
+    .replace(/<head[\s\S]*?<\/head>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function overlaps(event: StoredEvent, window: { startMs: number; endMs: number }): boolean {
+  return event.startMs < window.endMs && event.endMs > window.startMs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+/** Windows zone names Graph accepts, mapped to IANA. W. Europe covers Stockholm. */
+const WINDOWS_ZONES: Record<string, string> = {
+  utc: 'UTC',
+  'w. europe standard time': 'Europe/Stockholm',
+  'central europe standard time': 'Europe/Budapest',
+  'central european standard time': 'Europe/Warsaw',
+  'romance standard time': 'Europe/Paris',
+  'gmt standard time': 'Europe/London',
+  'greenwich standard time': 'Atlantic/Reykjavik',
+  'fle standard time': 'Europe/Helsinki',
+  'e. europe standard time': 'Europe/Chisinau',
+  'russian standard time': 'Europe/Moscow',
+  'eastern standard time': 'America/New_York',
+  'central standard time': 'America/Chicago',
+  'pacific standard time': 'America/Los_Angeles',
+  'tokyo standard time': 'Asia/Tokyo',
+};
+
+function ianaZone(name: string): string | undefined {
+  const candidate = WINDOWS_ZONES[name.toLowerCase()] ?? name;
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(candidate)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: candidate }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+function unsupportedZone(name: string): GraphError {
+  return new GraphError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`);
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far the zone's wall clock is ahead of UTC at this instant. */
+function zoneOffsetMs(zone: string, utcMs: number): number {
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    zoneFormats.set(zone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(new Date(utcMs)).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour! % 24, parts.minute!, parts.second!);
+  return wall - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant a wall-clock time in a zone stands for. Across a DST change the answer is
+ * deterministic: a time that repeats (autumn) means its first occurrence, in summer time; a time
+ * that does not exist (spring) moves forward by the gap, as a clock set before the change would
+ * show it (02:30 on the spring-forward day in Stockholm is 03:30 CEST).
+ */
+function wallToUtc(wallMs: number, zone: string): number {
+  const day = 24 * 60 * 60 * 1000;
+  const before = zoneOffsetMs(zone, wallMs - day);
+  const after = zoneOffsetMs(zone, wallMs + day);
+  const valid = [...new Set([before, after])]
+    .map((offset) => wallMs - offset)
+    .filter((utc) => zoneOffsetMs(zone, utc) === wallMs - utc)
+    .sort((a, b) => a - b);
+  return valid[0] ?? wallMs - before;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** Wall-clock milliseconds (as if UTC) and the explicit offset, if any. */
+function parseWall(text: string): { wallMs: number; offsetMs?: number } | undefined {
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const wallMs = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)));
+  const check = new Date(wallMs);
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+    return undefined;
+  }
+  if (!zone) return { wallMs };
+  if (zone === 'Z') return { wallMs, offsetMs: 0 };
+  const sign = zone.startsWith('-') ? -1 : 1;
+  return { wallMs, offsetMs: sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000 };
+}
+
+/**
+ * A dateTimeTimeZone from a request: local wall time in the named zone. An explicit offset in
+ * dateTime wins over the zone (the zone is still recorded as the original time zone).
+ */
+function parseDateTimeTimeZone(value: unknown, name: string): { ms: number; timeZone: string } {
+  const input = requireObject(value);
+  const zoneName = typeof input.timeZone === 'string' ? input.timeZone : '';
+  const zone = ianaZone(zoneName);
+  if (!zone) throw unsupportedZone(zoneName);
+  const wall = typeof input.dateTime === 'string' ? parseWall(input.dateTime) : undefined;
+  if (!wall) throw new GraphError(400, 'ErrorInvalidRequest', `The ${name} dateTime '${String(input.dateTime)}' is not a valid date and time.`);
+  const ms = wall.offsetMs !== undefined ? wall.wallMs - wall.offsetMs : wallToUtc(wall.wallMs, zone);
+  return { ms, timeZone: zoneName };
+}
+
+/** calendarView bounds: an offset in the value counts; without one the value is UTC. */
+function parseWindow(url: URL): DeltaWindow {
+  const startRaw = queryParam(url, 'startDateTime');
+  const endRaw = queryParam(url, 'endDateTime');
+  if (!startRaw || !endRaw) {
+    throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+  }
+  const instant = (raw: string, param: string): number => {
+    const wall = parseWall(raw);
+    if (!wall) throw new GraphError(400, 'ErrorInvalidParameter', `The value '${raw}' of parameter '${param}' is invalid.`);
+    return wall.wallMs - (wall.offsetMs ?? 0);
+  };
+  return { startMs: instant(startRaw, 'StartDateTime'), endMs: instant(endRaw, 'EndDateTime'), startRaw, endRaw };
+}
+
+/** For the test-side helpers, which take UTC ISO strings. */
+function utcInstant(iso: string): number {
+  const wall = parseWall(iso);
+  if (!wall) throw new Error(`fake Graph: not an ISO date-time: ${iso}`);
+  return wall.wallMs - (wall.offsetMs ?? 0);
+}
+
+/** 2026-11-30T09:00:00.0000000, the way Graph writes dateTimeTimeZone values. */
+function graphLocal(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 23)}0000`;
+}
+
+/** 2026-11-30T09:00:00.1230000Z, the way Graph writes createdDateTime and the like. */
+function graphInstant(ms: number): string {
+  return `${graphLocal(ms)}Z`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // Keep reading past the limit (and drop it) so the client gets the 413, not a reset.
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ body: size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : Buffer.alloc(0), tooLarge: size > MAX_BODY_BYTES }));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.raw !== undefined) {
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.end(reply.raw);
+  } else if (reply.body !== undefined) {
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.end(JSON.stringify(reply.body));
+  } else {
+    res.end();
+  }
+}
+
+function isErrorBody(body: unknown): body is { error: Record<string, unknown> } {
+  return typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object';
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Query options are case-insensitive, and the $ of system options is optional in Graph. */
+function queryParam(url: URL, name: string): string | undefined {
+  const wanted = name.replace(/^\$/, '').toLowerCase();
+  for (const [key, value] of url.searchParams) {
+    if (key.replace(/^\$/, '').toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+/** delta, delta(), microsoft.graph.delta and microsoft.graph.delta() all name the same function. */
+function takeFault<T extends Fault>(faults: T[], path: string): T | undefined {
+  const fault = faults.find((f) => f.remaining > 0 && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+  if (fault) fault.remaining -= 1;
+  return fault;
+}
+
+function matchPattern(pattern: Route['pattern'], segments: string[]): Record<string, string> | undefined {
+  if (pattern instanceof RegExp) {
+    const m = pattern.exec(segments.join('/'));
+    return m ? { ...m.groups } : undefined;
+  }
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  const ok = pattern.every((part, i) => {
+    const segment = segments[i]!;
+    if (part.startsWith(':')) {
+      params[part.slice(1)] = segment;
+      return segment.length > 0;
+    }
+    return operationName(segment) === part.toLowerCase();
+  });
+  return ok ? params : undefined;
+}
+
+function operationName(segment: string): string {
+  return segment.replace(/^microsoft\.graph\./i, '').replace(/\(\)$/, '').toLowerCase();
+}
+
+/** Prefer may come as several headers or one comma-separated header; values may be quoted. */
+function parsePrefer(header: string | string[] | undefined): Map<string, string> {
+  const prefs = new Map<string, string>();
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of text.match(/(?:[^,"]|"[^"]*")+/g) ?? []) {
+    const [name, ...rest] = part.split('=');
+    if (!name?.trim()) continue;
+    prefs.set(name.trim().toLowerCase(), rest.join('=').trim().replace(/^"(.*)"$/, '$1'));
+  }
+  return prefs;
+}
+
+function preferenceApplied(view: View): Record<string, string> {
+  const applied: string[] = [];
+  if (view.timeZone) applied.push(`outlook.timezone="${view.timeZone.name}"`);
+  if (view.bodyAsText) applied.push('outlook.body-content-type="text"');
+  return applied.length ? { 'Preference-Applied': applied.join(', ') } : {};
+}
+
