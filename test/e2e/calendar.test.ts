@@ -202,6 +202,28 @@ describe('the council calendar through Graph', () => {
     await until(() => graph.requests.slice(before).some((r) => r.path.endsWith('/calendarView/delta') && r.query.$deltatoken && r.status === 200), 'a round from the delta link');
   });
 
+  it('keeps Stockholm wall time in the daylight-saving weeks, both ways', async () => {
+    // Summer time starts 28 March 2027 and ends 31 October 2027.
+    await say(chat, chair, 'nytt möte 2027-03-29 09:00-10:00 Regionens hus');
+    const spring = await until(() => meetings().find((m) => m.starts_at === '2027-03-29T07:00:00.000Z' && m.external_event_id), 'the spring meeting in the calendar');
+    const event = graph.events(mailbox).find((e) => e.id === spring.external_event_id)!;
+    expect(event.start.dateTime.slice(0, 16)).toBe('2027-03-29T07:00');
+    // Its reminders: a week before at 08.00 winter time, and the day before (the change day) at 08.00 summer time.
+    expect(reminderKeys(spring.id).sort()).toEqual([
+      `meeting-reminder:${spring.id}:2027-03-29T07:00:00.000Z:1`,
+      `meeting-reminder:${spring.id}:2027-03-29T07:00:00.000Z:7`,
+    ]);
+    const db = new Database(join(bot.dataDir, 'council-assistant.sqlite'), { readonly: true });
+    const due = db.prepare('select due_at from outbox where key like ? order by due_at').all(`meeting-reminder:${spring.id}:%`) as { due_at: string }[];
+    db.close();
+    expect(due.map((d) => d.due_at)).toEqual(['2027-03-22T07:00:00.000Z', '2027-03-28T06:00:00.000Z']);
+
+    const autumn = graph.outlookCreate(mailbox, { subject: 'Vårdvalsråd höst', start: '2027-10-31T08:00:00.000Z', end: '2027-10-31T10:00:00.000Z' });
+    const meeting = await until(() => meetings().find((m) => m.external_event_id === autumn.id), 'the autumn meeting from Outlook');
+    const card = (await client.execute(chat, bjorn, { verb: 'agenda.show', data: { meetingId: meeting.id } })).card;
+    expect(text(card)).toMatch(/31 oktober 2027.*09\.00/);
+  });
+
   it('waits out throttling as Graph asks, and fetches a new token when the old one expires', async () => {
     const tokensBefore = graph.tokenRequests;
     graph.expireTokens();
