@@ -494,16 +494,19 @@ function x(v: number): string {
 // (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
+// BENCH_ONLY=http,votes,reminders,agenda runs only those parts (all by default).
+const only = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+const wanted = (part: string) => only.length === 0 || only.includes(part);
 let exitCode = 0;
 let echoInvokeP50 = NaN;
-await main().then(
+if (wanted('http')) await main().then(
   (p50) => (echoInvokeP50 = p50),
   (err) => {
     process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
     exitCode = 1;
   },
 );
-await runVoteBurstBench({
+if (wanted('votes')) await runVoteBurstBench({
   bot: (env) => new BenchBot('real', REAL_ENTRY, env),
   echoInvokeP50,
   echoConcurrency: cfg.concurrency,
@@ -517,7 +520,7 @@ await runVoteBurstBench({
   },
 );
 // The reminder burst (bench/reminder-burst.ts) takes minutes at full size: BENCH_REMINDERS=0 leaves it out.
-if (process.env.BENCH_REMINDERS !== '0') {
+if (wanted('reminders') && process.env.BENCH_REMINDERS !== '0') {
   await runReminderBurstBench({ bot: (env) => new BenchBot('real', REAL_ENTRY, env) }).then(
     (ok) => {
       if (!ok) exitCode = 1;
@@ -528,7 +531,7 @@ if (process.env.BENCH_REMINDERS !== '0') {
     },
   );
 }
-await runAgendaImportBench().catch((err) => {
+if (wanted('agenda')) await runAgendaImportBench().catch((err) => {
   process.stderr.write(`agenda bench failed: ${(err as Error).stack ?? String(err)}\n`);
   exitCode = 1;
 });

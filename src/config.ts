@@ -36,6 +36,11 @@ const envSchema = z.object({
   ANONYMOUS_VOTE_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   /** How often the outbox of proactive messages, deadlines and reminders is looked at. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /**
+   * Outbox jobs one instance delivers at once. A send that waits out a 429 holds its slot, so
+   * under throttling more slots keep the rest moving; the rate limits still pace the sends.
+   */
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(100),
   /** Proactive sends per second per tenant from this instance (Teams allows about 50 per app and tenant). */
   TEAMS_TENANT_RATE: z.coerce.number().int().min(1).max(50).default(40),
   /** Microsoft Graph, app-only: the app registration that may read and write the council calendars. */

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  const outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE });
+  const outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY });
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(

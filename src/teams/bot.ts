@@ -36,7 +36,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number }): { stop(): Promise<void> };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number }): { stop(): Promise<void> };
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }
@@ -124,7 +124,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   return {
     app,
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
-    startOutbox: ({ intervalMs, tenantPerSecond }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), intervalMs),
+    startOutbox: ({ intervalMs, tenantPerSecond, concurrency }) =>
+      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency }),
   };
 }

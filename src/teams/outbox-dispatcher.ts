@@ -17,8 +17,6 @@ import { reminderCard } from './reminder-views.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
-/** Jobs delivered at once by one instance; the tenant rate limit paces them further. */
-const CONCURRENCY = 25;
 const LEASE_MS = 60_000;
 // A minute at most: Teams' throttling clears within seconds, and a reminder should not wait for minutes.
 const MAX_BACKOFF_MS = 60_000;
@@ -34,7 +32,11 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
  * the lease in the store gives each job to one of them, and a failed job comes back with
  * growing pauses (Teams answers 429 when a conversation gets too much at once).
  */
-export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: number): { stop(): Promise<void>; runOnce(): Promise<number> } {
+export function startOutbox(
+  kit: TurnKit,
+  proactive: Proactive,
+  { intervalMs, concurrency }: { intervalMs: number; concurrency: number },
+): { stop(): Promise<void>; runOnce(): Promise<number> } {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
 
@@ -182,7 +184,7 @@ export function startOutbox(kit: TurnKit, proactive: Proactive, intervalMs: numb
 
   /** Claims as many due jobs as there are free slots and starts them; the number started. */
   async function fill(): Promise<number> {
-    const free = CONCURRENCY - inFlight;
+    const free = concurrency - inFlight;
     if (free <= 0 || stopped) return 0;
     const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, free);
     for (const job of jobs) {
