@@ -328,7 +328,7 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-reminders-'));
   const connector = new FakeConnector();
   // BENCH_REMINDER_CONCURRENCY sets the bot's OUTBOX_CONCURRENCY, to compare it with the default side by side.
-  const concurrency = process.env.BENCH_REMINDER_CONCURRENCY ? { OUTBOX_CONCURRENCY: process.env.BENCH_REMINDER_CONCURRENCY } : {};
+  const concurrency: Record<string, string> = process.env.BENCH_REMINDER_CONCURRENCY ? { OUTBOX_CONCURRENCY: process.env.BENCH_REMINDER_CONCURRENCY } : {};
   const bot = options.bot({ OUTBOX_POLL_MS: String(OUTBOX_POLL_MS), TEAMS_TENANT_RATE: String(TENANT_RATE), DATA_DIR: dataDir, ...concurrency, ...env });
   const client = new TeamsClient(() => bot.url, connector);
   const onSigint = () => bot.child?.kill('SIGTERM');
