@@ -269,7 +269,8 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
   }
   if (round.full) {
     // A full round lists everything there is: a linked meeting whose event is not in it was deleted meanwhile.
-    const seen = new Set([...latest.values()].filter((c) => c.kind === 'event').map(changeId));
+    // An event there but unreadable is still there: its meeting is not cancelled for it.
+    const seen = new Set([...latest.values()].filter((c) => c.kind !== 'removed').map(changeId));
     for (const meeting of await deps.meetings.linkedBetween(council.id, round.window.start, round.window.end)) {
       if (!seen.has(meeting.externalEventId!)) await eventGone(deps, council, meeting.externalEventId!);
     }

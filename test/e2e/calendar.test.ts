@@ -248,6 +248,20 @@ describe('the council calendar through Graph', () => {
     await until(() => graph.requests.slice(count).filter((r) => r.path.endsWith('/calendarView/delta') && r.status === 200).length >= 2, 'syncs after the failures', 30_000);
     expect(meetings().map((m) => [m.id, m.starts_at, m.status])).toEqual(before);
     expect(await say(chat, chair, 'kalender')).toContain('Senast synkad');
+
+    // Events missing what a meeting needs are skipped; one without a subject or place is still a meeting.
+    const meeting = meetings().find((m) => m.status === 'planned' && m.external_event_id)!;
+    graph.outlookOmit(mailbox, meeting.external_event_id!, ['start', 'end']);
+    const bare = graph.outlookCreate(mailbox, { subject: 'x', start: zonedToUtc(daysAhead(60), '09:00', zone), end: zonedToUtc(daysAhead(60), '10:00', zone), categories: ['Vårdvalsråd primärvård'] });
+    graph.outlookOmit(mailbox, bare.id, ['subject', 'location', 'categories', 'bodyPreview']);
+    const noCategory = graph.outlookCreate(mailbox, { subject: 'Vårdvalsråd utan kategori', start: zonedToUtc(daysAhead(61), '09:00', zone), end: zonedToUtc(daysAhead(61), '10:00', zone) });
+    await until(() => meetings().find((m) => m.external_event_id === noCategory.id), 'the next event after the broken ones');
+    expect(meetings().find((m) => m.id === meeting.id)).toMatchObject({ starts_at: meeting.starts_at, status: 'planned' });
+    // Without its categories the bare event cannot be told to be the council's: it is left alone.
+    expect(meetings().some((m) => m.external_event_id === bare.id)).toBe(false);
+    await until(() => bot.output.includes('calendar events without the fields a meeting needs were skipped'), 'the log line');
+    // Whole again, the event is read as before.
+    graph.outlookOmit(mailbox, meeting.external_event_id!, []);
   });
 
   it('tells the council, and the admin, when the app may not read a mailbox, while other councils keep working', async () => {
@@ -276,6 +290,20 @@ describe('the council calendar through Graph', () => {
     await until(() => meetings().find((m) => m.id === meeting.id && m.title === 'Vårdvalsråd (ändrat)'), 'the change made while the bot was down');
     const first = graph.requests.slice(count).find((r) => r.path.endsWith('/calendarView/delta') && r.path.includes('vardvalsradet'));
     expect(first?.query.$deltatoken).toBeTruthy();
+  });
+
+  it('starts a full round when the delta link has expired, and cancels a meeting whose event is no longer there', async () => {
+    const meeting = meetings().find((m) => m.status === 'planned' && m.external_event_id && m.title === 'Vårdvalsråd (ändrat)')!;
+    const kept = meetings().filter((m) => m.status === 'planned' && m.id !== meeting.id).map((m) => m.id);
+    // An event the full round cannot read is still there: its meeting is not cancelled for it.
+    const unreadable = meetings().find((m) => m.status === 'planned' && m.external_event_id && m.id !== meeting.id)!;
+    graph.outlookOmit(mailbox, unreadable.external_event_id!, ['start', 'end']);
+    graph.expireDeltaTokens();
+    graph.outlookDelete(mailbox, meeting.external_event_id!);
+    await until(() => meetings().find((m) => m.id === meeting.id && m.status === 'cancelled'), 'the meeting cancelled after a full round');
+    expect(graph.requests.some((r) => r.status === 410)).toBe(true);
+    expect(meetings().filter((m) => kept.includes(m.id)).map((m) => m.status)).toEqual(kept.map(() => 'planned'));
+    expect(kept).toContain(unreadable.id);
   });
 });
 

@@ -158,6 +158,8 @@ export interface FakeGraph {
   events(mailbox: string): FakeEvent[];
   outlookCreate(mailbox: string, event: OutlookEventInput): FakeEvent;
   outlookUpdate(mailbox: string, id: string, changes: OutlookEventChanges): FakeEvent;
+  /** The event is answered without these properties from now on (and reported changed in delta). */
+  outlookOmit(mailbox: string, id: string, properties: string[]): void;
   outlookDelete(mailbox: string, id: string): void;
   /** What an attendee's copy shows once the organizer cancels. */
   outlookMarkCancelled(mailbox: string, id: string): void;
@@ -276,6 +278,8 @@ interface StoredEvent {
   createdFrom: string | null;
   /** Simple properties stored and echoed as they are (importance, showAs, …). */
   extra: Record<string, unknown>;
+  /** Properties left out of every answer: an event as a broken or third-party client may leave it. */
+  omitted?: string[];
   deleted: boolean;
   /** When it last changed, on the fake's change counter: what delta compares against. */
   changeSeq: number;
@@ -460,6 +464,13 @@ class FakeGraphServer implements FakeGraph {
     if (changes.categories !== undefined) event.categories = [...changes.categories];
     this.touch(event);
     return this.render(box, event, { bodyAsText: false });
+  }
+
+  outlookOmit(mailbox: string, id: string, properties: string[]): void {
+    const box = this.mailboxFor(mailbox);
+    const event = this.liveEvent(box, id);
+    event.omitted = [...properties];
+    this.touch(event);
   }
 
   outlookDelete(mailbox: string, id: string): void {
@@ -1159,6 +1170,12 @@ class FakeGraphServer implements FakeGraph {
   }
 
   private render(mailbox: Mailbox, e: StoredEvent, view: View): FakeEvent {
+    const full = this.renderFull(mailbox, e, view);
+    for (const property of e.omitted ?? []) delete (full as unknown as Record<string, unknown>)[property];
+    return full;
+  }
+
+  private renderFull(mailbox: Mailbox, e: StoredEvent, view: View): FakeEvent {
     const body = renderBody(e, view.bodyAsText);
     const when = (ms: number): DateTimeTimeZone =>
       view.timeZone
