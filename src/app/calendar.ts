@@ -59,6 +59,12 @@ export function calendarSyncJob(councilId: string, slot: number, intervalMs: num
   return { key: `calendar-sync:${councilId}:${slot}`, kind: 'calendarSync', payload: { councilId, slot }, dueAt };
 }
 
+/** A sync at once, after the chair changed the calendar: its own key, so it is not taken for the slot's sync already done. */
+function syncNowJob(council: Council, nowIso: string, intervalMs: number): OutboxJob {
+  const job = calendarSyncJob(council.id, slotOf(nowIso, intervalMs), intervalMs, nowIso);
+  return { ...job, key: `${job.key}:v${council.version}` };
+}
+
 function slotOf(nowIso: string, intervalMs: number): number {
   return Math.floor(Date.parse(nowIso) / intervalMs);
 }
@@ -135,7 +141,7 @@ async function saveCalendar(deps: CalendarDeps, view: CouncilView, calendar: Cou
       syncedAt: sameMailbox ? previous.syncedAt : null,
     },
     [
-      calendarSyncJob(view.council.id, slotOf(now, deps.syncIntervalMs), deps.syncIntervalMs, now),
+      syncNowJob(updated.council, now, deps.syncIntervalMs),
       ...calendarPushJobs(updated.council, sameMailbox ? planned.filter((m) => !m.externalEventId) : planned, now),
     ],
   );

@@ -222,6 +222,11 @@ export interface OutboxRepository {
   complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
+  /**
+   * Forgets up to `limit` jobs sent before `before`. Their keys then no longer stop a job from
+   * being queued again, so only jobs whose moment has passed for good may go.
+   */
+  purgeSent(before: string, limit: number): Promise<number>;
   /** Jobs not yet sent, for tests and health. */
   pending(): Promise<number>;
 }

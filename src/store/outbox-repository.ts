@@ -90,6 +90,12 @@ export class KyselyOutboxRepository implements OutboxRepository {
     await this.db.updateTable('outbox').set({ lease_until: null, due_at: retryAt, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
   }
 
+  async purgeSent(before: string, limit: number): Promise<number> {
+    const old = this.db.selectFrom('outbox').select('id').where('sent_at', '<', before).limit(limit);
+    const result = await this.db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async pending(): Promise<number> {
     const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
     return Number(row.n);

@@ -18,6 +18,11 @@ import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
 const LEASE_MS = 60_000;
+// Sent jobs are kept a month (their keys keep a reminder from going out twice), then cleared
+// an hour at a time: calendar syncs alone add one row per council every few minutes.
+const KEEP_SENT_MS = 30 * 86_400_000;
+const PURGE_EVERY_MS = 3_600_000;
+const PURGE_BATCH = 5_000;
 // A minute at most: Teams' throttling clears within seconds, and a reminder should not wait for minutes.
 const MAX_BACKOFF_MS = 60_000;
 
@@ -182,8 +187,18 @@ export function startOutbox(
   // A full claim means more may be waiting: go on without the interval's pause.
   let lastClaimFull = false;
 
+  let purgedAt = 0;
+  async function purge(): Promise<void> {
+    const now = clock.now().getTime();
+    if (now - purgedAt < PURGE_EVERY_MS) return;
+    purgedAt = now;
+    const removed = await store.outbox.purgeSent(new Date(now - KEEP_SENT_MS).toISOString(), PURGE_BATCH);
+    if (removed > 0) logger.info({ removed }, 'outbox: old sent jobs cleared');
+  }
+
   /** Claims as many due jobs as there are free slots and starts them; the number started. */
   async function fill(): Promise<number> {
+    await purge();
     const free = concurrency - inFlight;
     if (free <= 0 || stopped) return 0;
     const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, free);

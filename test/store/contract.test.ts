@@ -425,6 +425,18 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.outbox.pending()).toBe(2);
   });
 
+  it('clears sent outbox jobs older than a given time, a batch at a time, never unsent ones', async () => {
+    const job = (key: string) => ({ key, kind: 'pollCard', payload: {}, dueAt: '2026-01-01T00:00:00.000Z' });
+    await store.outbox.enqueue([job('old-1'), job('old-2'), job('old-3'), job('unsent')], '2026-01-01T00:00:00.000Z');
+    const claimed = await store.outbox.claim('2026-01-01T00:00:01.000Z', 60_000, 10);
+    for (const c of claimed.filter((c) => c.key !== 'unsent')) await store.outbox.complete(c, '2026-01-02T00:00:00.000Z');
+    await store.outbox.fail(claimed.find((c) => c.key === 'unsent')!.id, 'x', '2026-01-01T00:00:00.000Z');
+    expect(await store.outbox.purgeSent('2026-01-01T12:00:00.000Z', 10)).toBe(0);
+    expect(await store.outbox.purgeSent('2026-02-01T00:00:00.000Z', 2)).toBe(2);
+    expect(await store.outbox.purgeSent('2026-02-01T00:00:00.000Z', 2)).toBe(1);
+    expect(await store.outbox.pending()).toBe(1);
+  });
+
   it('keeps nomination rounds: a person nominated once, answers only while open, closing at a version', async () => {
     const council = await newCouncil();
     const round = {
