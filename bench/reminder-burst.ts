@@ -12,8 +12,9 @@
  *
  * Expected per council: one agenda card in the council chat and one personal reminder card to each
  * member (createConversation, then a send to the created conversation). While they arrive the
- * fake connector answers 429 (Retry-After: 1) to the next BENCH_REMINDER_THROTTLE (20) send/update
- * calls every 500 ms. Measured: time from ready to the last expected card, messages per second,
+ * fake connector answers 429 (Retry-After: 1) to every BENCH_REMINDER_THROTTLE_EVERY-th (5th)
+ * send/update call, a share of the traffic whatever its rate (a fixed number of 429s per interval
+ * would, once few sends are left, refuse every one of them for ever). Measured: time from ready to the last expected card, messages per second,
  * duplicates (a council with two agenda cards or a person with two reminders) and losses (none by
  * BENCH_REMINDER_TIMEOUT_S, 900, or none 10 s after the last card with no reminder job left
  * unsent, whether due now or waiting out a backoff: the bot considers them delivered). Afterwards the database must hold no due reminder job
@@ -35,7 +36,6 @@ import type { BurstBot } from './vote-burst.js';
 const RESULTS_KEY = 'reminderBurst';
 const OUTBOX_POLL_MS = 100;
 const TENANT_RATE = 50;
-const THROTTLE_EVERY_MS = 500;
 /** After the last expected card, how long to keep counting for late duplicates. */
 const SETTLE_MS = 3_000;
 /**
@@ -56,7 +56,7 @@ function config() {
     members,
     tenants: envInt('BENCH_REMINDER_TENANTS', 20),
     setupConcurrency: envInt('BENCH_REMINDER_SETUP_CONCURRENCY', 16),
-    throttlePer500Ms: envInt('BENCH_REMINDER_THROTTLE', 20),
+    throttleEvery: envInt('BENCH_REMINDER_THROTTLE_EVERY', 5),
     timeoutS: envInt('BENCH_REMINDER_TIMEOUT_S', 900),
     db: (process.env.BENCH_REMINDER_DB === 'postgres' ? 'postgres' : 'sqlite') as Db,
     outboxPollMs: OUTBOX_POLL_MS,
@@ -334,7 +334,6 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
   const onSigint = () => bot.child?.kill('SIGTERM');
   process.once('SIGINT', onSigint);
   const db = outbox(dataDir);
-  let throttler: NodeJS.Timeout | undefined;
   try {
     await connector.start();
     connector.pageSize = 1000;
@@ -374,15 +373,8 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
     if (armed !== cfg.councils) throw new Error(`${armed} 1-day meeting reminders queued, expected ${cfg.councils}`);
     connector.reset();
     const tally = new Tally(councils);
-    let throttled = 0;
-    const injected = cfg.throttlePer500Ms;
-    const pendingThrottle = () => (connector as unknown as { throttleNext: number }).throttleNext; // left of the last throttle()
-    const inject = () => {
-      throttled += injected - pendingThrottle();
-      connector.throttle(injected);
-    };
-    connector.throttle(injected);
-    throttler = setInterval(inject, THROTTLE_EVERY_MS);
+    const throttledBefore = connector.throttled;
+    connector.throttleShare(cfg.throttleEvery);
     const restartMs = await bot.start();
     const readyAt = Date.now();
     const logMark = bot.output.length;
@@ -409,7 +401,7 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
         lastReport = Date.now();
         console.log(
           `  reminder burst: ${tally.delivered}/${tally.expected} delivered after ${((lastReport - readyAt) / 1000).toFixed(0)} s ` +
-            `(agenda cards ${tally.agendaComplete}/${cfg.councils}, personal ${tally.personalComplete}/${cfg.councils * cfg.members}, 429s so far ${throttled})`,
+            `(agenda cards ${tally.agendaComplete}/${cfg.councils}, personal ${tally.personalComplete}/${cfg.councils * cfg.members}, 429s so far ${connector.throttled - throttledBefore})`,
         );
       }
       await sleep(250);
@@ -420,10 +412,8 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
     // Late duplicates: keep counting a little longer, with the throttle still on.
     await sleep(SETTLE_MS);
     tally.drain(connector);
-    clearInterval(throttler);
-    throttler = undefined;
-    throttled += injected - pendingThrottle();
-    connector.throttle(0);
+    connector.throttleShare(0);
+    const throttled = connector.throttled - throttledBefore;
     const state = await db.reminderState(new Date().toISOString());
     if (!tally.done) process.stderr.write(`  reminder burst: never delivered, e.g. ${tally.missing().join('; ')}\n`);
     for (const o of tally.otherSamples) process.stderr.write(`  reminder burst: other send ${o}\n`);
@@ -468,7 +458,7 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
     const tail = bot.output.trim().split('\n').slice(-5).join('\n');
     throw new Error(`${(err as Error).message}${tail ? `\nbot output (last lines):\n${tail}` : ''}`, { cause: err });
   } finally {
-    if (throttler) clearInterval(throttler);
+    connector.throttleShare(0);
     process.off('SIGINT', onSigint);
     await bot.stop();
     await connector.stop();
@@ -486,7 +476,7 @@ export async function runReminderBurstBench(options: ReminderBurstOptions): Prom
     `${cfg.councils} councils × ${cfg.members} members (distinct people) over ${cfg.tenants} tenants, each council its own group chat with a meeting 20 days ahead; ` +
     `the bot is stopped, the 1-day reminder of every meeting made due now (the 7-day one pushed to 2099) and the bot started again; ` +
     `expected per council: 1 agenda card in the chat + ${cfg.members} personal reminder cards (createConversation + send); ` +
-    `the fake connector answers 429 (Retry-After: 1) to the next ${cfg.throttlePer500Ms} send/update calls every ${THROTTLE_EVERY_MS} ms; ` +
+    `the fake connector answers 429 (Retry-After: 1) to every ${cfg.throttleEvery}th send/update call; ` +
     `time from the restarted bot's /readyz 200 to the last expected card; messages/s = expected cards / that time; ` +
     `one bot process on ${cfg.db} (OUTBOX_POLL_MS=${OUTBOX_POLL_MS}, TEAMS_TENANT_RATE=${TENANT_RATE}); ${cpus().length} shared cpu(s) for the driver, the fake connector and the bot`;
   console.log(`\nreminder burst: ${method}`);

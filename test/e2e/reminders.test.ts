@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned, zonedToUtc } from '../../src/domain/meeting-time.js';
-import { BotProcess } from '../support/bot-process.js';
+import { BotProcess, projectRoot } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
 
@@ -149,6 +149,9 @@ describe('reminders before a meeting', () => {
     )!;
     const davids = { conversationId: davidsReminder.conversationId };
     const card = cardOf(davidsReminder.body);
+    // Kept for a look at the card as members see it (test-results/ is not committed).
+    mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
+    writeFileSync(join(projectRoot, 'test-results', 'personal-reminder-card.json'), JSON.stringify(card, null, 2));
     expect(text(card)).toContain('Förfrågningsunderlag 2027');
     expect(text(card)).toContain('Tar fram siffrorna (15 jan 2030)');
     expect(text(card)).toContain('Regionens hus');

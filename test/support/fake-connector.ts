@@ -30,6 +30,10 @@ export class FakeConnector {
   private server?: Server;
   private rosters = new Map<string, RosterMember[]>();
   private throttleNext = 0;
+  private throttleEvery = 0;
+  private throttleCount = 0;
+  /** 429s answered so far. */
+  throttled = 0;
   private throttleUntil = 0;
   private waiters: { predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
   pageSize = 2;
@@ -65,6 +69,15 @@ export class FakeConnector {
   /** The next n send/update calls get 429 with Retry-After. */
   throttle(n: number): void {
     this.throttleNext = n;
+  }
+
+  /**
+   * Every n-th send/update gets 429 (0: none), however many are sent: a share of the traffic,
+   * unlike throttle(n), which at a low rate would refuse every call that is left.
+   */
+  throttleShare(every: number): void {
+    this.throttleEvery = every;
+    this.throttleCount = 0;
   }
 
   /** Every send/update gets 429 for the next `ms`: longer than a client's own retries last. */
@@ -141,8 +154,10 @@ export class FakeConnector {
 
     if (sub === 'activities' && (method === 'POST' || method === 'PUT')) {
       const kind = method === 'PUT' ? 'update' : 'send';
-      if (this.throttleNext > 0 || Date.now() < this.throttleUntil) {
-        if (this.throttleNext > 0) this.throttleNext--;
+      const shared = this.throttleEvery > 0 && ++this.throttleCount % this.throttleEvery === 0;
+      if (shared || this.throttleNext > 0 || Date.now() < this.throttleUntil) {
+        if (!shared && this.throttleNext > 0) this.throttleNext--;
+        this.throttled += 1;
         res.setHeader('Retry-After', '1');
         return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
       }
