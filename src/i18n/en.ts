@@ -471,6 +471,7 @@ export const en: Record<MessageKey, string> = {
   'reminder.actions': "Your open action items",
   'reminder.noActions': "You have no open action items.",
   'reminder.optOut': "Rather not get reminders? Write \"reminders off\" in the council's chat.",
+  'reminder.join': "Join the Teams meeting",
   'reminder.regretsSent': "You have sent apologies for the meeting.",
   'reminder.off': "You no longer get personal reminders from the council. Write \"reminders on\" to get them again.",
   'reminder.on': "You get personal reminders before the council's meetings.",

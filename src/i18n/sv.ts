@@ -469,6 +469,7 @@ export const sv = {
   'reminder.actions': "Dina öppna åtgärder",
   'reminder.noActions': "Du har inga öppna åtgärder.",
   'reminder.optOut': "Vill du inte ha påminnelser? Skriv \"påminnelser av\" i rådets chatt.",
+  'reminder.join': "Anslut till Teams-mötet",
   'reminder.regretsSent': "Du har skickat återbud till mötet.",
   'reminder.off': "Du får inga personliga påminnelser från rådet längre. Skriv \"påminnelser på\" för att få dem igen.",
   'reminder.on': "Du får personliga påminnelser före rådets möten.",

@@ -29,6 +29,8 @@ export function reminderCard(data: PersonalReminder, today: string, notice?: Not
       overdue: a.dueDate !== null && a.dueDate < today,
     })),
     regrets: regret ? tr('reminder.regretsSent') : null,
+    // Only Teams links: a link from an event someone else made is not put on a button blindly.
+    joinUrl: meeting.onlineUrl && /^https:\/\/teams\.microsoft\.com\//.test(meeting.onlineUrl) ? meeting.onlineUrl : null,
     canSendRegrets: !regret,
     labels: {
       title: tr('reminder.title', { council: view.council.name }),
@@ -39,6 +41,7 @@ export function reminderCard(data: PersonalReminder, today: string, notice?: Not
       regrets: tr('agenda.regrets'),
       regretsNote: tr('agenda.regretsNote'),
       regretsSend: tr('agenda.regretsSend'),
+      join: tr('reminder.join'),
     },
   });
 }

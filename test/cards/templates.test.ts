@@ -237,6 +237,13 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
         { text: 'Ditt återbud är skickat.', kind: 'good' },
       ),
     })),
+    ...['https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0', 'https://evil.example/join'].map((onlineUrl) => {
+      const agenda = agendaOf(bigCouncil(12), 5);
+      return {
+        template: 'meeting-reminder',
+        card: reminderCard({ agenda: { ...agenda, meeting: { ...agenda.meeting, online: true, onlineUrl } }, userId: '29:user-5', myActions: [] }, '2026-11-23'),
+      };
+    }),
     { template: 'done', card: doneCard('Omröstningen är startad.', 'Omröstningen "Ska rådet <b>ställa sig</b> bakom remissvaret?" ligger i chatten.') },
   ];
 }
@@ -335,5 +342,17 @@ describe('card templates', () => {
   it('speaks the council language', () => {
     expect(cardText(helpCard('sv', { scope: 'council' }))).toContain('Det här kan Rådsassistenten');
     expect(cardText(helpCard('en', { scope: 'council' }))).toContain('What Council Assistant can do');
+  });
+});
+
+describe('the personal reminder', () => {
+  it('has a button to join the Teams meeting, only for a Teams link', () => {
+    const agenda = agendaOf(bigCouncil(12), 5);
+    const withLink = (onlineUrl: string | null) =>
+      JSON.stringify(reminderCard({ agenda: { ...agenda, meeting: { ...agenda.meeting, online: true, onlineUrl } }, userId: '29:user-5', myActions: [] }, '2026-11-23'));
+    expect(withLink('https://teams.microsoft.com/l/meetup-join/abc')).toContain('"url":"https://teams.microsoft.com/l/meetup-join/abc"');
+    expect(withLink('https://teams.microsoft.com/l/meetup-join/abc')).toContain('Anslut till Teams-mötet');
+    expect(withLink('https://evil.example/join')).not.toContain('Anslut till Teams-mötet');
+    expect(withLink(null)).not.toContain('Action.OpenUrl');
   });
 });
