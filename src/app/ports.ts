@@ -425,3 +425,44 @@ export interface CalendarSyncRepository {
   find(councilId: string): Promise<CalendarSyncState | undefined>;
   save(state: CalendarSyncState, jobs?: readonly OutboxJob[]): Promise<void>;
 }
+
+/** A file as it landed in a document library. */
+export interface StoredDocument {
+  /** The library's id for the file (a drive item id), or the local path. */
+  id: string;
+  name: string;
+  /** Where a person opens it (SharePoint's webUrl, or a file: URL locally). */
+  webUrl: string;
+  size: number;
+}
+
+/**
+ * Where minutes are kept: a SharePoint document library through Graph, or a folder on disk.
+ * Paths are relative to the library's root, with '/' between folders.
+ */
+export interface DocumentLibrary {
+  /**
+   * Uploads `content` as `folder/name`. 'version' adds a new version when the file exists (never
+   * a silent overwrite); 'rename' keeps both, the new one with a number added; 'fail' refuses.
+   */
+  upload(
+    site: string,
+    folder: string,
+    name: string,
+    content: Uint8Array,
+    conflict: 'version' | 'rename' | 'fail',
+  ): Promise<StoredDocument>;
+  /** The file as PDF (Graph converts it), for uploading beside the original. */
+  asPdf(site: string, documentId: string): Promise<Uint8Array>;
+}
+
+/** The library refused for good (no access, no such library, no room): told to the secretary, not retried blindly. */
+export class LibraryError extends Error {
+  constructor(
+    readonly reason: 'denied' | 'notFound' | 'full' | 'conflict' | 'invalid',
+    readonly detail: string,
+  ) {
+    super(`library ${reason}: ${detail}`);
+    this.name = 'LibraryError';
+  }
+}
