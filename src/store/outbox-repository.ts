@@ -75,15 +75,15 @@ export class KyselyOutboxRepository implements OutboxRepository {
     });
   }
 
-  async complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string): Promise<void> {
+  async complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt: string = at): Promise<void> {
     const done = await this.db
       .updateTable('outbox')
       .set({ sent_at: at, lease_until: null, last_error: null })
       .where('id', '=', job.id)
       .where('revision', '=', job.revision)
       .executeTakeFirst();
-    // Re-armed while it was delivered (new votes came in): free it to run again.
-    if (Number(done.numUpdatedRows) === 0) await this.db.updateTable('outbox').set({ lease_until: null }).where('id', '=', job.id).execute();
+    // Re-armed while it was delivered (new votes came in): free it to run again, not before rerunAt.
+    if (Number(done.numUpdatedRows) === 0) await this.db.updateTable('outbox').set({ lease_until: null, due_at: rerunAt }).where('id', '=', job.id).execute();
   }
 
   async fail(id: string, error: string, retryAt: string): Promise<void> {

@@ -18,6 +18,7 @@ import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
 const LEASE_MS = 60_000;
+const REARM_GAP_MS = 1_000;
 // Sent jobs are kept a month (their keys keep a reminder from going out twice), then cleared
 // an hour at a time: calendar syncs alone add one row per council every few minutes.
 const KEEP_SENT_MS = 30 * 86_400_000;
@@ -167,7 +168,10 @@ export function startOutbox(
     try {
       if (!handler) throw new Error(`no handler for ${job.kind}`);
       await handler(job.payload);
-      await store.outbox.complete(job, clock.now().toISOString());
+      const done = clock.now();
+      // A card re-armed while it went out (votes kept coming) is refreshed again a moment later, not at once:
+      // a burst then gives a few coalesced updates instead of one per delivery.
+      await store.outbox.complete(job, done.toISOString(), new Date(done.getTime() + REARM_GAP_MS).toISOString());
     } catch (err) {
       const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
       // A service that says when to come back (Graph's Retry-After) is not asked again sooner.
