@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { systemClock } from './app/ports.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -9,6 +10,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBot } from './teams/bot.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
 import { fileClock } from './file-clock.js';
+import { folderLibrary } from './export/folder-library.js';
 import { graphCalendar } from './graph/calendar.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     anonymousVoterKey: anonymousVoterKeyFunction(config.ANONYMOUS_VOTE_KEY, config.DATA_DIR),
     calendar,
     calendarSyncMs: config.CALENDAR_SYNC_MS,
+    minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
   });
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,

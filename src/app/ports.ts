@@ -145,6 +145,8 @@ export interface MeetingRepository {
   removeGuest(meetingId: string, guestId: string): Promise<boolean>;
   guests(meetingId: string): Promise<MeetingGuest[]>;
   findById(id: string): Promise<Meeting | undefined>;
+  /** The council's most recent closed (or approved) meeting. */
+  latestHeld(councilId: string): Promise<Meeting | undefined>;
   /** The council's meeting in progress, if any. */
   findOpen(councilId: string): Promise<Meeting | undefined>;
   /** Planned or running meetings of a council ending at or after `fromIso`, earliest first. */
@@ -177,6 +179,8 @@ export interface ActionItemRepository {
   /** Creates the action item once per `clientKey`, as decisions are, with its jobs (the owner's card) in the same transaction. */
   create(item: Omit<ActionItem, 'version'>, clientKey: string, jobs?: readonly OutboxJob[]): Promise<{ item: ActionItem; created: boolean }>;
   findById(id: string): Promise<ActionItem | undefined>;
+  /** Every action item recorded at the meeting, in the order recorded, whatever its status now. */
+  forMeeting(meetingId: string): Promise<ActionItem[]>;
   /** Open items of a council, earliest due first (undated last). */
   open(councilId: string): Promise<ActionItem[]>;
   forOwner(councilId: string, ownerUserId: string, status: ActionStatus): Promise<ActionItem[]>;
@@ -219,7 +223,8 @@ export interface OutboxRepository {
   enqueue(jobs: readonly OutboxJob[], at: string): Promise<void>;
   /** Takes up to `limit` due jobs for `leaseMs`; another instance does not get them meanwhile. */
   claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
-  complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string): Promise<void>;
+  /** Marks the job sent; a job re-armed meanwhile (another revision) runs again at `rerunAt` instead. */
+  complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt?: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
   /**

@@ -318,6 +318,17 @@ export class KyselyMeetingRepository implements MeetingRepository {
     return row && toMeeting(row);
   }
 
+  async latestHeld(councilId: string): Promise<Meeting | undefined> {
+    const row = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where('status', 'in', ['closed', 'approved'])
+      .orderBy('starts_at', 'desc')
+      .executeTakeFirst();
+    return row && toMeeting(row);
+  }
+
   async findOpen(councilId: string): Promise<Meeting | undefined> {
     const row = await this.db
       .selectFrom('meetings')

@@ -197,6 +197,11 @@ export class KyselyActionItemRepository implements ActionItemRepository {
     return row && toActionItem(row);
   }
 
+  async forMeeting(meetingId: string): Promise<ActionItem[]> {
+    const rows = await this.db.selectFrom('action_items').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toActionItem);
+  }
+
   async open(councilId: string): Promise<ActionItem[]> {
     const rows = await this.db.selectFrom('action_items').selectAll().where('council_id', '=', councilId).where('status', '=', 'open').execute();
     return rows.map(toActionItem).sort(byDue);

@@ -14,6 +14,7 @@ import { memberPollsCommand, pollCommand } from './poll-handlers.js';
 import { nominationCommand } from './nomination-handlers.js';
 import { remindersCommand } from './reminder-handlers.js';
 import { calendarCommand } from './calendar-handlers.js';
+import { minutesCommand } from './minutes-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -91,4 +92,5 @@ export const commands: Record<CommandKind, CommandHandler> = {
   nomination: (turn) => nominationCommand(turn),
   reminders: (turn, args) => remindersCommand(turn, args),
   calendar: (turn, args) => calendarCommand(turn, args),
+  minutes: (turn) => minutesCommand(turn),
 };

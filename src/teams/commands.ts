@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination' | 'reminders' | 'calendar';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination' | 'reminders' | 'calendar' | 'minutes';
 
 export interface Command {
   kind: CommandKind;
@@ -21,6 +21,8 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(setup|set up|set up council)$/, 'setup', 'en'],
   [/^(hämta medlemmar|uppdatera medlemmar)$/, 'syncMembers', 'sv'],
   [/^(sync members|sync)$/, 'syncMembers', 'en'],
+  [/^(protokoll|protokollet|protokollsutkast)$/, 'minutes', 'sv'],
+  [/^(minutes|draft minutes)$/, 'minutes', 'en'],
   [/^(möten|kommande möten)$/, 'meetings', 'sv'],
   [/^(meetings|upcoming meetings)$/, 'meetings', 'en'],
   [/^(dagordning|dagordningen)$/, 'agenda', 'sv'],

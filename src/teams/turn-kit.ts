@@ -3,7 +3,7 @@ import { type CouncilDeps, type CouncilView, councilForConversation } from '../a
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
 import type { NominationDeps } from '../app/nominations.js';
-import type { Calendar, Clock, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { Calendar, Clock, DocumentLibrary, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
 import type { CalendarDeps } from '../app/calendar.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
@@ -22,6 +22,8 @@ export interface BotDeps {
   /** The council calendars in Exchange; undefined without Graph settings. */
   calendar?: Calendar;
   calendarSyncMs?: number;
+  /** Where minutes are written: SharePoint through Graph, or a folder under DATA_DIR. */
+  minutesLibrary: DocumentLibrary;
 }
 
 /** What every handler of a turn needs besides the turn itself. */
