@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: a PostgreSQL server (the store contract and e2e tests
-# start their own) and Chromium (the Agents Playground browser test). Idempotent.
+# start their own), Chromium (the Agents Playground browser test) and LibreOffice Writer (the
+# Word minutes are converted to PDF, as a secretary would). Idempotent.
 set -euo pipefail
-packages=(postgresql chromium fonts-dejavu-core)
+packages=(postgresql chromium fonts-dejavu-core libreoffice-writer-nogui)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,6 +22,10 @@ type Tr = (k: MessageKey, p?: Record<string, string | number>) => string;
 
 const FONT = 'Calibri';
 const GREY = '595959';
+/** A4 (11906) less the margins below, in twips. */
+const TEXT_WIDTH = 11906 - 1304 - 1134;
+/** Item, action, owner, due, status: "Punkt" and "Status" fit on one line. */
+const ACTION_COLUMNS = [1000, 4018, 1900, 1400, 1150] as const;
 
 function para(text: string, options: { bold?: boolean; italics?: boolean; indent?: boolean; after?: number; color?: string } = {}): Paragraph {
   return new Paragraph({
@@ -38,9 +42,10 @@ function heading(text: string, level: (typeof HeadingLevel)[keyof typeof Heading
 const thin = { style: BorderStyle.SINGLE, size: 4, color: 'BFBFBF' };
 const borders = { top: thin, bottom: thin, left: thin, right: thin, insideHorizontal: thin, insideVertical: thin };
 
+/** `width` in twentieths of a point: Word and LibreOffice both honour those, unlike percentages. */
 function cell(text: string, options: { bold?: boolean; width?: number; shade?: boolean } = {}): TableCell {
   return new TableCell({
-    width: options.width ? { size: options.width, type: WidthType.PERCENTAGE } : undefined,
+    width: options.width ? { size: options.width, type: WidthType.DXA } : undefined,
     shading: options.shade ? { fill: 'F2F2F2', color: 'auto', type: 'clear' } : undefined,
     margins: { top: 60, bottom: 60, left: 100, right: 100 },
     children: [new Paragraph({ children: [new TextRun({ text, bold: options.bold })] })],
@@ -55,9 +60,10 @@ function metadataTable(minutes: Minutes, tr: Tr): Table {
   if (minutes.place) rows.push([tr('minutes.place'), minutes.place]);
   if (minutes.diaryNumber) rows.push([tr('minutes.diary'), minutes.diaryNumber]);
   return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
     borders,
-    rows: rows.map(([label, value]) => new TableRow({ children: [cell(label, { bold: true, width: 25, shade: true }), cell(value, { width: 75 })] })),
+    rows: rows.map(([label, value]) => new TableRow({ children: [cell(label, { bold: true, width: 2400, shade: true }), cell(value, { width: TEXT_WIDTH - 2400 })] })),
+    columnWidths: [2400, TEXT_WIDTH - 2400],
   });
 }
 
@@ -91,11 +97,11 @@ function actionsTable(minutes: Minutes, tr: Tr): Table {
   const header = new TableRow({
     tableHeader: true,
     children: [
-      cell(tr('minutes.actionItem'), { bold: true, width: 8, shade: true }),
-      cell(tr('minutes.actionText'), { bold: true, width: 47, shade: true }),
-      cell(tr('minutes.actionOwner'), { bold: true, width: 20, shade: true }),
-      cell(tr('minutes.actionDue'), { bold: true, width: 13, shade: true }),
-      cell(tr('minutes.actionStatus'), { bold: true, width: 12, shade: true }),
+      cell(tr('minutes.actionItem'), { bold: true, width: ACTION_COLUMNS[0], shade: true }),
+      cell(tr('minutes.actionText'), { bold: true, width: ACTION_COLUMNS[1], shade: true }),
+      cell(tr('minutes.actionOwner'), { bold: true, width: ACTION_COLUMNS[2], shade: true }),
+      cell(tr('minutes.actionDue'), { bold: true, width: ACTION_COLUMNS[3], shade: true }),
+      cell(tr('minutes.actionStatus'), { bold: true, width: ACTION_COLUMNS[4], shade: true }),
     ],
   });
   const rows = minutes.actions.map(
@@ -111,7 +117,7 @@ function actionsTable(minutes: Minutes, tr: Tr): Table {
         ],
       }),
   );
-  return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, borders, rows: [header, ...rows] });
+  return new Table({ width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: [...ACTION_COLUMNS], borders, rows: [header, ...rows] });
 }
 
 function signatureBlock(minutes: Minutes, tr: Tr): Paragraph[] {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { BotProcess } from '../support/bot-process.js';
+import { docxText, docxToPdfPages } from '../support/docx-text.js';
 import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
@@ -300,4 +303,44 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
     expect(left).not.toContain('Helena Holm');
     expect(left).toContain('Björn Berg');
   });
+
+  it('writes draft minutes of the meeting as Word and Markdown, which read back and convert to PDF', async () => {
+    expect(await say(bjorn, 'protokoll')).toContain('Det här får bara');
+    const answer = await say(cecilia, 'protokoll');
+    expect(answer).toContain('Protokollsutkastet är sparat');
+    const year = new Date().getFullYear();
+    const dir = join(bot.dataDir, 'minutes', 'Vårdvalsråd fysioterapi', String(year));
+    const files = readdirSync(dir);
+    const word = files.find((f) => f.endsWith('protokoll utkast.docx'))!;
+    expect(word).toMatch(/^\d{4}-\d{2}-\d{2} Vårdvalsråd fysioterapi protokoll utkast\.docx$/);
+    const content = readFileSync(join(dir, word));
+    const text = await docxText(content);
+    for (const expected of [
+      'Protokoll – Vårdvalsråd fysioterapi',
+      'Utkast – ej justerat',
+      'Närvarande',
+      'Särskilt inbjudna / adjungerade',
+      'Karin Lund, Regionhälsan',
+      '3. Förfrågningsunderlag 2027',
+      'Beslut: Rådet godkänner förfrågningsunderlaget för 2027.',
+      'Omröstning: 4 för, 1 emot, 0 avstod.',
+      'David Dahl reserverar sig mot beslutet: Underlaget missgynnar små mottagningar.',
+      'Protokollsanteckning (Eva Ek): Jag vill att uppföljningen redovisas i juni.',
+      'Ordföranden hälsade Karin Lund välkommen.',
+      'Bordlagda och återremitterade ärenden',
+      'Åtgärder',
+      'Helena Holm',
+      'Justering',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    const markdown = readFileSync(join(dir, word.replace(/\.docx$/, '.md')), 'utf8');
+    expect(markdown).toContain('**Beslut:** Rådet godkänner förfrågningsunderlaget för 2027.');
+    expect(markdown).toContain('| Punkt | Åtgärd | Ansvarig | Klart senast | Status |');
+    // Again: the first draft is kept as a version beside the new one, never overwritten.
+    await say(cecilia, 'protokoll');
+    expect(readdirSync(dir).filter((f) => f.includes('protokoll utkast (version 1).docx'))).toHaveLength(1);
+    const { pages } = await docxToPdfPages(content);
+    expect(pages).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buildMinutes, minutesFileStem } from '../../src/domain/minutes.js';
+import { minutesMarkdown } from '../../src/export/minutes-markdown.js';
+import { testMember } from '../support/members.js';
+
+const members = [testMember('u1', 'chair', 'Åsa Ordförande'), testMember('u2', 'member', 'Björn Berg'), testMember('u3', 'member', 'Cecilia Ek'), testMember('u4', 'guest', 'Dan Gäst')];
+
+function minutes(overrides: Partial<Parameters<typeof buildMinutes>[0]> = {}) {
+  return buildMinutes({
+    council: { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' },
+    meeting: { id: 'm1', title: 'Vårdvalsråd', startsAt: '2026-12-03T12:00:00.000Z', endsAt: '2026-12-03T15:00:00.000Z', place: 'Regionens hus', online: true, status: 'closed' },
+    diaryNumber: null,
+    members,
+    attendance: [{ userId: 'u1', status: 'present' }, { userId: 'u4', status: 'guest' }],
+    guests: [{ name: 'Karin Lund', organisation: 'Regionhälsan' }],
+    regrets: [{ userId: 'u3', note: 'Sjuk' }],
+    items: [{ id: 'i1', title: '*Viktigt* | budget', kind: 'decision', level: 0, presenters: ['Åsa'], links: [], number: '1' }],
+    notes: [],
+    decisions: [],
+    reservations: [],
+    protocolNotes: [],
+    actions: [],
+    polls: [],
+    nominations: [],
+    nextMeetings: [],
+    adjusters: [{ userId: 'u2', approvedAt: '2026-12-05T09:14:00.000Z' }],
+    version: 1,
+    ...overrides,
+  });
+}
+
+describe('the minutes model', () => {
+  it('sorts attendance into the Swedish groups: present, invited guests, regrets, absent', () => {
+    const m = minutes();
+    expect(m.attendance.present).toEqual([{ name: 'Åsa Ordförande', detail: 'ordförande' }]);
+    expect(m.attendance.guests.map((g) => g.name)).toEqual(['Dan Gäst', 'Karin Lund']);
+    expect(m.attendance.regrets.map((g) => g.name)).toEqual(['Cecilia Ek']);
+    expect(m.attendance.absent.map((g) => g.name)).toEqual(['Björn Berg']);
+    expect(m.place).toBe('Regionens hus / Teams');
+    expect(m.when).toBe('torsdag 3 december 2026, 13.00–16.00');
+    expect(m.justering.adjusters).toEqual([{ name: 'Björn Berg', approvedAt: '5 dec 2026 10.14' }]);
+    expect(m.justering.approved).toBe(true);
+  });
+
+  it('writes Markdown that shows titles as typed, not as formatting', () => {
+    const text = minutesMarkdown(minutes(), { draft: true });
+    expect(text).toContain('### 1. \\*Viktigt\\* \\| budget');
+    expect(text).toContain('> Utkast – ej justerat');
+    expect(text).toContain('- Justerare: Björn Berg – Justerat 5 dec 2026 10.14');
+  });
+
+  it('names files by date and council, without characters a file system or SharePoint refuses', () => {
+    expect(minutesFileStem({ date: '2026-12-03', council: 'Råd: "A/B" <test>?', locale: 'sv' }, true)).toBe('2026-12-03 Råd- -A-B- -test-- protokoll utkast');
+    expect(minutesFileStem({ date: '2026-12-03', council: '...', locale: 'en' }, false)).toBe('2026-12-03 rad minutes');
+  });
+});
