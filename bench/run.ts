@@ -35,6 +35,7 @@ import { join, relative, resolve } from 'node:path';
 import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { runAgendaImportBench } from './agenda-import.js';
+import { runMinutesRenderBench } from './minutes-render.js';
 import { type CardActionKind, cardActionMethod, cardActionTask, setUpMeetings } from './meeting-actions.js';
 import { runReminderBurstBench } from './reminder-burst.js';
 import { runVoteBurstBench } from './vote-burst.js';
@@ -494,7 +495,7 @@ function x(v: number): string {
 // (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
-// BENCH_ONLY=http,votes,reminders,agenda runs only those parts (all by default).
+// BENCH_ONLY=http,votes,reminders,minutes,agenda runs only those parts (all by default).
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 const wanted = (part: string) => only.length === 0 || only.includes(part);
 let exitCode = 0;
@@ -531,6 +532,10 @@ if (wanted('reminders') && process.env.BENCH_REMINDERS !== '0') {
     },
   );
 }
+if (wanted('minutes')) await runMinutesRenderBench().catch((err) => {
+  process.stderr.write(`minutes bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  exitCode = 1;
+});
 if (wanted('agenda')) await runAgendaImportBench().catch((err) => {
   process.stderr.write(`agenda bench failed: ${(err as Error).stack ?? String(err)}\n`);
   exitCode = 1;
