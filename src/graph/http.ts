@@ -49,11 +49,25 @@ export interface GraphRequest {
   headers?: Record<string, string>;
 }
 
+/** A request whose body is a file's bytes rather than JSON. */
+export interface GraphUpload {
+  method: 'PUT' | 'POST';
+  path: string;
+  body: Uint8Array;
+  /** The file's media type, e.g. application/vnd.openxmlformats-officedocument.wordprocessingml.document. */
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
 export interface GraphHttp {
   /** Sends the request and parses the answer with `schema`; throws GraphError for anything else. */
   call<T>(request: GraphRequest, schema: z.ZodType<T>): Promise<T>;
   /** For answers without a body (202, 204). */
   send(request: GraphRequest): Promise<number>;
+  /** Sends a binary body (a file) and parses the JSON answer with `schema`; retried like `call`. */
+  upload<T>(request: GraphUpload, schema: z.ZodType<T>): Promise<T>;
+  /** GETs a binary answer, following a redirect to a pre-authenticated download URL. */
+  download(request: { path: string; headers?: Record<string, string> }): Promise<Uint8Array>;
 }
 
 function retryAfterMs(header: string | null): number | undefined {
@@ -63,6 +77,9 @@ function retryAfterMs(header: string | null): number | undefined {
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
+
+/** What the RetryHandler retries; binary bodies are retried by `upload` with the same rules. */
+const RETRIED_STATUSES = new Set([429, 503, 504]);
 
 async function errorOf(response: Response): Promise<GraphError> {
   let code = `HTTP${response.status}`;
@@ -84,9 +101,10 @@ async function errorOf(response: Response): Promise<GraphError> {
  */
 export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
   const maxInline = options.maxInlineWaitSeconds ?? 30;
+  const retryDelaySeconds = options.retryDelaySeconds ?? 2;
   const auth = new AuthenticationHandler({ getAccessToken: () => options.tokens.token() });
   const retry = new RetryHandler(
-    new RetryHandlerOptions(options.retryDelaySeconds ?? 2, options.maxRetries, (_delay, _attempt, _request, _options, response) => {
+    new RetryHandlerOptions(retryDelaySeconds, options.maxRetries, (_delay, _attempt, _request, _options, response) => {
       const wait = retryAfterMs(response.headers.get('Retry-After'));
       return wait === undefined || wait <= maxInline * 1000;
     }),
@@ -106,12 +124,24 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     customHosts: new Set([base.hostname]),
   });
 
-  async function raw(request: GraphRequest, retried = false): Promise<Response> {
+  // The RetryHandler leaves application/octet-stream bodies alone (it takes them for streams
+  // it cannot send twice), so a binary upload would be retried or not by its media type. Binary
+  // bodies here are always whole buffers: they skip the RetryHandler and `upload` retries them
+  // itself, with the same statuses, bound and Retry-After rule.
+  const noRetry = new RetryHandlerOptions(0, 0);
+
+  async function raw(request: GraphRequest | (GraphUpload & { binary: true }), retried = false): Promise<Response> {
     let builder = client.api(request.path).responseType(ResponseType.RAW);
     for (const [name, value] of Object.entries(request.headers ?? {})) builder = builder.header(name, value);
     let response: Response;
     try {
-      if (request.method === 'GET') response = await builder.get();
+      if ('binary' in request) {
+        // The client copies a Uint8Array's whole underlying ArrayBuffer (ignoring its offset and
+        // length), so a view into a larger buffer would send the wrong bytes; a Buffer goes as it is.
+        const body = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+        builder = builder.header('Content-Type', request.contentType).middlewareOptions([noRetry]);
+        response = request.method === 'PUT' ? await builder.put(body) : await builder.post(body);
+      } else if (request.method === 'GET') response = await builder.get();
       else if (request.method === 'POST') response = await builder.post(request.body ?? {});
       else if (request.method === 'PATCH') response = await builder.patch(request.body ?? {});
       else response = await builder.delete();
@@ -128,24 +158,51 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     return response;
   }
 
+  async function parsed<T>(response: Response, request: { method: string; path: string }, schema: z.ZodType<T>): Promise<T> {
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new GraphError(response.status, 'InvalidResponse', `Graph answered ${request.method} ${request.path} with something that is not JSON`);
+    }
+    const result = schema.safeParse(body);
+    if (!result.success) {
+      const where = result.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
+      throw new GraphError(response.status, 'InvalidResponse', `Graph answered ${request.method} with an unexpected shape (${where})`);
+    }
+    return result.data;
+  }
+
+  async function rawUpload(request: GraphUpload): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await raw({ ...request, binary: true });
+      } catch (err) {
+        if (!(err instanceof GraphError) || !RETRIED_STATUSES.has(err.status) || attempt > options.maxRetries) throw err;
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > maxInline * 1000) throw err;
+        const backoff = retryDelaySeconds * 1000 * 2 ** (attempt - 1);
+        await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs ?? backoff));
+      }
+    }
+  }
+
   return {
     async call(request, schema) {
-      const response = await raw(request);
-      let body: unknown;
+      return parsed(await raw(request), request, schema);
+    },
+    async upload(request, schema) {
+      return parsed(await rawUpload(request), request, schema);
+    },
+    async download(request) {
+      const response = await raw({ method: 'GET', path: request.path, headers: request.headers });
       try {
-        body = await response.json();
-      } catch {
-        throw new GraphError(response.status, 'InvalidResponse', `Graph answered ${request.method} ${request.path} with something that is not JSON`);
+        return new Uint8Array(await response.arrayBuffer());
+      } catch (err) {
+        throw new GraphError(0, 'NetworkError', `download of ${request.path} broke off: ${(err as Error).message}`);
       }
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) {
-        const where = parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `${i.path.join('.')}: ${i.message}`)
-          .join('; ');
-        throw new GraphError(response.status, 'InvalidResponse', `Graph answered ${request.method} with an unexpected shape (${where})`);
-      }
-      return parsed.data;
     },
     async send(request) {
       const response = await raw(request);

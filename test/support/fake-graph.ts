@@ -12,11 +12,18 @@ import type { AddressInfo } from 'node:net';
 import { type GraphClientCertificate, graphClientCertificate, testCertificate } from './tls.js';
 
 /*
- * A stand-in for Microsoft Graph (calendar part) and the Entra ID v2 token endpoint, over https
+ * A stand-in for Microsoft Graph (calendar and SharePoint files) and the Entra ID v2 token endpoint, over https
  * on 127.0.0.1. It answers the way Microsoft's documentation says the real services do, so code
  * tested against it meets the same shapes, errors and paging as in production, and tests can
  * inject what production does to it now and then: throttling, outages, expired tokens, expired
  * delta state, replies that do not parse.
+ *
+ * SharePoint: sites by path, their drives, folders, simple uploads and upload sessions with the
+ * three conflict behaviours, versions, and ?format=pdf. It is stricter than the service where
+ * the docs leave room: parents must exist before a file is put under them, an Authorization
+ * header on an upload URL always gets 401, and every fragment but the last must be a multiple
+ * of 320 KiB. Upload URLs and download URLs live on the fake's host outside /v1.0, need no token,
+ * and meet the same throttle/fail faults.
  *
  * Certificates: the server uses testCertificate(); clients in vitest workers trust it because
  * globalSetup puts it in NODE_EXTRA_CA_CERTS; a bot child process needs
@@ -82,11 +89,15 @@ export interface FakeEvent {
 
 export interface FakeGraphRequest {
   method: string;
-  /** Decoded path, e.g. /v1.0/users/rad@region.se/events */
+  /** Decoded path, e.g. /v1.0/users/rad@region.se/events; upload sessions and downloads are logged with their own paths. */
   path: string;
   query: Record<string, string>;
   status: number;
   at: number;
+  /** Whether the request carried an Authorization header (upload URLs must not get one). */
+  authorization?: boolean;
+  /** The Content-Range header of an upload fragment. */
+  contentRange?: string;
 }
 
 export interface FakeIdentityRequest {
@@ -111,6 +122,42 @@ export interface OutlookEventInput {
 }
 
 export type OutlookEventChanges = Partial<Pick<OutlookEventInput, 'subject' | 'start' | 'end' | 'location' | 'categories'>>;
+
+/** A document library (a drive) of a fake SharePoint site. */
+export interface FakeLibraryInput {
+  /** The drive's name, as the library's title. */
+  name: string;
+  /** The library's URL name under the site (e.g. "Shared Documents"); the name when not given. */
+  webUrlPath?: string;
+  /** Major versions kept on every change (the SharePoint Online default); false overwrites. */
+  versioning?: boolean;
+}
+
+/** A file in a fake library, as a test inspects it. */
+export interface FakeFile {
+  id: string;
+  /** The library's name. */
+  library: string;
+  /** From the library's root, e.g. Vårdvalsråd/2026/Protokoll.docx */
+  path: string;
+  name: string;
+  size: number;
+  /** Versions kept, the current one included. */
+  versions: number;
+  content: Buffer;
+  webUrl: string;
+}
+
+export interface FakeSiteInfo {
+  id: string;
+  webUrl: string;
+  drives: { id: string; name: string; webUrl: string }[];
+}
+
+export interface FaultTiming {
+  /** Let this many matching requests through before the fault starts. */
+  after?: number;
+}
 
 export interface FakeGraphOptions {
   tenantId?: string;
@@ -163,16 +210,32 @@ export interface FakeGraph {
   outlookDelete(mailbox: string, id: string): void;
   /** What an attendee's copy shows once the organizer cancels. */
   outlookMarkCancelled(mailbox: string, id: string): void;
-  /** The next n Graph requests (whose path contains pathIncludes) get 429 with Retry-After. */
-  throttle(n: number, retryAfterSeconds: number, pathIncludes?: string): void;
+  /**
+   * The next n Graph requests (whose path contains pathIncludes) get 429 with Retry-After.
+   * Upload session URLs count too (their path contains "uploadSession").
+   */
+  throttle(n: number, retryAfterSeconds: number, pathIncludes?: string, timing?: FaultTiming): void;
   /** The next n Graph requests fail with this status before anything is done. */
-  fail(n: number, status: 500 | 502 | 503 | 504, retryAfterSeconds?: number, pathIncludes?: string): void;
+  fail(n: number, status: 500 | 502 | 503 | 504, retryAfterSeconds?: number, pathIncludes?: string, timing?: FaultTiming): void;
   /** The next n Graph requests are carried out, but their answer is 200 with an unusable body. */
   garbage(n: number, kind: 'not-json' | 'wrong-shape', pathIncludes?: string): void;
+  /** The next n requests are carried out, then the connection is closed without an answer: a reply lost on the way. */
+  dropAnswer(n: number, pathIncludes?: string, timing?: FaultTiming): void;
   /** Every token issued so far is now refused as expired. */
   expireTokens(): void;
   /** Every delta and skip token handed out so far now gets 410 Gone. */
   expireDeltaTokens(): void;
+  /**
+   * A SharePoint site, e.g. https://region.sharepoint.com/sites/Vardvalsrad, with its document
+   * libraries (by default one, "Delade dokument", at .../Delade%20dokument).
+   */
+  addSite(url: string, libraries?: FakeLibraryInput[]): FakeSiteInfo;
+  /** The app may not use the site (403, as without a Sites.Selected grant) or cannot see it (404). */
+  denySite(url: string, status?: 403 | 404): void;
+  /** Uploads to the site's libraries (or to the one library whose URL is given) get 507. */
+  libraryFull(url: string, full?: boolean): void;
+  /** The files in all libraries of the site, by path. */
+  files(siteUrl: string): FakeFile[];
   close(): Promise<void>;
 }
 
@@ -189,10 +252,96 @@ const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const NEVER = '0001-01-01T00:00:00Z';
+/** Upload session fragments: Graph takes up to 60 MiB per request. */
+const MAX_FRAGMENT_BYTES = 60 * 1024 * 1024;
+/** Fragments other than the last must be multiples of this (the docs' "MUST"). */
+const FRAGMENT_UNIT = 320 * 1024;
+/** How long an upload session lives without a fragment, and a pre-authenticated download URL at all. */
+const UPLOAD_SESSION_MS = 15 * 60_000;
+const DOWNLOAD_URL_MS = 5 * 60_000;
+/** Source extensions the v1.0 docs list for ?format=pdf. */
+const PDF_SOURCES = new Set([
+  'doc', 'docx', 'dot', 'dotx', 'dotm', 'dsn', 'dwg', 'eml', 'epub', 'fluidframework', 'form', 'htm', 'html', 'loop', 'loot',
+  'markdown', 'md', 'msg', 'note', 'odp', 'ods', 'odt', 'page', 'pps', 'ppsx', 'ppt', 'pptx', 'pulse', 'rtf', 'task', 'tif',
+  'tiff', 'wbtx', 'whiteboard', 'xls', 'xlsm', 'xlsx',
+]);
+/** Opened in Office for the web: their webUrl is a Doc.aspx link, not the file's path. */
+const OFFICE_EXTENSIONS = new Set(['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx']);
+
+interface SpSite {
+  id: string;
+  hostname: string;
+  /** Decoded server-relative path without the leading slash ('' for the root site). */
+  path: string;
+  webUrl: string;
+  name: string;
+  displayName: string;
+  createdDateTime: string;
+  drives: SpDrive[];
+}
+
+interface SpDrive {
+  id: string;
+  name: string;
+  webUrl: string;
+  site: SpSite;
+  versioning: boolean;
+  full: boolean;
+  createdDateTime: string;
+  root: SpItem;
+  items: Map<string, SpItem>;
+}
+
+interface SpVersion {
+  label: string;
+  content: Buffer;
+  at: string;
+}
+
+interface SpItem {
+  id: string;
+  /** The list item's GUID, as in eTags and Doc.aspx links. */
+  uniqueId: string;
+  name: string;
+  parent: SpItem | null;
+  drive: SpDrive;
+  folder: boolean;
+  /** By NFC, lower-cased name: SharePoint names are case-insensitive. */
+  children: Map<string, SpItem>;
+  /** Oldest first; the last is the current content. Empty for folders. */
+  versions: SpVersion[];
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeCount: number;
+}
+
+type ConflictBehavior = 'fail' | 'replace' | 'rename';
+
+interface SpUploadSession {
+  token: string;
+  drive: SpDrive;
+  parent: SpItem;
+  name: string;
+  behavior: ConflictBehavior;
+  expiresMs: number;
+  /** From the item's fileSize, or the first fragment's Content-Range. */
+  total?: number;
+  received: Buffer[];
+  next: number;
+}
+
+interface SpDownload {
+  content: Buffer;
+  contentType: string;
+  fileName: string;
+  expiresMs: number;
+}
 
 interface Reply {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are (file downloads). */
+  binary?: Buffer;
   /** A body sent as is, for replies that are deliberately not JSON. */
   raw?: string;
   headers?: Record<string, string>;
@@ -232,6 +381,8 @@ interface Route {
 interface Fault {
   remaining: number;
   pathIncludes?: string;
+  /** Matching requests still to let through before the fault starts. */
+  skip?: number;
 }
 
 /** The request is refused before anything happens. */
@@ -341,11 +492,18 @@ class FakeGraphServer implements FakeGraph {
   private readonly denied = new Map<string, 403 | 404>();
   private readonly refusals: Refusal[] = [];
   private readonly spoilers: Spoiler[] = [];
+  private readonly droppers: Fault[] = [];
   private changeSeq = 0;
   private deltaGeneration = 0;
   private readonly rounds = new Map<string, DeltaRound>();
   private readonly deltaStates = new Map<string, DeltaState>();
   private readonly routes: Route[] = [];
+  private readonly sites: SpSite[] = [];
+  /** comparable site URL -> how the app is kept out */
+  private readonly deniedSites = new Map<string, 403 | 404>();
+  private readonly uploadSessions = new Map<string, SpUploadSession>();
+  /** tempauth token -> what a pre-authenticated download URL serves */
+  private readonly downloads = new Map<string, SpDownload>();
 
   constructor(options: FakeGraphOptions) {
     this.tenantId = options.tenantId ?? randomUUID();
@@ -353,6 +511,7 @@ class FakeGraphServer implements FakeGraph {
     this.clientSecret = options.clientSecret ?? `Fk8Q~${randomBytes(27).toString('base64url')}`;
     for (const address of options.mailboxes ?? []) this.addMailbox(address);
     this.calendarRoutes();
+    this.sharePointRoutes();
   }
 
   async listen(): Promise<void> {
@@ -489,10 +648,11 @@ class FakeGraphServer implements FakeGraph {
 
   // --- faults ---
 
-  throttle(n: number, retryAfterSeconds: number, pathIncludes?: string): void {
+  throttle(n: number, retryAfterSeconds: number, pathIncludes?: string, timing?: FaultTiming): void {
     this.refusals.push({
       remaining: n,
       pathIncludes,
+      skip: timing?.after,
       error: () =>
         new GraphError(429, 'TooManyRequests', 'Too many requests. Retry after the number of seconds in the Retry-After header.', {
           'Retry-After': String(retryAfterSeconds),
@@ -500,7 +660,7 @@ class FakeGraphServer implements FakeGraph {
     });
   }
 
-  fail(n: number, status: 500 | 502 | 503 | 504, retryAfterSeconds?: number, pathIncludes?: string): void {
+  fail(n: number, status: 500 | 502 | 503 | 504, retryAfterSeconds?: number, pathIncludes?: string, timing?: FaultTiming): void {
     const [code, message] = {
       500: ['generalException', 'An unspecified error has occurred.'],
       502: ['BadGateway', 'The server received an invalid response from an upstream server.'],
@@ -508,7 +668,7 @@ class FakeGraphServer implements FakeGraph {
       504: ['GatewayTimeout', 'The upstream service did not respond in time.'],
     }[status];
     const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
-    this.refusals.push({ remaining: n, pathIncludes, error: () => new GraphError(status, code!, message!, headers) });
+    this.refusals.push({ remaining: n, pathIncludes, skip: timing?.after, error: () => new GraphError(status, code!, message!, headers) });
   }
 
   garbage(n: number, kind: 'not-json' | 'wrong-shape', pathIncludes?: string): void {
@@ -526,6 +686,10 @@ class FakeGraphServer implements FakeGraph {
     });
   }
 
+  dropAnswer(n: number, pathIncludes?: string, timing?: FaultTiming): void {
+    this.droppers.push({ remaining: n, pathIncludes, skip: timing?.after });
+  }
+
   expireTokens(): void {
     for (const token of this.tokens.keys()) this.tokens.set(token, 0);
   }
@@ -534,21 +698,105 @@ class FakeGraphServer implements FakeGraph {
     this.deltaGeneration += 1;
   }
 
+  // --- SharePoint sites and libraries ---
+
+  addSite(url: string, libraries: FakeLibraryInput[] = [{ name: 'Delade dokument' }]): FakeSiteInfo {
+    const parsed = new URL(url);
+    const segments = decodedSegments(parsed.pathname);
+    const key = comparableUrl(url);
+    let site = this.sites.find((s) => comparableUrl(s.webUrl) === key);
+    if (!site) {
+      const now = graphInstant(Date.now());
+      site = {
+        id: `${parsed.hostname.toLowerCase()},${randomUUID()},${randomUUID()}`,
+        hostname: parsed.hostname.toLowerCase(),
+        path: segments.join('/'),
+        webUrl: `https://${parsed.hostname.toLowerCase()}${segments.length ? `/${encodeSegments(segments)}` : ''}`,
+        name: segments.at(-1) ?? '',
+        displayName: segments.at(-1) ?? parsed.hostname,
+        createdDateTime: now,
+        drives: [],
+      };
+      this.sites.push(site);
+      for (const library of libraries) this.addDrive(site, library);
+    }
+    return { id: site.id, webUrl: site.webUrl, drives: site.drives.map((d) => ({ id: d.id, name: d.name, webUrl: d.webUrl })) };
+  }
+
+  denySite(url: string, status: 403 | 404 = 403): void {
+    this.deniedSites.set(comparableUrl(url), status);
+  }
+
+  libraryFull(url: string, full = true): void {
+    const key = comparableUrl(url);
+    const drives = this.sites.flatMap((s) => s.drives);
+    const drive = drives.find((d) => key === comparableUrl(d.webUrl) || key.startsWith(`${comparableUrl(d.webUrl)}/`));
+    const site = this.sites.find((s) => comparableUrl(s.webUrl) === key);
+    const targets = drive ? [drive] : (site?.drives ?? []);
+    if (targets.length === 0) throw new Error(`fake Graph has no site or library at ${url}; call addSite first`);
+    for (const d of targets) d.full = full;
+  }
+
+  files(siteUrl: string): FakeFile[] {
+    const site = this.sites.find((s) => comparableUrl(s.webUrl) === comparableUrl(siteUrl));
+    if (!site) throw new Error(`fake Graph has no site ${siteUrl}; call addSite first`);
+    return site.drives.flatMap((drive) =>
+      [...drive.items.values()]
+        .filter((item) => !item.folder)
+        .map((item) => {
+          const current = item.versions.at(-1)!;
+          return {
+            id: item.id,
+            library: drive.name,
+            path: itemPath(item).join('/'),
+            name: item.name,
+            size: current.content.length,
+            versions: item.versions.length,
+            content: Buffer.from(current.content),
+            webUrl: this.itemWebUrl(item),
+          };
+        })
+        .sort((a, b) => a.path.localeCompare(b.path)),
+    );
+  }
+
+  private addDrive(site: SpSite, library: FakeLibraryInput): void {
+    const relative = library.webUrlPath ?? library.name;
+    const segments = decodedSegments(relative);
+    const webUrl = relative.startsWith('/') ? `https://${site.hostname}/${encodeSegments(segments)}` : `${site.webUrl}/${encodeSegments(segments)}`;
+    const now = graphInstant(Date.now());
+    const drive: SpDrive = {
+      // Drive ids are "b!" and 64 base64url characters; clients must escape nothing, but must not parse them either.
+      id: `b!${randomBytes(48).toString('base64url')}`,
+      name: library.name,
+      webUrl,
+      site,
+      versioning: library.versioning ?? true,
+      full: false,
+      createdDateTime: now,
+      root: undefined as unknown as SpItem,
+      items: new Map(),
+    };
+    drive.root = { id: itemId(), uniqueId: randomUUID(), name: 'root', parent: null, drive, folder: true, children: new Map(), versions: [], createdDateTime: now, lastModifiedDateTime: now, changeCount: 1 };
+    site.drives.push(drive);
+  }
+
   // --- HTTP ---
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { body: raw, tooLarge } = await readBody(req);
     const url = new URL(req.url ?? '/', this.url);
+    const { body: raw, tooLarge } = await readBody(req, isUploadUrl(url) ? MAX_FRAGMENT_BYTES : MAX_BODY_BYTES);
     const requestId = randomUUID();
     const clientRequestId = headerValue(req.headers, 'client-request-id') ?? randomUUID();
     res.setHeader('request-id', requestId);
     res.setHeader('client-request-id', clientRequestId);
 
-    if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/')) {
+    const sharePoint = isUploadUrl(url) || isDownloadUrl(url);
+    if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/') || sharePoint) {
       const path = safeDecode(url.pathname);
       let reply: Reply;
       try {
-        reply = this.graph(req, url, path, raw, tooLarge);
+        reply = sharePoint ? this.sharePointUrl(req, url, path, raw, tooLarge) : this.graph(req, url, path, raw, tooLarge);
       } catch (error) {
         if (!(error instanceof GraphError)) throw error;
         reply = { status: error.status, headers: error.headers, body: { error: { code: error.code, message: error.message } } };
@@ -560,13 +808,20 @@ class FakeGraphServer implements FakeGraph {
           'client-request-id': clientRequestId,
         };
       }
+      const contentRange = headerValue(req.headers, 'content-range');
       this.requests.push({
         method: req.method ?? 'GET',
         path,
         query: Object.fromEntries(url.searchParams),
         status: reply.status,
         at: Date.now(),
+        authorization: headerValue(req.headers, 'authorization') !== undefined,
+        ...(contentRange === undefined ? {} : { contentRange }),
       });
+      if (takeFault(this.droppers, path)) {
+        res.destroy();
+        return;
+      }
       send(res, reply);
       return;
     }
@@ -836,6 +1091,455 @@ class FakeGraphServer implements FakeGraph {
     const mailbox = this.mailboxes.get(address.toLowerCase());
     if (!mailbox) throw new Error(`fake Graph has no mailbox ${address}; call addMailbox first`);
     return mailbox;
+  }
+
+  // --- SharePoint files ---
+
+  private sharePointRoutes(): void {
+    const byPath = /^sites\/(?<host>[^/:]+):\/(?<path>[^:]*)(?::(?:\/(?<rel>drives|drive))?)?$/i;
+    this.route('GET', byPath, (r) => {
+      const site = this.siteByPath(r.params.host!, r.params.path!);
+      if (r.params.rel?.toLowerCase() === 'drives') return this.drivesOf(site);
+      if (r.params.rel?.toLowerCase() === 'drive') return this.driveReply(site.drives[0], site);
+      return { status: 200, body: this.renderSite(site) };
+    });
+    this.route('GET', /^sites\/(?<site>[^/:]+)$/i, (r) => ({ status: 200, body: this.renderSite(this.siteById(r.params.site!)) }));
+    this.route('GET', /^sites\/(?<site>[^/:]+)\/drives$/i, (r) => this.drivesOf(this.siteById(r.params.site!)));
+    this.route('GET', /^sites\/(?<site>[^/:]+)\/drive$/i, (r) => {
+      const site = this.siteById(r.params.site!);
+      return this.driveReply(site.drives[0], site);
+    });
+    this.route('GET', /^drives\/(?<drive>[^/:]+)$/i, (r) => ({ status: 200, body: this.renderDrive(this.driveById(r.params.drive!)) }));
+    // An item by id or by path, with an operation after it: root, items/{id}, root:/a/b:, items/{id}:/a:/content, …
+    const item = /^drives\/(?<drive>[^/:]+)\/(?:root|items\/(?<item>[^/:]+))(?::\/(?<path>[^:]*))?(?<close>:)?(?:\/(?:microsoft\.graph\.)?(?<op>[^/:]+))?$/i;
+    this.route('GET', item, (r) => this.itemGet(r));
+    this.route('PUT', item, (r) => this.itemPut(r));
+    this.route('POST', item, (r) => this.itemPost(r));
+  }
+
+  private siteNotFound(): GraphError {
+    return new GraphError(404, 'itemNotFound', 'Requested site could not be found');
+  }
+
+  private checkSiteAccess(url: string): void {
+    const denied = this.deniedSites.get(comparableUrl(url));
+    if (denied === 403) throw new GraphError(403, 'accessDenied', 'Access denied');
+    if (denied === 404) throw this.siteNotFound();
+  }
+
+  private siteByPath(host: string, path: string): SpSite {
+    const segments = routeSegments(path);
+    this.checkSiteAccess(`https://${host}/${encodeSegments(segments)}`);
+    const site = this.sites.find((s) => s.hostname === host.toLowerCase() && s.path.normalize('NFC').toLowerCase() === segments.join('/').normalize('NFC').toLowerCase());
+    if (!site) throw this.siteNotFound();
+    return site;
+  }
+
+  /** By its composite id, or by hostname for the root site. */
+  private siteById(id: string): SpSite {
+    const key = id.toLowerCase();
+    const site = this.sites.find((s) => s.id.toLowerCase() === key) ?? this.sites.find((s) => s.hostname === key && s.path === '');
+    if (!site) {
+      if (!key.includes(',') && !key.includes('.')) {
+        throw new GraphError(400, 'invalidRequest', 'Invalid hostname for this tenancy');
+      }
+      throw this.siteNotFound();
+    }
+    this.checkSiteAccess(site.webUrl);
+    return site;
+  }
+
+  private driveById(id: string): SpDrive {
+    const drive = this.sites.flatMap((s) => s.drives).find((d) => d.id === id);
+    if (!drive) {
+      if (!id.startsWith('b!')) throw new GraphError(400, 'invalidRequest', 'The provided drive id appears to be malformed, or does not represent a valid drive.');
+      throw new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+    }
+    this.checkSiteAccess(drive.site.webUrl);
+    return drive;
+  }
+
+  private drivesOf(site: SpSite): Reply {
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${this.graphBaseUrl}/$metadata#drives`,
+        value: site.drives.map((d) => this.renderDrive(d)),
+      },
+    };
+  }
+
+  private driveReply(drive: SpDrive | undefined, site: SpSite): Reply {
+    if (!drive) throw new GraphError(404, 'itemNotFound', `The site ${site.webUrl} has no document library.`);
+    return { status: 200, body: { '@odata.context': `${this.graphBaseUrl}/$metadata#drives/$entity`, ...this.renderDrive(drive) } };
+  }
+
+  /** The item a request names: root or items/{id}, then the path after it, if any. */
+  private addressed(r: GraphRequest): { drive: SpDrive; base: SpItem; path: string[] } {
+    const drive = this.driveById(r.params.drive!);
+    let base = drive.root;
+    if (r.params.item !== undefined && r.params.item.toLowerCase() !== 'root') {
+      const found = drive.items.get(r.params.item);
+      if (!found) throw itemNotFound();
+      base = found;
+    }
+    const path = r.params.path === undefined ? [] : routeSegments(r.params.path);
+    return { drive, base, path };
+  }
+
+  private walk(base: SpItem, path: readonly string[]): SpItem {
+    let item = base;
+    for (const name of path) {
+      const child = item.folder ? item.children.get(nameKey(name)) : undefined;
+      if (!child) throw itemNotFound();
+      item = child;
+    }
+    return item;
+  }
+
+  private itemGet(r: GraphRequest): Reply {
+    const { base, path } = this.addressed(r);
+    const item = this.walk(base, path);
+    const op = r.params.op?.toLowerCase();
+    if (op === undefined) return { status: 200, body: this.renderItem(item, true) };
+    if (op === 'children') {
+      if (!item.folder) return { status: 200, body: { value: [] } };
+      return { status: 200, body: { '@odata.context': `${this.graphBaseUrl}/$metadata#Collection(driveItem)`, value: [...item.children.values()].map((c) => this.renderItem(c, false)) } };
+    }
+    if (op === 'versions') {
+      if (item.folder) throw new GraphError(400, 'invalidRequest', 'Versions are only available for files.');
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${this.graphBaseUrl}/$metadata#drives('${item.drive.id}')/items('${item.id}')/versions`,
+          value: [...item.versions].reverse().map((v) => ({
+            '@microsoft.graph.downloadUrl': this.downloadUrl(v.content, item.name),
+            id: v.label,
+            lastModifiedDateTime: v.at,
+            size: v.content.length,
+            lastModifiedBy: this.appIdentity(),
+          })),
+        },
+      };
+    }
+    if (op === 'content') {
+      if (item.folder) throw new GraphError(400, 'invalidRequest', 'The item is a folder; only files have content.');
+      const format = queryParam(r.url, 'format');
+      const current = item.versions.at(-1)!;
+      if (format === undefined) return { status: 302, headers: { Location: this.downloadUrl(current.content, item.name) } };
+      if (format.toLowerCase() !== 'pdf') throw new GraphError(400, 'invalidRequest', `The format '${format}' is not a valid format value.`);
+      if (!PDF_SOURCES.has(extensionOf(item.name))) {
+        throw new GraphError(406, 'notSupported', `Error from Office Service. The file type '${extensionOf(item.name) || '(none)'}' cannot be converted to pdf.`);
+      }
+      const pdfName = `${item.name.replace(/\.[^.]*$/, '')}.pdf`;
+      return { status: 302, headers: { Location: this.downloadUrl(minimalPdf(item.name), pdfName, 'application/pdf') } };
+    }
+    throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${r.params.op}'.`);
+  }
+
+  /** PUT …/content: a new file by path, or new content for an item by id (simple upload, ≤ 4 MB). */
+  private itemPut(r: GraphRequest): Reply {
+    if (r.params.op?.toLowerCase() !== 'content') throw new GraphError(405, 'MethodNotAllowed', `PUT is not allowed on ${r.url.pathname}.`);
+    const { drive, base, path } = this.addressed(r);
+    const behavior = conflictBehavior(queryParam(r.url, '@microsoft.graph.conflictBehavior'), 'replace');
+    if (drive.full) throw insufficientStorage();
+    if (path.length === 0) {
+      if (base.folder) throw new GraphError(400, 'invalidRequest', 'Cannot upload content to a folder.');
+      return this.store(drive, base.parent!, base.name, r.raw, 'replace');
+    }
+    const parent = this.walk(base, path.slice(0, -1));
+    if (!parent.folder) throw itemNotFound();
+    return this.store(drive, parent, path.at(-1)!, r.raw, behavior);
+  }
+
+  private itemPost(r: GraphRequest): Reply {
+    const op = r.params.op?.toLowerCase();
+    if (op === 'children') return this.createFolder(r);
+    if (op === 'createuploadsession') return this.createUploadSession(r);
+    throw new GraphError(405, 'MethodNotAllowed', `POST is not allowed on ${r.url.pathname}.`);
+  }
+
+  private createFolder(r: GraphRequest): Reply {
+    const { drive, base, path } = this.addressed(r);
+    const parent = this.walk(base, path);
+    if (!parent.folder) throw new GraphError(400, 'invalidRequest', 'The parent item is not a folder.');
+    const input = requireObject(r.json());
+    if (typeof input.name !== 'string') throw new GraphError(400, 'invalidRequest', 'The name of the item is missing.');
+    if (input.folder === undefined && input.file === undefined) {
+      throw new GraphError(400, 'invalidRequest', 'A folder or file facet is required to create an item.');
+    }
+    if (input.file !== undefined) throw new GraphError(400, 'invalidRequest', 'Files are created by uploading their content.');
+    checkName(input.name);
+    const behavior = conflictBehavior(input['@microsoft.graph.conflictBehavior'], 'fail');
+    const existing = parent.children.get(nameKey(input.name));
+    if (existing) {
+      if (behavior === 'fail') throw nameAlreadyExists();
+      if (behavior === 'replace' && existing.folder) return { status: 200, body: this.renderItem(existing, true) };
+    }
+    const name = existing ? freeName(parent, input.name) : input.name;
+    const folder = this.newItem(drive, parent, name, true);
+    return { status: 201, body: this.renderItem(folder, true) };
+  }
+
+  private createUploadSession(r: GraphRequest): Reply {
+    const { drive, base, path } = this.addressed(r);
+    const body = r.json();
+    const input = body === undefined ? {} : requireObject(body);
+    const item = input.item === undefined ? {} : requireObject(input.item);
+    let parent: SpItem;
+    let name: string;
+    if (path.length === 0) {
+      if (base.folder) throw new GraphError(400, 'invalidRequest', 'An upload session needs the new file name in the path.');
+      parent = base.parent!;
+      name = base.name;
+    } else {
+      parent = this.walk(base, path.slice(0, -1));
+      if (!parent.folder) throw itemNotFound();
+      name = path.at(-1)!;
+    }
+    if (typeof item.name === 'string' && item.name !== name) {
+      throw new GraphError(400, 'invalidRequest', 'The name in the request body does not match the name in the path.');
+    }
+    checkName(name);
+    // The docs give "fail" as this operation's default, unlike a simple PUT.
+    const behavior = path.length === 0 ? 'replace' : conflictBehavior(item['@microsoft.graph.conflictBehavior'], 'fail');
+    if (behavior === 'fail' && parent.children.has(nameKey(name))) throw nameAlreadyExists();
+    const fileSize = typeof item.fileSize === 'number' ? item.fileSize : undefined;
+    if (drive.full && fileSize !== undefined) throw insufficientStorage();
+    const session: SpUploadSession = {
+      token: randomUUID(),
+      drive,
+      parent,
+      name,
+      behavior,
+      expiresMs: Date.now() + UPLOAD_SESSION_MS,
+      total: fileSize,
+      received: [],
+      next: 0,
+    };
+    this.uploadSessions.set(session.token, session);
+    const query = `guid='${session.token}'&overwrite=${behavior === 'replace' ? 'True' : 'False'}&rename=${behavior === 'rename' ? 'True' : 'False'}&dc=0&tempauth=${randomBytes(48).toString('base64url')}`;
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${this.graphBaseUrl}/$metadata#microsoft.graph.uploadSession`,
+        expirationDateTime: new Date(session.expiresMs).toISOString(),
+        nextExpectedRanges: ['0-'],
+        uploadUrl: `${this.url}/_api/v2.0/drives/${drive.id}/items/${parent.id}/uploadSession?${query}`,
+      },
+    };
+  }
+
+  /** Upload session URLs and pre-authenticated download URLs: on the fake's host, outside /v1.0, without a token. */
+  private sharePointUrl(req: IncomingMessage, url: URL, path: string, raw: Buffer, tooLarge: boolean): Reply {
+    const refusal = takeFault(this.refusals, path);
+    if (refusal) throw refusal.error();
+    return isDownloadUrl(url) ? this.download(req, url) : this.uploadFragment(req, url, raw, tooLarge);
+  }
+
+  private download(req: IncomingMessage, url: URL): Reply {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new GraphError(405, 'MethodNotAllowed', 'Only GET is allowed on a download URL.');
+    const entry = this.downloads.get(queryParam(url, 'tempauth') ?? '');
+    if (!entry || entry.expiresMs < Date.now()) throw new GraphError(401, 'unauthenticated', 'The download URL has expired or is not valid.');
+    return {
+      status: 200,
+      binary: entry.content,
+      headers: {
+        'Content-Type': entry.contentType,
+        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(entry.fileName)}`,
+      },
+    };
+  }
+
+  private uploadFragment(req: IncomingMessage, url: URL, raw: Buffer, tooLarge: boolean): Reply {
+    const token = (queryParam(url, 'guid') ?? '').replace(/^'|'$/g, '');
+    const session = this.uploadSessions.get(token);
+    if (!session || session.expiresMs < Date.now()) {
+      this.uploadSessions.delete(token);
+      throw new GraphError(404, 'itemNotFound', 'The upload session was not found; it may have expired or been completed.');
+    }
+    // The docs: an Authorization header on the upload URL may get a 401; this fake always gives it.
+    if (headerValue(req.headers, 'authorization') !== undefined) {
+      throw new GraphError(401, 'unauthenticated', 'The upload URL is pre-authenticated; do not send an Authorization header to it.');
+    }
+    const status = (): Record<string, unknown> => ({
+      expirationDateTime: new Date(session.expiresMs).toISOString(),
+      nextExpectedRanges: [`${session.next}-${session.total === undefined ? '' : session.total - 1}`],
+    });
+    if (req.method === 'GET') return { status: 200, body: status() };
+    if (req.method === 'DELETE') {
+      this.uploadSessions.delete(token);
+      return { status: 204 };
+    }
+    if (req.method !== 'PUT') throw new GraphError(405, 'MethodNotAllowed', `${req.method} is not allowed on an upload URL.`);
+    if (tooLarge) throw new GraphError(413, 'maxFragmentLengthExceeded', `A fragment may be at most ${MAX_FRAGMENT_BYTES} bytes.`);
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headerValue(req.headers, 'content-range') ?? '');
+    if (!range) throw new GraphError(400, 'invalidRequest', 'The Content-Range header is missing or malformed; expected bytes {start}-{end}/{total}.');
+    const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (end < start || end >= total || raw.length !== end - start + 1) {
+      throw new GraphError(400, 'invalidRequest', `The Content-Range bytes ${start}-${end}/${total} does not match the ${raw.length} bytes sent.`);
+    }
+    if (session.total !== undefined && session.total !== total) {
+      throw new GraphError(400, 'invalidRequest', 'Declared total size for this fragment is different from that of the upload session.');
+    }
+    if (start !== session.next) {
+      const message = start < session.next ? 'The uploaded fragment overlaps with data that has already been received.' : 'The uploaded fragment is out of order.';
+      throw new GraphError(416, 'invalidRange', `${message} Next expected: ${session.next}.`);
+    }
+    // Stricter than the service, which fails only some commits: every fragment but the last must be whole 320 KiB units.
+    if (end + 1 < total && raw.length % FRAGMENT_UNIT !== 0) {
+      throw new GraphError(400, 'invalidRequest', `Fragments other than the last must be a multiple of 320 KiB (327,680 bytes); this one is ${raw.length}.`);
+    }
+    session.total = total;
+    session.received.push(Buffer.from(raw));
+    session.next = end + 1;
+    session.expiresMs = Date.now() + UPLOAD_SESSION_MS;
+    if (session.next < total) return { status: 202, body: status() };
+    // The last byte: the file is committed. A conflict or a full library now keeps the session until it expires, as the docs describe.
+    if (session.drive.full) {
+      this.rewind(session);
+      throw insufficientStorage();
+    }
+    const existing = session.parent.children.get(nameKey(session.name));
+    if (existing && session.behavior === 'fail') {
+      this.rewind(session);
+      throw new GraphError(409, 'nameAlreadyExists', 'Another file exists with the same name as the uploaded session.');
+    }
+    const reply = this.store(session.drive, session.parent, session.name, Buffer.concat(session.received), session.behavior);
+    this.uploadSessions.delete(token);
+    return reply;
+  }
+
+  /** A refused commit leaves the session wanting its last fragment again. */
+  private rewind(session: SpUploadSession): void {
+    const last = session.received.pop()!;
+    session.next -= last.length;
+  }
+
+  /** Writes a file under `parent` the way the conflict behaviour says; 201 for a new item, 200 for new content. */
+  private store(drive: SpDrive, parent: SpItem, name: string, content: Buffer, behavior: ConflictBehavior): Reply {
+    checkName(name);
+    const existing = parent.children.get(nameKey(name));
+    const now = graphInstant(Date.now());
+    if (existing && behavior !== 'rename') {
+      if (behavior === 'fail' || existing.folder) throw nameAlreadyExists();
+      // "replace" keeps the item and its id; the library's versioning decides whether the old content stays as a version.
+      const label = `${drive.versioning ? existing.versions.length + 1 : 1}.0`;
+      const version = { label, content: Buffer.from(content), at: now };
+      if (drive.versioning) existing.versions.push(version);
+      else existing.versions = [version];
+      existing.lastModifiedDateTime = now;
+      existing.changeCount += 1;
+      return { status: 200, body: this.renderItem(existing, true) };
+    }
+    const file = this.newItem(drive, parent, existing ? freeName(parent, name) : name, false);
+    file.versions = [{ label: '1.0', content: Buffer.from(content), at: now }];
+    return { status: 201, body: this.renderItem(file, true) };
+  }
+
+  private newItem(drive: SpDrive, parent: SpItem, name: string, folder: boolean): SpItem {
+    const now = graphInstant(Date.now());
+    const item: SpItem = {
+      id: itemId(),
+      uniqueId: randomUUID(),
+      name,
+      parent,
+      drive,
+      folder,
+      children: new Map(),
+      versions: [],
+      createdDateTime: now,
+      lastModifiedDateTime: now,
+      changeCount: 1,
+    };
+    parent.children.set(nameKey(name), item);
+    drive.items.set(item.id, item);
+    return item;
+  }
+
+  private downloadUrl(content: Buffer, fileName: string, contentType = mediaTypeOf(fileName)): string {
+    const token = randomBytes(32).toString('base64url');
+    this.downloads.set(token, { content, contentType, fileName, expiresMs: Date.now() + DOWNLOAD_URL_MS });
+    return `${this.url}/_layouts/15/download.aspx?UniqueId=${randomUUID()}&Translate=false&tempauth=${token}&ApiVersion=2.0`;
+  }
+
+  private appIdentity(): Record<string, unknown> {
+    return { application: { id: this.clientId, displayName: 'Rådsassistenten' }, user: { displayName: 'SharePoint App' } };
+  }
+
+  private itemWebUrl(item: SpItem): string {
+    const drive = item.drive;
+    if (item === drive.root) return drive.webUrl;
+    if (!item.folder && OFFICE_EXTENSIONS.has(extensionOf(item.name))) {
+      return `${drive.site.webUrl}/_layouts/15/Doc.aspx?sourcedoc=%7B${item.uniqueId.toUpperCase()}%7D&file=${encodeURIComponent(item.name)}&action=default&mobileredirect=true`;
+    }
+    return `${drive.webUrl}/${encodeSegments(itemPath(item))}`;
+  }
+
+  private renderSite(site: SpSite): Record<string, unknown> {
+    return {
+      '@odata.context': `${this.graphBaseUrl}/$metadata#sites/$entity`,
+      createdDateTime: site.createdDateTime,
+      description: '',
+      id: site.id,
+      lastModifiedDateTime: site.createdDateTime,
+      name: site.name,
+      webUrl: site.webUrl,
+      displayName: site.displayName,
+      root: {},
+      siteCollection: { hostname: site.hostname },
+    };
+  }
+
+  private renderDrive(drive: SpDrive): Record<string, unknown> {
+    const used = [...drive.items.values()].reduce((sum, i) => sum + i.versions.reduce((s, v) => s + v.content.length, 0), 0);
+    const total = 27_487_790_694_400;
+    return {
+      createdDateTime: drive.createdDateTime,
+      description: '',
+      id: drive.id,
+      lastModifiedDateTime: drive.createdDateTime,
+      name: drive.name,
+      webUrl: drive.webUrl,
+      driveType: 'documentLibrary',
+      createdBy: { user: { displayName: 'System Account' } },
+      owner: { group: { displayName: drive.site.displayName } },
+      quota: { deleted: 0, remaining: drive.full ? 0 : total - used, state: drive.full ? 'exceeded' : 'normal', total, used },
+    };
+  }
+
+  private renderItem(item: SpItem, withContext: boolean): Record<string, unknown> {
+    const drive = item.drive;
+    const context = withContext ? { '@odata.context': `${this.graphBaseUrl}/$metadata#drives('${drive.id}')/items/$entity` } : {};
+    const current = item.versions.at(-1);
+    const parentPath = item.parent ? itemPath(item.parent) : undefined;
+    return {
+      ...context,
+      ...(current ? { '@microsoft.graph.downloadUrl': this.downloadUrl(current.content, item.name) } : {}),
+      createdDateTime: item.createdDateTime,
+      eTag: `"{${item.uniqueId.toUpperCase()}},${item.changeCount}"`,
+      id: item.id,
+      lastModifiedDateTime: item.lastModifiedDateTime,
+      name: item.name,
+      webUrl: this.itemWebUrl(item),
+      cTag: `"c:{${item.uniqueId.toUpperCase()}},${item.changeCount}"`,
+      size: item.folder ? folderSize(item) : current!.content.length,
+      createdBy: this.appIdentity(),
+      lastModifiedBy: this.appIdentity(),
+      parentReference: item.parent
+        ? {
+            driveType: 'documentLibrary',
+            driveId: drive.id,
+            id: item.parent.id,
+            name: item.parent === drive.root ? drive.name : item.parent.name,
+            path: `/drives/${drive.id}/root:${parentPath!.length ? `/${encodeSegments(parentPath!)}` : ''}`,
+            siteId: drive.site.id,
+          }
+        : { driveType: 'documentLibrary', driveId: drive.id },
+      fileSystemInfo: { createdDateTime: item.createdDateTime, lastModifiedDateTime: item.lastModifiedDateTime },
+      ...(item.folder ? { folder: { childCount: item.children.size } } : { file: { mimeType: mediaTypeOf(item.name) }, shared: { scope: 'users' } }),
+      ...(item === drive.root ? { root: {} } : {}),
+    };
   }
 
   // --- calendar ---
@@ -1230,6 +1934,154 @@ class FakeGraphServer implements FakeGraph {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SharePoint helpers
+
+function isUploadUrl(url: URL): boolean {
+  return /^\/_api\/v2\.0\/drives\/[^/]+\/items\/[^/]+\/uploadSession$/i.test(url.pathname);
+}
+
+function isDownloadUrl(url: URL): boolean {
+  return url.pathname.toLowerCase() === '/_layouts/15/download.aspx';
+}
+
+function decodedSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => safeDecode(s).normalize('NFC'));
+}
+
+/** A path captured by a route: its segments were decoded once already, and must not be again ("100%25" is a name). */
+function routeSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => s.normalize('NFC'));
+}
+
+function encodeSegments(segments: readonly string[]): string {
+  return segments.map((s) => encodeURIComponent(s)).join('/');
+}
+
+/** URLs compared decoded, NFC, lower-case, without query and trailing slash. */
+function comparableUrl(url: string): string {
+  const parsed = new URL(url);
+  return `https://${parsed.host.toLowerCase()}/${decodedSegments(parsed.pathname).join('/')}`.normalize('NFC').toLowerCase().replace(/\/+$/, '');
+}
+
+function nameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+function itemPath(item: SpItem): string[] {
+  const names: string[] = [];
+  for (let at: SpItem | null = item; at && at.parent; at = at.parent) names.unshift(at.name);
+  return names;
+}
+
+function folderSize(item: SpItem): number {
+  let size = 0;
+  for (const child of item.children.values()) size += child.folder ? folderSize(child) : child.versions.at(-1)!.content.length;
+  return size;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** SharePoint drive item ids: "01" and 32 base32 characters. */
+function itemId(): string {
+  return `01${[...randomBytes(32)].map((b) => BASE32[b % 32]).join('')}`;
+}
+
+function extensionOf(name: string): string {
+  return /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+}
+
+function mediaTypeOf(name: string): string {
+  return (
+    {
+      docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      doc: 'application/msword',
+      pdf: 'application/pdf',
+      md: 'text/markdown',
+      txt: 'text/plain',
+      xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      png: 'image/png',
+      zip: 'application/x-zip-compressed',
+    }[extensionOf(name)] ?? 'application/octet-stream'
+  );
+}
+
+function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
+  if (value === undefined || value === null) return fallback;
+  const behavior = String(value).toLowerCase();
+  if (behavior === 'fail' || behavior === 'replace' || behavior === 'rename') return behavior;
+  throw new GraphError(400, 'invalidRequest', `Invalid value '${String(value)}' for @microsoft.graph.conflictBehavior.`);
+}
+
+const RESERVED_FILE_NAMES = new Set(['.lock', 'con', 'prn', 'aux', 'nul', 'desktop.ini', ...Array.from({ length: 10 }, (_, i) => [`com${i}`, `lpt${i}`]).flat()]);
+
+/** What SharePoint Online refuses in file and folder names (400 invalidRequest, as the service answers). */
+function checkName(name: string): void {
+  const refuse = (why: string) => new GraphError(400, 'invalidRequest', `The provided name '${name}' is not valid: ${why}.`);
+  if (name.length === 0) throw refuse('the name is empty');
+  if (/["*:<>?/\\|\u0000-\u001f]/.test(name)) throw refuse('it contains an illegal character');
+  if (/^\s|\s$/.test(name)) throw refuse('it begins or ends with a space');
+  if (/^\.|\.$/.test(name)) throw refuse('it begins or ends with a period');
+  if (name.startsWith('~$')) throw refuse('it begins with ~$');
+  if (/_vti_/i.test(name)) throw refuse('it contains _vti_');
+  const lower = name.toLowerCase();
+  if (RESERVED_FILE_NAMES.has(lower) || RESERVED_FILE_NAMES.has(lower.replace(/\.[^.]*$/, ''))) throw refuse('the name is reserved');
+  if (name.length > 400) throw refuse('the name is too long');
+}
+
+/** SharePoint's "rename": "Protokoll.docx" becomes "Protokoll 1.docx", then "Protokoll 2.docx". */
+function freeName(parent: SpItem, name: string): string {
+  const match = /^(.*?)(\.[^.]*)?$/.exec(name)!;
+  const stem = match[1] ?? name;
+  const extension = match[2] ?? '';
+  for (let n = 1; ; n++) {
+    const candidate = `${stem} ${n}${extension}`;
+    if (!parent.children.has(nameKey(candidate))) return candidate;
+  }
+}
+
+function itemNotFound(): GraphError {
+  return new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+}
+
+function nameAlreadyExists(): GraphError {
+  return new GraphError(409, 'nameAlreadyExists', 'The specified item name already exists.');
+}
+
+function insufficientStorage(): GraphError {
+  return new GraphError(507, 'quotaLimitReached', 'Insufficient Space Available');
+}
+
+/** A one-page PDF naming the converted file: enough for a reader to open, and for a test to tell it from the source. */
+function minimalPdf(source: string): Buffer {
+  const text = `Converted from ${source}`.replace(/[^\x20-\x7e]/g, '?').replace(/[\\()]/g, '\\$&');
+  const stream = `BT /F1 12 Tf 72 770 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Event properties
 
 const EVENT_PROPERTIES = new Set([
@@ -1515,16 +2367,16 @@ function graphInstant(ms: number): string {
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 
-function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     // Keep reading past the limit (and drop it) so the client gets the 413, not a reset.
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve({ body: size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : Buffer.alloc(0), tooLarge: size > MAX_BODY_BYTES }));
+    req.on('end', () => resolve({ body: size <= limit ? Buffer.concat(chunks) : Buffer.alloc(0), tooLarge: size > limit }));
     req.on('error', reject);
   });
 }
@@ -1532,7 +2384,10 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boole
 function send(res: ServerResponse, reply: Reply): void {
   res.statusCode = reply.status;
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  if (reply.raw !== undefined) {
+  if (reply.binary !== undefined) {
+    if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/octet-stream');
+    res.end(reply.binary);
+  } else if (reply.raw !== undefined) {
     res.setHeader('Content-Type', JSON_TYPE);
     res.end(reply.raw);
   } else if (reply.body !== undefined) {
@@ -1572,6 +2427,10 @@ function queryParam(url: URL, name: string): string | undefined {
 /** delta, delta(), microsoft.graph.delta and microsoft.graph.delta() all name the same function. */
 function takeFault<T extends Fault>(faults: T[], path: string): T | undefined {
   const fault = faults.find((f) => f.remaining > 0 && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+  if (fault?.skip) {
+    fault.skip -= 1;
+    return undefined;
+  }
   if (fault) fault.remaining -= 1;
   return fault;
 }
