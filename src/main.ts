@@ -11,6 +11,8 @@ import { createBot } from './teams/bot.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
 import { fileClock } from './file-clock.js';
 import { folderLibrary } from './export/folder-library.js';
+import { minutesDocx } from './export/minutes-docx.js';
+import { minutesMarkdown } from './export/minutes-markdown.js';
 import { graphCalendar } from './graph/calendar.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     calendar,
     calendarSyncMs: config.CALENDAR_SYNC_MS,
     minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
+    minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
   });
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,

@@ -4,6 +4,8 @@ import type { ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
 import type { CouncilCalendar } from '../domain/calendar.js';
+import type { Adjuster, MinutesComment, MinutesRecord } from '../domain/justering.js';
+import type { Minutes } from '../domain/minutes.js';
 import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
 import type { ActionComment } from '../domain/action-item.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -326,6 +328,7 @@ export interface Store {
   outbox: OutboxRepository;
   nominations: NominationRepository;
   calendarSync: CalendarSyncRepository;
+  justering: JusteringRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
@@ -470,4 +473,30 @@ export class LibraryError extends Error {
     super(`library ${reason}: ${detail}`);
     this.name = 'LibraryError';
   }
+}
+
+export interface JusteringRepository {
+  /** The minutes' state, or undefined before anything was done with them. */
+  find(meetingId: string): Promise<MinutesRecord | undefined>;
+  adjusters(meetingId: string): Promise<Adjuster[]>;
+  /** Names the adjusters (replacing earlier ones, whose approvals go with them); creates the record as a draft. */
+  setAdjusters(meetingId: string, userIds: readonly string[], at: string): Promise<MinutesRecord>;
+  /** Marks the current version sent for approval by `deadline`, with the jobs (the adjusters' cards). */
+  send(meetingId: string, deadline: string, at: string, jobs: readonly OutboxJob[]): Promise<MinutesRecord>;
+  /**
+   * Records the adjuster's approval of `version`, only if it is still the current one. When that
+   * makes every adjuster's approval current, the minutes and the meeting become approved in the
+   * same transaction, with the jobs. 'stale' when the minutes changed meanwhile.
+   */
+  approve(meetingId: string, userId: string, version: number, at: string, jobsIfApproved: readonly OutboxJob[]): Promise<'approved' | 'recorded' | 'stale' | 'notAdjuster'>;
+  /** Opens approved minutes for a change: a new version, back to draft, the meeting back to closed. */
+  reopen(meetingId: string, expectedVersion: number, at: string): Promise<MinutesRecord | undefined>;
+  addComment(comment: MinutesComment, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ comment: MinutesComment; created: boolean }>;
+  comments(meetingId: string): Promise<MinutesComment[]>;
+}
+
+/** Writes the minutes model as files; the renderers live in src/export. */
+export interface MinutesRenderer {
+  docx(minutes: Minutes, options: { draft: boolean }): Promise<Uint8Array>;
+  markdown(minutes: Minutes, options: { draft: boolean }): string;
 }

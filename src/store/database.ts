@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Store, StoreHealth } from '../app/ports.js';
 import { KyselyCalendarSyncRepository } from './calendar-sync-repository.js';
+import { KyselyJusteringRepository } from './justering-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyCouncilRepository } from './council-repository.js';
 import { KyselyMeetingRepository } from './meeting-repository.js';
@@ -87,6 +88,7 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     outbox: new KyselyOutboxRepository(db, dialect),
     nominations: new KyselyNominationRepository(db),
     calendarSync: new KyselyCalendarSyncRepository(db),
+    justering: new KyselyJusteringRepository(db, dialect),
     health: () => checkHealth(db),
     close: () => db.destroy(),
   };

@@ -429,6 +429,43 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('calendar_mailbox').execute();
     },
   },
+  '0013_justering': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('minutes')
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.primaryKey().references('meetings.id').onDelete('cascade'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('deadline', 'varchar(10)')
+        .addColumn('sent_at', 'varchar(32)')
+        .addColumn('approved_at', 'varchar(32)')
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('minutes_adjusters')
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('approved_version', 'integer')
+        .addColumn('approved_at', 'varchar(32)')
+        .addPrimaryKeyConstraint('minutes_adjusters_pk', ['meeting_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('minutes_comments')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('text', 'varchar(2000)', (c) => c.notNull())
+        .addColumn('client_key', 'varchar(200)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('minutes_comments').execute();
+      await db.schema.dropTable('minutes_adjusters').execute();
+      await db.schema.dropTable('minutes').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -294,6 +294,34 @@ export interface CalendarSyncTable {
   synced_at: string | null;
 }
 
+export interface MinutesTable {
+  meeting_id: string;
+  version: number;
+  /** 'draft', 'sent' or 'approved'. */
+  status: string;
+  deadline: string | null;
+  sent_at: string | null;
+  approved_at: string | null;
+  updated_at: string;
+}
+
+export interface MinutesAdjustersTable {
+  meeting_id: string;
+  user_id: string;
+  approved_version: number | null;
+  approved_at: string | null;
+}
+
+export interface MinutesCommentsTable {
+  id: string;
+  meeting_id: string;
+  user_id: string;
+  version: number;
+  text: string;
+  client_key: string;
+  created_at: string;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -318,6 +346,9 @@ export interface Database {
   nominations: NominationsTable;
   reminder_opt_outs: ReminderOptOutsTable;
   calendar_sync: CalendarSyncTable;
+  minutes: MinutesTable;
+  minutes_adjusters: MinutesAdjustersTable;
+  minutes_comments: MinutesCommentsTable;
 }
 
 export type { Generated };

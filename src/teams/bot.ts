@@ -24,6 +24,7 @@ import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
+import { justeringActions } from './justering-handlers.js';
 import { createProactive } from './proactive.js';
 import { RateLimiter } from './rate-limit.js';
 import { cardActivity } from './replies.js';
@@ -117,6 +118,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       ...pollActions,
       ...nominationActions,
       ...reminderActions,
+      ...justeringActions,
     ]),
     true,
   );

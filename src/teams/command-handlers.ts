@@ -15,6 +15,7 @@ import { nominationCommand } from './nomination-handlers.js';
 import { remindersCommand } from './reminder-handlers.js';
 import { calendarCommand } from './calendar-handlers.js';
 import { minutesCommand } from './minutes-handlers.js';
+import { adjustersCommand, justeringCommand, reopenCommand, sendForApprovalCommand } from './justering-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
@@ -93,4 +94,8 @@ export const commands: Record<CommandKind, CommandHandler> = {
   reminders: (turn, args) => remindersCommand(turn, args),
   calendar: (turn, args) => calendarCommand(turn, args),
   minutes: (turn) => minutesCommand(turn),
+  adjusters: (turn, args) => adjustersCommand(turn, args),
+  sendForApproval: (turn, args) => sendForApprovalCommand(turn, args),
+  justering: (turn) => justeringCommand(turn),
+  reopenMinutes: (turn) => reopenCommand(turn),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination' | 'reminders' | 'calendar' | 'minutes';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination' | 'reminders' | 'calendar' | 'minutes' | 'adjusters' | 'sendForApproval' | 'justering' | 'reopenMinutes';
 
 export interface Command {
   kind: CommandKind;
@@ -22,6 +22,10 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(hämta medlemmar|uppdatera medlemmar)$/, 'syncMembers', 'sv'],
   [/^(sync members|sync)$/, 'syncMembers', 'en'],
   [/^(protokoll|protokollet|protokollsutkast)$/, 'minutes', 'sv'],
+  [/^(justering|justeringen)$/, 'justering', 'sv'],
+  [/^(approval|minutes approval)$/, 'justering', 'en'],
+  [/^(ändra protokollet|öppna protokollet)$/, 'reopenMinutes', 'sv'],
+  [/^(change the minutes|reopen the minutes|reopen minutes)$/, 'reopenMinutes', 'en'],
   [/^(minutes|draft minutes)$/, 'minutes', 'en'],
   [/^(möten|kommande möten)$/, 'meetings', 'sv'],
   [/^(meetings|upcoming meetings)$/, 'meetings', 'en'],
@@ -80,6 +84,10 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(påminnelser|påminnelse)(?=$|[\s:])/, 'reminders', 'sv'],
   [/^(reminders|reminder)(?=$|[\s:])/, 'reminders', 'en'],
   [/^kalender(?=$|[\s:])/, 'calendar', 'sv'],
+  [/^justerare(?=$|[\s:])/, 'adjusters', 'sv'],
+  [/^adjusters?(?=$|[\s:])/, 'adjusters', 'en'],
+  [/^skicka (protokollet )?för justering(?=$|[\s:])/, 'sendForApproval', 'sv'],
+  [/^send (the minutes )?for approval(?=$|[\s:])/, 'sendForApproval', 'en'],
   [/^calendar(?=$|[\s:])/, 'calendar', 'en'],
   [/^(punkt|gå till punkt)(?=\s)/, 'goToItem', 'sv'],
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],

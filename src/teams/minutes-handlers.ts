@@ -1,7 +1,4 @@
-import { meetingForMinutes, minutesOf } from '../app/minutes.js';
-import { minutesFileStem } from '../domain/minutes.js';
-import { minutesDocx } from '../export/minutes-docx.js';
-import { minutesMarkdown } from '../export/minutes-markdown.js';
+import { meetingForMinutes, saveMinutesFiles } from '../app/minutes.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
 
@@ -11,18 +8,9 @@ import type { CommandTurn } from './command-handlers.js';
  */
 export async function minutesCommand(turn: CommandTurn): Promise<void> {
   const activity = turn.context.activity;
-  const library = turn.kit.deps.minutesLibrary;
-  const agenda = await meetingForMinutes(turn.kit.meetingDeps, { conversationId: activity.conversation.id, actorId: activity.from.id });
-  const minutes = await minutesOf(turn.kit.meetingDeps, agenda);
-  const stem = minutesFileStem(minutes, true);
-  const folder = minutes.date.slice(0, 4);
-  const docx = await minutesDocx(minutes, { draft: true });
-  const markdown = Buffer.from(minutesMarkdown(minutes, { draft: true }), 'utf8');
-  const site = agenda.view.council.name;
-  const [word, text] = await Promise.all([
-    library.upload(site, folder, `${stem}.docx`, docx, 'version'),
-    library.upload(site, folder, `${stem}.md`, markdown, 'version'),
-  ]);
-  const locale = agenda.view.council.locale;
-  await turn.context.sendActivity(t(locale, 'minutes.saved', { word: word.name, markdown: text.name, where: `${site}/${folder}` }));
+  const deps = turn.kit.minutesDeps;
+  const agenda = await meetingForMinutes(deps, { conversationId: activity.conversation.id, actorId: activity.from.id });
+  const record = await deps.justering.find(agenda.meeting.id);
+  const saved = await saveMinutesFiles(deps, agenda, { draft: record?.status !== 'approved' });
+  await turn.context.sendActivity(t(agenda.view.council.locale, 'minutes.saved', { word: saved.word.name, markdown: saved.markdown.name, where: saved.folder }));
 }

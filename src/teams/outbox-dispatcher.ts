@@ -1,5 +1,8 @@
 import { assignedItem } from '../app/action-items.js';
 import { pushMeeting, syncCalendar } from '../app/calendar.js';
+import { justeringById } from '../app/justering.js';
+import { saveMinutesFiles } from '../app/minutes.js';
+import { adjusterNames, justeringCard } from './justering-views.js';
 import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
@@ -147,6 +150,43 @@ export function startOutbox(
       const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, timeZone);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(t(locale, key, { title: meeting.title, when }));
+      });
+    },
+    async justeringAsk({ meetingId, version, userId }: { meetingId: string; version: number; userId: string }) {
+      const view = await justeringById(kit.minutesDeps, meetingId);
+      // Only the version still waiting: a newer version has its own cards, an approved one needs none.
+      if (!view || view.minutes.version !== version || view.minutes.status !== 'sent') return;
+      if (!view.adjusters.some((a) => a.userId === userId && a.approvedVersion !== version)) return;
+      const council = view.agenda.view;
+      const card = justeringCard(view, userId, undefined, t(council.council.locale, 'justering.askIntro'));
+      await proactive.toPerson(council.council.conversationId, person(council, userId), card);
+    },
+    async justeringComment({ meetingId, commentId }: { meetingId: string; commentId: string }) {
+      const view = await justeringById(kit.minutesDeps, meetingId);
+      const comment = view && (await kit.minutesDeps.justering.comments(meetingId)).find((c) => c.id === commentId);
+      if (!view || !comment) return;
+      const council = view.agenda.view;
+      const { locale, timeZone } = council.council;
+      const text = t(locale, 'justering.commentToSecretary', {
+        name: person(council, comment.userId).name,
+        when: formatMeetingWhen(view.agenda.meeting.startsAt, view.agenda.meeting.endsAt, locale, timeZone),
+        version: comment.version,
+        text: comment.text,
+      });
+      // The secretaries hear of it; a council without one, its chair.
+      const to = council.members.filter((m) => m.role === 'secretary');
+      for (const m of to.length > 0 ? to : council.members.filter((m) => m.role === 'chair')) {
+        await proactive.toPerson(council.council.conversationId, person(council, m.userId), justeringCard(view, m.userId, { text, kind: 'warning' }));
+      }
+    },
+    async justeringDone({ meetingId, version }: { meetingId: string; version: number }) {
+      const view = await justeringById(kit.minutesDeps, meetingId);
+      if (!view || view.minutes.status !== 'approved' || view.minutes.version !== version) return;
+      const saved = await saveMinutesFiles(kit.minutesDeps, view.agenda, { draft: false });
+      const council = view.agenda.view.council;
+      const when = formatMeetingWhen(view.agenda.meeting.startsAt, view.agenda.meeting.endsAt, council.locale, council.timeZone);
+      await proactive.inConversation(council.conversationId, async (context) => {
+        await context.sendActivity(t(council.locale, 'justering.done', { when, names: adjusterNames(view, council.locale), word: saved.word.name }));
       });
     },
     async pollReminder({ pollId, round }: { pollId: string; round: string }) {

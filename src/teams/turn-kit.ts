@@ -3,8 +3,9 @@ import { type CouncilDeps, type CouncilView, councilForConversation } from '../a
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
 import type { NominationDeps } from '../app/nominations.js';
-import type { Calendar, Clock, DocumentLibrary, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { Calendar, Clock, DocumentLibrary, MinutesRenderer, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
 import type { CalendarDeps } from '../app/calendar.js';
+import type { MinutesDeps } from '../app/minutes.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
 import { isMessageKey, localeFromTag, t } from '../i18n/index.js';
@@ -24,6 +25,7 @@ export interface BotDeps {
   calendarSyncMs?: number;
   /** Where minutes are written: SharePoint through Graph, or a folder under DATA_DIR. */
   minutesLibrary: DocumentLibrary;
+  minutesRenderer: MinutesRenderer;
 }
 
 /** What every handler of a turn needs besides the turn itself. */
@@ -34,6 +36,7 @@ export interface TurnKit {
   pollDeps: PollDeps;
   nominationDeps: NominationDeps;
   calendarDeps: CalendarDeps;
+  minutesDeps: MinutesDeps;
   /** The conversation's council, if any, and the language to answer in. */
   councilAndLocale(activity: Activity): Promise<{ locale: Locale; view?: CouncilView }>;
   ruleMessage(locale: Locale, err: RuleError): string;
@@ -64,6 +67,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       anonymousVoterKey: deps.anonymousVoterKey,
       nominations: deps.store.nominations,
     },
+    minutesDeps: { ...meetingDeps, justering: deps.store.justering, minutesLibrary: deps.minutesLibrary, minutesRenderer: deps.minutesRenderer },
     calendarDeps: {
       ...meetingDeps,
       calendarSync: deps.store.calendarSync,

@@ -79,6 +79,10 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
       { command: sv ? 'påminnelser · påminnelser av · påminnelser: 7 1 kl 08.00' : 'reminders · reminders off · reminders: 7 1 at 08:00', description: tr('help.cmd.reminders') },
       { command: sv ? 'kalender · kalender: rådet@region.se · kalender ämne: Vårdvalsråd' : 'calendar · calendar: council@region.se · calendar subject: Council', description: tr('help.cmd.calendar') },
       { command: sv ? 'protokoll' : 'minutes', description: tr('help.cmd.minutes') },
+      {
+        command: sv ? 'justerare: namn, namn · skicka för justering senast 10/12 · justering · ändra protokollet' : 'adjusters: name, name · send for approval by 10/12 · approval · change the minutes',
+        description: tr('help.cmd.justering'),
+      },
       { command: sv ? 'Protokollsanteckning: …' : 'Protocol note: …', description: tr('help.cmd.protocolNote') },
     );
     if (can(ctx.role, 'meeting.schedule')) {

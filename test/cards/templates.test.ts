@@ -6,6 +6,7 @@ import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js'
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
 import { doneCard } from '../../src/teams/views.js';
 import { reminderCard } from '../../src/teams/reminder-views.js';
+import { justeringCard } from '../../src/teams/justering-views.js';
 import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
@@ -243,6 +244,22 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
         template: 'meeting-reminder',
         card: reminderCard({ agenda: { ...agenda, meeting: { ...agenda.meeting, online: true, onlineUrl } }, userId: '29:user-5', myActions: [] }, '2026-11-23'),
       };
+    }),
+    ...(['sent', 'approved'] as const).flatMap((status) => {
+      const agenda = agendaOf(bigCouncil(12), 30);
+      const decisions = Array.from({ length: 40 }, (_, i) => ({
+        id: `d${i}`, meetingId: agenda.meeting.id, agendaItemId: null, itemNumber: String(i + 1), itemTitle: 'Punkt', text: 'Rådet <b>beslutar</b> att godkänna förslaget. '.repeat(12),
+        outcome: 'decided' as const, reason: null, vote: null, recordedBy: '29:user-1', recordedAt: '2026-11-23T10:00:00.000Z', version: 1,
+      }));
+      const view = {
+        agenda: { ...agenda, decisions },
+        minutes: { meetingId: agenda.meeting.id, version: 3, status, deadline: '2026-12-10', sentAt: '2026-11-24T10:00:00.000Z', approvedAt: null, updatedAt: '2026-11-24T10:00:00.000Z' },
+        adjusters: [
+          { meetingId: agenda.meeting.id, userId: '29:user-3', approvedVersion: 3, approvedAt: '2026-11-25T10:00:00.000Z' },
+          { meetingId: agenda.meeting.id, userId: '29:user-4', approvedVersion: status === 'approved' ? 3 : 2, approvedAt: null },
+        ],
+      };
+      return ['29:user-3', '29:user-4', undefined].map((viewer) => ({ template: 'justering', card: justeringCard(view, viewer, { text: 'Tack, ditt godkännande är registrerat.', kind: 'good' }, viewer ? 'Du är justerare.' : undefined) }));
     }),
     { template: 'done', card: doneCard('Omröstningen är startad.', 'Omröstningen "Ska rådet <b>ställa sig</b> bakom remissvaret?" ligger i chatten.') },
   ];

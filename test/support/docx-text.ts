@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 
-/** The text of a Word document, a paragraph a line, as a reader would see it. */
+/** The text of a Word document, a paragraph a line, as a reader would see it; headers and footers last. */
 export async function docxText(content: Buffer): Promise<string> {
   const zip = await JSZip.loadAsync(content);
-  const xml = await zip.file('word/document.xml')!.async('string');
+  const parts = ['word/document.xml', ...Object.keys(zip.files).filter((f) => /^word\/(header|footer)\d*\.xml$/.test(f)).sort()];
+  const xml = (await Promise.all(parts.map((p) => zip.file(p)!.async('string')))).join('</w:p>');
   return xml
     .split(/<\/w:p>/)
     .map((p) => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''))
