@@ -253,6 +253,7 @@ function councilView(): CouncilView {
       membersCreatePolls: false,
       reminderPolicy: { daysBefore: [7, 1], at: '08:00' },
       calendar: null,
+      minutesLibrary: null,
     },
     members,
   };

@@ -14,6 +14,7 @@ import { folderLibrary } from './export/folder-library.js';
 import { minutesDocx } from './export/minutes-docx.js';
 import { minutesMarkdown } from './export/minutes-markdown.js';
 import { graphCalendar } from './graph/calendar.js';
+import { graphLibrary } from './graph/library.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
 
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
 
   const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;
   const graph = config.graph;
-  const calendar = graph && graphCalendar(createGraphHttp({ baseUrl: graph.baseUrl, tokens: createTokenSource(graph), maxRetries: graph.maxRetries }));
+  const graphHttp = graph && createGraphHttp({ baseUrl: graph.baseUrl, tokens: createTokenSource(graph), maxRetries: graph.maxRetries });
+  const calendar = graphHttp && graphCalendar(graphHttp);
   logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');
 
   const adapter = createAdapter(config, logger);
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     calendar,
     calendarSyncMs: config.CALENDAR_SYNC_MS,
     minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
+    sharePoint: graphHttp && graphLibrary(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
   });
   const host = createHost({

@@ -7,6 +7,7 @@ import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, councilActingOn, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import { meetingForMinutes } from './minutes.js';
+import { minutesExportJob } from './minutes-export.js';
 import type { JusteringRepository, OutboxJob } from './ports.js';
 
 export interface JusteringDeps extends MeetingDeps {
@@ -21,7 +22,7 @@ export interface JusteringView {
 
 async function viewOf(deps: JusteringDeps, agenda: AgendaView): Promise<JusteringView> {
   const [minutes, adjusters] = await Promise.all([deps.justering.find(agenda.meeting.id), deps.justering.adjusters(agenda.meeting.id)]);
-  const fallback: MinutesRecord = { meetingId: agenda.meeting.id, version: 1, status: 'draft', deadline: null, sentAt: null, approvedAt: null, updatedAt: agenda.now };
+  const fallback: MinutesRecord = { meetingId: agenda.meeting.id, version: 1, status: 'draft', deadline: null, sentAt: null, approvedAt: null, updatedAt: agenda.now, diaryNumber: null, export: null };
   return { agenda, minutes: minutes ?? fallback, adjusters };
 }
 
@@ -83,6 +84,8 @@ export async function approveMinutes(deps: JusteringDeps, input: { conversationI
   const now = deps.clock.now().toISOString();
   const jobs: OutboxJob[] = [
     { key: `justering-done:${input.meetingId}:${input.version}`, kind: 'justeringDone', payload: { meetingId: input.meetingId, version: input.version }, dueAt: now },
+    // The approved minutes are saved in the same breath as the approval, retried until they are.
+    minutesExportJob({ meetingId: input.meetingId, version: input.version, draft: false }, now, 'approved'),
   ];
   const result = await deps.justering.approve(input.meetingId, input.actorId, input.version, now, jobs);
   if (result === 'stale') throw new StaleError();

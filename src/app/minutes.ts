@@ -1,7 +1,7 @@
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import type { Meeting } from '../domain/meeting.js';
-import { type Minutes, buildMinutes, minutesFileStem } from '../domain/minutes.js';
+import { type Minutes, buildMinutes, folderName, minutesFileStem } from '../domain/minutes.js';
 import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
@@ -9,7 +9,10 @@ import type { DocumentLibrary, JusteringRepository, MinutesRenderer, StoredDocum
 
 export interface MinutesDeps extends MeetingDeps {
   justering: JusteringRepository;
+  /** The bot's own folder (data/minutes), always there. */
   minutesLibrary: DocumentLibrary;
+  /** SharePoint through Graph; undefined without Graph settings. */
+  sharePoint?: DocumentLibrary;
   minutesRenderer: MinutesRenderer;
 }
 
@@ -30,7 +33,7 @@ export async function minutesOf(deps: MeetingDeps & { justering: JusteringReposi
   return buildMinutes({
     council: view.council,
     meeting,
-    diaryNumber: null,
+    diaryNumber: record?.diaryNumber ?? null,
     members: view.members,
     attendance,
     guests,
@@ -68,21 +71,31 @@ export async function meetingForMinutes(deps: MeetingDeps, input: { conversation
   return load(deps, view, meeting);
 }
 
+/** Where a council's minutes go: its SharePoint library when it has one and Graph is set up, else the bot's folder. */
+export function minutesTarget(deps: MinutesDeps, council: CouncilView['council'], year: string): { library: DocumentLibrary; site: string; folder: string; sharePoint: boolean } {
+  if (council.minutesLibrary && deps.sharePoint) {
+    return { library: deps.sharePoint, site: council.minutesLibrary, folder: `${folderName(council.name)}/${year}`, sharePoint: true };
+  }
+  return { library: deps.minutesLibrary, site: folderName(council.name), folder: year, sharePoint: false };
+}
+
 /**
- * The minutes as Word and Markdown in the council's library, in a folder per council and year.
- * A draft is named as one; approved minutes never replace a file silently: an earlier file of
- * the same name is kept as a version.
+ * The minutes as Word and Markdown (and PDF, where SharePoint converts it) in a folder per
+ * council and year. A draft is named as one; nothing is overwritten silently: an earlier file of
+ * the same name becomes an earlier version.
  */
-export async function saveMinutesFiles(deps: MinutesDeps, agenda: AgendaView, options: { draft: boolean }): Promise<{ minutes: Minutes; word: StoredDocument; markdown: StoredDocument; folder: string }> {
+export async function saveMinutesFiles(deps: MinutesDeps, agenda: AgendaView, options: { draft: boolean }): Promise<{ minutes: Minutes; files: StoredDocument[]; where: string }> {
   const minutes = await minutesOf(deps, agenda);
   const stem = minutesFileStem(minutes, options.draft);
-  const folder = minutes.date.slice(0, 4);
-  const site = agenda.view.council.name;
+  const target = minutesTarget(deps, agenda.view.council, minutes.date.slice(0, 4));
   const docx = await deps.minutesRenderer.docx(minutes, options);
   const markdown = new TextEncoder().encode(deps.minutesRenderer.markdown(minutes, options));
-  const [word, text] = await Promise.all([
-    deps.minutesLibrary.upload(site, folder, `${stem}.docx`, docx, 'version'),
-    deps.minutesLibrary.upload(site, folder, `${stem}.md`, markdown, 'version'),
-  ]);
-  return { minutes, word, markdown: text, folder: `${site}/${folder}` };
+  const word = await target.library.upload(target.site, target.folder, `${stem}.docx`, docx, 'version');
+  const text = await target.library.upload(target.site, target.folder, `${stem}.md`, markdown, 'version');
+  const files = [word, text];
+  if (target.sharePoint) {
+    const pdf = await target.library.asPdf(target.site, word.id);
+    files.push(await target.library.upload(target.site, target.folder, `${stem}.pdf`, pdf, 'version'));
+  }
+  return { minutes, files, where: target.sharePoint ? target.folder : `${target.site}/${target.folder}` };
 }

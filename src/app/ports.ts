@@ -4,7 +4,7 @@ import type { ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
 import type { CouncilCalendar } from '../domain/calendar.js';
-import type { Adjuster, MinutesComment, MinutesRecord } from '../domain/justering.js';
+import type { Adjuster, MinutesComment, MinutesExport, MinutesRecord } from '../domain/justering.js';
 import type { Minutes } from '../domain/minutes.js';
 import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
 import type { ActionComment } from '../domain/action-item.js';
@@ -20,7 +20,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy' | 'calendar'>;
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy' | 'calendar' | 'minutesLibrary'>;
 
 export interface RosterEntry {
   userId: string;
@@ -52,6 +52,7 @@ export interface CouncilRepository {
   setReminderPolicy(councilId: string, policy: ReminderPolicy, expectedVersion: number, at: string): Promise<boolean>;
   /** Connects (or with null disconnects) the council's Exchange calendar. */
   setCalendar(councilId: string, calendar: CouncilCalendar | null, expectedVersion: number, at: string): Promise<boolean>;
+  setMinutesLibrary(councilId: string, url: string | null, expectedVersion: number, at: string): Promise<boolean>;
   /** Councils with a connected calendar, for the sync. */
   withCalendar(): Promise<Council[]>;
   /** A member's own choice not to get personal meeting reminders from this council. */
@@ -492,6 +493,9 @@ export interface JusteringRepository {
   /** Opens approved minutes for a change: a new version, back to draft, the meeting back to closed. */
   reopen(meetingId: string, expectedVersion: number, at: string): Promise<MinutesRecord | undefined>;
   addComment(comment: MinutesComment, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ comment: MinutesComment; created: boolean }>;
+  setDiaryNumber(meetingId: string, diaryNumber: string | null, at: string): Promise<void>;
+  /** Records how the latest export went (with jobs, e.g. the export itself when it is queued). */
+  setExport(meetingId: string, state: MinutesExport, jobs?: readonly OutboxJob[]): Promise<void>;
   comments(meetingId: string): Promise<MinutesComment[]>;
 }
 

@@ -28,6 +28,8 @@ export interface Council {
   reminderPolicy: ReminderPolicy;
   /** The council's Exchange calendar, once connected; null while meetings live only in the bot. */
   calendar: CouncilCalendar | null;
+  /** The SharePoint document library approved minutes go to (its browser URL); null: the bot's own folder. */
+  minutesLibrary: string | null;
 }
 
 export interface CouncilMember {

@@ -20,6 +20,27 @@ export interface MinutesRecord {
   sentAt: string | null;
   approvedAt: string | null;
   updatedAt: string;
+  /** The diarienummer the minutes carry, when the council's registry gives one. */
+  diaryNumber: string | null;
+  export: MinutesExport | null;
+}
+
+export type ExportStatus = 'pending' | 'done' | 'retrying' | 'failed';
+
+export interface MinutesExport {
+  status: ExportStatus;
+  detail: string | null;
+  files: { name: string; webUrl: string }[];
+  at: string | null;
+}
+
+export const DIARY_NUMBER_MAX = 100;
+
+export function checkDiaryNumber(text: string): string | null {
+  const trimmed = text.replace(/\s+/g, ' ').trim();
+  if (trimmed === '' || /^(inget|ingen|none|-)$/i.test(trimmed)) return null;
+  if (trimmed.length > DIARY_NUMBER_MAX || !/[\p{L}\p{N}]/u.test(trimmed)) throw new RuleError('error.diaryNumber', { max: DIARY_NUMBER_MAX });
+  return trimmed;
 }
 
 export interface Adjuster {

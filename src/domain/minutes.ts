@@ -237,11 +237,16 @@ export function buildMinutes(input: MinutesInput): Minutes {
   };
 }
 
+/** A council's name as a folder name: no character a file system or SharePoint refuses. */
+export function folderName(text: string): string {
+  const name = text.replace(/["*:<>?/\\|#%~&{}\u0000-\u001f]/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|[.\s]+$/g, '');
+  return (name || 'rad').slice(0, 120);
+}
+
 /** "2026-12-03 Vårdvalsråd protokoll": the file name before its extension, safe anywhere. */
 export function minutesFileStem(minutes: Pick<Minutes, 'date' | 'council' | 'locale'>, draft: boolean): string {
   const word = minutes.locale === 'sv' ? (draft ? 'protokoll utkast' : 'protokoll') : draft ? 'minutes draft' : 'minutes';
-  const council = minutes.council.replace(/["*:<>?/\\|#%~&{}]/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|[.\s]+$/g, '');
-  return `${minutes.date} ${council || 'rad'} ${word}`.slice(0, 180);
+  return `${minutes.date} ${folderName(minutes.council)} ${word}`.slice(0, 180);
 }
 
 export { formatShortDate };

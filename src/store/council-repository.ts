@@ -22,6 +22,7 @@ function toCouncil(row: Selectable<CouncilsTable>): Council {
     membersCreatePolls: Number(row.members_create_polls) === 1,
     reminderPolicy: decodeReminderPolicy(row.reminder_policy),
     calendar: decodeCalendar(row.calendar_mailbox, row.calendar_category, row.calendar_subject_rule),
+    minutesLibrary: row.minutes_library ?? null,
   };
 }
 
@@ -201,6 +202,13 @@ export class KyselyCouncilRepository implements CouncilRepository {
   async setCalendar(councilId: string, calendar: CouncilCalendar | null, expectedVersion: number, at: string): Promise<boolean> {
     return this.versioned(councilId, expectedVersion, at, async (trx) => {
       await trx.updateTable('councils').set(encodeCalendar(calendar)).where('id', '=', councilId).execute();
+      return true;
+    });
+  }
+
+  async setMinutesLibrary(councilId: string, url: string | null, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx.updateTable('councils').set({ minutes_library: url }).where('id', '=', councilId).execute();
       return true;
     });
   }

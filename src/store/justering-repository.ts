@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { JusteringRepository, OutboxJob } from '../app/ports.js';
-import type { Adjuster, MinutesComment, MinutesRecord, MinutesStatus } from '../domain/justering.js';
+import type { Adjuster, ExportStatus, MinutesComment, MinutesExport, MinutesRecord, MinutesStatus } from '../domain/justering.js';
 import { insertJobs } from './outbox-repository.js';
 import type { Database, MinutesAdjustersTable, MinutesTable } from './schema.js';
 
@@ -13,7 +13,20 @@ function toRecord(row: MinutesTable): MinutesRecord {
     sentAt: row.sent_at,
     approvedAt: row.approved_at,
     updatedAt: row.updated_at,
+    diaryNumber: row.diary_number ?? null,
+    export: row.export_status
+      ? { status: row.export_status as ExportStatus, detail: row.export_detail, files: parseFiles(row.export_files), at: row.exported_at }
+      : null,
   };
+}
+
+function parseFiles(text: string | null): { name: string; webUrl: string }[] {
+  try {
+    const files = JSON.parse(text ?? '[]') as unknown;
+    return Array.isArray(files) ? files.filter((f): f is { name: string; webUrl: string } => typeof f?.name === 'string' && typeof f?.webUrl === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function toAdjuster(row: MinutesAdjustersTable): Adjuster {
@@ -130,6 +143,26 @@ export class KyselyJusteringRepository implements JusteringRepository {
         .execute();
       await insertJobs(trx, jobs, comment.createdAt);
       return { comment, created: true };
+    });
+  }
+
+  async setDiaryNumber(meetingId: string, diaryNumber: string | null, at: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.ensure(trx, meetingId, at);
+      await trx.updateTable('minutes').set({ diary_number: diaryNumber, updated_at: at }).where('meeting_id', '=', meetingId).execute();
+    });
+  }
+
+  async setExport(meetingId: string, state: MinutesExport, jobs: readonly OutboxJob[] = []): Promise<void> {
+    const at = state.at ?? new Date(0).toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await this.ensure(trx, meetingId, at);
+      await trx
+        .updateTable('minutes')
+        .set({ export_status: state.status, export_detail: state.detail?.slice(0, 1000) ?? null, export_files: JSON.stringify(state.files), exported_at: state.at })
+        .where('meeting_id', '=', meetingId)
+        .execute();
+      await insertJobs(trx, jobs, at);
     });
   }
 

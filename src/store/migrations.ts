@@ -466,6 +466,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('minutes').execute();
     },
   },
+  '0014_minutes_export': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('councils').addColumn('minutes_library', 'varchar(1000)').execute();
+      await db.schema.alterTable('minutes').addColumn('diary_number', 'varchar(100)').execute();
+      await db.schema.alterTable('minutes').addColumn('export_status', 'varchar(20)').execute();
+      await db.schema.alterTable('minutes').addColumn('export_detail', 'varchar(1000)').execute();
+      await db.schema.alterTable('minutes').addColumn('export_files', 'text').execute();
+      await db.schema.alterTable('minutes').addColumn('exported_at', 'varchar(32)').execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const column of ['exported_at', 'export_files', 'export_detail', 'export_status', 'diary_number']) {
+        await db.schema.alterTable('minutes').dropColumn(column).execute();
+      }
+      await db.schema.alterTable('councils').dropColumn('minutes_library').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -19,6 +19,7 @@ export interface CouncilsTable {
   calendar_mailbox: string | null;
   calendar_category: string | null;
   calendar_subject_rule: string | null;
+  minutes_library: string | null;
 }
 
 export interface CouncilMembersTable {
@@ -303,6 +304,13 @@ export interface MinutesTable {
   sent_at: string | null;
   approved_at: string | null;
   updated_at: string;
+  diary_number: string | null;
+  /** 'pending', 'done', 'retrying' or 'failed'; null before the first export. */
+  export_status: string | null;
+  export_detail: string | null;
+  /** JSON: [{ name, webUrl }] of the files the last export wrote. */
+  export_files: string | null;
+  exported_at: string | null;
 }
 
 export interface MinutesAdjustersTable {

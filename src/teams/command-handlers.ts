@@ -14,7 +14,7 @@ import { memberPollsCommand, pollCommand } from './poll-handlers.js';
 import { nominationCommand } from './nomination-handlers.js';
 import { remindersCommand } from './reminder-handlers.js';
 import { calendarCommand } from './calendar-handlers.js';
-import { minutesCommand } from './minutes-handlers.js';
+import { diaryNumberCommand, minutesCommand, minutesLibraryCommand } from './minutes-handlers.js';
 import { adjustersCommand, justeringCommand, reopenCommand, sendForApprovalCommand } from './justering-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
@@ -98,4 +98,7 @@ export const commands: Record<CommandKind, CommandHandler> = {
   sendForApproval: (turn, args) => sendForApprovalCommand(turn, args),
   justering: (turn) => justeringCommand(turn),
   reopenMinutes: (turn) => reopenCommand(turn),
+  exportMinutes: (turn) => minutesCommand(turn),
+  minutesLibrary: (turn, args) => minutesLibraryCommand(turn, args),
+  diaryNumber: (turn, args) => diaryNumberCommand(turn, args),
 };

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/council.js';
 
 /** Text commands, Swedish and English, matched after the @mention is stripped. */
-export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination' | 'reminders' | 'calendar' | 'minutes' | 'adjusters' | 'sendForApproval' | 'justering' | 'reopenMinutes';
+export type CommandKind = 'help' | 'council' | 'setup' | 'syncMembers' | 'meetings' | 'newMeeting' | 'schedule' | 'agenda' | 'importAgenda' | 'openMeeting' | 'nextItem' | 'previousItem' | 'goToItem' | 'closeMeeting' | 'decision' | 'action' | 'actions' | 'myActions' | 'attendance' | 'note' | 'reservation' | 'protocolNote' | 'closeAndTable' | 'closeAnyway' | 'quorum' | 'poll' | 'memberPollsOn' | 'memberPollsOff' | 'nomination' | 'reminders' | 'calendar' | 'minutes' | 'adjusters' | 'sendForApproval' | 'justering' | 'reopenMinutes' | 'exportMinutes' | 'minutesLibrary' | 'diaryNumber';
 
 export interface Command {
   kind: CommandKind;
@@ -23,6 +23,8 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(sync members|sync)$/, 'syncMembers', 'en'],
   [/^(protokoll|protokollet|protokollsutkast)$/, 'minutes', 'sv'],
   [/^(justering|justeringen)$/, 'justering', 'sv'],
+  [/^(exportera protokollet|exportera protokoll|spara protokollet)$/, 'exportMinutes', 'sv'],
+  [/^(export minutes|export the minutes|save the minutes)$/, 'exportMinutes', 'en'],
   [/^(approval|minutes approval)$/, 'justering', 'en'],
   [/^(ändra protokollet|öppna protokollet)$/, 'reopenMinutes', 'sv'],
   [/^(change the minutes|reopen the minutes|reopen minutes)$/, 'reopenMinutes', 'en'],
@@ -85,6 +87,10 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(reminders|reminder)(?=$|[\s:])/, 'reminders', 'en'],
   [/^kalender(?=$|[\s:])/, 'calendar', 'sv'],
   [/^justerare(?=$|[\s:])/, 'adjusters', 'sv'],
+  [/^protokollbibliotek(?=$|[\s:])/, 'minutesLibrary', 'sv'],
+  [/^minutes library(?=$|[\s:])/, 'minutesLibrary', 'en'],
+  [/^diarienummer(?=$|[\s:])/, 'diaryNumber', 'sv'],
+  [/^reference number(?=$|[\s:])/, 'diaryNumber', 'en'],
   [/^adjusters?(?=$|[\s:])/, 'adjusters', 'en'],
   [/^skicka (protokollet )?för justering(?=$|[\s:])/, 'sendForApproval', 'sv'],
   [/^send (the minutes )?for approval(?=$|[\s:])/, 'sendForApproval', 'en'],

@@ -1,11 +1,19 @@
 import type { JusteringView } from '../app/justering.js';
-import { formatMeetingWhen, formatShortDate } from '../domain/meeting-time.js';
+import { formatMeetingWhen, formatShortDate, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
 
 const DECISIONS_SHOWN = 25;
 const TEXT_SHOWN = 300;
+
+function exportText(state: NonNullable<JusteringView['minutes']['export']>, locale: 'sv' | 'en', timeZone: string): string {
+  if (state.status === 'pending') return t(locale, 'justering.exportPending');
+  if (state.status === 'retrying') return t(locale, 'justering.exportRetrying', { detail: state.detail ?? '' });
+  if (state.status === 'failed') return t(locale, 'justering.exportFailed', { detail: state.detail ?? '' });
+  const at = state.at ? utcToZoned(state.at, timeZone) : undefined;
+  return t(locale, 'justering.exportDone', { when: at ? `${formatShortDate(at.date, locale)} ${locale === 'sv' ? at.time.replace(':', '.') : at.time}` : '' });
+}
 
 /** The names of the adjusters, "Björn Berg och Eva Ek". */
 export function adjusterNames(view: JusteringView, locale: 'sv' | 'en'): string {
@@ -42,6 +50,8 @@ export function justeringCard(view: JusteringView, viewerId: string | undefined,
     { title: tr('justering.adjusters'), value: adjusterNames(view, locale) },
     { title: tr('justering.version'), value: String(minutes.version) },
     ...(minutes.deadline ? [{ title: tr('justering.deadline'), value: formatShortDate(minutes.deadline, locale) }] : []),
+    ...(minutes.diaryNumber ? [{ title: tr('justering.diary'), value: minutes.diaryNumber }] : []),
+    ...(minutes.export ? [{ title: tr('justering.export'), value: exportText(minutes.export, locale, council.timeZone) }] : []),
   ];
   return renderTemplate('justering', {
     notice: notice?.text ?? null,
@@ -67,4 +77,19 @@ export function justeringCard(view: JusteringView, viewerId: string | undefined,
       commentSend: tr('justering.commentSend'),
     },
   });
+}
+
+/** The files an export wrote, each a button when it has a web address (SharePoint) and a line otherwise. */
+export function exportedCard(locale: 'sv' | 'en', message: string, files: readonly { name: string; webUrl: string }[]): CardJson {
+  const linked = files.filter((f) => f.webUrl.startsWith('https://'));
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: message, wrap: true, weight: 'Bolder' },
+      ...files.filter((f) => !f.webUrl.startsWith('https://')).map((f) => ({ type: 'TextBlock', text: f.name, wrap: true, isSubtle: true, spacing: 'Small' })),
+    ],
+    actions: linked.slice(0, 6).map((f) => ({ type: 'Action.OpenUrl', title: f.name.replace(/^.*\.(\w+)$/, (_, ext: string) => t(locale, 'minutes.open', { kind: ext.toUpperCase() })), url: f.webUrl })),
+  };
 }

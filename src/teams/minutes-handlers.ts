@@ -1,16 +1,39 @@
-import { meetingForMinutes, saveMinutesFiles } from '../app/minutes.js';
+import { requestExport, setDiaryNumber, setMinutesLibrary } from '../app/minutes-export.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
 
+function actor(turn: CommandTurn) {
+  return { conversationId: turn.context.activity.conversation.id, actorId: turn.context.activity.from.id };
+}
+
 /**
- * "protokoll" / "minutes": the secretary gets the draft minutes of the meeting just held (or
- * running) as Word and Markdown in the council's minutes library; each run is a new version.
+ * "protokoll" / "exportera protokollet": the minutes of the meeting just held (a draft until
+ * approved) go to the council's library as Word and Markdown (and PDF in SharePoint). It runs in
+ * the background; a card with the files follows, and a failure is told and can be run again.
  */
 export async function minutesCommand(turn: CommandTurn): Promise<void> {
-  const activity = turn.context.activity;
-  const deps = turn.kit.minutesDeps;
-  const agenda = await meetingForMinutes(deps, { conversationId: activity.conversation.id, actorId: activity.from.id });
-  const record = await deps.justering.find(agenda.meeting.id);
-  const saved = await saveMinutesFiles(deps, agenda, { draft: record?.status !== 'approved' });
-  await turn.context.sendActivity(t(agenda.view.council.locale, 'minutes.saved', { word: saved.word.name, markdown: saved.markdown.name, where: saved.folder }));
+  const { agenda, draft, sharePoint } = await requestExport(turn.kit.minutesDeps, actor(turn));
+  const locale = agenda.view.council.locale;
+  await turn.context.sendActivity(t(locale, draft ? 'minutes.exportingDraft' : 'minutes.exportingFinal', { where: t(locale, sharePoint ? 'minutes.whereSharePoint' : 'minutes.whereFolder') }));
+}
+
+/** "protokollbibliotek: https://region.sharepoint.com/sites/Rad/Delade dokument", or "… av". */
+export async function minutesLibraryCommand(turn: CommandTurn, args: string): Promise<void> {
+  const value = args.trim();
+  const off = /^(av|off|ingen|none)$/i.test(value);
+  if (value === '') {
+    const council = turn.council?.council;
+    await turn.context.sendActivity(council?.minutesLibrary ? t(turn.locale, 'minutes.librarySet', { url: council.minutesLibrary }) : t(turn.locale, 'minutes.libraryNone'));
+    return;
+  }
+  const view = await setMinutesLibrary(turn.kit.minutesDeps, { ...actor(turn), url: off ? null : value });
+  const locale = view.council.locale;
+  await turn.context.sendActivity(view.council.minutesLibrary ? t(locale, 'minutes.librarySet', { url: view.council.minutesLibrary }) : t(locale, 'minutes.libraryNone'));
+}
+
+/** "diarienummer: RS 2026-00123" */
+export async function diaryNumberCommand(turn: CommandTurn, args: string): Promise<void> {
+  const { agenda, diaryNumber } = await setDiaryNumber(turn.kit.minutesDeps, { ...actor(turn), text: args });
+  const locale = agenda.view.council.locale;
+  await turn.context.sendActivity(diaryNumber ? t(locale, 'minutes.diarySaved', { number: diaryNumber }) : t(locale, 'minutes.diaryRemoved'));
 }

@@ -1,13 +1,13 @@
 import { assignedItem } from '../app/action-items.js';
 import { pushMeeting, syncCalendar } from '../app/calendar.js';
 import { justeringById } from '../app/justering.js';
-import { saveMinutesFiles } from '../app/minutes.js';
-import { adjusterNames, justeringCard } from './justering-views.js';
+import { type ExportPayload, runExport } from '../app/minutes-export.js';
+import { adjusterNames, exportedCard, justeringCard } from './justering-views.js';
 import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
-import type { CalendarStatus, ClaimedJob } from '../app/ports.js';
+import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { assignedCard } from './action-handlers.js';
@@ -182,11 +182,33 @@ export function startOutbox(
     async justeringDone({ meetingId, version }: { meetingId: string; version: number }) {
       const view = await justeringById(kit.minutesDeps, meetingId);
       if (!view || view.minutes.status !== 'approved' || view.minutes.version !== version) return;
-      const saved = await saveMinutesFiles(kit.minutesDeps, view.agenda, { draft: false });
       const council = view.agenda.view.council;
       const when = formatMeetingWhen(view.agenda.meeting.startsAt, view.agenda.meeting.endsAt, council.locale, council.timeZone);
       await proactive.inConversation(council.conversationId, async (context) => {
-        await context.sendActivity(t(council.locale, 'justering.done', { when, names: adjusterNames(view, council.locale), word: saved.word.name }));
+        await context.sendActivity(t(council.locale, 'justering.done', { when, names: adjusterNames(view, council.locale) }));
+      });
+    },
+    async minutesExport(payload: ExportPayload) {
+      await runExport(kit.minutesDeps, payload);
+    },
+    async minutesExported({ meetingId, draft, where }: ExportPayload & { where: string }) {
+      const view = await justeringById(kit.minutesDeps, meetingId);
+      if (!view?.minutes.export) return;
+      const council = view.agenda.view.council;
+      const when = formatMeetingWhen(view.agenda.meeting.startsAt, view.agenda.meeting.endsAt, council.locale, council.timeZone);
+      const card = exportedCard(council.locale, t(council.locale, draft ? 'minutes.exportedDraft' : 'minutes.exportedFinal', { when, where }), view.minutes.export.files);
+      await proactive.inConversation(council.conversationId, async (context) => {
+        await context.sendActivity(cardActivity(card));
+      });
+    },
+    async minutesExportFailed({ meetingId, reason }: ExportPayload & { reason: LibraryError['reason'] }) {
+      const view = await justeringById(kit.minutesDeps, meetingId);
+      if (!view) return;
+      const council = view.agenda.view.council;
+      const when = formatMeetingWhen(view.agenda.meeting.startsAt, view.agenda.meeting.endsAt, council.locale, council.timeZone);
+      const key = { denied: 'minutes.failDenied', notFound: 'minutes.failNotFound', full: 'minutes.failFull', conflict: 'minutes.failConflict', invalid: 'minutes.failInvalid' } as const;
+      await proactive.inConversation(council.conversationId, async (context) => {
+        await context.sendActivity(t(council.locale, 'minutes.exportFailed', { when, reason: t(council.locale, key[reason]) }));
       });
     },
     async pollReminder({ pollId, round }: { pollId: string; round: string }) {

@@ -25,6 +25,8 @@ export interface BotDeps {
   calendarSyncMs?: number;
   /** Where minutes are written: SharePoint through Graph, or a folder under DATA_DIR. */
   minutesLibrary: DocumentLibrary;
+  /** SharePoint through Graph, for councils that name a library; undefined without Graph settings. */
+  sharePoint?: DocumentLibrary;
   minutesRenderer: MinutesRenderer;
 }
 
@@ -67,7 +69,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       anonymousVoterKey: deps.anonymousVoterKey,
       nominations: deps.store.nominations,
     },
-    minutesDeps: { ...meetingDeps, justering: deps.store.justering, minutesLibrary: deps.minutesLibrary, minutesRenderer: deps.minutesRenderer },
+    minutesDeps: { ...meetingDeps, justering: deps.store.justering, minutesLibrary: deps.minutesLibrary, sharePoint: deps.sharePoint, minutesRenderer: deps.minutesRenderer },
     calendarDeps: {
       ...meetingDeps,
       calendarSync: deps.store.calendarSync,

@@ -83,6 +83,10 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
         command: sv ? 'justerare: namn, namn · skicka för justering senast 10/12 · justering · ändra protokollet' : 'adjusters: name, name · send for approval by 10/12 · approval · change the minutes',
         description: tr('help.cmd.justering'),
       },
+      {
+        command: sv ? 'protokollbibliotek: adress · diarienummer: RS 2026-123 · exportera protokollet' : 'minutes library: address · reference number: RS 2026-123 · export minutes',
+        description: tr('help.cmd.export'),
+      },
       { command: sv ? 'Protokollsanteckning: …' : 'Protocol note: …', description: tr('help.cmd.protocolNote') },
     );
     if (can(ctx.role, 'meeting.schedule')) {

@@ -54,6 +54,7 @@ function bigCouncil(size: number): CouncilView {
       membersCreatePolls: false,
       reminderPolicy: { daysBefore: [7, 1], at: '08:00' },
       calendar: null,
+      minutesLibrary: null,
     },
     members,
   };
@@ -253,7 +254,8 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
       }));
       const view = {
         agenda: { ...agenda, decisions },
-        minutes: { meetingId: agenda.meeting.id, version: 3, status, deadline: '2026-12-10', sentAt: '2026-11-24T10:00:00.000Z', approvedAt: null, updatedAt: '2026-11-24T10:00:00.000Z' },
+        minutes: { meetingId: agenda.meeting.id, version: 3, status, deadline: '2026-12-10', sentAt: '2026-11-24T10:00:00.000Z', approvedAt: null, updatedAt: '2026-11-24T10:00:00.000Z', diaryNumber: 'RS 2026-00123',
+          export: status === 'approved' ? { status: 'failed' as const, detail: 'SharePoint svarade 403 accessDenied', files: [], at: '2026-11-25T10:00:00.000Z' } : null },
         adjusters: [
           { meetingId: agenda.meeting.id, userId: '29:user-3', approvedVersion: 3, approvedAt: '2026-11-25T10:00:00.000Z' },
           { meetingId: agenda.meeting.id, userId: '29:user-4', approvedVersion: status === 'approved' ? 3 : 2, approvedAt: null },

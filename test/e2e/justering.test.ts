@@ -124,8 +124,9 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
     const last = await client.execute(davidDm, david, findAction(davidsCard, 'minutes.approve'));
     expect(text(last.card)).toContain('Alla justerare har godkänt – protokollet är justerat.');
     expect(walkCard(last.card).some((n) => n.verb === 'minutes.approve')).toBe(false);
-    const told = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && (c.body.text ?? '').includes('är justerat av Björn Berg och David Dahl'), 10_000);
-    expect(told.body.text).toContain('protokoll.docx');
+    await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && (c.body.text ?? '').includes('är justerat av Björn Berg och David Dahl'), 10_000);
+    const files = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardText(cardOf(c.body)).includes('Det justerade protokollet från'), 10_000);
+    expect(cardText(cardOf(files.body))).toContain('Vårdvalsråd protokoll.docx');
 
     const word = readdirSync(minutesDir()).find((f) => / Vårdvalsråd protokoll\.docx$/.test(f))!;
     const approved = await docxText(readFileSync(join(minutesDir(), word)));
@@ -159,7 +160,7 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
     const davidDm: Conversation = { id: davidsV2.conversationId!, type: 'personal' };
     const done = await client.execute(davidDm, david, findAction(cardOf(davidsV2.body), 'minutes.approve'));
     expect(text(done.card)).toContain('protokollet är justerat');
-    await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && (c.body.text ?? '').includes('är justerat av'), 10_000);
+    await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardText(cardOf(c.body)).includes('Det justerade protokollet från'), 10_000);
     const files = readdirSync(minutesDir());
     // Version 1 of the approved minutes is kept beside version 2, never overwritten.
     expect(files.filter((f) => / Vårdvalsråd protokoll( \(version 1\))?\.docx$/.test(f))).toHaveLength(2);

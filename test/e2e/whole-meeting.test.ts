@@ -307,7 +307,9 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
   it('writes draft minutes of the meeting as Word and Markdown, which read back and convert to PDF', async () => {
     expect(await say(bjorn, 'protokoll')).toContain('Det här får bara');
     const answer = await say(cecilia, 'protokoll');
-    expect(answer).toContain('Protokollsutkastet är sparat');
+    expect(answer).toContain('Protokollsutkastet tas fram och sparas i Rådsassistentens mapp');
+    const saved = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardTexts(cardOf(c.body)).some((t) => t.includes('Protokollsutkastet från')), 15_000);
+    expect(cardText(cardOf(saved.body))).toContain('protokoll utkast.docx');
     const year = new Date().getFullYear();
     const dir = join(bot.dataDir, 'minutes', 'Vårdvalsråd fysioterapi', String(year));
     const files = readdirSync(dir);
@@ -338,7 +340,8 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
     expect(markdown).toContain('**Beslut:** Rådet godkänner förfrågningsunderlaget för 2027.');
     expect(markdown).toContain('| Punkt | Åtgärd | Ansvarig | Klart senast | Status |');
     // Again: the first draft is kept as a version beside the new one, never overwritten.
-    await say(cecilia, 'protokoll');
+    await say(cecilia, 'exportera protokollet');
+    await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardTexts(cardOf(c.body)).some((t) => t.includes('Protokollsutkastet från')), 15_000);
     expect(readdirSync(dir).filter((f) => f.includes('protokoll utkast (version 1).docx'))).toHaveLength(1);
     const { pages } = await docxToPdfPages(content);
     expect(pages).toBeGreaterThan(0);
