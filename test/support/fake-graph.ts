@@ -232,6 +232,10 @@ export interface FakeGraph {
   addSite(url: string, libraries?: FakeLibraryInput[]): FakeSiteInfo;
   /** The app may not use the site (403, as without a Sites.Selected grant) or cannot see it (404). */
   denySite(url: string, status?: 403 | 404): void;
+  /** The app may use the site again (an admin granted access). */
+  allowSite(url: string): void;
+  /** Forgets every throttle and failure still pending. */
+  clearFaults(): void;
   /** Uploads to the site's libraries (or to the one library whose URL is given) get 507. */
   libraryFull(url: string, full?: boolean): void;
   /** The files in all libraries of the site, by path. */
@@ -725,6 +729,14 @@ class FakeGraphServer implements FakeGraph {
 
   denySite(url: string, status: 403 | 404 = 403): void {
     this.deniedSites.set(comparableUrl(url), status);
+  }
+
+  allowSite(url: string): void {
+    this.deniedSites.delete(comparableUrl(url));
+  }
+
+  clearFaults(): void {
+    this.refusals.length = 0;
   }
 
   libraryFull(url: string, full = true): void {

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotProcess } from '../support/bot-process.js';
+import { docxText } from '../support/docx-text.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
+import { soonMeeting } from '../support/soon.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
+import { testCertificate } from '../support/tls.js';
+
+const chair = user(1, 'Åsa Ordförande');
+const cecilia = user(2, 'Cecilia Sekreterare');
+const bjorn = user(3, 'Björn Berg');
+const site = 'https://region.sharepoint.com/sites/Vardvalsrad';
+const library = `${site}/Delade dokument/Forms/AllItems.aspx`;
+
+describe('minutes exported to the council’s SharePoint library', () => {
+  const connector = new FakeConnector();
+  let graph: FakeGraph;
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+
+  async function say(who: User, message: string): Promise<string> {
+    connector.reset();
+    expect((await client.say(chat, who, message)).status).toBe(200);
+    return connector
+      .sent(chat.id)
+      .map((c) => c.body.text ?? cardText(cardOf(c.body)))
+      .join('\n');
+  }
+  const exported = () =>
+    connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && /Protokollsutkastet från|kunde inte sparas/.test(c.body.text ?? cardText(cardOf(c.body))), 30_000);
+  const files = () => graph.files(site).filter((f) => f.path.startsWith('Vårdvalsråd/'));
+
+  beforeAll(async () => {
+    graph = await startFakeGraph();
+    graph.addSite(site);
+    await connector.start();
+    connector.setRoster(chat.id, [chair, cecilia, bjorn]);
+    bot = await new BotProcess({
+      env: {
+        OUTBOX_POLL_MS: '100',
+        GRAPH_TENANT_ID: graph.tenantId,
+        GRAPH_CLIENT_ID: graph.clientId,
+        GRAPH_CLIENT_SECRET: graph.clientSecret,
+        GRAPH_AUTHORITY_HOST: graph.url,
+        GRAPH_BASE_URL: graph.graphBaseUrl,
+        NODE_EXTRA_CA_CERTS: testCertificate().caFile,
+      },
+    }).start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
+    const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
+    await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+    await graph?.close();
+  });
+
+  it('refuses exporting before a meeting is held, and a library address that is not SharePoint', async () => {
+    expect(await say(cecilia, 'exportera protokollet')).toContain('Det finns inget hållet möte');
+    expect(await say(bjorn, `protokollbibliotek: ${library}`)).toContain('Det här får bara');
+    expect(await say(chair, 'protokollbibliotek: http://example.com/dokument')).toContain('Ange adressen till ett SharePoint-bibliotek');
+    expect(await say(chair, `protokollbibliotek: ${library}`)).toContain('Justerade protokoll sparas i SharePoint-biblioteket');
+  });
+
+  it('saves Word, Markdown and PDF in a folder per council and year, through throttling, and links them in the chat', async () => {
+    await say(chair, `nytt möte ${soonMeeting(120, 'Regionens hus')}`);
+    await say(chair, 'öppna mötet');
+    await say(chair, 'nästa');
+    await say(cecilia, 'Beslut: Rådet godkänner budgeten för 2027.');
+    await say(chair, 'avsluta mötet ändå');
+    expect(await say(cecilia, 'diarienummer: RS 2026-00123')).toContain('Diarienummer RS 2026-00123 står i protokollet.');
+
+    graph.throttle(3, 1, '/content');
+    expect(await say(cecilia, 'protokoll')).toContain('sparas i rådets SharePoint-bibliotek');
+    const card = cardOf((await exported()).body);
+    expect(cardText(card)).toContain('Protokollsutkastet från');
+    const links = walkCard(card).filter((n) => n.type === 'Action.OpenUrl');
+    expect(links.map((l) => l.title)).toEqual(['Öppna DOCX', 'Öppna MD', 'Öppna PDF']);
+    expect(links.every((l) => l.url.startsWith('https://region.sharepoint.com/sites/Vardvalsrad/'))).toBe(true);
+    expect(graph.requests.some((r) => r.status === 429)).toBe(true);
+
+    const year = new Date().getFullYear();
+    expect(files().map((f) => f.path.replace(/\d{4}-\d{2}-\d{2}/, 'DATE')).sort()).toEqual(
+      ['docx', 'md', 'pdf'].map((ext) => `Vårdvalsråd/${year}/DATE Vårdvalsråd protokoll utkast.${ext}`),
+    );
+    const word = files().find((f) => f.name.endsWith('protokoll utkast.docx'))!;
+    expect(word).toBeDefined();
+    expect(await docxText(word.content)).toContain('RS 2026-00123');
+    expect(files().find((f) => f.name.endsWith('.pdf'))!.content.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('tells the council when SharePoint refuses (403, 507, 404), and a new export after the admin’s fix completes', async () => {
+    graph.denySite(site, 403);
+    await say(cecilia, 'exportera protokollet');
+    const refused = await exported();
+    expect(refused.body.text).toContain('appen får inte skriva i rådets SharePoint-bibliotek');
+    expect(refused.body.text).toContain('Skriv "exportera protokollet" för att försöka igen.');
+    expect(await say(cecilia, 'justering')).toContain('Kunde inte sparas: denied');
+
+    graph.allowSite(site);
+    graph.libraryFull(site);
+    await say(cecilia, 'exportera protokollet');
+    expect((await exported()).body.text).toContain('SharePoint-biblioteket är fullt');
+    graph.libraryFull(site, false);
+
+    await say(chair, 'protokollbibliotek: https://region.sharepoint.com/sites/Finnsinte/Delade dokument');
+    await say(cecilia, 'exportera protokollet');
+    expect((await exported()).body.text).toContain('SharePoint-biblioteket finns inte');
+    await say(chair, `protokollbibliotek: ${library}`);
+    await say(cecilia, 'exportera protokollet');
+    expect(cardText(cardOf((await exported()).body))).toContain('Protokollsutkastet från');
+    // Saved again, the earlier file became an earlier version, not a second file.
+    const word = files().filter((f) => f.name.endsWith('protokoll utkast.docx'));
+    expect(word).toHaveLength(1);
+    expect(word[0]!.versions).toBe(2);
+  });
+
+  it('completes an export that kept failing once the bot is back after a restart', async () => {
+    graph.fail(1_000, 503, undefined, '/content');
+    await say(cecilia, 'exportera protokollet');
+    const started = Date.now();
+    while (!(await say(cecilia, 'justering')).includes('Sparandet misslyckades')) {
+      if (Date.now() - started > 30_000) throw new Error('the failing export was never recorded');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await bot.stop();
+    graph.clearFaults();
+    connector.reset();
+    await bot.start();
+    expect(cardText(cardOf((await exported()).body))).toContain('Protokollsutkastet från');
+    expect(files().filter((f) => f.name.endsWith('protokoll utkast.docx'))[0]!.versions).toBe(3);
+  });
+});
