@@ -5,10 +5,13 @@ import { type Minutes, buildMinutes, folderName, minutesFileStem } from '../doma
 import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
-import type { DocumentLibrary, JusteringRepository, MinutesRenderer, StoredDocument } from './ports.js';
+import type { DocumentLibrary, JusteringRepository, MinutesRenderer, NominationRepository, PollRepository, StoredDocument } from './ports.js';
+import { tally } from '../domain/poll.js';
 
 export interface MinutesDeps extends MeetingDeps {
   justering: JusteringRepository;
+  polls: PollRepository;
+  nominations: NominationRepository;
   /** The bot's own folder (data/minutes), always there. */
   minutesLibrary: DocumentLibrary;
   /** SharePoint through Graph; undefined without Graph settings. */
@@ -17,9 +20,9 @@ export interface MinutesDeps extends MeetingDeps {
 }
 
 /** The minutes of a meeting as recorded so far, with the justering as it stands. */
-export async function minutesOf(deps: MeetingDeps & { justering: JusteringRepository }, agenda: AgendaView): Promise<Minutes> {
+export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering' | 'polls' | 'nominations'>, agenda: AgendaView): Promise<Minutes> {
   const { view, meeting } = agenda;
-  const [attendance, guests, reservations, protocolNotes, actions, upcoming, record, adjusters] = await Promise.all([
+  const [attendance, guests, reservations, protocolNotes, actions, upcoming, record, adjusters, polls, rounds] = await Promise.all([
     deps.attendance.forMeeting(meeting.id),
     deps.meetings.guests(meeting.id),
     deps.decisions.reservations(meeting.id),
@@ -28,7 +31,19 @@ export async function minutesOf(deps: MeetingDeps & { justering: JusteringReposi
     deps.meetings.upcoming(view.council.id, meeting.endsAt, 5),
     deps.justering.find(meeting.id),
     deps.justering.adjusters(meeting.id),
+    deps.polls.forMeeting(meeting.id),
+    deps.nominations.roundsForMeeting(meeting.id),
   ]);
+  // Only closed polls have a result; anonymous ones are counted, never named.
+  const pollResults = await Promise.all(
+    polls
+      .filter((p) => p.status === 'closed')
+      .map(async (p) => {
+        const result = tally(p, (await deps.polls.ballots(p.id)).map((b) => b.choices));
+        return { question: p.question, results: result.options.map((o) => ({ option: o.text, votes: o.votes })), voters: result.voters, anonymous: p.anonymous };
+      }),
+  );
+  const nominations = await Promise.all(rounds.map(async (round) => ({ round, nominations: await deps.nominations.nominations(round.id) })));
   const version = record?.version ?? 1;
   return buildMinutes({
     council: view.council,
@@ -44,8 +59,8 @@ export async function minutesOf(deps: MeetingDeps & { justering: JusteringReposi
     reservations,
     protocolNotes,
     actions,
-    polls: [],
-    nominations: [],
+    polls: pollResults,
+    nominations,
     nextMeetings: upcoming.filter((m) => m.id !== meeting.id && m.status === 'planned').slice(0, 3),
     // An approval of an earlier version is no approval of this one.
     adjusters: adjusters.map((a) => ({ userId: a.userId, approvedAt: a.approvedVersion === version ? a.approvedAt : null })),

@@ -251,6 +251,8 @@ export interface PollRepository {
   create(poll: Omit<Poll, 'version'>, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ poll: Poll; created: boolean }>;
   findById(id: string): Promise<Poll | undefined>;
   open(councilId: string): Promise<Poll[]>;
+  /** Every poll held at the meeting, in the order started. */
+  forMeeting(meetingId: string): Promise<Poll[]>;
   setActivity(pollId: string, activityId: string): Promise<void>;
   /** Saves the voter's ballot, replacing an earlier one, only while the poll is open; 'closed' when the poll closed first. */
   castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }): Promise<'saved' | 'unchanged' | 'closed'>;
@@ -263,6 +265,8 @@ export interface PollRepository {
 export interface NominationRepository {
   createRound(round: Omit<NominationRound, 'version'>, clientKey: string): Promise<{ round: NominationRound; created: boolean }>;
   findRound(id: string): Promise<NominationRound | undefined>;
+  /** Nomination rounds opened at the meeting, in the order opened. */
+  roundsForMeeting(meetingId: string): Promise<NominationRound[]>;
   setRoundActivity(roundId: string, activityId: string): Promise<void>;
   /**
    * Adds the nomination with its jobs in one transaction; when the person is already nominated

@@ -79,6 +79,11 @@ export class KyselyNominationRepository implements NominationRepository {
     return row && toRound(row);
   }
 
+  async roundsForMeeting(meetingId: string): Promise<NominationRound[]> {
+    const rows = await this.db.selectFrom('nomination_rounds').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toRound);
+  }
+
   async setRoundActivity(roundId: string, activityId: string): Promise<void> {
     await this.db.updateTable('nomination_rounds').set({ activity_id: activityId }).where('id', '=', roundId).execute();
   }

@@ -79,6 +79,11 @@ export class KyselyPollRepository implements PollRepository {
     return rows.map(toPoll);
   }
 
+  async forMeeting(meetingId: string): Promise<Poll[]> {
+    const rows = await this.db.selectFrom('polls').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toPoll);
+  }
+
   async setActivity(pollId: string, activityId: string): Promise<void> {
     await this.db.updateTable('polls').set({ activity_id: activityId }).where('id', '=', pollId).execute();
   }

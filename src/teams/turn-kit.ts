@@ -69,7 +69,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       anonymousVoterKey: deps.anonymousVoterKey,
       nominations: deps.store.nominations,
     },
-    minutesDeps: { ...meetingDeps, justering: deps.store.justering, minutesLibrary: deps.minutesLibrary, sharePoint: deps.sharePoint, minutesRenderer: deps.minutesRenderer },
+    minutesDeps: { ...meetingDeps, polls: deps.store.polls, nominations: deps.store.nominations, justering: deps.store.justering, minutesLibrary: deps.minutesLibrary, sharePoint: deps.sharePoint, minutesRenderer: deps.minutesRenderer },
     calendarDeps: {
       ...meetingDeps,
       calendarSync: deps.store.calendarSync,

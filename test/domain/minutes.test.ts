@@ -53,4 +53,24 @@ describe('the minutes model', () => {
     expect(minutesFileStem({ date: '2026-12-03', council: 'Råd: "A/B" <test>?', locale: 'sv' }, true)).toBe('2026-12-03 Råd- -A-B- -test-- protokoll utkast');
     expect(minutesFileStem({ date: '2026-12-03', council: '...', locale: 'en' }, false)).toBe('2026-12-03 rad minutes');
   });
+
+  it('lists polls with their counts only and nominations with consent', () => {
+    const text = minutesMarkdown(
+      minutes({
+        polls: [{ question: 'Ska rådet anta budgeten?', results: [{ option: 'Ja', votes: 5 }, { option: 'Nej', votes: 1 }], voters: 6, anonymous: true }],
+        nominations: [
+          {
+            round: { id: 'r1', councilId: 'c', meetingId: 'm1', agendaItemId: null, name: 'Arbetsgrupp förfrågningsunderlag', purpose: '', seats: 2, deadline: null, selfNomination: true, criteria: '', tieBreak: 'chair', status: 'closed', createdBy: 'u1', createdAt: '', closedAt: null, pollId: null, activityId: null, version: 1 } as never,
+            nominations: [{ id: 'n1', roundId: 'r1', nomineeUserId: 'u2', nomineeName: 'Björn Berg', nomineeEmail: null, nominatedBy: 'u1', motivation: '', consent: 'accepted', selected: true, createdAt: '', answeredAt: null }],
+          },
+        ],
+      }),
+      { draft: false },
+    );
+    expect(text).toContain('## Omröstningar');
+    expect(text).toContain('- Ja: 5');
+    expect(text).toContain('6 röstade. Sluten omröstning.');
+    expect(text).toContain('**Arbetsgrupp förfrågningsunderlag** (2 platser)');
+    expect(text).toContain('- Björn Berg, tackat ja, vald');
+  });
 });
