@@ -696,4 +696,5 @@ export const en: Record<MessageKey, string> = {
   'error.diaryNumber': "The reference number may be at most {max} characters, e.g. \"reference number: RS 2026-00123\".",
   'help.cmd.export': "the minutes' SharePoint library, reference number and a new export",
   'minutes.open': "Open {kind}",
+  'justering.read': "Read the minutes",
 };

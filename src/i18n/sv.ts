@@ -694,6 +694,7 @@ export const sv = {
   'error.diaryNumber': "Diarienumret ska vara högst {max} tecken, t.ex. \"diarienummer: RS 2026-00123\".",
   'help.cmd.export': "protokollets SharePoint-bibliotek, diarienummer och ny export",
   'minutes.open': "Öppna {kind}",
+  'justering.read': "Läs protokollet",
 } as const;
 
 export type MessageKey = keyof typeof sv;

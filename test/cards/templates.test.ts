@@ -255,7 +255,7 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
       const view = {
         agenda: { ...agenda, decisions },
         minutes: { meetingId: agenda.meeting.id, version: 3, status, deadline: '2026-12-10', sentAt: '2026-11-24T10:00:00.000Z', approvedAt: null, updatedAt: '2026-11-24T10:00:00.000Z', diaryNumber: 'RS 2026-00123',
-          export: status === 'approved' ? { status: 'failed' as const, detail: 'SharePoint svarade 403 accessDenied', files: [], at: '2026-11-25T10:00:00.000Z' } : null },
+          export: status === 'approved' ? { status: 'failed' as const, detail: 'SharePoint svarade 403 accessDenied', files: [], at: '2026-11-25T10:00:00.000Z' } : { status: 'done' as const, detail: null, files: [{ name: 'x.docx', webUrl: 'https://region.sharepoint.com/sites/R/Delade%20dokument/x.docx' }], at: '2026-11-25T10:00:00.000Z' } },
         adjusters: [
           { meetingId: agenda.meeting.id, userId: '29:user-3', approvedVersion: 3, approvedAt: '2026-11-25T10:00:00.000Z' },
           { meetingId: agenda.meeting.id, userId: '29:user-4', approvedVersion: status === 'approved' ? 3 : 2, approvedAt: null },

@@ -91,6 +91,10 @@ describe('minutes exported to the council’s SharePoint library', () => {
     expect(word).toBeDefined();
     expect(await docxText(word.content)).toContain('RS 2026-00123');
     expect(files().find((f) => f.name.endsWith('.pdf'))!.content.subarray(0, 5).toString()).toBe('%PDF-');
+    // The secretary's status card links the Word file for reading.
+    const status = await say(cecilia, 'justering');
+    expect(status).toContain('Läs protokollet');
+    expect(status).toContain('Sparat');
   });
 
   it('tells the council when SharePoint refuses (403, 507, 404), and a new export after the admin’s fix completes', async () => {
