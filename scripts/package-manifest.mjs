@@ -6,7 +6,7 @@
 //
 // Environment:
 //   BOT_ID       required, the bot's Microsoft App ID (a GUID)
-//   APP_ID       optional, overrides the Teams app id (a GUID)
+//   APP_ID       optional, overrides the Teams app id (a GUID); TEAMS_APP_ID is read too
 //   APP_VERSION  optional, overrides the app version (semver, e.g. 1.2.3)
 //
 // Values already in the environment take precedence over the .env file.
@@ -81,7 +81,8 @@ function loadEnv(envFile) {
     const v = process.env[key] ?? fromFile[key];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
-  return { BOT_ID: get('BOT_ID'), APP_ID: get('APP_ID'), APP_VERSION: get('APP_VERSION') };
+  // TEAMS_APP_ID is what the Agents Toolkit writes into env/.env.<name> after teamsApp/create.
+  return { BOT_ID: get('BOT_ID'), APP_ID: get('APP_ID') ?? get('TEAMS_APP_ID'), APP_VERSION: get('APP_VERSION') };
 }
 
 function readJson(file) {

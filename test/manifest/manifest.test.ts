@@ -216,7 +216,7 @@ interface RunResult {
 
 function runPackage(args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['BOT_ID', 'APP_ID', 'APP_VERSION']) delete childEnv[key];
+  for (const key of ['BOT_ID', 'APP_ID', 'TEAMS_APP_ID', 'APP_VERSION']) delete childEnv[key];
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   return new Promise((resolvePromise) => {
     execFile(process.execPath, [packageScript, ...args], { cwd: root, env: childEnv }, (error, stdout, stderr) => {
@@ -473,6 +473,17 @@ describe('packaging script', () => {
     expect(packed.bots[0].botId).toBe(botId);
     expect(packed.id).toBe(appId);
     expect(packed.version).toBe('2.3.4');
+  });
+
+  it('takes the Teams app id from TEAMS_APP_ID, as the Agents Toolkit writes it into env/.env.<name>', async () => {
+    const out = tempDir();
+    const envFile = join(tempDir(), '.env.dev');
+    const appId = 'b1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+    writeFileSync(envFile, `TEAMSFX_ENV=dev\nTEAMS_APP_ID=${appId}\nBOT_ID=${botId}\n`);
+    const res = await runPackage(['--out', out, '--dotenv', envFile], {});
+    expect(res.code).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(join(out, 'council-assistant.zip')));
+    expect((JSON.parse(await zip.file('manifest.json')!.async('string')) as Json).id).toBe(appId);
   });
 
   it('exits non-zero with a clear message when BOT_ID is missing', async () => {
