@@ -60,11 +60,13 @@ async function main(): Promise<void> {
     sharePoint: graphHttp && graphLibrary(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
   });
+  let outbox: ReturnType<typeof bot.startOutbox> | undefined;
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,
     allowedTenants: config.ALLOWED_TENANTS,
     logger,
     health: () => store.health(),
+    outboxHealth: () => outbox?.health(),
     processActivity: (req, res) =>
       adapter.process(req, res, async (context) => {
         await bot.app.run(context);
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  const outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY });
+  outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY });
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal, inFlight: host.inFlight() }, 'shutting down: draining turns in flight');
     await host.drain(server, config.SHUTDOWN_GRACE_MS);
-    await outbox.stop();
+    await outbox?.stop();
     await store.close();
     logger.info({}, 'stopped');
     process.exit(0);

@@ -8,6 +8,8 @@ export interface HostDeps {
   allowedTenants: readonly string[];
   logger: Logger;
   health(): Promise<StoreHealth>;
+  /** This instance's outbox loop; undefined until it has started. */
+  outboxHealth?(): { alive: boolean; lastPassMsAgo: number | null; inFlight: number } | undefined;
   /** Runs one turn; resolves when the adapter has written the HTTP response. */
   processActivity(req: Request, res: Response): Promise<void>;
 }
@@ -32,11 +34,14 @@ export function createHost(deps: HostDeps): Host {
 
   app.get('/readyz', async (_req, res) => {
     const health = await deps.health();
-    const ready = !draining && health.reachable && health.migrated;
+    const outbox = deps.outboxHealth?.();
+    // An instance whose outbox loop is stuck would keep accepting turns whose side effects never go out.
+    const ready = !draining && health.reachable && health.migrated && (outbox === undefined || outbox.alive);
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
       store: { reachable: health.reachable, migrated: health.migrated },
+      ...(outbox ? { outbox } : {}),
     });
   });
 

@@ -19,7 +19,7 @@ import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
-import { startOutbox } from './outbox-dispatcher.js';
+import { type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
 import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
@@ -37,7 +37,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number }): { stop(): Promise<void> };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number }): { stop(): Promise<void>; health(): OutboxHealth };
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }

@@ -32,6 +32,14 @@ const MAX_BACKOFF_MS = 60_000;
 
 type Handler = (payload: any) => Promise<void>;
 
+/** Whether this instance's delivery loop is going: it claimed from the store lately. */
+export interface OutboxHealth {
+  alive: boolean;
+  /** Since the last successful look at the store; null before the first. */
+  lastPassMsAgo: number | null;
+  inFlight: number;
+}
+
 function person(view: CouncilView, userId: string): { userId: string; name: string } {
   return { userId, name: view.members.find((m) => m.userId === userId)?.name ?? '' };
 }
@@ -45,7 +53,7 @@ export function startOutbox(
   kit: TurnKit,
   proactive: Proactive,
   { intervalMs, concurrency }: { intervalMs: number; concurrency: number },
-): { stop(): Promise<void>; runOnce(): Promise<number> } {
+): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
 
@@ -262,12 +270,22 @@ export function startOutbox(
     if (removed > 0) logger.info({ removed }, 'outbox: old sent jobs cleared');
   }
 
+  const startedAt = Date.now();
+  let lastPassAt: number | null = null;
+  // A loop that has not reached the store for this long is stuck or cut off from it.
+  const maxSilenceMs = Math.max(30_000, 10 * intervalMs);
+
   /** Claims as many due jobs as there are free slots and starts them; the number started. */
   async function fill(): Promise<number> {
     await purge();
     const free = concurrency - inFlight;
-    if (free <= 0 || stopped) return 0;
+    if (stopped) return 0;
+    if (free <= 0) {
+      lastPassAt = Date.now();
+      return 0;
+    }
     const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, free);
+    lastPassAt = Date.now();
     for (const job of jobs) {
       inFlight += 1;
       const delivery = deliver(job).finally(() => {
@@ -311,6 +329,11 @@ export function startOutbox(
 
   schedule(0);
   return {
+    health() {
+      const now = Date.now();
+      const since = lastPassAt ?? startedAt;
+      return { alive: !stopped && now - since < maxSilenceMs, lastPassMsAgo: lastPassAt === null ? null : now - lastPassAt, inFlight };
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

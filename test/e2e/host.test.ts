@@ -26,7 +26,14 @@ describe('the HTTP host', () => {
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${bot.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', store: { reachable: true, migrated: true } });
+    let body = await ready.json();
+    expect(body).toMatchObject({ status: 'ready', store: { reachable: true, migrated: true }, outbox: { alive: true, inFlight: 0 } });
+    // The outbox loop looks at the store every interval (1 s by default).
+    for (let i = 0; i < 20 && body.outbox.lastPassMsAgo === null; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      body = await (await fetch(`${bot.url}/readyz`)).json();
+    }
+    expect(body.outbox.lastPassMsAgo).toBeLessThan(5_000);
   });
 
   it('says in its log that it runs without inbound authentication', () => {
