@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,5 +167,26 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
     expect(files.filter((f) => / Vårdvalsråd protokoll( \(version 1\))?\.docx$/.test(f))).toHaveLength(2);
     const current = await docxText(readFileSync(join(minutesDir(), files.find((f) => / Vårdvalsråd protokoll\.docx$/.test(f))!)));
     expect(current).toContain('Version 2');
+  });
+
+  it('gives the admin all of the council’s data as JSON, from the same settings the bot runs with', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolveRun) => {
+        execFile(process.execPath, [join(projectRoot, 'dist', 'src', 'export-council.js'), ...args], { env: { PATH: process.env.PATH, DATA_DIR: bot.dataDir } }, (error, stdout, stderr) =>
+          resolveRun({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const exported = await run([chat.id]);
+    expect(exported.code).toBe(0);
+    const data = JSON.parse(exported.stdout);
+    expect(data.council.name).toBe('Vårdvalsråd');
+    expect(data.tables.decisions.map((d: { text: string }) => d.text)).toContain('Rådet godkänner förfrågningsunderlaget för 2027.');
+    expect(data.tables.minutes[0]).toMatchObject({ version: 2, status: 'approved' });
+    expect(data.tables.minutes_adjusters).toHaveLength(2);
+    expect(data.tables.minutes_comments[0].text).toContain('skriv ut att budgeten gäller 2027');
+    const missing = await run(['19:nobody']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no council');
+    expect((await run([])).code).toBe(2);
   });
 });

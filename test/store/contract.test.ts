@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type NewMeeting, type Store, StateConflictError } from '../../src/app/ports.js';
 import type { AgendaItemDraft } from '../../src/domain/agenda.js';
 import type { CouncilMember } from '../../src/domain/council.js';
-import { type StoreOptions, openStore } from '../../src/store/database.js';
+import { type StoreOptions, openDatabase, openStore } from '../../src/store/database.js';
+import { exportCouncil } from '../../src/store/council-export.js';
 import { createDatabase } from '../support/postgres.js';
 
 type Backend = { name: string; options: () => Promise<StoreOptions> };
@@ -435,6 +436,29 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.outbox.purgeSent('2026-02-01T00:00:00.000Z', 2)).toBe(2);
     expect(await store.outbox.purgeSent('2026-02-01T00:00:00.000Z', 2)).toBe(1);
     expect(await store.outbox.pending()).toBe(1);
+  });
+
+  it('exports everything about one council for the admin, never an anonymous ballot, nothing of another council', async () => {
+    const council = await newCouncil();
+    const other = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'x1', '2026-12-03'), meeting(other.id, 'x2', '2026-12-04')]));
+    await store.polls.create(newPoll(council.id, 'named'), 'ck-named', []);
+    await store.polls.create(newPoll(council.id, 'secret', true), 'ck-secret', []);
+    await store.polls.castBallot('named', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
+    await store.polls.castBallot('secret', { voterKey: 'hmac-of-29:a', choices: ['o2'], voterId: null, votedAt: at });
+    const { db } = openDatabase(opts);
+    try {
+      const exported = (await exportCouncil(db, council.id, at))!;
+      expect(exported.council).toMatchObject({ id: council.id, name: 'Vårdvalsråd fysioterapi' });
+      expect(exported.tables.meetings!.map((m) => m.id)).toEqual(['x1']);
+      expect(exported.tables.council_members).toHaveLength(3);
+      expect(exported.tables.polls!.map((p) => p.id).sort()).toEqual(['named', 'secret']);
+      expect(exported.tables.poll_ballots).toEqual([{ poll_id: 'named', voter_id: '29:b', choices: '["o1"]', voted_at: at }]);
+      expect(JSON.stringify(exported)).not.toContain('hmac-of-29:a');
+      expect(await exportCouncil(db, 'no-such-council', at)).toBeUndefined();
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('keeps nomination rounds: a person nominated once, answers only while open, closing at a version', async () => {
