@@ -7,6 +7,16 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/**
+ * App Service leaves an unresolved Key Vault reference in the variable as it is. A secret that
+ * still reads "@Microsoft.KeyVault(…)" must stop the start, never be used as the secret.
+ */
+function unresolvedReferences(env: Record<string, unknown>): string[] {
+  return Object.entries(env)
+    .filter(([, v]) => typeof v === 'string' && /^@Microsoft\.KeyVault\(/i.test(v.trim()))
+    .map(([k]) => k);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -49,6 +59,8 @@ const envSchema = z.object({
   GRAPH_CLIENT_SECRET: optionalString,
   /** PEM file with the app's certificate and its private key, instead of a secret. */
   GRAPH_CERTIFICATE_FILE: optionalString,
+  /** The same PEM as text (a Key Vault reference on App Service, where there is no file). */
+  GRAPH_CERTIFICATE_PEM: optionalString,
   GRAPH_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
   /** Retries of a throttled (429) or unavailable (503/504) Graph request before the job is put back. */
@@ -67,7 +79,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface GraphSettings {
   tenantId: string;
   clientId: string;
-  credential: { clientSecret: string } | { certificateFile: string };
+  credential: { clientSecret: string } | { certificateFile: string } | { certificatePem: string };
   authorityHost: string;
   baseUrl: string;
   maxRetries: number;
@@ -90,6 +102,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const env = parsed.data;
+  const unresolved = unresolvedReferences(source as Record<string, unknown>);
+  if (unresolved.length > 0) {
+    throw new ConfigError(`These settings are unresolved Key Vault references (check the app's access to the vault): ${unresolved.join(', ')}`);
+  }
   const hasCredentials =
     env.BOT_ID !== undefined && (env.BOT_PASSWORD !== undefined || env.BOT_TYPE === 'UserAssignedMSI');
   if (env.BOT_ID === undefined && env.BOT_PASSWORD !== undefined) {
@@ -116,18 +132,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function graphSettings(env: Env): GraphSettings | undefined {
-  const given = [env.GRAPH_TENANT_ID, env.GRAPH_CLIENT_ID, env.GRAPH_CLIENT_SECRET ?? env.GRAPH_CERTIFICATE_FILE];
+  const given = [env.GRAPH_TENANT_ID, env.GRAPH_CLIENT_ID, env.GRAPH_CLIENT_SECRET ?? env.GRAPH_CERTIFICATE_FILE ?? env.GRAPH_CERTIFICATE_PEM];
   if (given.every((v) => v === undefined)) return undefined;
   if (given.some((v) => v === undefined)) {
-    throw new ConfigError('Graph needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE together.');
+    throw new ConfigError('Graph needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE (or _PEM) together.');
   }
-  if (env.GRAPH_CLIENT_SECRET !== undefined && env.GRAPH_CERTIFICATE_FILE !== undefined) {
-    throw new ConfigError('Give GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_FILE, not both.');
+  if ([env.GRAPH_CLIENT_SECRET, env.GRAPH_CERTIFICATE_FILE, env.GRAPH_CERTIFICATE_PEM].filter((v) => v !== undefined).length > 1) {
+    throw new ConfigError('Give one of GRAPH_CLIENT_SECRET, GRAPH_CERTIFICATE_FILE and GRAPH_CERTIFICATE_PEM, not both.');
   }
   return {
     tenantId: env.GRAPH_TENANT_ID!,
     clientId: env.GRAPH_CLIENT_ID!,
-    credential: env.GRAPH_CLIENT_SECRET !== undefined ? { clientSecret: env.GRAPH_CLIENT_SECRET } : { certificateFile: env.GRAPH_CERTIFICATE_FILE! },
+    credential:
+      env.GRAPH_CLIENT_SECRET !== undefined
+        ? { clientSecret: env.GRAPH_CLIENT_SECRET }
+        : env.GRAPH_CERTIFICATE_FILE !== undefined
+          ? { certificateFile: env.GRAPH_CERTIFICATE_FILE }
+          : { certificatePem: env.GRAPH_CERTIFICATE_PEM!.replace(/\\n/g, '\n') },
     authorityHost: env.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ''),
     baseUrl: env.GRAPH_BASE_URL.replace(/\/+$/, ''),
     maxRetries: env.GRAPH_MAX_RETRIES,

@@ -70,4 +70,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...production, CLOCK_FILE: '/tmp/now' })).toThrow(/CLOCK_FILE/);
     expect(loadConfig({ CLOCK_FILE: '/tmp/now' }).CLOCK_FILE).toBe('/tmp/now');
   });
+
+  it('takes the Graph certificate as PEM text too, one credential only', () => {
+    const base = { GRAPH_TENANT_ID: 'tenant', GRAPH_CLIENT_ID: 'client' };
+    const pem = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----';
+    expect(loadConfig({ ...base, GRAPH_CERTIFICATE_PEM: pem }).graph?.credential).toEqual({ certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' });
+    expect(() => loadConfig({ ...base, GRAPH_CLIENT_SECRET: 's', GRAPH_CERTIFICATE_PEM: pem })).toThrow(/not both/);
+  });
+
+  it('refuses to start on a Key Vault reference App Service could not resolve, instead of using its text as the secret', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ANONYMOUS-VOTE-KEY/)';
+    expect(() => loadConfig({ ANONYMOUS_VOTE_KEY: reference })).toThrow(/unresolved Key Vault references.*ANONYMOUS_VOTE_KEY/);
+    expect(() => loadConfig({ DATABASE_URL: ` ${reference}` })).toThrow(/DATABASE_URL/);
+  });
 });

@@ -39,7 +39,7 @@ export function msalConfiguration(settings: GraphSettings): Configuration {
       knownAuthorities: [new URL(settings.authorityHost).host],
       ...('clientSecret' in credential
         ? { clientSecret: credential.clientSecret }
-        : { clientCertificate: certificateCredential(readFileSync(credential.certificateFile, 'utf8')) }),
+        : { clientCertificate: certificateCredential('certificatePem' in credential ? credential.certificatePem : readFileSync(credential.certificateFile, 'utf8')) }),
     },
   };
 }
