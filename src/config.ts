@@ -65,6 +65,11 @@ const envSchema = z.object({
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
   /** Retries of a throttled (429) or unavailable (503/504) Graph request before the job is put back. */
   GRAPH_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * Meetings that ended more than this many years ago are deleted with what was recorded at them
+   * (minutes exported to SharePoint stay there). Unset: kept for ever.
+   */
+  RETENTION_YEARS: z.coerce.number().int().min(1).max(100).optional(),
   /** How often each connected council calendar is synced from Outlook. */
   CALENDAR_SYNC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   /**

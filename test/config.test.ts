@@ -83,4 +83,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ ANONYMOUS_VOTE_KEY: reference })).toThrow(/unresolved Key Vault references.*ANONYMOUS_VOTE_KEY/);
     expect(() => loadConfig({ DATABASE_URL: ` ${reference}` })).toThrow(/DATABASE_URL/);
   });
+
+  it('keeps meetings for ever unless a retention period in whole years is set', () => {
+    expect(loadConfig({}).RETENTION_YEARS).toBeUndefined();
+    expect(loadConfig({ RETENTION_YEARS: '10' }).RETENTION_YEARS).toBe(10);
+    expect(() => loadConfig({ RETENTION_YEARS: '0' })).toThrow(/RETENTION_YEARS/);
+    expect(() => loadConfig({ RETENTION_YEARS: 'tio' })).toThrow(/RETENTION_YEARS/);
+  });
 });

@@ -334,6 +334,8 @@ export interface Store {
   nominations: NominationRepository;
   calendarSync: CalendarSyncRepository;
   justering: JusteringRepository;
+  /** Deletes up to `limit` meetings over and ended before `before`, with what was recorded at them; the number deleted. */
+  purgeMeetingsBefore(before: string, limit: number): Promise<number>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Store, StoreHealth } from '../app/ports.js';
 import { KyselyCalendarSyncRepository } from './calendar-sync-repository.js';
 import { KyselyJusteringRepository } from './justering-repository.js';
+import { purgeMeetingsBefore } from './retention.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyCouncilRepository } from './council-repository.js';
 import { KyselyMeetingRepository } from './meeting-repository.js';
@@ -89,6 +90,7 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     nominations: new KyselyNominationRepository(db),
     calendarSync: new KyselyCalendarSyncRepository(db),
     justering: new KyselyJusteringRepository(db, dialect),
+    purgeMeetingsBefore: (before, limit) => purgeMeetingsBefore(db, before, limit),
     health: () => checkHealth(db),
     close: () => db.destroy(),
   };

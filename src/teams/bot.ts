@@ -37,7 +37,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number }): { stop(): Promise<void>; health(): OutboxHealth };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number }): { stop(): Promise<void>; health(): OutboxHealth };
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }
@@ -126,7 +126,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   return {
     app,
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
-    startOutbox: ({ intervalMs, tenantPerSecond, concurrency }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency }),
+    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears }) =>
+      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears }),
   };
 }

@@ -27,6 +27,7 @@ const REARM_GAP_MS = 1_000;
 const KEEP_SENT_MS = 30 * 86_400_000;
 const PURGE_EVERY_MS = 3_600_000;
 const PURGE_BATCH = 5_000;
+const RETENTION_BATCH = 200;
 // A minute at most: Teams' throttling clears within seconds, and a reminder should not wait for minutes.
 const MAX_BACKOFF_MS = 60_000;
 
@@ -52,7 +53,7 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
 export function startOutbox(
   kit: TurnKit,
   proactive: Proactive,
-  { intervalMs, concurrency }: { intervalMs: number; concurrency: number },
+  { intervalMs, concurrency, retentionYears }: { intervalMs: number; concurrency: number; retentionYears?: number },
 ): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
@@ -268,6 +269,12 @@ export function startOutbox(
     purgedAt = now;
     const removed = await store.outbox.purgeSent(new Date(now - KEEP_SENT_MS).toISOString(), PURGE_BATCH);
     if (removed > 0) logger.info({ removed }, 'outbox: old sent jobs cleared');
+    if (retentionYears !== undefined) {
+      const cutoff = new Date(now);
+      cutoff.setUTCFullYear(cutoff.getUTCFullYear() - retentionYears);
+      const meetings = await store.purgeMeetingsBefore(cutoff.toISOString(), RETENTION_BATCH);
+      if (meetings > 0) logger.info({ meetings, retentionYears }, 'retention: meetings past the retention period deleted');
+    }
   }
 
   const startedAt = Date.now();

@@ -461,6 +461,30 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     }
   });
 
+  it('deletes meetings past the retention period with what was recorded at them, never a planned one', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([
+      meeting(council.id, 'old', '2019-03-01', { status: 'closed' }),
+      meeting(council.id, 'old-planned', '2019-04-01'),
+      meeting(council.id, 'recent', '2026-03-01', { status: 'closed' }),
+    ]));
+    await store.decisions.record({ id: 'd-old', meetingId: 'old', agendaItemId: null, itemNumber: '1', itemTitle: 'Budget', text: 'Beslut', outcome: 'decided', reason: null, vote: null, recordedBy: '29:chair', recordedAt: at }, 'ck-d-old');
+    await store.polls.create({ ...newPoll(council.id, 'p-old'), meetingId: 'old' }, 'ck-p-old', []);
+    await store.polls.castBallot('p-old', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
+    await store.actionItems.create({ id: 'a-old', councilId: council.id, meetingId: 'old', agendaItemId: null, ownerUserId: '29:b', ownerName: 'Björn', text: 'Underlag', dueDate: null, status: 'done', createdBy: '29:chair', createdAt: at, completedAt: at }, 'ck-a-old');
+    await store.justering.setAdjusters('old', ['29:b'], at);
+
+    expect(await store.purgeMeetingsBefore('2020-01-01T00:00:00.000Z', 10)).toBe(1);
+    expect(await store.meetings.findById('old')).toBeUndefined();
+    expect(await store.meetings.findById('old-planned')).toBeDefined();
+    expect(await store.meetings.findById('recent')).toBeDefined();
+    expect(await store.decisions.findById('d-old')).toBeUndefined();
+    expect(await store.polls.findById('p-old')).toBeUndefined();
+    expect(await store.actionItems.findById('a-old')).toBeUndefined();
+    expect(await store.justering.find('old')).toBeUndefined();
+    expect(await store.purgeMeetingsBefore('2020-01-01T00:00:00.000Z', 10)).toBe(0);
+  });
+
   it('keeps nomination rounds: a person nominated once, answers only while open, closing at a version', async () => {
     const council = await newCouncil();
     const round = {
