@@ -81,7 +81,8 @@ function retryAfterMs(header: string | null): number | undefined {
 /** What the RetryHandler retries; binary bodies are retried by `upload` with the same rules. */
 const RETRIED_STATUSES = new Set([429, 503, 504]);
 
-async function errorOf(response: Response): Promise<GraphError> {
+/** A failed answer as a GraphError: Graph's error code and message when the body has them, and Retry-After. */
+export async function errorOf(response: Response): Promise<GraphError> {
   let code = `HTTP${response.status}`;
   let message = response.statusText || `Graph answered ${response.status}`;
   try {

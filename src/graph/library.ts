@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type DocumentLibrary, LibraryError, type StoredDocument, TransientError } from '../app/ports.js';
-import { GraphError, type GraphHttp } from './http.js';
+import { GraphError, type GraphHttp, errorOf } from './http.js';
 
 /*
  * Council minutes in a SharePoint document library, through Graph (app-only, Sites.Selected).
@@ -423,7 +423,7 @@ export function graphLibrary(http: GraphHttp, options: GraphLibraryOptions = {})
           failures = 0;
           continue;
         }
-        failure = await fragmentError(response);
+        failure = await errorOf(response);
       } catch (err) {
         if (err instanceof z.ZodError || (err instanceof SyntaxError && response)) {
           failure = new GraphError(response?.status ?? 0, 'InvalidResponse', 'the upload session answered with something unreadable');
@@ -521,22 +521,6 @@ const SESSION_GONE = new Error('upload session gone');
 function nextOffset(ranges: readonly string[]): number | undefined {
   const starts = ranges.map((r) => Number.parseInt(r.split('-')[0] ?? '', 10)).filter((n) => Number.isInteger(n) && n >= 0);
   return starts.length === 0 ? undefined : Math.min(...starts);
-}
-
-async function fragmentError(response: Response): Promise<GraphError> {
-  let code = `HTTP${response.status}`;
-  let message = response.statusText || `upload answered ${response.status}`;
-  try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.code === 'string') code = body.error.code;
-    if (typeof body.error?.message === 'string') message = body.error.message;
-  } catch {
-    // The status says enough.
-  }
-  const header = response.headers.get('Retry-After');
-  const seconds = header === null ? Number.NaN : Number(header);
-  const retryAfterMs = Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : header && !Number.isNaN(Date.parse(header)) ? Math.max(0, Date.parse(header) - Date.now()) : undefined;
-  return new GraphError(response.status, code, message, retryAfterMs);
 }
 
 function sleep(ms: number): Promise<void> {
