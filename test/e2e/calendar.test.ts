@@ -6,8 +6,7 @@ import { utcToZoned, zonedToUtc } from '../../src/domain/meeting-time.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
-import { testCertificate } from '../support/tls.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, sentText } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
@@ -72,10 +71,7 @@ describe('the council calendar through Graph', () => {
   async function say(where: Conversation, who: User, message: string): Promise<string> {
     connector.reset();
     expect((await client.say(where, who, message)).status).toBe(200);
-    return connector
-      .sent(where.id)
-      .map((c) => c.body.text ?? text(cardOf(c.body)))
-      .join('\n');
+    return sentText(connector, where.id);
   }
   const chatTexts = () => connector.sent(chat.id).map((c) => c.body.text ?? '');
 
@@ -89,12 +85,7 @@ describe('the council calendar through Graph', () => {
       env: {
         OUTBOX_POLL_MS: '100',
         CALENDAR_SYNC_MS: '1000',
-        GRAPH_TENANT_ID: graph.tenantId,
-        GRAPH_CLIENT_ID: graph.clientId,
-        GRAPH_CLIENT_SECRET: graph.clientSecret,
-        GRAPH_AUTHORITY_HOST: graph.url,
-        GRAPH_BASE_URL: graph.graphBaseUrl,
-        NODE_EXTRA_CA_CERTS: testCertificate().caFile,
+        ...graph.botEnv(),
       },
     }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: zone });
@@ -328,7 +319,7 @@ describe('without Graph settings', () => {
     const answer = async (message: string) => {
       connector.reset();
       await client.say(chat, chair, message);
-      return connector.sent(chat.id).map((c) => c.body.text ?? text(cardOf(c.body))).join('\n');
+      return sentText(connector, chat.id);
     };
     expect(await answer('kalender')).toContain('inte kopplad till Microsoft Graph');
     expect(await answer(`kalender: ${mailbox}`)).toContain('så en kalender kan inte kopplas');

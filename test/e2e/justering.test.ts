@@ -8,7 +8,7 @@ import { BotProcess, projectRoot } from '../support/bot-process.js';
 import { docxText } from '../support/docx-text.js';
 import { type ConnectorCall, FakeConnector } from '../support/fake-connector.js';
 import { soonMeeting } from '../support/soon.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard, sentText } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const cecilia = user(2, 'Cecilia Sekreterare');
@@ -31,10 +31,7 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
   async function say(who: User, message: string): Promise<string> {
     connector.reset();
     expect((await client.say(chat, who, message)).status).toBe(200);
-    return connector
-      .sent(chat.id)
-      .map((c) => c.body.text ?? text(cardOf(c.body)))
-      .join('\n');
+    return sentText(connector, chat.id);
   }
   /** The personal card sent to a person, by the conversation created for them. */
   function personalCards(who: User): ConnectorCall[] {

@@ -5,8 +5,7 @@ import { docxText } from '../support/docx-text.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
 import { soonMeeting } from '../support/soon.js';
-import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
-import { testCertificate } from '../support/tls.js';
+import { type Conversation, type User, TeamsClient, cardOf, cardText, findAction, user, walkCard, sentText } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const cecilia = user(2, 'Cecilia Sekreterare');
@@ -24,10 +23,7 @@ describe('minutes exported to the council’s SharePoint library', () => {
   async function say(who: User, message: string): Promise<string> {
     connector.reset();
     expect((await client.say(chat, who, message)).status).toBe(200);
-    return connector
-      .sent(chat.id)
-      .map((c) => c.body.text ?? cardText(cardOf(c.body)))
-      .join('\n');
+    return sentText(connector, chat.id);
   }
   const exported = () =>
     connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && /Protokollsutkastet från|kunde inte sparas/.test(c.body.text ?? cardText(cardOf(c.body))), 30_000);
@@ -41,12 +37,7 @@ describe('minutes exported to the council’s SharePoint library', () => {
     bot = await new BotProcess({
       env: {
         OUTBOX_POLL_MS: '100',
-        GRAPH_TENANT_ID: graph.tenantId,
-        GRAPH_CLIENT_ID: graph.clientId,
-        GRAPH_CLIENT_SECRET: graph.clientSecret,
-        GRAPH_AUTHORITY_HOST: graph.url,
-        GRAPH_BASE_URL: graph.graphBaseUrl,
-        NODE_EXTRA_CA_CERTS: testCertificate().caFile,
+        ...graph.botEnv(),
       },
     }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });

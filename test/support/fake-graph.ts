@@ -240,6 +240,8 @@ export interface FakeGraph {
   libraryFull(url: string, full?: boolean): void;
   /** The files in all libraries of the site, by path. */
   files(siteUrl: string): FakeFile[];
+  /** The settings that point a bot process at this fake, trusting its certificate. */
+  botEnv(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -534,6 +536,17 @@ class FakeGraphServer implements FakeGraph {
       this.server!.listen(0, '127.0.0.1', resolve);
     });
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  botEnv(): Record<string, string> {
+    return {
+      GRAPH_TENANT_ID: this.tenantId,
+      GRAPH_CLIENT_ID: this.clientId,
+      GRAPH_CLIENT_SECRET: this.clientSecret,
+      GRAPH_AUTHORITY_HOST: this.url,
+      GRAPH_BASE_URL: this.graphBaseUrl,
+      NODE_EXTRA_CA_CERTS: testCertificate().caFile,
+    };
   }
 
   async close(): Promise<void> {

@@ -169,3 +169,11 @@ export function cardTexts(card: any): string[] {
 export function cardText(card: any): string {
   return cardTexts(card).join('\n');
 }
+
+/** What the bot sent in a conversation, a message's text or a card's visible text each, a line apiece. */
+export function sentText(connector: FakeConnector, conversationId: string): string {
+  return connector
+    .sent(conversationId)
+    .map((c) => c.body.text ?? cardText(cardOf(c.body)))
+    .join('\n');
+}
