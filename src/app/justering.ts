@@ -93,6 +93,13 @@ export async function approveMinutes(deps: JusteringDeps, input: { conversationI
   return { outcome: result, view: await adjusterView(deps, input) };
 }
 
+/** Who reads an adjuster's comment: the secretaries, or the chair in a council without one. */
+function commentReaders(view: JusteringView): string[] {
+  const members = view.agenda.view.members;
+  const secretaries = members.filter((m) => m.role === 'secretary');
+  return (secretaries.length > 0 ? secretaries : members.filter((m) => m.role === 'chair')).map((m) => m.userId);
+}
+
 /** "Kommentera" on the adjuster's card: the secretary is told. */
 export async function commentOnMinutes(
   deps: JusteringDeps,
@@ -108,7 +115,8 @@ export async function commentOnMinutes(
   const result = await deps.justering.addComment(
     { id, meetingId: input.meetingId, userId: input.actorId, version: view.minutes.version, text, createdAt: now },
     input.clientKey,
-    [{ key: `justering-comment:${id}`, kind: 'justeringComment', payload: { meetingId: input.meetingId, commentId: id }, dueAt: now }],
+    // One job per reader, so a failed send to one is retried without sending the others twice.
+    commentReaders(view).map((to) => ({ key: `justering-comment:${id}:${to}`, kind: 'justeringComment', payload: { meetingId: input.meetingId, commentId: id, to }, dueAt: now })),
   );
   return { ...result, view };
 }

@@ -170,7 +170,7 @@ export function startOutbox(
       const card = justeringCard(view, userId, undefined, t(council.council.locale, 'justering.askIntro'));
       await proactive.toPerson(council.council.conversationId, person(council, userId), card);
     },
-    async justeringComment({ meetingId, commentId }: { meetingId: string; commentId: string }) {
+    async justeringComment({ meetingId, commentId, to }: { meetingId: string; commentId: string; to: string }) {
       const view = await justeringById(kit.minutesDeps, meetingId);
       const comment = view && (await kit.minutesDeps.justering.comments(meetingId)).find((c) => c.id === commentId);
       if (!view || !comment) return;
@@ -182,11 +182,7 @@ export function startOutbox(
         version: comment.version,
         text: comment.text,
       });
-      // The secretaries hear of it; a council without one, its chair.
-      const to = council.members.filter((m) => m.role === 'secretary');
-      for (const m of to.length > 0 ? to : council.members.filter((m) => m.role === 'chair')) {
-        await proactive.toPerson(council.council.conversationId, person(council, m.userId), justeringCard(view, m.userId, { text, kind: 'warning' }));
-      }
+      await proactive.toPerson(council.council.conversationId, person(council, to), justeringCard(view, to, { text, kind: 'warning' }));
     },
     async justeringDone({ meetingId, version }: { meetingId: string; version: number }) {
       const view = await justeringById(kit.minutesDeps, meetingId);

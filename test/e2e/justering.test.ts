@@ -96,6 +96,10 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
     const toSecretary = await connector.waitFor((c) => c.kind === 'send' && personalCards(cecilia).includes(c), 10_000);
     expect(text(cardOf(toSecretary.body))).toContain('Björn Berg kommenterar protokollet');
     expect(text(cardOf(toSecretary.body))).toContain('skriv ut att budgeten gäller 2027');
+    // The secretary reads it, once; a council with a secretary does not send it to the chair as well.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(personalCards(cecilia).filter((c) => text(cardOf(c.body)).includes('kommenterar protokollet'))).toHaveLength(1);
+    expect(personalCards(chair)).toEqual([]);
     const empty = await client.execute(dm, bjorn, comment, { mcText: '   ' });
     expect(text(empty.card)).toContain('Skriv en kommentar.');
     const stranger = await client.execute(chat, eva, comment, { mcText: 'Jag vill också' });
