@@ -232,6 +232,9 @@ export function startOutbox(
 
   async function deliver(job: ClaimedJob): Promise<void> {
     const handler = handlers[job.kind];
+    // Teams has no idempotent send: a job cut off after the connector took its message goes out twice.
+    // Sending again is the lesser harm (a reminder twice, not never); the log says which job it was.
+    if (job.resumed) logger.warn({ job: job.key, kind: job.kind, attempts: job.attempts }, 'outbox job resumed after an instance stopped mid-delivery');
     try {
       if (!handler) throw new Error(`no handler for ${job.kind}`);
       await handler(job.payload);

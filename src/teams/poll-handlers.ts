@@ -41,6 +41,8 @@ export async function pollCommand(turn: CommandTurn, args: string): Promise<void
     clientKey: `message:${conversationId}:${activity.id ?? ''}`,
   });
   if (!created) {
+    // A retry after the first attempt stopped between saving the poll and posting its card.
+    if (poll.activityId === null) return postPoll(turn, conversationId, poll.id);
     await turn.context.sendActivity(t(turn.locale, 'poll.already'));
     return;
   }
@@ -89,7 +91,7 @@ const create = defineAction({
       tieToCurrentItem: data.pTie,
       clientKey: `form:${data.formId}`,
     });
-    if (created) await postPoll(turn, turn.conversationId, poll.id);
+    if (created || poll.activityId === null) await postPoll(turn, turn.conversationId, poll.id);
     const locale = view.council.locale;
     // The poll's card is posted below for everyone; the form need not repeat it.
     await respondWithCard(turn.context, doneCard(t(locale, created ? 'poll.created' : 'poll.already'), t(locale, 'poll.seeBelow', { question: poll.question })));

@@ -406,11 +406,15 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     await store.outbox.enqueue([job('a'), job('a'), job('b'), { ...job('later'), dueAt: '2099-01-01T00:00:00.000Z' }], at);
     const [first, second] = await Promise.all([store.outbox.claim(at, 30_000, 10), store.outbox.claim(at, 30_000, 10)]);
     expect([...first!, ...second!].map((j) => j.key).sort()).toEqual(['a', 'b']);
+    expect([...first!, ...second!].map((j) => j.resumed)).toEqual([false, false]);
     const claimed = [...first!, ...second!];
     await store.outbox.complete(claimed.find((j) => j.key === 'a')!, at);
     await store.outbox.fail(claimed.find((j) => j.key === 'b')!.id, 'connector 503', '2026-11-23T10:00:05.000Z');
     expect(await store.outbox.claim('2026-11-23T10:00:01.000Z', 30_000, 10)).toEqual([]);
-    expect((await store.outbox.claim('2026-11-23T10:00:06.000Z', 30_000, 10)).map((j) => [j.key, j.attempts])).toEqual([['b', 2]]);
+    // A failure was recorded: not resumed, only retried.
+    expect((await store.outbox.claim('2026-11-23T10:00:06.000Z', 30_000, 10)).map((j) => [j.key, j.attempts, j.resumed])).toEqual([['b', 2, false]]);
+    // Its claimer then vanished (neither complete nor fail): once the lease is out, it comes back marked resumed.
+    expect((await store.outbox.claim('2026-11-23T10:00:36.000Z', 30_000, 10)).map((j) => [j.key, j.attempts, j.resumed])).toEqual([['b', 3, true]]);
     await store.outbox.enqueue([job('a')], at);
     expect(await store.outbox.claim('2026-11-23T10:00:07.000Z', 30_000, 10)).toEqual([]);
     await store.outbox.enqueue([job('a', 'rearm'), job('a', 'rearm')], at);
