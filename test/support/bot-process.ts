@@ -64,7 +64,7 @@ export class BotProcess {
     return this;
   }
 
-  async waitReady(timeoutMs = 15_000): Promise<void> {
+  async waitReady(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
