@@ -19,6 +19,12 @@
  * vote on one poll all at once, on SQLite and on PostgreSQL, a fresh poll in each of
  * BENCH_BURST_ROUNDS (BENCH_ROUNDS) rounds; its figures go under "voteBurst".
  *
+ * Then the instances benchmark runs (bench/instances.ts): message turns and card actions per second
+ * with one and with two real bots on one PostgreSQL database, BENCH_INSTANCE_CONCURRENCY (16)
+ * clients, BENCH_INSTANCE_ROUNDS (5) rounds of BENCH_INSTANCE_MESSAGES (600) turns and
+ * BENCH_INSTANCE_INVOKES (200) of each card action; two/one ratios and the CPU of each process go
+ * under "instances".
+ *
  * Then the reminder burst runs (bench/reminder-burst.ts), unless BENCH_REMINDERS=0:
  * BENCH_REMINDER_COUNCILS (2000) councils × BENCH_REMINDER_MEMBERS (25) members with one meeting
  * reminder each due at once, delivered through the fake connector with injected 429s, after a bot
@@ -35,6 +41,7 @@ import { join, relative, resolve } from 'node:path';
 import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { runAgendaImportBench } from './agenda-import.js';
+import { runInstancesBench } from './instances.js';
 import { runMinutesRenderBench } from './minutes-render.js';
 import { type CardActionKind, cardActionMethod, cardActionTask, setUpMeetings } from './meeting-actions.js';
 import { runReminderBurstBench } from './reminder-burst.js';
@@ -491,11 +498,12 @@ function x(v: number): string {
   return Number.isFinite(v) ? `${v.toFixed(2)}×` : '—';
 }
 
-// The HTTP benchmark, then the vote burst (bench/vote-burst.ts), the reminder burst
+// The HTTP benchmark, then the vote burst (bench/vote-burst.ts), one against two instances
+// (bench/instances.ts), the reminder burst
 // (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
-// BENCH_ONLY=http,votes,reminders,minutes,agenda runs only those parts (all by default).
+// BENCH_ONLY=http,votes,instances,reminders,minutes,agenda runs only those parts (all by default).
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 const wanted = (part: string) => only.length === 0 || only.includes(part);
 let exitCode = 0;
@@ -520,6 +528,10 @@ if (wanted('votes')) await runVoteBurstBench({
     exitCode = 1;
   },
 );
+if (wanted('instances')) await runInstancesBench({ bot: (env) => new BenchBot('real', REAL_ENTRY, env) }).catch((err) => {
+  process.stderr.write(`instances bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  exitCode = 1;
+});
 // The reminder burst (bench/reminder-burst.ts) takes minutes at full size: BENCH_REMINDERS=0 leaves it out.
 if (wanted('reminders') && process.env.BENCH_REMINDERS !== '0') {
   await runReminderBurstBench({ bot: (env) => new BenchBot('real', REAL_ENTRY, env) }).then(
