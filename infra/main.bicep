@@ -142,8 +142,8 @@ param graphClientSecret string = ''
 @maxValue(730)
 param logRetentionInDays int = 30
 
-@description('Attach the Application Insights Node.js agent that App Service for Linux provides (ApplicationInsightsAgent_EXTENSION_VERSION=~3).')
-param appInsightsAgent bool = true
+@description('Also attach the Application Insights Node.js agent of App Service for Linux (ApplicationInsightsAgent_EXTENSION_VERSION=~3). Off by default: the bot exports its own OpenTelemetry traces and metrics, and the agent would count every turn a second time.')
+param appInsightsAgent bool = false
 
 @description('Refuse FTP and SCM (Kudu) basic-auth publishing credentials, so deployments need a Microsoft Entra sign-in (az webapp deploy does that).')
 param disableBasicPublishingCredentials bool = true

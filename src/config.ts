@@ -77,6 +77,12 @@ const envSchema = z.object({
    * tests can move time forward to when reminders fall due.
    */
   CLOCK_FILE: optionalString,
+  /** Application Insights (App Service sets it from the resource): with it, traces and metrics are exported there. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
+  /** OpenTelemetry's variable: milliseconds between metric exports. */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Set by App Service for each instance; telemetry tells instances apart by it (else host name and process id). */
+  WEBSITE_INSTANCE_ID: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

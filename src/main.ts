@@ -17,6 +17,7 @@ import { graphCalendar } from './graph/calendar.js';
 import { graphLibrary } from './graph/library.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
+import { startTelemetry } from './telemetry/start.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     logger.warn({}, 'running in LOCAL MODE: no BOT_ID/BOT_PASSWORD, inbound requests are not authenticated');
   }
 
+  // Started beside the store: the exporter's import takes a moment that need not add to the start.
+  const telemetryStarting = startTelemetry(config, logger);
   const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.sqlitePath });
   logger.info({ dialect: store.dialect }, 'store opened and migrated');
 
@@ -61,6 +64,8 @@ async function main(): Promise<void> {
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
   });
   let outbox: ReturnType<typeof bot.startOutbox> | undefined;
+  // Registered before the first turn or outbox job, which would otherwise record into no-ops.
+  const telemetry = await telemetryStarting;
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,
     allowedTenants: config.ALLOWED_TENANTS,
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
     await host.drain(server, config.SHUTDOWN_GRACE_MS);
     await outbox?.stop();
     await store.close();
+    await telemetry.stop();
     logger.info({}, 'stopped');
     process.exit(0);
   };

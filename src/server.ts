@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger, StoreHealth } from './app/ports.js';
-import { inboundActivitySchema, tenantOfInbound } from './teams/inbound.js';
+import { type TurnRecording, startTurn } from './telemetry/signals.js';
+import { inboundActivitySchema, telemetryAttributesOf, tenantOfInbound } from './teams/inbound.js';
 
 export interface HostDeps {
   maxBodyBytes: number;
@@ -48,6 +49,10 @@ export function createHost(deps: HostDeps): Host {
   app.post(
     '/api/messages',
     (_req, res, next) => {
+      // Every request is measured, refused ones too, with the status the client saw.
+      const turn = startTurn();
+      res.locals.turn = turn;
+      res.once('close', () => turn.end(res.statusCode));
       if (draining) {
         res.setHeader('Connection', 'close');
         res.status(503).json({ error: 'shutting down' });
@@ -57,11 +62,13 @@ export function createHost(deps: HostDeps): Host {
     },
     express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true }),
     async (req, res) => {
+      const turn = res.locals.turn as TurnRecording;
       const parsed = inboundActivitySchema.safeParse(req.body);
       if (!parsed.success) {
         res.status(400).json({ error: 'not a Bot Framework activity' });
         return;
       }
+      turn.describe(telemetryAttributesOf(parsed.data));
       if (deps.allowedTenants.length > 0) {
         const tenant = tenantOfInbound(parsed.data)?.toLowerCase();
         if (!tenant || !deps.allowedTenants.includes(tenant)) {
@@ -72,7 +79,7 @@ export function createHost(deps: HostDeps): Host {
       }
       inFlight++;
       try {
-        await deps.processActivity(req, res);
+        await turn.run(() => deps.processActivity(req, res));
       } catch (err) {
         deps.logger.error({ err }, 'turn failed');
         if (!res.headersSent) res.status(500).json({ error: 'internal error' });

@@ -90,4 +90,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ RETENTION_YEARS: '0' })).toThrow(/RETENTION_YEARS/);
     expect(() => loadConfig({ RETENTION_YEARS: 'tio' })).toThrow(/RETENTION_YEARS/);
   });
+
+  it('exports telemetry only with an Application Insights connection string, metrics every minute by default', () => {
+    expect(loadConfig({}).APPLICATIONINSIGHTS_CONNECTION_STRING).toBeUndefined();
+    expect(loadConfig({}).OTEL_METRIC_EXPORT_INTERVAL).toBe(60_000);
+    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: ' ' }).APPLICATIONINSIGHTS_CONNECTION_STRING).toBeUndefined();
+    expect(loadConfig({ OTEL_METRIC_EXPORT_INTERVAL: '5000' }).OTEL_METRIC_EXPORT_INTERVAL).toBe(5_000);
+    expect(() => loadConfig({ OTEL_METRIC_EXPORT_INTERVAL: '10' })).toThrow(/OTEL_METRIC_EXPORT_INTERVAL/);
+  });
 });

@@ -220,6 +220,8 @@ export interface ClaimedJob {
   attempts: number;
   /** Changes when the job is re-armed; completing an outdated revision leaves the job to run again. */
   revision: number;
+  /** When it was due (ISO); a delivery's lag is measured from here. */
+  dueAt: string;
   /**
    * Its last lease ran out with neither success nor failure recorded: the instance that had it
    * stopped mid-delivery, and what it was sending may or may not have gone out.

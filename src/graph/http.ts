@@ -10,6 +10,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
 import type { TokenSource } from './token.js';
+import { TracingHandler } from './tracing-handler.js';
 
 /** A Graph request that did not succeed, with what a caller needs to decide what comes next. */
 export class GraphError extends Error {
@@ -97,8 +98,8 @@ export async function errorOf(response: Response): Promise<GraphError> {
 
 /**
  * The Graph client with its middleware chain made explicit: bounded retries of 429/503/504
- * honouring Retry-After, a token on every request, and one new token when Graph says the
- * token has expired. Responses come back raw and are checked here, not trusted.
+ * honouring Retry-After, a span for every attempt, a token on every request, and one new token
+ * when Graph says the token has expired. Responses come back raw and are checked here, not trusted.
  */
 export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
   const maxInline = options.maxInlineWaitSeconds ?? 30;
@@ -110,10 +111,12 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       return wait === undefined || wait <= maxInline * 1000;
     }),
   );
+  const tracing = new TracingHandler();
   const redirect = new RedirectHandler();
   const telemetry = new TelemetryHandler();
   auth.setNext(retry);
-  retry.setNext(redirect);
+  retry.setNext(tracing);
+  tracing.setNext(redirect);
   redirect.setNext(telemetry);
   telemetry.setNext(new HTTPMessageHandler());
   const base = new URL(options.baseUrl);

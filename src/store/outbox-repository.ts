@@ -45,7 +45,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
     return this.db.transaction().execute(async (trx) => {
       let due = trx
         .selectFrom('outbox')
-        .select(['id', 'key', 'kind', 'payload', 'attempts', 'revision', 'lease_until'])
+        .select(['id', 'key', 'kind', 'payload', 'attempts', 'revision', 'lease_until', 'due_at'])
         .where('sent_at', 'is', null)
         .where('due_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
@@ -71,6 +71,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
         payload: JSON.parse(r.payload) as unknown,
         attempts: Number(r.attempts) + 1,
         revision: Number(r.revision),
+        dueAt: r.due_at,
         // complete() and fail() both clear the lease; one still set was left by a stopped instance.
         resumed: r.lease_until !== null,
       }));

@@ -6,6 +6,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { syncRoster } from '../app/councils.js';
 import { RuleError } from '../domain/errors.js';
+import { labelTurn } from '../telemetry/signals.js';
 import { t } from '../i18n/index.js';
 import { conversationKind, conversationRecord, mentionsBot } from './activity.js';
 import { agendaActions } from './agenda-actions.js';
@@ -96,6 +97,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       await context.sendActivity(t(locale, 'unknown.command', { text }));
       return;
     }
+    labelTurn({ 'bot.command': command.kind });
     try {
       await commands[command.kind]({ context, state, kit, locale, council: found.view }, command.args ?? '');
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { RuleError, StaleError } from '../domain/errors.js';
+import { labelTurn } from '../telemetry/signals.js';
 import { isMessageKey, t } from '../i18n/index.js';
 import type { ActionTurn, CardAction } from './card-action.js';
 import { respondWithCard } from './replies.js';
@@ -26,6 +27,7 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
       await respondWithCard(context, errorCard(locale, t(locale, 'error.unknownAction')));
       return;
     }
+    labelTurn({ 'bot.action.verb': action.verb });
     const parsed = action.schema.safeParse(value.action?.data ?? {});
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))].filter(Boolean);

@@ -24,3 +24,35 @@ export type InboundActivity = z.infer<typeof inboundActivitySchema>;
 export function tenantOfInbound(activity: InboundActivity): string | undefined {
   return activity.conversation.tenantId ?? activity.channelData?.tenant?.id ?? undefined;
 }
+
+const ACTIVITY_TYPES = new Set([
+  'message',
+  'invoke',
+  'conversationUpdate',
+  'installationUpdate',
+  'messageReaction',
+  'messageUpdate',
+  'messageDelete',
+  'event',
+  'typing',
+  'endOfConversation',
+]);
+const CONVERSATION_TYPES = new Set(['personal', 'groupChat', 'channel']);
+const INVOKE_NAME = /^(adaptiveCard|task|composeExtension|signin|fileConsent|actionableMessage|config|tab|message|handoff)\/[A-Za-z]{1,40}$/;
+
+/**
+ * What telemetry may say about an activity: its kind, never who sent it or what it says. Values
+ * outside the channel's own vocabulary become "other", so a forged activity cannot put words there.
+ */
+export function telemetryAttributesOf(activity: InboundActivity): Record<string, string> {
+  const known = (value: unknown, names: Set<string>) => (typeof value === 'string' && names.has(value) ? value : 'other');
+  const attributes: Record<string, string> = {
+    'bot.activity.type': known(activity.type, ACTIVITY_TYPES),
+    'bot.conversation.type': known(activity.conversation.conversationType, CONVERSATION_TYPES),
+  };
+  if (activity.type === 'invoke') {
+    const name = activity.name;
+    attributes['bot.invoke.name'] = typeof name === 'string' && INVOKE_NAME.test(name) ? name : 'other';
+  }
+  return attributes;
+}

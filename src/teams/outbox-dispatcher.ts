@@ -10,6 +10,7 @@ import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindN
 import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
+import { deliveringJob } from '../telemetry/signals.js';
 import { assignedCard } from './action-handlers.js';
 import { agendaCard } from './agenda-views.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
@@ -236,8 +237,11 @@ export function startOutbox(
     // Sending again is the lesser harm (a reminder twice, not never); the log says which job it was.
     if (job.resumed) logger.warn({ job: job.key, kind: job.kind, attempts: job.attempts }, 'outbox job resumed after an instance stopped mid-delivery');
     try {
-      if (!handler) throw new Error(`no handler for ${job.kind}`);
-      await handler(job.payload);
+      const lagMs = clock.now().getTime() - Date.parse(job.dueAt);
+      await deliveringJob({ kind: job.kind, attempt: job.attempts, lagMs }, async () => {
+        if (!handler) throw new Error(`no handler for ${job.kind}`);
+        await handler(job.payload);
+      });
       const done = clock.now();
       // A card re-armed while it went out (votes kept coming) is refreshed again a moment later, not at once:
       // a burst then gives a few coalesced updates instead of one per delivery.

@@ -407,6 +407,7 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     const [first, second] = await Promise.all([store.outbox.claim(at, 30_000, 10), store.outbox.claim(at, 30_000, 10)]);
     expect([...first!, ...second!].map((j) => j.key).sort()).toEqual(['a', 'b']);
     expect([...first!, ...second!].map((j) => j.resumed)).toEqual([false, false]);
+    expect([...first!, ...second!].map((j) => j.dueAt)).toEqual([at, at]);
     const claimed = [...first!, ...second!];
     await store.outbox.complete(claimed.find((j) => j.key === 'a')!, at);
     await store.outbox.fail(claimed.find((j) => j.key === 'b')!.id, 'connector 503', '2026-11-23T10:00:05.000Z');
