@@ -237,6 +237,8 @@ export interface OutboxRepository {
   complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt?: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
+  /** Keeps jobs still being delivered leased until `until`; one completed or failed meanwhile stays as it is. */
+  extendLeases(ids: readonly string[], until: string): Promise<void>;
   /**
    * Forgets up to `limit` jobs sent before `before`. Their keys then no longer stop a job from
    * being queued again, so only jobs whose moment has passed for good may go.

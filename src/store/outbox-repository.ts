@@ -93,6 +93,12 @@ export class KyselyOutboxRepository implements OutboxRepository {
     await this.db.updateTable('outbox').set({ lease_until: null, due_at: retryAt, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
   }
 
+  async extendLeases(ids: readonly string[], until: string): Promise<void> {
+    if (ids.length === 0) return;
+    // complete() and fail() clear the lease: a job they have finished with is not taken back.
+    await this.db.updateTable('outbox').set({ lease_until: until }).where('id', 'in', [...ids]).where('sent_at', 'is', null).where('lease_until', 'is not', null).execute();
+  }
+
   async purgeSent(before: string, limit: number): Promise<number> {
     const old = this.db.selectFrom('outbox').select('id').where('sent_at', '<', before).limit(limit);
     const result = await this.db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst();

@@ -54,7 +54,7 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
 export function startOutbox(
   kit: TurnKit,
   proactive: Proactive,
-  { intervalMs, concurrency, retentionYears }: { intervalMs: number; concurrency: number; retentionYears?: number },
+  { intervalMs, concurrency, retentionYears, leaseMs = LEASE_MS }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number },
 ): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
@@ -259,6 +259,16 @@ export function startOutbox(
   // Jobs in flight at once. A slow send (a 429 waited out) holds one slot, not the whole batch.
   let inFlight = 0;
   const running = new Set<Promise<void>>();
+  // A job outliving its lease (Graph's Retry-After waited out, a large upload) would be handed to
+  // another instance and done twice: the leases of the jobs still running here are renewed.
+  const delivering = new Set<string>();
+  const renewal = setInterval(() => {
+    if (delivering.size === 0) return;
+    store.outbox
+      .extendLeases([...delivering], new Date(clock.now().getTime() + leaseMs).toISOString())
+      .catch((err) => logger.warn({ err }, 'outbox: leases of running jobs could not be renewed'));
+  }, leaseMs / 3);
+  renewal.unref();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pumping: Promise<number> | undefined;
@@ -294,11 +304,13 @@ export function startOutbox(
       lastPassAt = Date.now();
       return 0;
     }
-    const jobs = await store.outbox.claim(clock.now().toISOString(), LEASE_MS, free);
+    const jobs = await store.outbox.claim(clock.now().toISOString(), leaseMs, free);
     lastPassAt = Date.now();
     for (const job of jobs) {
       inFlight += 1;
+      delivering.add(job.id);
       const delivery = deliver(job).finally(() => {
+        delivering.delete(job.id);
         inFlight -= 1;
         running.delete(delivery);
         // A freed slot is filled at once while there is work; an idle outbox waits for its interval.
@@ -349,6 +361,7 @@ export function startOutbox(
       if (timer) clearTimeout(timer);
       await pumping;
       await Promise.all([...running]);
+      clearInterval(renewal);
     },
     runOnce,
   };

@@ -431,6 +431,20 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.outbox.pending()).toBe(2);
   });
 
+  it('renews the lease of a job still being delivered, not of one completed or failed meanwhile', async () => {
+    const job = (key: string) => ({ key, kind: 'test', payload: {}, dueAt: '2026-03-01T00:00:00.000Z' });
+    await store.outbox.enqueue([job('slow'), job('failed'), job('done')], '2026-03-01T00:00:00.000Z');
+    const claimed = await store.outbox.claim('2026-03-01T00:00:01.000Z', 30_000, 10);
+    const id = (key: string) => claimed.find((c) => c.key === key)!.id;
+    await store.outbox.fail(id('failed'), 'x', '2026-03-01T00:00:02.000Z');
+    await store.outbox.complete(claimed.find((c) => c.key === 'done')!, '2026-03-01T00:00:02.000Z');
+    await store.outbox.extendLeases([id('slow'), id('failed'), id('done')], '2026-03-01T00:01:31.000Z');
+    await store.outbox.extendLeases([], '2026-03-01T00:01:31.000Z');
+    // Past the first lease: the failed job is due again, the slow one is still taken.
+    expect((await store.outbox.claim('2026-03-01T00:01:00.000Z', 30_000, 10)).map((j) => [j.key, j.resumed])).toEqual([['failed', false]]);
+    expect((await store.outbox.claim('2026-03-01T00:01:32.000Z', 30_000, 10)).map((j) => [j.key, j.resumed])).toEqual([['slow', true], ['failed', true]]);
+  });
+
   it('clears sent outbox jobs older than a given time, a batch at a time, never unsent ones', async () => {
     const job = (key: string) => ({ key, kind: 'pollCard', payload: {}, dueAt: '2026-01-01T00:00:00.000Z' });
     await store.outbox.enqueue([job('old-1'), job('old-2'), job('old-3'), job('unsent')], '2026-01-01T00:00:00.000Z');
