@@ -35,6 +35,8 @@ const envSchema = z.object({
         .filter((t) => t !== ''),
     ),
   DATABASE_URL: optionalString,
+  /** PostgreSQL connections per instance; instances × this must stay below the server's max_connections. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().default('data'),
   SQLITE_FILE: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

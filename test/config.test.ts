@@ -42,6 +42,12 @@ describe('configuration', () => {
     expect(loadConfig({ ALLOWED_TENANTS: ' AbC , def,,' }).ALLOWED_TENANTS).toEqual(['abc', 'def']);
   });
 
+  it('takes the PostgreSQL connections per instance, 10 unless set, and refuses none', () => {
+    expect(loadConfig({}).DATABASE_POOL_MAX).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_MAX: '4' }).DATABASE_POOL_MAX).toBe(4);
+    expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ BOT_ID: '', BOT_PASSWORD: '', DATABASE_URL: '' });
     expect(config.localMode).toBe(true);

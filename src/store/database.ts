@@ -18,11 +18,12 @@ import { KyselyNominationRepository } from './nomination-repository.js';
 import { KyselyPollRepository } from './poll-repository.js';
 import { KyselyStateRepository } from './state-repository.js';
 
-export type StoreOptions = { databaseUrl: string } | { sqlitePath: string };
+/** `poolMax`: connections one instance may hold; all instances together must stay under the server's limit. */
+export type StoreOptions = { databaseUrl: string; poolMax?: number } | { sqlitePath: string };
 
 export function openDatabase(options: StoreOptions): { db: Kysely<Database>; dialect: Store['dialect'] } {
   if ('databaseUrl' in options) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 10 });
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
