@@ -482,7 +482,14 @@ async function main(): Promise<number> {
       runSeconds: round((performance.now() - runStarted) / 1000, 1),
     };
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    // The other parts' sections stay: BENCH_ONLY=http replaces only what this part measured.
+    let earlier: Record<string, unknown> = {};
+    try {
+      earlier = JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // No earlier results: a new file.
+    }
+    writeFileSync(RESULTS, `${JSON.stringify({ ...earlier, ...results }, null, 2)}\n`);
     console.log(`\nwrote ${relative(process.cwd(), RESULTS)} (${results.runSeconds} s)`);
     return summary.invoke.echo.p50;
   } finally {
