@@ -45,17 +45,20 @@ function normalized(value: unknown, key = ''): unknown {
     .replace(/council-instances-[A-Za-z0-9]+/g, '<dir>');
 }
 
-/** Waits until no outbox job is leased to an instance. */
-async function settled(databaseUrl: string): Promise<void> {
+/**
+ * Waits until no outbox job is leased or due at `now`. The instances read the clock file apart
+ * from each other: a job claimed on the old time would look expired to one already on the new.
+ */
+async function settled(databaseUrl: string, now: string): Promise<void> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
     for (let waited = 0; waited < 10_000; waited += 50) {
-      const busy = await db.query('select count(*)::int as n from outbox where sent_at is null and lease_until is not null');
+      const busy = await db.query('select count(*)::int as n from outbox where sent_at is null and (lease_until is not null or due_at <= $1)', [now]);
       if (busy.rows[0].n === 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error('outbox jobs still leased after 10 s');
+    throw new Error('outbox jobs still due or leased after 10 s');
   } finally {
     await db.end();
   }
@@ -72,9 +75,11 @@ async function runCouncil(instances: number): Promise<Outcome> {
   connector.setRoster(chat.id, members);
   const dir = mkdtempSync(join(tmpdir(), 'council-instances-'));
   const clockFile = join(dir, 'now');
+  let clock = { at: 0, writtenAt: 0 };
   const setClock = async (instant: number) => {
-    // Jobs in flight finish first: a clock jumped past their lease would hand them out again.
-    if (databaseUrl) await settled(databaseUrl);
+    // What is due now goes out first: a clock jumped past a lease would hand the job out again.
+    if (databaseUrl) await settled(databaseUrl, new Date(clock.at + (Date.now() - clock.writtenAt)).toISOString());
+    clock = { at: instant, writtenAt: Date.now() };
     writeFileSync(clockFile, new Date(instant).toISOString());
     // Each instance reads the file every 50 ms.
     await new Promise((r) => setTimeout(r, 150));
