@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DocumentLibrary, LibraryError, TransientError } from '../../src/app/ports.js';
-import { createGraphHttp } from '../../src/graph/http.js';
 import { FRAGMENT_UNIT, graphLibrary, nameProblem, safeName } from '../../src/graph/library.js';
-import { createTokenSource } from '../../src/graph/token.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
+import { graphHttpFor } from '../support/graph-client.js';
 
 const SITE = 'https://region.sharepoint.com/sites/Vardvalsrad';
 /** As a secretary copies it from the browser's address bar. */
@@ -15,16 +14,7 @@ let graph: FakeGraph;
 let library: DocumentLibrary;
 
 function libraryFor(fake: FakeGraph, options: Parameters<typeof graphLibrary>[1] = {}): DocumentLibrary {
-  const tokens = createTokenSource({
-    tenantId: fake.tenantId,
-    clientId: fake.clientId,
-    credential: { clientSecret: fake.clientSecret },
-    authorityHost: fake.url,
-    baseUrl: fake.graphBaseUrl,
-    maxRetries: 2,
-  });
-  const http = createGraphHttp({ baseUrl: fake.graphBaseUrl, tokens, maxRetries: 2, retryDelaySeconds: 0 });
-  return graphLibrary(http, { retryDelaySeconds: 0, ...options });
+  return graphLibrary(graphHttpFor(fake, 2), { retryDelaySeconds: 0, ...options });
 }
 
 function docx(text: string): Uint8Array {

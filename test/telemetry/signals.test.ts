@@ -9,8 +9,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/app/ports.js';
 import { folderLibrary } from '../../src/export/folder-library.js';
 import { graphCalendar } from '../../src/graph/calendar.js';
-import { createGraphHttp } from '../../src/graph/http.js';
-import { createTokenSource } from '../../src/graph/token.js';
 import { createHost } from '../../src/server.js';
 import { openStore } from '../../src/store/database.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
@@ -19,6 +17,7 @@ import { createTurnKit } from '../../src/teams/turn-kit.js';
 import { type Telemetry, registerTelemetry } from '../../src/telemetry/providers.js';
 import { GRAPH_THROTTLED, OUTBOX_LAG, TURN_DURATION, callingOut, labelTurn } from '../../src/telemetry/signals.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
+import { graphHttpFor } from '../support/graph-client.js';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
@@ -156,15 +155,7 @@ describe('telemetry: what the instruments record when the code runs', () => {
     afterAll(() => graph?.close());
 
     it('counts answers that ask to back off, with and without Retry-After, and traces every attempt without the mailbox', async () => {
-      const tokens = createTokenSource({
-        tenantId: graph.tenantId,
-        clientId: graph.clientId,
-        credential: { clientSecret: graph.clientSecret },
-        authorityHost: graph.url,
-        baseUrl: graph.graphBaseUrl,
-        maxRetries: 3,
-      });
-      const calendar = graphCalendar(createGraphHttp({ baseUrl: graph.graphBaseUrl, tokens, maxRetries: 3, retryDelaySeconds: 0 }));
+      const calendar = graphCalendar(graphHttpFor(graph, 3));
       graph.fail(1, 504, undefined, '/events');
       graph.throttle(1, 0, '/events');
       graph.fail(1, 503, 0, '/events');
