@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type DocumentLibrary, LibraryError, type StoredDocument, TransientError } from '../app/ports.js';
 import { GraphError, type GraphHttp, errorOf } from './http.js';
+import { countIfThrottled } from './tracing-handler.js';
 
 /*
  * Council minutes in a SharePoint document library, through Graph (app-only, Sites.Selected).
@@ -423,6 +424,8 @@ export function graphLibrary(http: GraphHttp, options: GraphLibraryOptions = {})
           failures = 0;
           continue;
         }
+        // Fragments go to the session's own URL, outside the Graph client and its middleware.
+        countIfThrottled(response);
         failure = await errorOf(response);
       } catch (err) {
         if (err instanceof z.ZodError || (err instanceof SyntaxError && response)) {

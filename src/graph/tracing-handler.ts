@@ -24,6 +24,11 @@ const PATH_WORDS = new Set([
 
 const THROTTLED = new Set([429, 503, 504]);
 
+/** Counts a Graph answer that asks to back off, wherever it came from (the client, an upload session). */
+export function countIfThrottled(response: Response): void {
+  if (THROTTLED.has(response.status)) countGraphThrottle(response.status, response.headers.has('Retry-After'));
+}
+
 /**
  * A request's path with everything but Graph's own words replaced: `/v1.0/users/{id}/events`,
  * `/v1.0/drives/{id}/root:{path}:/content`. Mailboxes, folder and file names never leave.
@@ -79,7 +84,7 @@ export class TracingHandler implements Middleware {
         if (!response) return;
         span.setAttribute('http.response.status_code', response.status);
         if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-        if (THROTTLED.has(response.status)) countGraphThrottle(response.status, response.headers.has('Retry-After'));
+        countIfThrottled(response);
       },
     );
   }

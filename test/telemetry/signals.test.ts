@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/app/ports.js';
 import { folderLibrary } from '../../src/export/folder-library.js';
 import { graphCalendar } from '../../src/graph/calendar.js';
+import { graphLibrary } from '../../src/graph/library.js';
 import { createHost } from '../../src/server.js';
 import { openStore } from '../../src/store/database.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
@@ -177,6 +178,18 @@ describe('telemetry: what the instruments record when the code runs', () => {
       expect(attempts.map((s) => s.attributes['http.response.status_code'])).toEqual([504, 429, 503, 201]);
       expect(attempts.map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
       expect(JSON.stringify(spans.getFinishedSpans().map((s) => [s.name, s.attributes]))).not.toMatch(/@|radet|region\.se|Vårdvalsråd/);
+    });
+
+    it('counts a 429 on an upload session fragment too, which goes around the Graph client', async () => {
+      const site = 'https://region.sharepoint.com/sites/Vardvalsrad';
+      graph.addSite(site);
+      const before = (await points<number>(GRAPH_THROTTLED)).find((p) => p.attributes['http.response.status_code'] === 429 && p.attributes['graph.retry_after'] === true)?.value ?? 0;
+      graph.throttle(1, 0, 'uploadSession', { after: 1 });
+      const library = graphLibrary(graphHttpFor(graph, 2), { retryDelaySeconds: 0 });
+      await library.upload(`${site}/Delade%20dokument`, 'Vårdvalsråd/2026', 'Protokoll med bilagor.pdf', new Uint8Array(9_000_000), 'fail');
+      expect(graph.requests.filter((r) => r.path.endsWith('/uploadSession')).map((r) => r.status)).toContain(429);
+      const after = (await points<number>(GRAPH_THROTTLED)).find((p) => p.attributes['http.response.status_code'] === 429 && p.attributes['graph.retry_after'] === true)?.value;
+      expect(after).toBe(before + 1);
     });
   });
 });
