@@ -241,7 +241,7 @@ export function startOutbox(
       const lagMs = clock.now().getTime() - Date.parse(job.dueAt);
       await deliveringJob({ kind: job.kind, attempt: job.attempts, lagMs }, async () => {
         if (!handler) throw new UndeliverableJobError(`no handler for ${job.kind}`);
-        if (job.unreadable) throw new UndeliverableJobError(`the payload of a ${job.kind} job is not JSON`);
+        if (job.unreadable) throw new UndeliverableJobError(`the payload of the ${job.kind} job is not JSON`);
         await handler(job.payload);
       });
       const done = clock.now();
