@@ -50,7 +50,8 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
 /**
  * Delivers the outbox: proactive cards, poll deadlines and reminders. Every instance runs one;
  * the lease in the store gives each job to one of them, and a failed job comes back with
- * growing pauses (Teams answers 429 when a conversation gets too much at once).
+ * growing pauses (Teams answers 429 when a conversation gets too much at once). One that
+ * cannot succeed (outbox-failure.ts says which) is parked for the admin after a few attempts.
  */
 export function startOutbox(
   kit: TurnKit,
@@ -249,7 +250,10 @@ export function startOutbox(
       // a burst then gives a few coalesced updates instead of one per delivery.
       await store.outbox.complete(job, done.toISOString(), new Date(done.getTime() + REARM_GAP_MS).toISOString());
     } catch (err) {
-      await failed(job, err);
+      await failed(job, err).catch((storeErr: unknown) =>
+        // The store is away too: the job's lease runs out and it comes back as resumed.
+        logger.error({ err: storeErr, id: job.id, kind: job.kind }, 'outbox: a failed delivery could not be recorded'),
+      );
     }
   }
 

@@ -1,6 +1,6 @@
 import { TransientError } from '../app/ports.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import { UnknownConversationError } from './proactive.js';
+import { NoTeamsAccountError, UnknownConversationError } from './proactive.js';
 
 /**
  * Why an outbox delivery failed, as far as retrying is concerned. Transient: the other side is
@@ -71,7 +71,9 @@ export function classifyFailure(err: unknown): Failure {
   if (isNetwork(err)) return { permanent: false, type: (err as { code?: string }).code ?? (err as Error).name };
   // Somebody changed the same thing at once: reading it again succeeds.
   if (err instanceof StaleError || err instanceof TransientError) return { permanent: false, type: err.name };
-  if (err instanceof RuleError || err instanceof UndeliverableJobError || err instanceof UnknownConversationError) return { permanent: true, type: err.name };
+  if (err instanceof RuleError || err instanceof UndeliverableJobError || err instanceof UnknownConversationError || err instanceof NoTeamsAccountError) {
+    return { permanent: true, type: err.constructor.name };
+  }
   const name = (err as Error).name;
   if (typeof name === 'string' && BUG_NAMES.has(name)) return { permanent: true, type: name };
   const cause = (err as { cause?: unknown }).cause;

@@ -4,7 +4,7 @@ import { TransientError } from '../../src/app/ports.js';
 import { DependencyError, RuleError, StaleError } from '../../src/domain/errors.js';
 import { GraphError } from '../../src/graph/http.js';
 import { PERMANENT_ATTEMPTS, TRANSIENT_ATTEMPTS, UndeliverableJobError, classifyFailure, shouldPark } from '../../src/teams/outbox-failure.js';
-import { UnknownConversationError } from '../../src/teams/proactive.js';
+import { NoTeamsAccountError, UnknownConversationError } from '../../src/teams/proactive.js';
 
 /** What the Bot Connector client (@azure/core-rest-pipeline's RestError) throws for an answer it does not retry. */
 function connectorError(statusCode: number, code = 'Error'): Error {
@@ -50,7 +50,8 @@ describe('sorting an outbox delivery failure', () => {
   it('takes a rule that says no, a bug and a job nobody can deliver as permanent', () => {
     expect(classifyFailure(new RuleError('error.meetingNotFound'))).toEqual({ permanent: true, type: 'RuleError' });
     expect(classifyFailure(new UndeliverableJobError('no handler for x'))).toEqual({ permanent: true, type: 'UndeliverableJobError' });
-    expect(classifyFailure(new UnknownConversationError('no stored reference')).permanent).toBe(true);
+    expect(classifyFailure(new UnknownConversationError('no stored reference'))).toEqual({ permanent: true, type: 'UnknownConversationError' });
+    expect(classifyFailure(new NoTeamsAccountError('a guest added by name has no Teams account'))).toEqual({ permanent: true, type: 'NoTeamsAccountError' });
     let bug: unknown;
     try {
       (undefined as unknown as { view: { council: string } }).view.council;
