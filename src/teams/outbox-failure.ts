@@ -61,7 +61,7 @@ function isNetwork(err: object): boolean {
 }
 
 /** Sorts a delivery's failure; anything not known to be permanent is taken as transient, so no work is given up on a guess. */
-export function classifyFailure(err: unknown): Failure {
+export function classifyFailure(err: unknown, depth = 0): Failure {
   if (err === null || typeof err !== 'object') return { permanent: false, type: typeof err };
   const status = statusOf(err);
   if (status !== undefined) {
@@ -78,7 +78,7 @@ export function classifyFailure(err: unknown): Failure {
   if (typeof name === 'string' && BUG_NAMES.has(name)) return { permanent: true, type: name };
   const cause = (err as { cause?: unknown }).cause;
   // A wrapper (DependencyError) is as transient or permanent as what it wraps.
-  if (cause !== undefined && cause !== err) return { ...classifyFailure(cause), type: typeof name === 'string' ? name : 'Error' };
+  if (cause !== undefined && depth < 5) return { ...classifyFailure(cause, depth + 1), type: typeof name === 'string' ? name : 'Error' };
   return { permanent: false, type: typeof name === 'string' ? name : 'Error' };
 }
 

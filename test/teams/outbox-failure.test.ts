@@ -77,6 +77,9 @@ describe('sorting an outbox delivery failure', () => {
     expect(classifyFailure('boom').permanent).toBe(false);
     expect(classifyFailure(new DependencyError('connector', { cause: connectorError(403) }))).toEqual({ permanent: true, type: 'DependencyError' });
     expect(classifyFailure(new DependencyError('connector', { cause: connectorError(503) })).permanent).toBe(false);
+    const looped = new Error('a');
+    looped.cause = new Error('b', { cause: looped });
+    expect(classifyFailure(looped).permanent).toBe(false);
   });
 
   it('parks a permanent failure on its third attempt, a transient one only after about a day of attempts', () => {
