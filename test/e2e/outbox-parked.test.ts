@@ -68,7 +68,7 @@ describe('an outbox job Teams refuses for good', () => {
     connector.refuse(403, updatesOfPoll());
     expect((await client.execute(chat, bjorn, { verb: 'poll.vote', data: { pollId } }, { choices: 'o1' })).status).toBe(200);
     for (let attempt = 1; attempt <= 3; attempt++) {
-      await vi.waitFor(() => expect(connector.refused.length).toBe(attempt), { timeout: 10_000, interval: 50 });
+      await vi.waitFor(() => expect(connector.refused.length).toBeGreaterThanOrEqual(attempt), { timeout: 10_000, interval: 50 });
       later();
     }
     await vi.waitFor(() => expect(bot.output).toContain('outbox job parked'), { timeout: 10_000, interval: 50 });
@@ -109,7 +109,7 @@ describe('an outbox job Teams refuses for good', () => {
     const before = connector.refused.length;
     expect((await client.execute(chat, cecilia, { verb: 'poll.vote', data: { pollId } }, { choices: 'o2' })).status).toBe(200);
     for (let attempt = 1; attempt <= 3; attempt++) {
-      await vi.waitFor(() => expect(connector.refused.length).toBe(before + attempt), { timeout: 10_000, interval: 50 });
+      await vi.waitFor(() => expect(connector.refused.length).toBeGreaterThanOrEqual(before + attempt), { timeout: 10_000, interval: 50 });
       later();
     }
     await vi.waitFor(() => expect((async () => (await readyz()).body.outbox.parked)()).resolves.toBe(1), { timeout: 10_000, interval: 100 });
