@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     logger,
     health: () => store.health(),
     outboxHealth: () => outbox?.health(),
+    parkedJobs: () => store.outbox.parkedCount(),
     processActivity: (req, res) =>
       adapter.process(req, res, async (context) => {
         await bot.app.run(context);

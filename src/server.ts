@@ -11,6 +11,8 @@ export interface HostDeps {
   health(): Promise<StoreHealth>;
   /** This instance's outbox loop; undefined until it has started. */
   outboxHealth?(): { alive: boolean; lastPassMsAgo: number | null; inFlight: number } | undefined;
+  /** Outbox jobs set aside after failing for good, by kind. */
+  parkedJobs?(): Promise<Record<string, number>>;
   /** Runs one turn; resolves when the adapter has written the HTTP response. */
   processActivity(req: Request, res: Response): Promise<void>;
 }
@@ -38,11 +40,14 @@ export function createHost(deps: HostDeps): Host {
     const outbox = deps.outboxHealth?.();
     // An instance whose outbox loop is stuck would keep accepting turns whose side effects never go out.
     const ready = !draining && health.reachable && health.migrated && (outbox === undefined || outbox.alive);
+    // Shown, not weighed: parked jobs wait for the admin, and another instance would park them just the same.
+    const parked = health.reachable && health.migrated ? await deps.parkedJobs?.().catch(() => undefined) : undefined;
+    const parkedBody = parked ? { parked: Object.values(parked).reduce((n, k) => n + k, 0), parkedByKind: parked } : {};
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
       store: { reachable: health.reachable, migrated: health.migrated },
-      ...(outbox ? { outbox } : {}),
+      ...(outbox ? { outbox: { ...outbox, ...parkedBody } } : {}),
     });
   });
 

@@ -167,6 +167,9 @@ export interface DecisionRepository {
   forMeeting(meetingId: string): Promise<Decision[]>;
   findById(id: string): Promise<Decision | undefined>;
   findByClientKey(clientKey: string): Promise<Decision | undefined>;
+  /** The message that shows the decision, once posted; null while none is (a retried turn then posts it). */
+  cardActivity(id: string): Promise<string | null>;
+  setCardActivity(id: string, activityId: string): Promise<void>;
   /** Removes a decision recorded by mistake (with its reservations); false when it was already gone. */
   remove(id: string): Promise<boolean>;
   /** Changes what was decided at `expectedVersion`; undefined when somebody changed it first. */
@@ -227,6 +230,8 @@ export interface ClaimedJob {
    * stopped mid-delivery, and what it was sending may or may not have gone out.
    */
   resumed: boolean;
+  /** Set when the stored payload is not JSON (payload is then undefined): no retry can deliver it. */
+  unreadable?: true;
 }
 
 export interface OutboxRepository {
@@ -237,6 +242,19 @@ export interface OutboxRepository {
   complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt?: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
+  /** Sets the job aside for good (it failed in a way retrying will not mend), keeping the error; claim() skips it. */
+  park(id: string, error: string, at: string): Promise<void>;
+  /** Parked jobs, oldest first, for the admin. */
+  parked(): Promise<ParkedJob[]>;
+  /** How many jobs are parked, by kind. */
+  parkedCount(): Promise<Record<string, number>>;
+  /** A parked job back in the queue, due at `at` with its attempts counted from zero; false when no job with that id is parked. */
+  unpark(id: string, at: string): Promise<boolean>;
+  /**
+   * Gives up on a parked job: marked done without being delivered, so its key still keeps the
+   * same job from being queued again until old jobs are purged. False when no such job is parked.
+   */
+  drop(id: string, at: string): Promise<boolean>;
   /** Keeps jobs still being delivered leased until `until`; one completed or failed meanwhile stays as it is. */
   extendLeases(ids: readonly string[], until: string): Promise<void>;
   /**
@@ -244,8 +262,19 @@ export interface OutboxRepository {
    * being queued again, so only jobs whose moment has passed for good may go.
    */
   purgeSent(before: string, limit: number): Promise<number>;
-  /** Jobs not yet sent, for tests and health. */
+  /** Jobs not yet sent and not parked, for tests and health. */
   pending(): Promise<number>;
+}
+
+/** A job set aside after failing for good, as the admin sees it (never its payload). */
+export interface ParkedJob {
+  id: string;
+  key: string;
+  kind: string;
+  attempts: number;
+  lastError: string | null;
+  parkedAt: string;
+  createdAt: string;
 }
 
 export interface StoredBallot {

@@ -482,6 +482,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('minutes_library').execute();
     },
   },
+  '0016_outbox_parked': {
+    async up(db: Kysely<any>) {
+      // A job that failed for good waits here for the admin instead of being retried for ever.
+      await db.schema.alterTable('outbox').addColumn('parked_at', 'varchar(32)').execute();
+      // /readyz counts parked jobs on every probe: the few parked rows are found without a scan.
+      await db.schema.createIndex('outbox_parked').on('outbox').column('parked_at').where(sql.ref('parked_at'), 'is not', null).execute();
+      // The decision's own card, once posted: a retry of a turn cut off before posting it posts it then.
+      await db.schema.alterTable('decisions').addColumn('card_activity_id', 'varchar(256)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('decisions').dropColumn('card_activity_id').execute();
+      await db.schema.dropIndex('outbox_parked').execute();
+      await db.schema.alterTable('outbox').dropColumn('parked_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { ClaimedJob, OutboxJob, OutboxRepository } from '../app/ports.js';
+import type { ClaimedJob, OutboxJob, OutboxRepository, ParkedJob } from '../app/ports.js';
 import type { Database } from './schema.js';
 
 /** Queues jobs inside the caller's transaction, so a change and what it causes are saved together. */
@@ -18,12 +18,21 @@ export async function insertJobs(trx: Transaction<Database> | Kysely<Database>, 
               payload: sql`excluded.payload`,
               sent_at: null,
               attempts: sql`case when outbox.sent_at is null then outbox.attempts else 0 end`,
-              last_error: null,
+              // A parked job stays parked (an admin matter) and keeps the error that parked it.
+              last_error: sql`case when outbox.parked_at is null then null else outbox.last_error end`,
               revision: sql`outbox.revision + 1`,
             })
           : oc.column('key').doNothing(),
       )
       .execute();
+  }
+}
+
+function readPayload(text: string): { payload: unknown; unreadable?: true } {
+  try {
+    return { payload: JSON.parse(text) as unknown };
+  } catch {
+    return { payload: undefined, unreadable: true };
   }
 }
 
@@ -47,6 +56,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
         .selectFrom('outbox')
         .select(['id', 'key', 'kind', 'payload', 'attempts', 'revision', 'lease_until', 'due_at'])
         .where('sent_at', 'is', null)
+        .where('parked_at', 'is', null)
         .where('due_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
         .orderBy('due_at')
@@ -68,7 +78,8 @@ export class KyselyOutboxRepository implements OutboxRepository {
         id: r.id,
         key: r.key,
         kind: r.kind,
-        payload: JSON.parse(r.payload) as unknown,
+        // One row that does not parse must not stop the rows claimed with it: the dispatcher parks it.
+        ...readPayload(r.payload),
         attempts: Number(r.attempts) + 1,
         revision: Number(r.revision),
         dueAt: r.due_at,
@@ -93,6 +104,55 @@ export class KyselyOutboxRepository implements OutboxRepository {
     await this.db.updateTable('outbox').set({ lease_until: null, due_at: retryAt, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
   }
 
+  async park(id: string, error: string, at: string): Promise<void> {
+    await this.db.updateTable('outbox').set({ parked_at: at, lease_until: null, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+  }
+
+  async parked(): Promise<ParkedJob[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select(['id', 'key', 'kind', 'attempts', 'last_error', 'parked_at', 'created_at'])
+      .where('parked_at', 'is not', null)
+      .where('sent_at', 'is', null)
+      .orderBy('parked_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, key: r.key, kind: r.kind, attempts: Number(r.attempts), lastError: r.last_error, parkedAt: r.parked_at!, createdAt: r.created_at }));
+  }
+
+  async parkedCount(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
+      .where('parked_at', 'is not', null)
+      .where('sent_at', 'is', null)
+      .groupBy('kind')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+  }
+
+  async unpark(id: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ parked_at: null, attempts: 0, due_at: at, lease_until: null })
+      .where('id', '=', id)
+      .where('parked_at', 'is not', null)
+      .where('sent_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async drop(id: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ sent_at: at, parked_at: null, lease_until: null })
+      .where('id', '=', id)
+      .where('parked_at', 'is not', null)
+      .where('sent_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async extendLeases(ids: readonly string[], until: string): Promise<void> {
     if (ids.length === 0) return;
     // complete() and fail() clear the lease: a job they have finished with is not taken back.
@@ -106,7 +166,12 @@ export class KyselyOutboxRepository implements OutboxRepository {
   }
 
   async pending(): Promise<number> {
-    const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sent_at', 'is', null)
+      .where('parked_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

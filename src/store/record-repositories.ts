@@ -93,6 +93,15 @@ export class KyselyDecisionRepository implements DecisionRepository {
     return row && toDecision(row);
   }
 
+  async cardActivity(id: string): Promise<string | null> {
+    const row = await this.db.selectFrom('decisions').select('card_activity_id').where('id', '=', id).executeTakeFirst();
+    return row?.card_activity_id ?? null;
+  }
+
+  async setCardActivity(id: string, activityId: string): Promise<void> {
+    await this.db.updateTable('decisions').set({ card_activity_id: activityId }).where('id', '=', id).execute();
+  }
+
   async remove(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('decisions').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) === 1;

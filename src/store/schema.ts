@@ -114,6 +114,8 @@ export interface DecisionsTable {
   /** What the client's retries share (activity or card id): one decision per key. */
   client_key: string;
   version: number;
+  /** The message showing the decision, once posted. */
+  card_activity_id: string | null;
 }
 
 export interface ActionItemsTable {
@@ -238,6 +240,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   revision: Generated<number>;
+  /** Set when the job failed for good; claim() leaves it alone until the admin retries or drops it. */
+  parked_at: string | null;
 }
 
 export interface NominationRoundsTable {

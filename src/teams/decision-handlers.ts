@@ -47,11 +47,14 @@ export async function decisionCommand(turn: CommandTurn, text: string): Promise<
     clientKey: `message:${conversationId}:${activity.id ?? ''}`,
     decision: { text: parsed.text, outcome: parsed.outcome, reason: parsed.reason ?? null },
   });
-  const notice = created ? undefined : { text: t(turn.locale, 'decision.already'), kind: 'warning' as const };
+  // A retry whose first attempt stopped after saving and before posting is answered as the first would have been.
+  const first = created || (await turn.kit.meetingDeps.decisions.cardActivity(decision.id)) === null;
+  const notice = first ? undefined : { text: t(turn.locale, 'decision.already'), kind: 'warning' as const };
   const data = await decisionView(turn.kit.meetingDeps, conversationId, decision.id);
-  await turn.context.sendActivity(cardActivity(decisionCard(data, undefined, { notice })));
+  const sent = await turn.context.sendActivity(cardActivity(decisionCard(data, undefined, { notice })));
+  if (first && sent?.id) await turn.kit.meetingDeps.decisions.setCardActivity(decision.id, sent.id);
   const live = agenda.meeting.agendaCardActivityId;
-  if (created && live) await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: live });
+  if (first && live) await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: live });
 }
 
 /** "Reservation: skäl" / "Jag reserverar mig": against the latest decision on the item under discussion. */
@@ -96,10 +99,16 @@ const record = defineAction({
       decision,
     });
     const locale = agenda.view.council.locale;
+    const decisions = turn.kit.meetingDeps.decisions;
+    // A retry after the first attempt stopped between saving the decision and posting its card posts it now.
+    const unposted = created || (await decisions.cardActivity(recorded.id)) === null;
     const postDecision = async () => {
-      if (!created) return;
-      const data = { view: agenda.view, meeting: agenda.meeting, decision: recorded, reservations: [], notes: [] };
-      await turn.context.sendActivity(cardActivity(decisionCard(data, undefined)));
+      if (!unposted) return;
+      const data = created
+        ? { view: agenda.view, meeting: agenda.meeting, decision: recorded, reservations: [], notes: [] }
+        : await decisionView(turn.kit.meetingDeps, turn.conversationId, recorded.id);
+      const sent = await turn.context.sendActivity(cardActivity(decisionCard(data, undefined)));
+      if (sent?.id) await decisions.setCardActivity(recorded.id, sent.id);
     };
     // Two independent messages to the connector: the new decision's card and the live card.
     await Promise.all([postDecision(), updatePostedCard(turn, agenda)]);

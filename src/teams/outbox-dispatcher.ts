@@ -10,7 +10,7 @@ import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindN
 import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
-import { deliveringJob } from '../telemetry/signals.js';
+import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
 import { assignedCard } from './action-handlers.js';
 import { agendaCard } from './agenda-views.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
@@ -18,6 +18,7 @@ import { pollCard, pollDecisionText } from './poll-views.js';
 import type { Proactive } from './proactive.js';
 import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
+import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
@@ -49,7 +50,8 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
 /**
  * Delivers the outbox: proactive cards, poll deadlines and reminders. Every instance runs one;
  * the lease in the store gives each job to one of them, and a failed job comes back with
- * growing pauses (Teams answers 429 when a conversation gets too much at once).
+ * growing pauses (Teams answers 429 when a conversation gets too much at once). One that
+ * cannot succeed (outbox-failure.ts says which) is parked for the admin after a few attempts.
  */
 export function startOutbox(
   kit: TurnKit,
@@ -239,7 +241,8 @@ export function startOutbox(
     try {
       const lagMs = clock.now().getTime() - Date.parse(job.dueAt);
       await deliveringJob({ kind: job.kind, attempt: job.attempts, lagMs }, async () => {
-        if (!handler) throw new Error(`no handler for ${job.kind}`);
+        if (!handler) throw new UndeliverableJobError(`no handler for ${job.kind}`);
+        if (job.unreadable) throw new UndeliverableJobError(`the payload of the ${job.kind} job is not JSON`);
         await handler(job.payload);
       });
       const done = clock.now();
@@ -247,13 +250,30 @@ export function startOutbox(
       // a burst then gives a few coalesced updates instead of one per delivery.
       await store.outbox.complete(job, done.toISOString(), new Date(done.getTime() + REARM_GAP_MS).toISOString());
     } catch (err) {
-      const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
-      // A service that says when to come back (Graph's Retry-After) is not asked again sooner.
-      const hinted = (err as { retryAfterMs?: unknown }).retryAfterMs;
-      const wait = typeof hinted === 'number' ? Math.max(backoff, Math.min(hinted, 10 * MAX_BACKOFF_MS)) : backoff;
-      logger.warn({ err, job: job.key, attempts: job.attempts }, 'outbox job failed; will retry');
-      await store.outbox.fail(job.id, (err as Error).message ?? String(err), new Date(clock.now().getTime() + wait).toISOString());
+      await failed(job, err).catch((storeErr: unknown) =>
+        // The store is away too: the job's lease runs out and it comes back as resumed.
+        logger.error({ err: storeErr, id: job.id, kind: job.kind }, 'outbox: a failed delivery could not be recorded'),
+      );
     }
+  }
+
+  /** A failed delivery: tried again later, or set aside for the admin when trying again will not help. */
+  async function failed(job: ClaimedJob, err: unknown): Promise<void> {
+    const failure = classifyFailure(err);
+    const message = `${failure.type}: ${(err as Error)?.message ?? String(err)}`;
+    if (shouldPark(failure, job.attempts)) {
+      await store.outbox.park(job.id, message, clock.now().toISOString());
+      countParkedJob(job.kind, failure.type);
+      // Said once, here; `npm run outbox -- parked` lists it and retries or drops it.
+      logger.error({ err, id: job.id, kind: job.kind, job: job.key, attempts: job.attempts, failure: failure.type, permanent: failure.permanent }, 'outbox job parked: it will not be retried until the admin does');
+      return;
+    }
+    const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
+    // A service that says when to come back (Graph's Retry-After) is not asked again sooner.
+    const hinted = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    const wait = typeof hinted === 'number' ? Math.max(backoff, Math.min(hinted, 10 * MAX_BACKOFF_MS)) : backoff;
+    logger.warn({ err, id: job.id, kind: job.kind, job: job.key, attempts: job.attempts, failure: failure.type, permanent: failure.permanent }, 'outbox job failed; will retry');
+    await store.outbox.fail(job.id, message, new Date(clock.now().getTime() + wait).toISOString());
   }
 
   // Jobs in flight at once. A slow send (a 429 waited out) holds one slot, not the whole batch.

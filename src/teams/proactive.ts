@@ -26,6 +26,9 @@ function refused(err: unknown): boolean {
 
 export class UnknownConversationError extends Error {}
 
+/** A guest added by name: nothing can be sent to them, however often it is tried. */
+export class NoTeamsAccountError extends Error {}
+
 /**
  * The adapter hands an error inside a proactive turn to its turn-error handler, which logs it
  * and carries on: the caller (the outbox) would see success and never retry. Kept here instead
@@ -108,7 +111,7 @@ export async function createPersonalChat(
   userId: string,
   card: CardJson,
 ): Promise<void> {
-  if (isGuestId(userId)) throw new Error('a guest added by name has no Teams account');
+  if (isGuestId(userId)) throw new NoTeamsAccountError('a guest added by name has no Teams account');
   const tenantId = ref.conversation?.tenantId;
   const params = {
     isGroup: false,

@@ -21,11 +21,13 @@ export const SCOPE = 'council-assistant';
 export const TURN_DURATION = 'bot.turn.duration';
 export const OUTBOX_LAG = 'outbox.job.lag';
 export const GRAPH_THROTTLED = 'graph.throttled';
+export const OUTBOX_PARKED = 'outbox.job.parked';
 
 interface Instruments {
   turnDuration: Histogram;
   outboxLag: Histogram;
   graphThrottled: Counter;
+  outboxParked: Counter;
 }
 
 let bound: { provider: MeterProvider; instruments: Instruments } | undefined;
@@ -44,6 +46,7 @@ function instruments(): Instruments {
       advice: { explicitBucketBoundaries: [0, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000] },
     }),
     graphThrottled: meter.createCounter(GRAPH_THROTTLED, { description: 'Microsoft Graph answers 429, 503 and 504' }),
+    outboxParked: meter.createCounter(OUTBOX_PARKED, { description: 'Outbox jobs set aside for the admin after failing for good' }),
   };
   bound = { provider, instruments: made };
   return made;
@@ -138,4 +141,9 @@ export async function callingOut<T>(name: string, attributes: Attributes, call: 
 /** A Graph answer that says to slow down or come back later. */
 export function countGraphThrottle(status: number, retryAfterGiven: boolean): void {
   instruments().graphThrottled.add(1, { 'http.response.status_code': status, 'graph.retry_after': retryAfterGiven });
+}
+
+/** An outbox job given up on until the admin looks: by kind, and what failed (a status code or an error class). */
+export function countParkedJob(kind: string, errorType: string): void {
+  instruments().outboxParked.add(1, { 'outbox.job.kind': kind, 'error.type': errorType });
 }

@@ -315,6 +315,19 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     ]);
   });
 
+  it("remembers a decision's card once posted, so a retry posts one only while none is", async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mc', '2026-12-03')]));
+    const { decision } = await store.decisions.record(
+      { id: 'dc', meetingId: 'mc', agendaItemId: null, itemNumber: '1', itemTitle: 'Budget', text: 'Rådet godkänner budgeten.', outcome: 'decided', reason: null, vote: null, recordedBy: '29:chair', recordedAt: at },
+      'activity-card',
+    );
+    expect(await store.decisions.cardActivity(decision.id)).toBeNull();
+    await store.decisions.setCardActivity(decision.id, 'msg-1');
+    expect(await store.decisions.cardActivity(decision.id)).toBe('msg-1');
+    expect(await store.decisions.cardActivity('no-such-decision')).toBeNull();
+  });
+
   it('edits a decision only at its version, and keeps reservations and protocol notes once', async () => {
     const council = await newCouncil();
     await store.meetings.create(bare([meeting(council.id, 'mr', '2026-12-03')]));
@@ -429,6 +442,65 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     await store.outbox.complete(again!, '2026-11-23T10:00:11.000Z');
     expect(await store.outbox.claim('2026-11-23T10:00:12.000Z', 30_000, 10)).toEqual([]);
     expect(await store.outbox.pending()).toBe(2);
+  });
+
+  it('parks a job for the admin: claimed no more, listed and counted, queued again or dropped, never re-armed out of it', async () => {
+    const job = (key: string, kind = 'pollCard', mode?: 'rearm') => ({ key, kind, payload: { key }, dueAt: at, ...(mode ? { mode } : {}) });
+    await store.outbox.enqueue([job('card', 'pollCard', 'rearm'), job('ask', 'nominationAsk'), job('notice', 'calendarNotice'), job('fine')], at);
+    const claimed = await store.outbox.claim(at, 30_000, 10);
+    const id = (key: string) => claimed.find((j) => j.key === key)!.id;
+    await store.outbox.park(id('card'), '403: BotNotInConversationRoster', '2026-11-23T10:00:01.000Z');
+    await store.outbox.park(id('ask'), 'RuleError: error.roundClosed', '2026-11-23T10:00:02.000Z');
+    await store.outbox.park(id('notice'), 'TypeError: x is undefined', '2026-11-23T10:00:03.000Z');
+    await store.outbox.fail(id('fine'), '429: Too many requests', '2026-11-23T10:00:01.000Z');
+    const retried = await store.outbox.claim('2026-11-23T11:00:00.000Z', 30_000, 10);
+    expect(retried.map((j) => j.key)).toEqual(['fine']);
+    expect(await store.outbox.pending()).toBe(1);
+    await store.outbox.complete(retried[0]!, '2026-11-23T11:00:00.000Z');
+    expect(await store.outbox.pending()).toBe(0);
+    expect(await store.outbox.parkedCount()).toEqual({ pollCard: 1, nominationAsk: 1, calendarNotice: 1 });
+    expect(await store.outbox.parked()).toEqual([
+      { id: id('card'), key: 'card', kind: 'pollCard', attempts: 1, lastError: '403: BotNotInConversationRoster', parkedAt: '2026-11-23T10:00:01.000Z', createdAt: at },
+      { id: id('ask'), key: 'ask', kind: 'nominationAsk', attempts: 1, lastError: 'RuleError: error.roundClosed', parkedAt: '2026-11-23T10:00:02.000Z', createdAt: at },
+      { id: id('notice'), key: 'notice', kind: 'calendarNotice', attempts: 1, lastError: 'TypeError: x is undefined', parkedAt: '2026-11-23T10:00:03.000Z', createdAt: at },
+    ]);
+
+    // New votes re-arm the card's job: it stays parked, with the error that parked it.
+    await store.outbox.enqueue([job('card', 'pollCard', 'rearm')], '2026-11-23T11:00:01.000Z');
+    expect(await store.outbox.claim('2026-11-23T11:00:02.000Z', 30_000, 10)).toEqual([]);
+    expect((await store.outbox.parked()).find((j) => j.key === 'card')!.lastError).toBe('403: BotNotInConversationRoster');
+
+    // Retried by the admin: due at once, attempts from zero.
+    expect(await store.outbox.unpark(id('card'), '2026-11-23T12:00:00.000Z')).toBe(true);
+    expect(await store.outbox.unpark(id('card'), '2026-11-23T12:00:00.000Z')).toBe(false);
+    expect(await store.outbox.unpark(id('fine'), '2026-11-23T12:00:00.000Z')).toBe(false);
+    const again = await store.outbox.claim('2026-11-23T12:00:00.000Z', 30_000, 10);
+    expect(again.map((j) => [j.key, j.attempts, j.resumed])).toEqual([['card', 1, false]]);
+    await store.outbox.complete(again[0]!, '2026-11-23T12:00:00.500Z');
+
+    // Dropped: never delivered, and its key still keeps the same job from being queued again.
+    expect(await store.outbox.drop(id('ask'), '2026-11-23T12:00:01.000Z')).toBe(true);
+    expect(await store.outbox.drop(id('ask'), '2026-11-23T12:00:01.000Z')).toBe(false);
+    expect(await store.outbox.drop('no-such-job', '2026-11-23T12:00:01.000Z')).toBe(false);
+    await store.outbox.enqueue([job('ask', 'nominationAsk')], '2026-11-23T12:00:02.000Z');
+    expect(await store.outbox.claim('2026-11-23T13:00:00.000Z', 30_000, 10)).toEqual([]);
+    expect(await store.outbox.parkedCount()).toEqual({ calendarNotice: 1 });
+    expect((await store.outbox.parked()).map((j) => j.key)).toEqual(['notice']);
+  });
+
+  it('claims the other jobs beside one whose payload does not parse, marking that one unreadable', async () => {
+    await store.outbox.enqueue([{ key: 'good', kind: 'pollCard', payload: { pollId: 'p' }, dueAt: at }, { key: 'bad', kind: 'pollCard', payload: {}, dueAt: at }], at);
+    const { db } = openDatabase(opts);
+    try {
+      await db.updateTable('outbox').set({ payload: '{"pollId":' }).where('key', '=', 'bad').execute();
+    } finally {
+      await db.destroy();
+    }
+    const claimed = await store.outbox.claim(at, 30_000, 10);
+    expect(claimed.map((j) => [j.key, j.payload, j.unreadable ?? false]).sort()).toEqual([
+      ['bad', undefined, true],
+      ['good', { pollId: 'p' }, false],
+    ]);
   });
 
   it('renews the lease of a job still being delivered, not of one completed or failed meanwhile', async () => {

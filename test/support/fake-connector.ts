@@ -41,6 +41,10 @@ export class FakeConnector {
   readonly refusePersonalChat = new Set<string>();
   /** Answers only once recorded, so a waiting test sees the call before the bot gets its answer. */
   latencyMs = 0;
+  private refusals: { status: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
+  /** Sends and updates answered with an error status by refuse(), not counted as sent. */
+  readonly refused: (ConnectorCall & { status: number })[] = [];
+  private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -83,6 +87,27 @@ export class FakeConnector {
   /** Every send/update gets 429 for the next `ms`: longer than a client's own retries last. */
   throttleFor(ms: number): void {
     this.throttleUntil = Date.now() + ms;
+  }
+
+  /**
+   * Sends and updates that match get `status` (403: the bot was removed from the chat; 404: the
+   * message is gone; 5xx: the service failed), `times` times or until cleared; the connector client
+   * retries 5xx and 429 by itself before the bot sees them.
+   */
+  refuse(status: number, matches: (c: ConnectorCall) => boolean, times = Number.POSITIVE_INFINITY): void {
+    this.refusals.push({ status, matches, left: times });
+  }
+
+  clearRefusals(): void {
+    this.refusals = [];
+  }
+
+  /**
+   * The next send or update that matches is never answered (nor counted as sent): the bot hangs
+   * on it, as on a connector that stalls. Resolves when it arrives, so a test can kill the bot then.
+   */
+  hold(matches: (c: ConnectorCall) => boolean): Promise<ConnectorCall> {
+    return new Promise((resolve) => this.holds.push({ matches, resolve }));
   }
 
   reset(): void {
@@ -160,6 +185,19 @@ export class FakeConnector {
         this.throttled += 1;
         res.setHeader('Retry-After', '1');
         return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
+      }
+      const attempted: ConnectorCall = { method, path, kind, conversationId, activityId: method === 'PUT' ? id : undefined, body, at: Date.now() };
+      const held = this.holds.find((h) => h.matches(attempted));
+      if (held) {
+        this.holds.splice(this.holds.indexOf(held), 1);
+        held.resolve(attempted);
+        return;
+      }
+      const refusal = this.refusals.find((r) => r.left > 0 && r.matches(attempted));
+      if (refusal) {
+        refusal.left -= 1;
+        this.refused.push({ ...attempted, status: refusal.status });
+        return this.reply(res, refusal.status, { error: { code: refusal.status === 403 ? 'BotNotInConversationRoster' : `HTTP${refusal.status}`, message: 'refused by the test' } });
       }
       const activityId = method === 'PUT' ? id : randomUUID();
       this.record({ method, path, kind, conversationId, activityId, body, at: Date.now() });

@@ -16,7 +16,7 @@ import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
 import { createTurnKit } from '../../src/teams/turn-kit.js';
 import { type Telemetry, registerTelemetry } from '../../src/telemetry/providers.js';
-import { GRAPH_THROTTLED, OUTBOX_LAG, TURN_DURATION, callingOut, labelTurn } from '../../src/telemetry/signals.js';
+import { GRAPH_THROTTLED, OUTBOX_LAG, OUTBOX_PARKED, TURN_DURATION, callingOut, labelTurn } from '../../src/telemetry/signals.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
 import { graphHttpFor } from '../support/graph-client.js';
 
@@ -136,12 +136,43 @@ describe('telemetry: what the instruments record when the code runs', () => {
       const actionDue = delivered.filter((s) => s.name === 'outbox actionDue');
       expect(actionDue.map((s) => s.attributes['outbox.job.lag_ms']).sort()).toEqual([1_500, 250]);
       expect(actionDue.every((s) => s.kind === SpanKind.CONSUMER && s.status.code !== SpanStatusCode.ERROR && !s.parentSpanContext)).toBe(true);
-      expect(delivered.find((s) => s.name === 'outbox noSuchKind')!.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'Error' });
+      expect(delivered.find((s) => s.name === 'outbox noSuchKind')!.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'UndeliverableJobError' });
 
       const lag = await points(OUTBOX_LAG);
       const byKind = (kind: string) => lag.find((p) => p.attributes['outbox.job.kind'] === kind)?.value;
       expect(byKind('actionDue')).toMatchObject({ count: 2, sum: 1_750, min: 250, max: 1_500 });
       expect(byKind('noSuchKind')).toMatchObject({ count: 1, sum: 0 });
+    } finally {
+      await outbox.stop();
+      await store.close();
+    }
+  });
+
+  it('outbox: a job parked after failing for good is counted once, by kind and what failed', async () => {
+    let now = Date.parse('2026-11-24T10:00:00.000Z');
+    const store = await openStore({ sqlitePath: join(mkdtempSync(join(tmpdir(), 'council-telemetry-')), 'db.sqlite') });
+    const kit = createTurnKit({
+      store,
+      clock: { now: () => new Date(now) },
+      newId: () => crypto.randomUUID(),
+      logger: silent,
+      defaultLocale: 'sv',
+      defaultTimeZone: 'Europe/Stockholm',
+      botAppId: '',
+      anonymousVoterKey: () => 'k',
+      minutesLibrary: folderLibrary(mkdtempSync(join(tmpdir(), 'council-telemetry-minutes-'))),
+      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
+    });
+    const proactive: Proactive = { inConversation: async () => undefined, toPerson: async () => 'personal' };
+    await store.outbox.enqueue([{ key: 'lost', kind: 'retiredKind', payload: {}, dueAt: new Date(now + 1_000).toISOString() }], new Date(now).toISOString());
+    const outbox = startOutbox(kit, proactive, { intervalMs: 3_600_000, concurrency: 10 });
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        now += 5 * 60_000;
+        await outbox.runOnce();
+      }
+      const parked = await points<number>(OUTBOX_PARKED);
+      expect(parked.filter((p) => p.attributes['outbox.job.kind'] === 'retiredKind').map((p) => [p.attributes['error.type'], p.value])).toEqual([['UndeliverableJobError', 1]]);
     } finally {
       await outbox.stop();
       await store.close();
