@@ -98,6 +98,7 @@ export async function createPoll(
   deps: PollDeps,
   input: { conversationId: string; actorId: string; settings: PollSettings; tieToCurrentItem: boolean; clientKey: string },
 ): Promise<{ view: CouncilView; poll: Poll; created: boolean }> {
+  // `created`: this request saved the poll and holds the claim on its card (see claimPollCard).
   const view = await requireCouncil(deps, input.conversationId);
   const role = roleOf(view, input.actorId);
   if (!role) throw new RuleError('error.notMember');
@@ -132,6 +133,7 @@ export async function createPoll(
     },
     input.clientKey,
     jobs,
+    new Date(Date.parse(now) + POLL_CARD_CLAIM_MS).toISOString(),
   );
   return { view, poll, created };
 }

@@ -256,8 +256,11 @@ export interface StoredBallot {
 }
 
 export interface PollRepository {
-  /** Creates the poll once per `clientKey`, with its jobs (deadline, reminder) in the same transaction. */
-  create(poll: Omit<Poll, 'version' | 'counted'>, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ poll: Poll; created: boolean }>;
+  /**
+   * Creates the poll once per `clientKey`, with its jobs (deadline, reminder) in the same
+   * transaction; the request that creates it holds the claim on its card until `cardClaimUntil`.
+   */
+  create(poll: Omit<Poll, 'version' | 'counted'>, clientKey: string, jobs: readonly OutboxJob[], cardClaimUntil: string): Promise<{ poll: Poll; created: boolean }>;
   findById(id: string): Promise<Poll | undefined>;
   open(councilId: string): Promise<Poll[]>;
   /** Every poll held at the meeting, in the order started. */

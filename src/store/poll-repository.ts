@@ -37,7 +37,7 @@ export class KyselyPollRepository implements PollRepository {
     private readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
-  async create(poll: Omit<Poll, 'version' | 'counted'>, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ poll: Poll; created: boolean }> {
+  async create(poll: Omit<Poll, 'version' | 'counted'>, clientKey: string, jobs: readonly OutboxJob[], cardClaimUntil: string): Promise<{ poll: Poll; created: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('polls')
@@ -60,6 +60,7 @@ export class KyselyPollRepository implements PollRepository {
           activity_id: poll.activityId,
           client_key: clientKey,
           version: 1,
+          card_claimed_until: cardClaimUntil,
         })
         .onConflict((oc) => oc.column('client_key').doNothing())
         .executeTakeFirst();

@@ -17,9 +17,10 @@ import { doneCard, type Notice } from './views.js';
  * redelivers a message or invoke, and both copies find the poll: only the request that claims
  * the card posts it. False when another request has it.
  */
-async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn['kit'] }, conversationId: string, pollId: string): Promise<boolean> {
+async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn['kit'] }, conversationId: string, pollId: string, created: boolean): Promise<boolean> {
   const deps = turn.kit.pollDeps;
-  if (!(await claimPollCard(deps, pollId))) return false;
+  // The request that created the poll claimed its card with it.
+  if (!created && !(await claimPollCard(deps, pollId))) return false;
   try {
     const data = await showPoll(deps, { conversationId, pollId });
     const sent = await turn.context.sendActivity(cardActivity(pollCard(data, undefined)));
@@ -55,7 +56,7 @@ export async function pollCommand(turn: CommandTurn, args: string): Promise<void
   });
   // A retry finds the poll saved: it posts the card only if the first attempt stopped before
   // doing so (and its claim ran out), else it says the poll is there.
-  const posted = poll.activityId === null && (await postPoll(turn, conversationId, poll.id));
+  const posted = poll.activityId === null && (await postPoll(turn, conversationId, poll.id, created));
   if (!created && !posted) await turn.context.sendActivity(t(turn.locale, 'poll.already'));
 }
 
@@ -104,7 +105,7 @@ const create = defineAction({
       tieToCurrentItem: data.pTie,
       clientKey: `form:${data.formId}`,
     });
-    if (poll.activityId === null) await postPoll(turn, turn.conversationId, poll.id);
+    if (poll.activityId === null) await postPoll(turn, turn.conversationId, poll.id, created);
     const locale = view.council.locale;
     // The poll's card is posted below for everyone; the form need not repeat it.
     await respondWithCard(turn.context, doneCard(t(locale, created ? 'poll.created' : 'poll.already'), t(locale, 'poll.seeBelow', { question: poll.question })));

@@ -380,9 +380,9 @@ describe.each(backends)('store contract on $name', ({ options }) => {
   it('keeps polls and ballots, one per voter and changeable, none after closing', async () => {
     const council = await newCouncil();
     const deadline = { key: 'poll-deadline:p1', kind: 'pollDeadline', payload: { pollId: 'p1' }, dueAt: '2026-11-24T10:00:00.000Z' };
-    const { created } = await store.polls.create(newPoll(council.id, 'p1'), 'ck-p1', [deadline]);
+    const { created } = await store.polls.create(newPoll(council.id, 'p1'), 'ck-p1', [deadline], at);
     expect(created).toBe(true);
-    expect((await store.polls.create(newPoll(council.id, 'p1b'), 'ck-p1', [deadline])).poll.id).toBe('p1');
+    expect((await store.polls.create(newPoll(council.id, 'p1b'), 'ck-p1', [deadline], at)).poll.id).toBe('p1');
     expect(await store.outbox.pending()).toBe(1);
 
     const vote = (voterKey: string, choices: string[]) => store.polls.castBallot('p1', { voterKey, choices, voterId: voterKey, votedAt: at });
@@ -457,12 +457,63 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.outbox.pending()).toBe(1);
   });
 
+  it('closes an anonymous poll by keeping its counts and deleting its ballots and the reminders naming voters', async () => {
+    const council = await newCouncil();
+    await store.polls.create(newPoll(council.id, 'anon', true), 'ck-anon', [], at);
+    await store.polls.create(newPoll(council.id, 'open-named'), 'ck-open-named', [], at);
+    for (const [i, choice] of ['o1', 'o2', 'o1'].entries()) {
+      await store.polls.castBallot('anon', { voterKey: `hmac-${i}`, choices: [choice], voterId: null, votedAt: null });
+    }
+    await store.polls.castBallot('open-named', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
+    await store.outbox.enqueue(
+      [
+        { key: 'poll-remind:anon:auto', kind: 'pollReminder', payload: { pollId: 'anon', round: 'auto' }, dueAt: at },
+        { key: 'poll-remind:anon:auto:hashed-1', kind: 'pollReminderTo', payload: { pollId: 'anon', userId: '29:c', round: 'auto' }, dueAt: at },
+        { key: 'poll-remind:open-named:auto:hashed-2', kind: 'pollReminderTo', payload: { pollId: 'open-named', userId: '29:d', round: 'auto' }, dueAt: at },
+      ],
+      at,
+    );
+    const closed = await store.polls.close('anon', at, []);
+    expect(closed).toMatchObject({ status: 'closed', counted: { voters: 3, votes: { o1: 2, o2: 1 } } });
+    expect(await store.polls.findById('anon')).toMatchObject({ counted: { voters: 3, votes: { o1: 2, o2: 1 } } });
+    expect(await store.polls.ballots('anon')).toEqual([]);
+    // Another poll's ballots and reminders are untouched.
+    expect(await store.polls.ballots('open-named')).toHaveLength(1);
+    expect((await store.polls.findById('open-named'))!.counted).toBeNull();
+    const { db } = openDatabase(opts);
+    try {
+      const keys = (await db.selectFrom('outbox').select('key').execute()).map((r) => r.key).sort();
+      expect(keys).toEqual(['poll-remind:anon:auto', 'poll-remind:open-named:auto:hashed-2']);
+      await store.polls.redactReminder('poll-remind:open-named:auto:hashed-2');
+      const row = await db.selectFrom('outbox').select('payload').where('key', '=', 'poll-remind:open-named:auto:hashed-2').executeTakeFirstOrThrow();
+      expect(row.payload).toBe('{}');
+    } finally {
+      await db.destroy();
+    }
+    // Outside any transaction, as VACUUM needs on PostgreSQL.
+    await store.polls.scrubDeleted();
+  });
+
+  it('gives the claim on a poll’s card to exactly one caller, again once the claim runs out, never once posted', async () => {
+    const council = await newCouncil();
+    const later = (ms: number) => new Date(Date.parse(at) + ms).toISOString();
+    await store.polls.create(newPoll(council.id, 'card'), 'ck-card', [], later(30_000));
+    // The creator holds the claim: nobody else may post before it runs out.
+    expect(await store.polls.claimCard('card', later(1_000), later(31_000))).toBe(false);
+    const claims = await Promise.all(Array.from({ length: 20 }, () => store.polls.claimCard('card', later(30_000), later(60_000))));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await store.polls.releaseCard('card');
+    expect(await store.polls.claimCard('card', later(30_001), later(60_001))).toBe(true);
+    await store.polls.setActivity('card', 'activity-1');
+    expect(await store.polls.claimCard('card', later(120_000), later(150_000))).toBe(false);
+  });
+
   it('exports everything about one council for the admin, never an anonymous ballot, nothing of another council', async () => {
     const council = await newCouncil();
     const other = await newCouncil();
     await store.meetings.create(bare([meeting(council.id, 'x1', '2026-12-03'), meeting(other.id, 'x2', '2026-12-04')]));
-    await store.polls.create(newPoll(council.id, 'named'), 'ck-named', []);
-    await store.polls.create(newPoll(council.id, 'secret', true), 'ck-secret', []);
+    await store.polls.create(newPoll(council.id, 'named'), 'ck-named', [], at);
+    await store.polls.create(newPoll(council.id, 'secret', true), 'ck-secret', [], at);
     await store.polls.castBallot('named', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
     await store.polls.castBallot('secret', { voterKey: 'hmac-of-29:a', choices: ['o2'], voterId: null, votedAt: at });
     const { db } = openDatabase(opts);
@@ -488,7 +539,7 @@ describe.each(backends)('store contract on $name', ({ options }) => {
       meeting(council.id, 'recent', '2026-03-01', { status: 'closed' }),
     ]));
     await store.decisions.record({ id: 'd-old', meetingId: 'old', agendaItemId: null, itemNumber: '1', itemTitle: 'Budget', text: 'Beslut', outcome: 'decided', reason: null, vote: null, recordedBy: '29:chair', recordedAt: at }, 'ck-d-old');
-    await store.polls.create({ ...newPoll(council.id, 'p-old'), meetingId: 'old' }, 'ck-p-old', []);
+    await store.polls.create({ ...newPoll(council.id, 'p-old'), meetingId: 'old' }, 'ck-p-old', [], at);
     await store.polls.castBallot('p-old', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
     await store.actionItems.create({ id: 'a-old', councilId: council.id, meetingId: 'old', agendaItemId: null, ownerUserId: '29:b', ownerName: 'Björn', text: 'Underlag', dueDate: null, status: 'done', createdBy: '29:chair', createdAt: at, completedAt: at }, 'ck-a-old');
     await store.justering.setAdjusters('old', ['29:b'], at);
