@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Migrator } from 'kysely';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type NewMeeting, type Store, StateConflictError } from '../../src/app/ports.js';
 import type { AgendaItemDraft } from '../../src/domain/agenda.js';
 import type { CouncilMember } from '../../src/domain/council.js';
-import { type StoreOptions, openDatabase, openStore } from '../../src/store/database.js';
+import { type StoreOptions, createStore, migrate, openDatabase, openStore } from '../../src/store/database.js';
+import { migrationProvider } from '../../src/store/migrations.js';
 import { exportCouncil } from '../../src/store/council-export.js';
 import { createDatabase } from '../support/postgres.js';
 
@@ -492,6 +494,39 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     }
     // Outside any transaction, as VACUUM needs on PostgreSQL.
     await store.polls.scrubDeleted();
+  });
+
+  it('on upgrade, replaces the ballots of anonymous polls closed before by their counts, and keeps open ones', async () => {
+    const { db, dialect } = openDatabase(await options());
+    try {
+      await new Migrator({ db, provider: migrationProvider }).migrateTo('0014_minutes_export');
+      const old = createStore(db, dialect);
+      const council = (await old.councils.create(
+        { id: 'c-old', conversationId: '19:old', tenantId: 't1', name: 'Råd', locale: 'sv', timeZone: 'Europe/Stockholm', createdBy: '29:chair', createdAt: at },
+        [member('29:chair', 'Åsa Chair', 'chair')],
+      ))!;
+      const poll = (id: string, status: string, anonymous: number) => ({
+        id, council_id: council.id, meeting_id: null, agenda_item_id: null, question: 'Vem?', options: '[{"id":"o1","text":"A"},{"id":"o2","text":"B"}]',
+        max_choices: 1, anonymous, results_visibility: 'live', deadline: null, remind_before_minutes: null, status, created_by: '29:chair',
+        created_at: at, closed_at: status === 'closed' ? at : null, activity_id: null, client_key: `ck-${id}`, version: 1,
+      });
+      await db.insertInto('polls').values([poll('closed-anon', 'closed', 1), poll('open-anon', 'open', 1), poll('closed-named', 'closed', 0)] as never).execute();
+      const ballot = (pollId: string, key: string, choice: string) => ({ poll_id: pollId, voter_key: key, choices: `["${choice}"]`, voter_id: null, voted_at: null });
+      await db.insertInto('poll_ballots').values([
+        ballot('closed-anon', 'h1', 'o1'), ballot('closed-anon', 'h2', 'o2'), ballot('closed-anon', 'h3', 'o1'),
+        ballot('open-anon', 'h4', 'o2'), ballot('closed-named', '29:chair', 'o1'),
+      ]).execute();
+
+      await migrate(db);
+      const store = createStore(db, dialect);
+      expect(await store.polls.findById('closed-anon')).toMatchObject({ counted: { voters: 3, votes: { o1: 2, o2: 1 } } });
+      expect(await store.polls.ballots('closed-anon')).toEqual([]);
+      expect(await store.polls.ballots('open-anon')).toHaveLength(1);
+      expect((await store.polls.findById('closed-named'))!.counted).toBeNull();
+      expect(await store.polls.ballots('closed-named')).toHaveLength(1);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('gives the claim on a poll’s card to exactly one caller, again once the claim runs out, never once posted', async () => {
