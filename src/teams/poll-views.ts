@@ -39,7 +39,7 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
     poll.maxChoices > 1 ? tr('poll.upTo', { max: poll.maxChoices }) : tr('poll.single'),
     poll.deadline ? tr(open ? 'poll.closes' : 'poll.closedAt', { when: when(locale, open ? poll.deadline : (poll.closedAt ?? poll.deadline), zone) }) : null,
     poll.resultsVisibility === 'afterClose' && open ? tr('poll.resultsLater') : null,
-    poll.resultsVisibility === 'live' && poll.anonymous && open ? tr('poll.resultsAtMin', { min: ANONYMOUS_LIVE_MIN_VOTERS }) : null,
+    poll.resultsVisibility === 'live' && poll.anonymous && open && !data.results ? tr('poll.resultsAtMin', { min: ANONYMOUS_LIVE_MIN_VOTERS }) : null,
   ].filter(Boolean);
   const top = data.results ? Math.max(0, ...data.results.options.map((o) => o.votes)) : 0;
   const names = new Map((data.named ?? []).map((n) => [n.option, n.names]));
