@@ -93,12 +93,12 @@ function mayStartPolls(council: Council, role: CouncilMember['role'] | undefined
  * The chair or secretary (or any member, where the council allows it) starts a poll. Tied to
  * the item under discussion, its result becomes that item's decision. The deadline and the
  * reminder before it are queued with the poll, so they hold across restarts and instances.
+ * `created`: this request saved the poll, and so holds the claim on its card (see claimPollCard).
  */
 export async function createPoll(
   deps: PollDeps,
   input: { conversationId: string; actorId: string; settings: PollSettings; tieToCurrentItem: boolean; clientKey: string },
 ): Promise<{ view: CouncilView; poll: Poll; created: boolean }> {
-  // `created`: this request saved the poll and holds the claim on its card (see claimPollCard).
   const view = await requireCouncil(deps, input.conversationId);
   const role = roleOf(view, input.actorId);
   if (!role) throw new RuleError('error.notMember');
