@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -13,7 +13,10 @@ export function anonymousVoterKeyFunction(configured: string | undefined, dataDi
 
 function localKey(path: string): string {
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
+    // With the key and the database together, anyone could hash each member's id and find
+    // their ballot in an open poll: the folder and the key are the bot user's alone.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(path), 0o700);
     writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
   }
   return readFileSync(path, 'utf8').trim();

@@ -6,7 +6,7 @@ import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { DocumentLibrary, JusteringRepository, MinutesRenderer, NominationRepository, PollRepository, StoredDocument } from './ports.js';
-import { tally } from '../domain/poll.js';
+import { count, tallyOf } from '../domain/poll.js';
 
 export interface MinutesDeps extends MeetingDeps {
   justering: JusteringRepository;
@@ -39,7 +39,8 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     polls
       .filter((p) => p.status === 'closed')
       .map(async (p) => {
-        const result = tally(p, (await deps.polls.ballots(p.id)).map((b) => b.choices));
+        // A closed anonymous poll kept only its counts.
+        const result = tallyOf(p, p.counted ?? count((await deps.polls.ballots(p.id)).map((b) => b.choices)));
         return { question: p.question, results: result.options.map((o) => ({ option: o.text, votes: o.votes })), voters: result.voters, anonymous: p.anonymous };
       }),
   );

@@ -12,7 +12,7 @@ import {
 } from '../domain/nomination.js';
 import type { Poll } from '../domain/poll.js';
 import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
-import type { PollDeps } from './polls.js';
+import { POLL_CARD_CLAIM_MS, type PollDeps } from './polls.js';
 import type { NominationRepository, OutboxJob } from './ports.js';
 
 export interface NominationDeps extends PollDeps {
@@ -191,6 +191,7 @@ export async function closeRound(
     },
     `round-poll:${round.id}`,
     [],
+    new Date(Date.parse(at) + POLL_CARD_CLAIM_MS).toISOString(),
   );
   const closed = await deps.nominations.close(round.id, { selectedIds: [], pollId: poll.id }, round.version, at, jobs);
   if (!closed) throw new StaleError();

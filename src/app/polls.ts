@@ -1,6 +1,6 @@
 import { can, type Council, type CouncilMember, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import { type Poll, type PollSettings, type Tally, checkBallot, checkPoll, leaders, tally } from '../domain/poll.js';
+import { ANONYMOUS_LIVE_MIN_VOTERS, type Poll, type PollSettings, type Tally, checkBallot, checkPoll, count, leaders, tallyOf } from '../domain/poll.js';
 import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob, OutboxRepository, PollRepository, StoredBallot } from './ports.js';
@@ -14,6 +14,12 @@ export interface PollDeps extends MeetingDeps {
 
 /** Votes in a burst refresh the shared card once per this long, not once per vote. */
 export const POLL_CARD_COALESCE_MS = 2_000;
+/**
+ * How long one request has the sole right to post a new poll's card. A request cut off in
+ * between (a crash) leaves the card to the next retry after this; well under the minute a
+ * restarted instance waits for leases.
+ */
+export const POLL_CARD_CLAIM_MS = 30_000;
 
 /** Entitled voters: the council's members; guests (adjungerade) speak but do not vote. */
 export function voters(view: CouncilView): CouncilMember[] {
@@ -26,7 +32,7 @@ export interface PollView {
   /** How many have voted, which everyone sees. */
   voted: number;
   entitled: number;
-  /** The counts, when they may be shown: live, or once closed. */
+  /** The counts, when they may be shown: live (in an anonymous poll once enough have voted), or once closed. */
   results: Tally | null;
   /** Who chose what, in a named poll whose results are shown. */
   named: { option: string; names: string[] }[] | null;
@@ -38,10 +44,18 @@ function voterKey(deps: PollDeps, poll: Pick<Poll, 'id' | 'anonymous'>, userId: 
   return poll.anonymous ? deps.anonymousVoterKey(poll.id, userId) : userId;
 }
 
+/** Whether counts are shown: with few voters, each could work out the others' choices from live counts. */
+export function resultsShown(poll: Pick<Poll, 'status' | 'resultsVisibility' | 'anonymous'>, voted: number): boolean {
+  if (poll.status === 'closed') return true;
+  return poll.resultsVisibility === 'live' && (!poll.anonymous || voted >= ANONYMOUS_LIVE_MIN_VOTERS);
+}
+
 export async function pollView(deps: PollDeps, view: CouncilView, poll: Poll, viewerId?: string): Promise<PollView> {
-  const ballots = await deps.polls.ballots(poll.id);
-  const visible = poll.status === 'closed' || poll.resultsVisibility === 'live';
-  const results = visible ? tally(poll, ballots.map((b) => b.choices)) : null;
+  // A closed anonymous poll has only its counts left.
+  const ballots = poll.counted ? [] : await deps.polls.ballots(poll.id);
+  const counted = poll.counted ?? count(ballots.map((b) => b.choices));
+  const visible = resultsShown(poll, counted.voters);
+  const results = visible ? tallyOf(poll, counted) : null;
   const names = new Map(view.members.map((m) => [m.userId, m.name]));
   const named =
     visible && !poll.anonymous
@@ -52,7 +66,7 @@ export async function pollView(deps: PollDeps, view: CouncilView, poll: Poll, vi
       : null;
   const key = viewerId ? voterKey(deps, poll, viewerId) : undefined;
   const mine = key ? (ballots.find((b) => b.voterKey === key)?.choices ?? null) : null;
-  return { view, poll, voted: ballots.length, entitled: voters(view).length, results, named, mine };
+  return { view, poll, voted: counted.voters, entitled: voters(view).length, results, named, mine };
 }
 
 /**
@@ -79,6 +93,7 @@ function mayStartPolls(council: Council, role: CouncilMember['role'] | undefined
  * The chair or secretary (or any member, where the council allows it) starts a poll. Tied to
  * the item under discussion, its result becomes that item's decision. The deadline and the
  * reminder before it are queued with the poll, so they hold across restarts and instances.
+ * `created`: this request saved the poll, and so holds the claim on its card (see claimPollCard).
  */
 export async function createPoll(
   deps: PollDeps,
@@ -118,6 +133,7 @@ export async function createPoll(
     },
     input.clientKey,
     jobs,
+    new Date(Date.parse(now) + POLL_CARD_CLAIM_MS).toISOString(),
   );
   return { view, poll, created };
 }
@@ -170,6 +186,12 @@ export async function closePoll(deps: PollDeps, input: { conversationId: string;
 async function closeNow(deps: PollDeps, poll: Poll): Promise<Poll | undefined> {
   const at = deps.clock.now().toISOString();
   return deps.polls.close(poll.id, at, [{ key: `poll-results:${poll.id}`, kind: 'pollResults', payload: { pollId: poll.id }, dueAt: at }]);
+}
+
+/** Whether this caller posts the poll's card: exactly one of any number of identical requests does. */
+export async function claimPollCard(deps: PollDeps, pollId: string): Promise<boolean> {
+  const now = deps.clock.now();
+  return deps.polls.claimCard(pollId, now.toISOString(), new Date(now.getTime() + POLL_CARD_CLAIM_MS).toISOString());
 }
 
 /** The deadline job: closes the poll if nobody closed it first. */
@@ -233,14 +255,22 @@ export async function remindNonVoters(deps: PollDeps, input: { pollId: string; r
   const at = deps.clock.now().toISOString();
   await deps.outbox.enqueue(
     missing.map((m) => ({
-      key: `poll-remind:${found.poll.id}:${input.round}:${m.userId}`,
+      key: reminderJobKey(deps, found.poll.id, input.round, m.userId),
       kind: 'pollReminderTo',
-      payload: { pollId: found.poll.id, userId: m.userId },
+      payload: { pollId: found.poll.id, userId: m.userId, round: input.round },
       dueAt: at,
     })),
     at,
   );
   return missing.length;
+}
+
+/**
+ * A personal reminder's job key: one per member and round, yet naming nobody (the payload that
+ * does is blanked once sent). Hashed apart from the ballot key, so it matches no ballot either.
+ */
+export function reminderJobKey(deps: Pick<PollDeps, 'anonymousVoterKey'>, pollId: string, round: string, userId: string): string {
+  return `poll-remind:${pollId}:${round}:${deps.anonymousVoterKey(`reminder:${pollId}`, userId)}`;
 }
 
 /** The chair (or secretary) asks for a reminder now. */

@@ -285,18 +285,32 @@ export interface StoredBallot {
 }
 
 export interface PollRepository {
-  /** Creates the poll once per `clientKey`, with its jobs (deadline, reminder) in the same transaction. */
-  create(poll: Omit<Poll, 'version'>, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ poll: Poll; created: boolean }>;
+  /**
+   * Creates the poll once per `clientKey`, with its jobs (deadline, reminder) in the same
+   * transaction; the request that creates it holds the claim on its card until `cardClaimUntil`.
+   */
+  create(poll: Omit<Poll, 'version' | 'counted'>, clientKey: string, jobs: readonly OutboxJob[], cardClaimUntil: string): Promise<{ poll: Poll; created: boolean }>;
   findById(id: string): Promise<Poll | undefined>;
   open(councilId: string): Promise<Poll[]>;
   /** Every poll held at the meeting, in the order started. */
   forMeeting(meetingId: string): Promise<Poll[]>;
   setActivity(pollId: string, activityId: string): Promise<void>;
+  /** True for the one caller that may post the poll's card now: none posted yet, and no other claim before `now`. */
+  claimCard(pollId: string, now: string, until: string): Promise<boolean>;
+  /** Gives up a claim whose posting failed, so a retry may post at once. */
+  releaseCard(pollId: string): Promise<void>;
+  /** Blanks a sent reminder job's payload, which named the member reminded. */
+  redactReminder(key: string): Promise<void>;
+  /** Makes the rows deleted when an anonymous poll closed unreadable in the database files too. */
+  scrubDeleted(): Promise<void>;
   /** Saves the voter's ballot, replacing an earlier one, only while the poll is open; 'closed' when the poll closed first. */
   castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }): Promise<'saved' | 'unchanged' | 'closed'>;
   ballots(pollId: string): Promise<StoredBallot[]>;
   ballot(pollId: string, voterKey: string): Promise<StoredBallot | undefined>;
-  /** Closes an open poll, with its jobs; undefined when it was closed already. */
+  /**
+   * Closes an open poll, with its jobs; undefined when it was closed already. An anonymous
+   * poll's ballots are replaced by their counts (`Poll.counted`) in the same transaction.
+   */
   close(pollId: string, at: string, jobs: readonly OutboxJob[]): Promise<Poll | undefined>;
 }
 

@@ -10,6 +10,11 @@ export const POLL_OPTIONS_MIN = 2;
 export const POLL_OPTIONS_MAX = 20;
 /** A poll runs at most this long; a longer one is a mistake in the date. */
 export const POLL_LONGEST_DAYS = 90;
+/**
+ * An anonymous poll shows counts while open only once this many have voted: with live counts
+ * after one or two votes, each voter could subtract the counts they saw before their own vote.
+ */
+export const ANONYMOUS_LIVE_MIN_VOTERS = 5;
 
 export const RESULTS_VISIBILITY = ['live', 'afterClose'] as const;
 export type ResultsVisibility = (typeof RESULTS_VISIBILITY)[number];
@@ -46,7 +51,15 @@ export interface Poll extends Omit<PollSettings, 'options'> {
   closedAt: string | null;
   /** The poll card's message, updated as votes come in. */
   activityId: string | null;
+  /** A closed anonymous poll keeps only these counts; its ballots are deleted when it closes. */
+  counted: Counted | null;
   version: number;
+}
+
+/** Votes per option id and how many voted: all that remains of an anonymous poll once closed. */
+export interface Counted {
+  voters: number;
+  votes: Record<string, number>;
 }
 
 export interface CheckedPoll extends Omit<PollSettings, 'options'> {
@@ -115,13 +128,21 @@ export interface Tally {
 
 /** Counts per option; a member who ticks two options counts once among the voters and once per option. */
 export function tally(poll: Pick<Poll, 'options'>, ballots: readonly (readonly string[])[]): Tally {
-  const counts = new Map(poll.options.map((o) => [o.id, 0]));
-  for (const ballot of ballots) for (const choice of ballot) if (counts.has(choice)) counts.set(choice, counts.get(choice)! + 1);
-  const voters = ballots.length;
+  return tallyOf(poll, count(ballots));
+}
+
+export function count(ballots: readonly (readonly string[])[]): Counted {
+  const votes: Record<string, number> = {};
+  for (const ballot of ballots) for (const choice of ballot) votes[choice] = (votes[choice] ?? 0) + 1;
+  return { voters: ballots.length, votes };
+}
+
+export function tallyOf(poll: Pick<Poll, 'options'>, counted: Counted): Tally {
+  const { voters } = counted;
   return {
     voters,
     options: poll.options.map((o) => {
-      const votes = counts.get(o.id)!;
+      const votes = counted.votes[o.id] ?? 0;
       return { id: o.id, text: o.text, votes, percent: voters === 0 ? 0 : Math.round((votes / voters) * 100) };
     }),
   };

@@ -26,13 +26,17 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; dia
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 10 });
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
-  if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
+  // The folder holds the database (and, on one machine, the anonymous vote key): the bot's alone.
+  if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(options.sqlitePath);
   // WAL lets /readyz and reads proceed while a turn writes; busy_timeout rides out a second process.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  // Deleted rows are zeroed in their pages, not left behind: a closed anonymous poll's ballots
+  // must not be readable from the file (see KyselyPollRepository.close and scrubDeleted).
+  sqlite.pragma('secure_delete = ON');
   cachePreparedStatements(sqlite);
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
 }

@@ -482,6 +482,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('minutes_library').execute();
     },
   },
+  '0015_poll_tally_card_claim': {
+    async up(db: Kysely<any>) {
+      // What a closed anonymous poll keeps instead of its ballots: counts, no order, no keys.
+      await db.schema.alterTable('polls').addColumn('tally', 'text').execute();
+      // Until when one request has the right to post the poll's card (see claimCard).
+      await db.schema.alterTable('polls').addColumn('card_claimed_until', 'varchar(32)').execute();
+      // Anonymous polls closed before this migration give up their ballots the same way.
+      const closed = await db.selectFrom('polls').select('id').where('anonymous', '=', 1).where('status', '=', 'closed').execute();
+      for (const { id } of closed as { id: string }[]) {
+        const ballots = (await db.selectFrom('poll_ballots').select('choices').where('poll_id', '=', id).execute()) as { choices: string }[];
+        const votes: Record<string, number> = {};
+        for (const b of ballots) for (const c of JSON.parse(b.choices) as string[]) votes[c] = (votes[c] ?? 0) + 1;
+        await db.updateTable('polls').set({ tally: JSON.stringify({ voters: ballots.length, votes }) }).where('id', '=', id).execute();
+        await db.deleteFrom('poll_ballots').where('poll_id', '=', id).execute();
+      }
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('polls').dropColumn('card_claimed_until').execute();
+      await db.schema.alterTable('polls').dropColumn('tally').execute();
+    },
+  },
   '0016_outbox_parked': {
     async up(db: Kysely<any>) {
       // A job that failed for good waits here for the admin instead of being retried for ever.

@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { OutboxJob, PollRepository, StoredBallot } from '../app/ports.js';
-import type { Poll, PollOption, PollStatus, ResultsVisibility } from '../domain/poll.js';
+import { type Counted, type Poll, type PollOption, type PollStatus, type ResultsVisibility, count } from '../domain/poll.js';
 import { insertJobs } from './outbox-repository.js';
 import type { Database, PollsTable } from './schema.js';
 
@@ -22,6 +22,7 @@ function toPoll(row: PollsTable): Poll {
     createdAt: row.created_at,
     closedAt: row.closed_at,
     activityId: row.activity_id,
+    counted: row.tally === null || row.tally === undefined ? null : (JSON.parse(row.tally) as Counted),
     version: Number(row.version),
   };
 }
@@ -36,7 +37,7 @@ export class KyselyPollRepository implements PollRepository {
     private readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
-  async create(poll: Omit<Poll, 'version'>, clientKey: string, jobs: readonly OutboxJob[]): Promise<{ poll: Poll; created: boolean }> {
+  async create(poll: Omit<Poll, 'version' | 'counted'>, clientKey: string, jobs: readonly OutboxJob[], cardClaimUntil: string): Promise<{ poll: Poll; created: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('polls')
@@ -59,6 +60,7 @@ export class KyselyPollRepository implements PollRepository {
           activity_id: poll.activityId,
           client_key: clientKey,
           version: 1,
+          card_claimed_until: cardClaimUntil,
         })
         .onConflict((oc) => oc.column('client_key').doNothing())
         .executeTakeFirst();
@@ -85,7 +87,40 @@ export class KyselyPollRepository implements PollRepository {
   }
 
   async setActivity(pollId: string, activityId: string): Promise<void> {
-    await this.db.updateTable('polls').set({ activity_id: activityId }).where('id', '=', pollId).execute();
+    await this.db.updateTable('polls').set({ activity_id: activityId, card_claimed_until: null }).where('id', '=', pollId).execute();
+  }
+
+  async claimCard(pollId: string, now: string, until: string): Promise<boolean> {
+    // One statement: of any number of requests at once, exactly one sees the row unclaimed
+    // (PostgreSQL re-checks the condition on the row another request just updated).
+    const result = await this.db
+      .updateTable('polls')
+      .set({ card_claimed_until: until })
+      .where('id', '=', pollId)
+      .where('activity_id', 'is', null)
+      .where((eb) => eb.or([eb('card_claimed_until', 'is', null), eb('card_claimed_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseCard(pollId: string): Promise<void> {
+    await this.db.updateTable('polls').set({ card_claimed_until: null }).where('id', '=', pollId).where('activity_id', 'is', null).execute();
+  }
+
+  async redactReminder(key: string): Promise<void> {
+    await this.db.updateTable('outbox').set({ payload: '{}' }).where('key', '=', key).where('kind', '=', 'pollReminderTo').execute();
+  }
+
+  async scrubDeleted(): Promise<void> {
+    if (this.dialect === 'postgres') {
+      // Deleted and updated rows stay in the heap pages (and their xmin order with them) until
+      // rewritten; FULL writes new files holding only the live rows. Outside any transaction.
+      await sql`vacuum full poll_ballots, outbox`.execute(this.db);
+      return;
+    }
+    // secure_delete zeroed the rows in the pages; the WAL still holds the pages as they were.
+    const result = await sql<{ busy: number }>`pragma wal_checkpoint(truncate)`.execute(this.db);
+    if (Number(result.rows[0]?.busy ?? 0) !== 0) throw new Error('the SQLite WAL could not be checkpointed (another connection reads it); retried');
   }
 
   async castBallot(pollId: string, ballot: StoredBallot & { votedAt: string | null }): Promise<'saved' | 'unchanged' | 'closed'> {
@@ -135,6 +170,16 @@ export class KyselyPollRepository implements PollRepository {
         .where('status', '=', 'open')
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
+      const poll = await trx.selectFrom('polls').select('anonymous').where('id', '=', pollId).executeTakeFirstOrThrow();
+      if (Number(poll.anonymous) === 1) {
+        // Once closed, nothing stored may tie a voter to a choice: the counts replace the
+        // ballots, and the reminders (which named those who had not voted yet) go too.
+        const ballots = await trx.selectFrom('poll_ballots').select('choices').where('poll_id', '=', pollId).execute();
+        const counted = count(ballots.map((b) => JSON.parse(b.choices) as string[]));
+        await trx.updateTable('polls').set({ tally: JSON.stringify(counted) }).where('id', '=', pollId).execute();
+        await trx.deleteFrom('poll_ballots').where('poll_id', '=', pollId).execute();
+        await trx.deleteFrom('outbox').where('kind', '=', 'pollReminderTo').where('key', 'like', `poll-remind:${pollId}:%`).execute();
+      }
       await insertJobs(trx, jobs, at);
       const row = await trx.selectFrom('polls').selectAll().where('id', '=', pollId).executeTakeFirstOrThrow();
       return toPoll(row);

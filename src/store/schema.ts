@@ -217,6 +217,9 @@ export interface PollsTable {
   activity_id: string | null;
   client_key: string;
   version: number;
+  /** JSON { voters, votes: { optionId: n } }: set when an anonymous poll closes and its ballots go. */
+  tally: string | null;
+  card_claimed_until: string | null;
 }
 
 export interface PollBallotsTable {

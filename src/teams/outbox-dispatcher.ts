@@ -6,7 +6,7 @@ import { adjusterNames, exportedCard, justeringCard } from './justering-views.js
 import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
-import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
+import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, reminderJobKey, stillNotVoted } from '../app/polls.js';
 import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
@@ -130,6 +130,9 @@ export function startOutbox(
     async pollResults({ pollId }: { pollId: string }) {
       const found = await pollWithCouncil(deps, pollId);
       if (!found) return;
+      // Before the results go out, the closed ballots leave the database files too; a failure
+      // here is retried like any job, and the results wait for it.
+      if (found.poll.anonymous) await deps.polls.scrubDeleted();
       const data = await pollView(deps, found.view, found.poll);
       await recordPollDecision(deps, data, { text: pollDecisionText });
       const locale = found.view.council.locale;
@@ -222,14 +225,19 @@ export function startOutbox(
     async pollReminder({ pollId, round }: { pollId: string; round: string }) {
       await remindNonVoters(deps, { pollId, round });
     },
-    async pollReminderTo({ pollId, userId }: { pollId: string; userId: string }) {
+    async pollReminderTo({ pollId, userId, round }: { pollId?: string; userId?: string; round?: string }) {
+      // Blanked once sent: a job resumed after that has nothing left to do.
+      if (!pollId || !userId) return;
       const found = await pollWithCouncil(deps, pollId);
       // Checked again now: whoever voted since the reminder was queued gets nothing.
-      if (!found || !(await stillNotVoted(deps, found.poll, userId))) return;
-      const { council } = found.view;
-      const data = await pollView(deps, found.view, found.poll, userId);
-      const card = pollCard(data, userId, { text: t(council.locale, 'poll.reminderIntro', { council: council.name }), kind: 'warning' });
-      await proactive.toPerson(council.conversationId, person(found.view, userId), card);
+      if (found && (await stillNotVoted(deps, found.poll, userId))) {
+        const { council } = found.view;
+        const data = await pollView(deps, found.view, found.poll, userId);
+        const card = pollCard(data, userId, { text: t(council.locale, 'poll.reminderIntro', { council: council.name }), kind: 'warning' });
+        await proactive.toPerson(council.conversationId, person(found.view, userId), card);
+      }
+      // Done with: the row no longer says whom it was for (jobs queued before keys were hashed have no round).
+      if (round !== undefined) await deps.polls.redactReminder(reminderJobKey(deps, pollId, round, userId));
     },
   };
 

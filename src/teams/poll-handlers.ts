@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireCouncil } from '../app/councils.js';
-import { castVote, closePoll, createPoll, remindNow, setMembersCreatePolls, showPoll } from '../app/polls.js';
-import { utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
+import { castVote, claimPollCard, closePoll, createPoll, remindNow, setMembersCreatePolls, showPoll } from '../app/polls.js';
+import { isValidDate, isValidTime, utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
 import { RESULTS_VISIBILITY, parsePollText } from '../domain/poll.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
@@ -12,11 +12,25 @@ import { pollCard, pollFormCard } from './poll-views.js';
 import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
 import { doneCard, type Notice } from './views.js';
 
-/** Posts the poll's shared card and remembers the message, so votes update it in place. */
-async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn['kit'] }, conversationId: string, pollId: string): Promise<void> {
-  const data = await showPoll(turn.kit.pollDeps, { conversationId, pollId });
-  const sent = await turn.context.sendActivity(cardActivity(pollCard(data, undefined)));
-  if (sent?.id) await turn.kit.deps.store.polls.setActivity(pollId, sent.id);
+/**
+ * Posts the poll's shared card and remembers the message, so votes update it in place. Teams
+ * redelivers a message or invoke, and both copies find the poll: only the request that claims
+ * the card posts it. False when another request has it.
+ */
+async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn['kit'] }, conversationId: string, pollId: string, created: boolean): Promise<boolean> {
+  const deps = turn.kit.pollDeps;
+  // The request that created the poll claimed its card with it.
+  if (!created && !(await claimPollCard(deps, pollId))) return false;
+  try {
+    const data = await showPoll(deps, { conversationId, pollId });
+    const sent = await turn.context.sendActivity(cardActivity(pollCard(data, undefined)));
+    if (sent?.id) await deps.polls.setActivity(pollId, sent.id);
+  } catch (err) {
+    // Not posted after all: a retry need not wait for the claim to run out.
+    await deps.polls.releaseCard(pollId);
+    throw err;
+  }
+  return true;
 }
 
 /** "omröstning" alone: the form; "omröstning: Fråga? | Ja | Nej" (or one option per line): started at once. */
@@ -40,13 +54,10 @@ export async function pollCommand(turn: CommandTurn, args: string): Promise<void
     tieToCurrentItem: false,
     clientKey: `message:${conversationId}:${activity.id ?? ''}`,
   });
-  if (!created) {
-    // A retry after the first attempt stopped between saving the poll and posting its card.
-    if (poll.activityId === null) return postPoll(turn, conversationId, poll.id);
-    await turn.context.sendActivity(t(turn.locale, 'poll.already'));
-    return;
-  }
-  await postPoll(turn, conversationId, poll.id);
+  // A retry finds the poll saved: it posts the card only if the first attempt stopped before
+  // doing so (and its claim ran out), else it says the poll is there.
+  const posted = poll.activityId === null && (await postPoll(turn, conversationId, poll.id, created));
+  if (!created && !posted) await turn.context.sendActivity(t(turn.locale, 'poll.already'));
 }
 
 /** "medlemsomröstningar på" / "member polls off" (chair). */
@@ -73,9 +84,12 @@ const create = defineAction({
   async run(turn, data) {
     const deps = turn.kit.pollDeps;
     const view = await requireCouncil(deps, turn.conversationId);
+    // Checked before any conversion, which would roll 2027-02-30 over into March.
+    if (data.pDate && !isValidDate(data.pDate)) throw new RuleError('error.invalidDate', { date: data.pDate });
+    if (data.pTime && !isValidTime(data.pTime)) throw new RuleError('error.invalidTime', { time: data.pTime });
+    if (!data.pDate && data.pTime) throw new RuleError('error.pollDeadlineInvalid');
     // A date without a time means the end of that working day.
     const deadline = data.pDate ? zonedToUtc(data.pDate, data.pTime ?? '17:00', view.council.timeZone) : null;
-    if (!data.pDate && data.pTime) throw new RuleError('error.pollDeadlineInvalid');
     const { poll, created } = await createPoll(deps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
@@ -91,7 +105,7 @@ const create = defineAction({
       tieToCurrentItem: data.pTie,
       clientKey: `form:${data.formId}`,
     });
-    if (created || poll.activityId === null) await postPoll(turn, turn.conversationId, poll.id);
+    if (poll.activityId === null) await postPoll(turn, turn.conversationId, poll.id, created);
     const locale = view.council.locale;
     // The poll's card is posted below for everyone; the form need not repeat it.
     await respondWithCard(turn.context, doneCard(t(locale, created ? 'poll.created' : 'poll.already'), t(locale, 'poll.seeBelow', { question: poll.question })));

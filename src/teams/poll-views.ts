@@ -2,7 +2,7 @@ import { voters, type PollView } from '../app/polls.js';
 import type { CouncilView } from '../app/councils.js';
 import { can, isGuestId, type Locale } from '../domain/council.js';
 import { formatShortDate, utcToZoned } from '../domain/meeting-time.js';
-import { RESULTS_VISIBILITY } from '../domain/poll.js';
+import { ANONYMOUS_LIVE_MIN_VOTERS, RESULTS_VISIBILITY } from '../domain/poll.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
@@ -39,6 +39,7 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
     poll.maxChoices > 1 ? tr('poll.upTo', { max: poll.maxChoices }) : tr('poll.single'),
     poll.deadline ? tr(open ? 'poll.closes' : 'poll.closedAt', { when: when(locale, open ? poll.deadline : (poll.closedAt ?? poll.deadline), zone) }) : null,
     poll.resultsVisibility === 'afterClose' && open ? tr('poll.resultsLater') : null,
+    poll.resultsVisibility === 'live' && poll.anonymous && open && !data.results ? tr('poll.resultsAtMin', { min: ANONYMOUS_LIVE_MIN_VOTERS }) : null,
   ].filter(Boolean);
   const top = data.results ? Math.max(0, ...data.results.options.map((o) => o.votes)) : 0;
   const names = new Map((data.named ?? []).map((n) => [n.option, n.names]));
@@ -68,7 +69,11 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
         names: who.length > NAMES_SHOWN ? `${who.slice(0, NAMES_SHOWN).join(', ')} + ${who.length - NAMES_SHOWN}` : who.join(', '),
       };
     }),
-    hidden: data.results ? null : tr('poll.hiddenUntilClosed'),
+    hidden: data.results
+      ? null
+      : poll.resultsVisibility === 'live'
+        ? tr('poll.hiddenUntilMin', { min: ANONYMOUS_LIVE_MIN_VOTERS })
+        : tr('poll.hiddenUntilClosed'),
     refreshUserIds: open && entitled.length <= MAX_REFRESH_USERS ? entitled.map((m) => m.userId) : [],
     showMine: open && viewerId === undefined,
     canManage: open && viewerId !== undefined && (can(role, 'meeting.run') || (poll.createdBy === viewerId && role !== undefined)),
@@ -113,6 +118,7 @@ export function pollFormCard(view: CouncilView, formId: string, today: string, t
       maxChoices: tr('poll.maxChoices'),
       results: tr('poll.resultsWhen'),
       anonymous: tr('poll.anonymousToggle'),
+      anonymousResults: tr('poll.anonymousResultsNote', { min: ANONYMOUS_LIVE_MIN_VOTERS }),
       deadlineDate: tr('poll.deadlineDate'),
       deadlineTime: tr('poll.deadlineTime'),
       remind: tr('poll.remindLabel'),

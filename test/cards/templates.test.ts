@@ -297,7 +297,7 @@ function pollFixtures(): { template: string; card: unknown }[] {
     id: 'p1', councilId: 'c1', meetingId: null, agendaItemId: null, question: 'Vem ska <b>representera</b> rådet i arbetsgruppen för **vårdval**?'.repeat(3),
     options: Array.from({ length: 20 }, (_, i) => ({ id: `o${i + 1}`, text: `Kandidat ${i + 1} från Regionhälsan, privat vårdgivare med lång erfarenhet` })),
     maxChoices: 3, anonymous: false, resultsVisibility: 'live' as const, deadline: '2026-11-30T16:00:00.000Z', remindBeforeMinutes: 60,
-    status: 'open' as const, createdBy: '29:user-0', createdAt: '2026-11-23T10:00:00.000Z', closedAt: null, activityId: null, version: 1,
+    status: 'open' as const, createdBy: '29:user-0', createdAt: '2026-11-23T10:00:00.000Z', closedAt: null, activityId: null, counted: null, version: 1,
   };
   const out: { template: string; card: unknown }[] = [];
   for (const council of [bigCouncil(12), bigCouncil(400)]) {

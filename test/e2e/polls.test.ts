@@ -68,6 +68,21 @@ describe('polls over HTTP', () => {
     rows.close();
   });
 
+  it('refuses a deadline on a day or at a time that does not exist, like a meeting’s, and saves nothing', async () => {
+    await say(chair, 'omröstning');
+    const form = lastCard();
+    const nextYear = new Date().getUTCFullYear() + 1;
+    const tomorrow = utcToZoned(new Date(Date.now() + 86_400_000).toISOString(), 'Europe/Stockholm').date;
+    const inputs = { pQuestion: 'Ska rådet yttra sig?', pOptions: 'Ja\nNej' };
+    const badDay = await client.execute(chat, chair, findAction(form, 'poll.create'), { ...inputs, pDate: `${nextYear}-02-30`, pTime: '12:00' });
+    expect(text(badDay.card)).toContain(`Datumet ${nextYear}-02-30 finns inte.`);
+    const badTime = await client.execute(chat, chair, findAction(form, 'poll.create'), { ...inputs, pDate: tomorrow, pTime: '25:00' });
+    expect(text(badTime.card)).toContain('Tiden 25:00 finns inte.');
+    const rows = db();
+    expect(rows.prepare('select count(*) as n from polls').get()).toEqual({ n: 0 });
+    rows.close();
+  });
+
   it('lets only the chair and secretary start polls until the chair lets members', async () => {
     expect(await say(bjorn, 'omröstning: Fika? | Ja | Nej')).toContain('I det här rådet startar ordförande och sekreterare omröstningar.');
     expect(await say(bjorn, 'medlemsomröstningar på')).toContain('Det här får bara rådets ordförande');

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Migrator } from 'kysely';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type NewMeeting, type Store, StateConflictError } from '../../src/app/ports.js';
 import type { AgendaItemDraft } from '../../src/domain/agenda.js';
 import type { CouncilMember } from '../../src/domain/council.js';
-import { type StoreOptions, openDatabase, openStore } from '../../src/store/database.js';
+import { type StoreOptions, createStore, migrate, openDatabase, openStore } from '../../src/store/database.js';
+import { migrationProvider } from '../../src/store/migrations.js';
 import { exportCouncil } from '../../src/store/council-export.js';
 import { createDatabase } from '../support/postgres.js';
 
@@ -393,9 +395,9 @@ describe.each(backends)('store contract on $name', ({ options }) => {
   it('keeps polls and ballots, one per voter and changeable, none after closing', async () => {
     const council = await newCouncil();
     const deadline = { key: 'poll-deadline:p1', kind: 'pollDeadline', payload: { pollId: 'p1' }, dueAt: '2026-11-24T10:00:00.000Z' };
-    const { created } = await store.polls.create(newPoll(council.id, 'p1'), 'ck-p1', [deadline]);
+    const { created } = await store.polls.create(newPoll(council.id, 'p1'), 'ck-p1', [deadline], at);
     expect(created).toBe(true);
-    expect((await store.polls.create(newPoll(council.id, 'p1b'), 'ck-p1', [deadline])).poll.id).toBe('p1');
+    expect((await store.polls.create(newPoll(council.id, 'p1b'), 'ck-p1', [deadline], at)).poll.id).toBe('p1');
     expect(await store.outbox.pending()).toBe(1);
 
     const vote = (voterKey: string, choices: string[]) => store.polls.castBallot('p1', { voterKey, choices, voterId: voterKey, votedAt: at });
@@ -529,12 +531,96 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.outbox.pending()).toBe(1);
   });
 
+  it('closes an anonymous poll by keeping its counts and deleting its ballots and the reminders naming voters', async () => {
+    const council = await newCouncil();
+    await store.polls.create(newPoll(council.id, 'anon', true), 'ck-anon', [], at);
+    await store.polls.create(newPoll(council.id, 'open-named'), 'ck-open-named', [], at);
+    for (const [i, choice] of ['o1', 'o2', 'o1'].entries()) {
+      await store.polls.castBallot('anon', { voterKey: `hmac-${i}`, choices: [choice], voterId: null, votedAt: null });
+    }
+    await store.polls.castBallot('open-named', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
+    await store.outbox.enqueue(
+      [
+        { key: 'poll-remind:anon:auto', kind: 'pollReminder', payload: { pollId: 'anon', round: 'auto' }, dueAt: at },
+        { key: 'poll-remind:anon:auto:hashed-1', kind: 'pollReminderTo', payload: { pollId: 'anon', userId: '29:c', round: 'auto' }, dueAt: at },
+        { key: 'poll-remind:open-named:auto:hashed-2', kind: 'pollReminderTo', payload: { pollId: 'open-named', userId: '29:d', round: 'auto' }, dueAt: at },
+      ],
+      at,
+    );
+    const closed = await store.polls.close('anon', at, []);
+    expect(closed).toMatchObject({ status: 'closed', counted: { voters: 3, votes: { o1: 2, o2: 1 } } });
+    expect(await store.polls.findById('anon')).toMatchObject({ counted: { voters: 3, votes: { o1: 2, o2: 1 } } });
+    expect(await store.polls.ballots('anon')).toEqual([]);
+    // Another poll's ballots and reminders are untouched.
+    expect(await store.polls.ballots('open-named')).toHaveLength(1);
+    expect((await store.polls.findById('open-named'))!.counted).toBeNull();
+    const { db } = openDatabase(opts);
+    try {
+      const keys = (await db.selectFrom('outbox').select('key').execute()).map((r) => r.key).sort();
+      expect(keys).toEqual(['poll-remind:anon:auto', 'poll-remind:open-named:auto:hashed-2']);
+      await store.polls.redactReminder('poll-remind:open-named:auto:hashed-2');
+      const row = await db.selectFrom('outbox').select('payload').where('key', '=', 'poll-remind:open-named:auto:hashed-2').executeTakeFirstOrThrow();
+      expect(row.payload).toBe('{}');
+    } finally {
+      await db.destroy();
+    }
+    // Outside any transaction, as VACUUM needs on PostgreSQL.
+    await store.polls.scrubDeleted();
+  });
+
+  it('on upgrade, replaces the ballots of anonymous polls closed before by their counts, and keeps open ones', async () => {
+    const { db, dialect } = openDatabase(await options());
+    try {
+      await new Migrator({ db, provider: migrationProvider }).migrateTo('0014_minutes_export');
+      const old = createStore(db, dialect);
+      const council = (await old.councils.create(
+        { id: 'c-old', conversationId: '19:old', tenantId: 't1', name: 'Råd', locale: 'sv', timeZone: 'Europe/Stockholm', createdBy: '29:chair', createdAt: at },
+        [member('29:chair', 'Åsa Chair', 'chair')],
+      ))!;
+      const poll = (id: string, status: string, anonymous: number) => ({
+        id, council_id: council.id, meeting_id: null, agenda_item_id: null, question: 'Vem?', options: '[{"id":"o1","text":"A"},{"id":"o2","text":"B"}]',
+        max_choices: 1, anonymous, results_visibility: 'live', deadline: null, remind_before_minutes: null, status, created_by: '29:chair',
+        created_at: at, closed_at: status === 'closed' ? at : null, activity_id: null, client_key: `ck-${id}`, version: 1,
+      });
+      await db.insertInto('polls').values([poll('closed-anon', 'closed', 1), poll('open-anon', 'open', 1), poll('closed-named', 'closed', 0)] as never).execute();
+      const ballot = (pollId: string, key: string, choice: string) => ({ poll_id: pollId, voter_key: key, choices: `["${choice}"]`, voter_id: null, voted_at: null });
+      await db.insertInto('poll_ballots').values([
+        ballot('closed-anon', 'h1', 'o1'), ballot('closed-anon', 'h2', 'o2'), ballot('closed-anon', 'h3', 'o1'),
+        ballot('open-anon', 'h4', 'o2'), ballot('closed-named', '29:chair', 'o1'),
+      ]).execute();
+
+      await migrate(db);
+      const store = createStore(db, dialect);
+      expect(await store.polls.findById('closed-anon')).toMatchObject({ counted: { voters: 3, votes: { o1: 2, o2: 1 } } });
+      expect(await store.polls.ballots('closed-anon')).toEqual([]);
+      expect(await store.polls.ballots('open-anon')).toHaveLength(1);
+      expect((await store.polls.findById('closed-named'))!.counted).toBeNull();
+      expect(await store.polls.ballots('closed-named')).toHaveLength(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('gives the claim on a poll’s card to exactly one caller, again once the claim runs out, never once posted', async () => {
+    const council = await newCouncil();
+    const later = (ms: number) => new Date(Date.parse(at) + ms).toISOString();
+    await store.polls.create(newPoll(council.id, 'card'), 'ck-card', [], later(30_000));
+    // The creator holds the claim: nobody else may post before it runs out.
+    expect(await store.polls.claimCard('card', later(1_000), later(31_000))).toBe(false);
+    const claims = await Promise.all(Array.from({ length: 20 }, () => store.polls.claimCard('card', later(30_000), later(60_000))));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await store.polls.releaseCard('card');
+    expect(await store.polls.claimCard('card', later(30_001), later(60_001))).toBe(true);
+    await store.polls.setActivity('card', 'activity-1');
+    expect(await store.polls.claimCard('card', later(120_000), later(150_000))).toBe(false);
+  });
+
   it('exports everything about one council for the admin, never an anonymous ballot, nothing of another council', async () => {
     const council = await newCouncil();
     const other = await newCouncil();
     await store.meetings.create(bare([meeting(council.id, 'x1', '2026-12-03'), meeting(other.id, 'x2', '2026-12-04')]));
-    await store.polls.create(newPoll(council.id, 'named'), 'ck-named', []);
-    await store.polls.create(newPoll(council.id, 'secret', true), 'ck-secret', []);
+    await store.polls.create(newPoll(council.id, 'named'), 'ck-named', [], at);
+    await store.polls.create(newPoll(council.id, 'secret', true), 'ck-secret', [], at);
     await store.polls.castBallot('named', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
     await store.polls.castBallot('secret', { voterKey: 'hmac-of-29:a', choices: ['o2'], voterId: null, votedAt: at });
     const { db } = openDatabase(opts);
@@ -560,7 +646,7 @@ describe.each(backends)('store contract on $name', ({ options }) => {
       meeting(council.id, 'recent', '2026-03-01', { status: 'closed' }),
     ]));
     await store.decisions.record({ id: 'd-old', meetingId: 'old', agendaItemId: null, itemNumber: '1', itemTitle: 'Budget', text: 'Beslut', outcome: 'decided', reason: null, vote: null, recordedBy: '29:chair', recordedAt: at }, 'ck-d-old');
-    await store.polls.create({ ...newPoll(council.id, 'p-old'), meetingId: 'old' }, 'ck-p-old', []);
+    await store.polls.create({ ...newPoll(council.id, 'p-old'), meetingId: 'old' }, 'ck-p-old', [], at);
     await store.polls.castBallot('p-old', { voterKey: '29:b', choices: ['o1'], voterId: '29:b', votedAt: at });
     await store.actionItems.create({ id: 'a-old', councilId: council.id, meetingId: 'old', agendaItemId: null, ownerUserId: '29:b', ownerName: 'Björn', text: 'Underlag', dueDate: null, status: 'done', createdBy: '29:chair', createdAt: at, completedAt: at }, 'ck-a-old');
     await store.justering.setAdjusters('old', ['29:b'], at);
