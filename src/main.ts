@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   if (config.localMode) {
     logger.warn({}, 'running in LOCAL MODE: no BOT_ID/BOT_PASSWORD, inbound requests are not authenticated');
+    if (!['127.0.0.1', '::1', 'localhost'].includes(config.HOST)) {
+      logger.warn({ host: config.HOST }, 'LOCAL MODE on an address other machines may reach: whoever reaches it can act as any user');
+    }
   }
 
   // Started beside the store: the exporter's import takes a moment that need not add to the start.
