@@ -12,7 +12,7 @@
 //
 // Environment:
 //   PORT                  bot port (default 3978)
-//   HOST                  bot bind address (the bot's default is 0.0.0.0)
+//   HOST                  bot bind address (the bot's default without credentials is 127.0.0.1)
 //   PLAYGROUND_PORT       Playground port (default 56150; the Playground falls back to a
 //                         random free port if it is taken; the real one is printed)
 //   PLAYGROUND_CHANNEL    channel to emulate (default msteams)

@@ -20,11 +20,22 @@ function unresolvedReferences(env: Record<string, unknown>): string[] {
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().default('0.0.0.0'),
+  /** Unset: 127.0.0.1 in local mode, which answers anyone who can reach it, and 0.0.0.0 with credentials. */
+  HOST: optionalString,
   BOT_ID: optionalString,
   BOT_PASSWORD: optionalString,
   BOT_TENANT_ID: optionalString,
   BOT_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  /**
+   * The OpenID metadata that signs the channel's tokens (botbuilder's BotOpenIdMetadata): for a
+   * national cloud, and for tests that sign their own. Unset: the public Bot Framework's.
+   */
+  BOT_OPENID_METADATA: optionalString.pipe(z.string().url().optional()),
+  /**
+   * The Agents Playground's own variable for the service URL it gives the bot (default
+   * http://localhost:<its port>/_connector). In local mode the bot sends only to the loopback and here.
+   */
+  M365_AGENTS_PLAYGROUND_SERVICE_URL: optionalString.pipe(z.string().url().optional()),
   ALLOWED_TENANTS: z
     .string()
     .default('')
@@ -98,7 +109,9 @@ export interface GraphSettings {
   maxRetries: number;
 }
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'HOST'> {
+  /** The address to listen on. */
+  HOST: string;
   /** Undefined without Graph settings: meetings then live only in the bot. */
   graph: GraphSettings | undefined;
   /** Local mode: no inbound authentication, no outbound tokens (Agents Playground, tests). */
@@ -138,6 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...env,
+    HOST: env.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),
     graph: graphSettings(env),
     localMode: !hasCredentials,
     sqlitePath: env.SQLITE_FILE ?? `${env.DATA_DIR}/council-assistant.sqlite`,

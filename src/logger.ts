@@ -37,5 +37,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Written as logged. pino's default buffers and flushes at exit, and that last flush retries a
+  // write to a closed pipe for ever (sonic-boom 4 repeats every error but EAGAIN): SIGTERM with
+  // stdout gone never finished. Written at once, a closed pipe fails the write in place, and pino
+  // stops writing there.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }

@@ -8,6 +8,8 @@ import { createHost } from './server.js';
 import { openStore } from './store/database.js';
 import { createAdapter } from './teams/adapter.js';
 import { createBot } from './teams/bot.js';
+import { inboundTurns } from './teams/inbound-turn.js';
+import { localServiceUrls } from './teams/service-url.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
 import { fileClock } from './file-clock.js';
 import { folderLibrary } from './export/folder-library.js';
@@ -18,6 +20,17 @@ import { graphLibrary } from './graph/library.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
 import { startTelemetry } from './telemetry/start.js';
+
+/** Beyond the grace for turns in flight: for the outbox, the store and telemetry to close. */
+const STOP_MARGIN_MS = 5_000;
+
+// A reader that has gone away (a closed pipe) is no reason to crash or to hang: what is written
+// to it is lost either way. Anything else a standard stream reports is still fatal.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -34,6 +47,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   if (config.localMode) {
     logger.warn({}, 'running in LOCAL MODE: no BOT_ID/BOT_PASSWORD, inbound requests are not authenticated');
+    if (!['127.0.0.1', '::1', 'localhost'].includes(config.HOST)) {
+      logger.warn({ host: config.HOST }, 'LOCAL MODE on an address other machines may reach: whoever reaches it can act as any user');
+    }
   }
 
   // Started beside the store: the exporter's import takes a moment that need not add to the start.
@@ -66,15 +82,17 @@ async function main(): Promise<void> {
   let outbox: ReturnType<typeof bot.startOutbox> | undefined;
   // Registered before the first turn or outbox job, which would otherwise record into no-ops.
   const telemetry = await telemetryStarting;
+  const turns = inboundTurns(adapter, logger, { authenticationRequired: !config.localMode });
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,
     allowedTenants: config.ALLOWED_TENANTS,
+    serviceUrlAllowed: config.localMode ? localServiceUrls(config.M365_AGENTS_PLAYGROUND_SERVICE_URL) : undefined,
     logger,
     health: () => store.health(),
     outboxHealth: () => outbox?.health(),
     parkedJobs: () => store.outbox.parkedCount(),
     processActivity: (req, res) =>
-      adapter.process(req, res, async (context) => {
+      turns(req, res, async (context) => {
         await bot.app.run(context);
       }),
   });
@@ -88,7 +106,7 @@ async function main(): Promise<void> {
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(
-    { port, localMode: config.localMode, startupMs: Math.round(performance.now() - startedAt) },
+    { port, host: config.HOST, localMode: config.localMode, startupMs: Math.round(performance.now() - startedAt) },
     `listening on http://localhost:${port}/api/messages`,
   );
 
@@ -96,6 +114,11 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Whatever the steps below wait on (a store, an exporter), the process is gone soon after the grace period.
+    setTimeout(() => {
+      logger.error({ signal }, 'did not stop within the grace period; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + STOP_MARGIN_MS).unref();
     logger.info({ signal, inFlight: host.inFlight() }, 'shutting down: draining turns in flight');
     await host.drain(server, config.SHUTDOWN_GRACE_MS);
     await outbox?.stop();

@@ -7,6 +7,8 @@ import { inboundActivitySchema, telemetryAttributesOf, tenantOfInbound } from '.
 export interface HostDeps {
   maxBodyBytes: number;
   allowedTenants: readonly string[];
+  /** Where the bot may be told to answer; unset: anywhere (with credentials the token vouches for it). */
+  serviceUrlAllowed?(serviceUrl: string): boolean;
   logger: Logger;
   health(): Promise<StoreHealth>;
   /** This instance's outbox loop; undefined until it has started. */
@@ -74,6 +76,11 @@ export function createHost(deps: HostDeps): Host {
         return;
       }
       turn.describe(telemetryAttributesOf(parsed.data));
+      if (deps.serviceUrlAllowed && !deps.serviceUrlAllowed(parsed.data.serviceUrl)) {
+        deps.logger.warn({ serviceUrl: new URL(parsed.data.serviceUrl).origin }, 'activity refused: local mode answers only the loopback and the Playground');
+        res.status(403).json({ error: 'service URL not allowed' });
+        return;
+      }
       if (deps.allowedTenants.length > 0) {
         const tenant = tenantOfInbound(parsed.data)?.toLowerCase();
         if (!tenant || !deps.allowedTenants.includes(tenant)) {

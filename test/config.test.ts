@@ -20,6 +20,24 @@ describe('configuration', () => {
     expect(config.localMode).toBe(false);
   });
 
+  it('listens on the loopback without credentials and everywhere with them, unless HOST says otherwise', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ BOT_ID: 'id', BOT_TYPE: 'UserAssignedMSI' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret', HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
+  });
+
+  it('takes the OpenID metadata and the Playground address as URLs', () => {
+    expect(loadConfig({}).BOT_OPENID_METADATA).toBeUndefined();
+    expect(loadConfig({ M365_AGENTS_PLAYGROUND_SERVICE_URL: 'http://localhost:56150/_connector' }).M365_AGENTS_PLAYGROUND_SERVICE_URL).toBe(
+      'http://localhost:56150/_connector',
+    );
+    expect(() => loadConfig({ BOT_OPENID_METADATA: 'login.botframework.com' })).toThrow(/BOT_OPENID_METADATA/);
+    expect(() => loadConfig({ M365_AGENTS_PLAYGROUND_SERVICE_URL: 'playground' })).toThrow(/M365_AGENTS_PLAYGROUND_SERVICE_URL/);
+  });
+
   it('refuses to start in production without credentials', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production', BOT_ID: 'id' })).toThrow(/BOT_PASSWORD/);

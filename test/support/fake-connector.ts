@@ -52,11 +52,18 @@ export class FakeConnector {
     return `http://127.0.0.1:${address.port}/`;
   }
 
-  async start(port = 0): Promise<this> {
+  /** `host` other than the loopback: to see what a bot sends to an address that is not local. */
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     return this;
+  }
+
+  /** Its URL through another of the machine's addresses (when started on it or on 0.0.0.0). */
+  urlOn(address: string): string {
+    const { port } = this.server?.address() as AddressInfo;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
   }
 
   async stop(): Promise<void> {
@@ -159,7 +166,8 @@ export class FakeConnector {
       return this.reply(res, 400, { error: { code: 'BadSyntax', message: 'invalid JSON' } });
     }
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = decodeURIComponent(url.pathname);
+    // A service URL may have a path of its own (the Playground's is …/_connector).
+    const path = decodeURIComponent(url.pathname).replace(/^\/.*?(?=\/v3\/)/, '');
     const method = req.method ?? 'GET';
     const m = path.match(/^\/v3\/conversations\/([^/]+)(?:\/(activities|pagedmembers|members)(?:\/([^/]+))?)?\/?$/);
     const conversationId = m?.[1];
