@@ -3,6 +3,7 @@ import type { Logger } from '../app/ports.js';
 import type { Config } from '../config.js';
 import { localeFromTag, t } from '../i18n/index.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
+import { plainTextReplies } from './replies.js';
 
 export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
   const adapter = config.localMode
@@ -15,6 +16,7 @@ export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
         MicrosoftAppTenantId: config.BOT_TENANT_ID,
       });
   traceConnectorCalls(adapter);
+  plainTextReplies(adapter);
   adapter.onTurnError = async (context, error) => {
     logger.error(
       { err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id },
