@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger, StoreHealth } from './app/ports.js';
 import { type TurnRecording, startTurn } from './telemetry/signals.js';
+import { storableJson } from './domain/storable-text.js';
 import { inboundActivitySchema, telemetryAttributesOf, tenantOfInbound } from './teams/inbound.js';
 
 export interface HostDeps {
@@ -67,7 +68,8 @@ export function createHost(deps: HostDeps): Host {
       }
       next();
     },
-    express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true }),
+    // Every string of the activity (message text, card inputs, names) is made storable on the way in.
+    express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true, reviver: storableJson }),
     async (req, res) => {
       const turn = res.locals.turn as TurnRecording;
       const parsed = inboundActivitySchema.safeParse(req.body);

@@ -8,6 +8,7 @@ import {
   CalendarSyncExpired,
   TransientError,
 } from '../app/ports.js';
+import { storableText } from '../domain/storable-text.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { zonedToUtc } from '../domain/meeting-time.js';
 import { GraphError, type GraphHttp } from './http.js';
@@ -16,16 +17,19 @@ import { GraphError, type GraphHttp } from './http.js';
 const DELTA_PAGE_SIZE = 50;
 const UTC_PREFERENCE = { Prefer: 'outlook.timezone="UTC"' };
 
+// What someone typed in Outlook reaches the store as a meeting's title and place.
+const storable = z.string().transform(storableText);
+
 const dateTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().optional() });
 
 // Only `id` is certain: a delta item may lack anything else, and is then judged by what it has.
 const graphEvent = z
   .object({
     id: z.string().min(1),
-    subject: z.string().nullish(),
+    subject: storable.nullish(),
     start: dateTimeZone.nullish(),
     end: dateTimeZone.nullish(),
-    location: z.object({ displayName: z.string().nullish() }).nullish(),
+    location: z.object({ displayName: storable.nullish() }).nullish(),
     categories: z.array(z.string()).nullish(),
     isCancelled: z.boolean().nullish(),
     onlineMeeting: z.object({ joinUrl: z.string().nullish() }).nullish(),

@@ -10,6 +10,7 @@ import type { Logger } from '../app/ports.js';
 import type { Config } from '../config.js';
 import { localeFromTag, t } from '../i18n/index.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
+import { plainTextReplies } from './replies.js';
 import { localServiceUrls } from './service-url.js';
 
 /** The SDK's adapter with its authentication and its turn as two steps, so a refused token is ours to answer. */
@@ -80,6 +81,7 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
         ...(config.BOT_OPENID_METADATA ? publicCloudWithOpenIdMetadata(config.BOT_OPENID_METADATA) : {}),
       });
   traceConnectorCalls(adapter);
+  plainTextReplies(adapter);
   adapter.onTurnError = async (context, error) => {
     logger.error(
       { err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id },

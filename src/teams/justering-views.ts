@@ -89,9 +89,10 @@ export function exportedCard(locale: 'sv' | 'en', message: string, files: readon
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
+    // The message quotes what people wrote and file names come from titles: text runs, never markdown.
     body: [
-      { type: 'TextBlock', text: message, wrap: true, weight: 'Bolder' },
-      ...files.filter((f) => !f.webUrl.startsWith('https://')).map((f) => ({ type: 'TextBlock', text: f.name, wrap: true, isSubtle: true, spacing: 'Small' })),
+      { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: message, weight: 'Bolder' }] },
+      ...files.filter((f) => !f.webUrl.startsWith('https://')).map((f) => ({ type: 'RichTextBlock', spacing: 'Small', inlines: [{ type: 'TextRun', text: f.name, isSubtle: true }] })),
     ],
     actions: linked.slice(0, 6).map((f) => ({ type: 'Action.OpenUrl', title: f.name.replace(/^.*\.(\w+)$/, (_, ext: string) => t(locale, 'minutes.open', { kind: ext.toUpperCase() })), url: f.webUrl })),
   };

@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type BotAdapter, CardFactory, MessageFactory, TextFormatTypes, type TurnContext } from 'botbuilder';
 import type { CardJson } from './card-templates.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -20,4 +20,27 @@ export async function replaceCardForAll(context: TurnContext, card: CardJson): P
   const id = context.activity.replyToId;
   if (!id) return;
   await context.updateActivity({ ...cardActivity(card), id });
+}
+
+/**
+ * Teams renders a message's text as markdown unless told otherwise, and the bot's text replies
+ * quote what people wrote (an unknown command, a meeting title, a name): a "[link](…)" there
+ * would be a live link in the bot's voice. Every text message goes out as plain text, proactive
+ * ones too (adapter middleware runs for those turns as well); the catalogue's messages are
+ * plain text for that reason. A message that @mentions someone keeps its format: the mention
+ * is markup Teams must read.
+ */
+export function plainTextReplies(adapter: BotAdapter): void {
+  adapter.use(async (context, next) => {
+    context.onSendActivities(async (_context, activities, send) => {
+      for (const activity of activities) {
+        const mentions = activity.entities?.some((e) => e.type === 'mention') ?? false;
+        if (activity.type === ActivityTypes.Message && typeof activity.text === 'string' && !activity.textFormat && !mentions) {
+          activity.textFormat = TextFormatTypes.Plain;
+        }
+      }
+      return send();
+    });
+    await next();
+  });
 }

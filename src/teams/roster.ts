@@ -1,5 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { RosterEntry } from '../app/ports.js';
+import { storableText } from '../domain/storable-text.js';
 
 const MAX_PAGES = 50;
 
@@ -14,8 +15,8 @@ export async function fetchRoster(context: TurnContext): Promise<RosterEntry[]> 
       roster.push({
         userId: m.id,
         aadObjectId: m.aadObjectId ?? null,
-        name: m.name || m.givenName || m.email || m.id,
-        email: m.email ?? null,
+        name: storableText(m.name || m.givenName || m.email || m.id),
+        email: m.email ? storableText(m.email) : null,
       });
     }
     token = result.continuationToken || undefined;

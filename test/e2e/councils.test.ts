@@ -110,7 +110,7 @@ describe.each(backends)('a council set up and run over HTTP on $name', ({ env })
 
   it('answers a retried setup with the council, not a second council', async () => {
     const res = await client.execute(chat, bjorn, { verb: 'council.setup' }, { name: 'Ett annat råd', locale: 'en', timeZone: 'UTC' });
-    expect(cardText(res.card)).toContain('Den här konversationen är redan rådet **Vårdvalsråd fysioterapi**');
+    expect(cardText(res.card)).toContain('Den här konversationen är redan rådet "Vårdvalsråd fysioterapi"');
     expect(cardText(await councilAs(chair))).not.toContain('Ett annat råd');
   });
 

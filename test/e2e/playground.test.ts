@@ -131,11 +131,12 @@ function cards(page: Page): Locator {
 }
 
 /**
- * A plain text message in the chat pane. The chat list repeats the latest message as a preview,
- * so the bare text would match twice.
+ * A plain text message in the chat pane: the bot sends text as plain text, which the Playground
+ * shows as a span in the message's output card. The chat list repeats the latest message as a
+ * preview, so the bare text would match twice.
  */
 function textMessage(page: Page, text: string): Locator {
-  return page.locator('p').filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  return page.locator('.fai-OutputCard span').filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
 }
 
 async function waitForCount(locator: Locator, atLeast: number, timeoutMs = UI_TIMEOUT): Promise<void> {
@@ -353,6 +354,16 @@ describe('Agents Playground (browser)', () => {
     await expect(page.getByText(WELCOME_TITLE).count()).resolves.toBe(0);
     await expect(page.getByText(/Alex Wilber/).first().isVisible()).resolves.toBe(true);
     await screenshot(page, 'playground-setup.png');
+  }, 120_000);
+
+  it('shows a link someone typed as text when it echoes an unknown command', async () => {
+    ready();
+    const typed = '[logga in igen](https://evil.example/login) **fet**';
+    await sendToBot(page, [typed]);
+    // The Playground renders the person's own message as markdown; the bot's answer is plain text.
+    const reply = page.locator('.fai-OutputCard').filter({ hasText: `Jag förstod inte "${typed}"` });
+    await reply.first().waitFor({ state: 'visible' });
+    await expect(reply.locator('a, strong').count()).resolves.toBe(0);
   }, 120_000);
 
   it('plans a meeting, imports a pasted agenda, shows it and takes regrets', async () => {

@@ -160,7 +160,7 @@ export function cardTexts(card: any): string[] {
       n.text,
       n.title,
       n.label,
-      ...(n.inlines ?? []).map((i: any) => i.text),
+      ...(n.inlines ?? []).map((i: any) => (typeof i === 'string' ? i : i.text)),
       ...(n.facts ?? []).flatMap((f: any) => [f.title, f.value]),
     ])
     .filter((s) => typeof s === 'string');
