@@ -64,6 +64,7 @@ export const en: Record<MessageKey, string> = {
   'error.invalidTimeZone': 'Unknown time zone: {zone}.',
   'error.stale': 'The card was out of date – somebody else changed the council first. Here is the current state; please try again.',
   'error.unexpected': 'Something went wrong in Council Assistant. Nothing was changed; please try again shortly.',
+  'error.storageFull': 'It could not be saved: the server has no room right now. Please try again later.',
   'error.personalOnlyCouncil': 'A council is set up in a channel or group chat, not in a personal chat.',
   'field.name': 'Council name',
   'field.locale': 'Language',

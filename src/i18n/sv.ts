@@ -62,6 +62,7 @@ export const sv = {
   'error.invalidTimeZone': 'Okänd tidszon: {zone}.',
   'error.stale': 'Kortet var inaktuellt – någon annan hann ändra rådet. Här är det aktuella läget; försök igen.',
   'error.unexpected': 'Något gick fel hos Rådsassistenten. Inget har ändrats; försök igen om en stund.',
+  'error.storageFull': 'Det gick inte att spara: servern har inte plats just nu. Försök igen senare.',
   'error.personalOnlyCouncil': 'Rådet sätts upp i en kanal eller gruppchatt, inte i den personliga chatten.',
   'field.name': 'Rådets namn',
   'field.locale': 'Språk',
