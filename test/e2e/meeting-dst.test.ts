@@ -117,4 +117,25 @@ describe('meetings on the nights the clocks change', () => {
     expect(missing.text).toContain('Klockan 02.30 finns inte den 28 mars 2027');
     expect(saved()).toHaveLength(2);
   });
+
+  it('asks the same when a meeting is moved onto that night from its agenda card', async () => {
+    connector.reset();
+    await client.say(chat, chair, 'dagordning');
+    const meetingId = findAction(cardOf(connector.sent(chat.id)[0]!.body), 'agenda.show').data.meetingId;
+    const card = (await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } })).card;
+    const change = findAction(card, 'meeting.update');
+
+    const skipped = await client.execute(chat, chair, change, { mDate: '2027-03-28', mStart: '02:30', mEnd: '04:00' });
+    expect(cardText(skipped.card)).toContain('Klockan 02.30 finns inte den 28 mars 2027');
+
+    const asked = await client.execute(chat, chair, change, { mDate: '2027-10-31', mStart: '02:30', mEnd: '04:00', mPlace: 'Sal 3' });
+    const choices = walkCard(asked.card).filter((n) => n.type === 'Input.ChoiceSet');
+    expect(choices.map((c) => c.id)).toEqual(['startFold']);
+    expect(saved()[0]).toEqual({ starts_at: '2027-10-31T00:00:00.000Z', ends_at: '2027-10-31T02:00:00.000Z' });
+
+    const moved = await client.execute(chat, chair, findAction(asked.card, 'meeting.update'), { startFold: 'later' });
+    expect(cardText(moved.card)).toContain('Mötet är ändrat.');
+    expect(cardText(moved.card)).toContain('Sal 3');
+    expect(saved()).toContainEqual({ starts_at: '2027-10-31T01:30:00.000Z', ends_at: '2027-10-31T03:00:00.000Z' });
+  });
 });
