@@ -2,12 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Store } from '../../src/app/ports.js';
 import { STORAGE_FULL_LOG, isStorageFull } from '../../src/app/storage-full.js';
 import { DependencyError } from '../../src/domain/errors.js';
 import { createStore, migrate, openDatabase } from '../../src/store/database.js';
-import { StorageWatch } from '../../src/store/storage-watch.js';
+import { StorageWatch, probeWrite } from '../../src/store/storage-watch.js';
+import { createDatabase } from '../support/postgres.js';
 
 const AT = '2026-12-07T10:00:00.000Z';
 
@@ -90,5 +92,20 @@ describe('isStorageFull', () => {
     expect(isStorageFull(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }))).toBe(false);
     expect(isStorageFull(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
     expect(isStorageFull('ENOSPC')).toBe(false);
+  });
+});
+
+describe('the probe write on PostgreSQL', () => {
+  it('succeeds with room to spare and leaves nothing behind', async () => {
+    const databaseUrl = await createDatabase(inject('postgresUrl'), `probe_${randomUUID().slice(0, 8)}`);
+    const { db } = openDatabase({ databaseUrl });
+    try {
+      await migrate(db);
+      expect(await probeWrite(db, 'postgres')).toBe(true);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = 'storage_probe'`.execute(db);
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
