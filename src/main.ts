@@ -54,7 +54,7 @@ async function main(): Promise<void> {
 
   // Started beside the store: the exporter's import takes a moment that need not add to the start.
   const telemetryStarting = startTelemetry(config, logger);
-  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX } : { sqlitePath: config.sqlitePath });
+  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX } : { sqlitePath: config.sqlitePath }, logger);
   logger.info({ dialect: store.dialect }, 'store opened and migrated');
 
   const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger, StoreHealth } from './app/ports.js';
+import { STORAGE_FULL_LOG } from './app/storage-full.js';
 import { type TurnRecording, startTurn } from './telemetry/signals.js';
 import { storableJson } from './domain/storable-text.js';
 import { inboundActivitySchema, telemetryAttributesOf, tenantOfInbound } from './teams/inbound.js';
@@ -42,14 +43,14 @@ export function createHost(deps: HostDeps): Host {
     const health = await deps.health();
     const outbox = deps.outboxHealth?.();
     // An instance whose outbox loop is stuck would keep accepting turns whose side effects never go out.
-    const ready = !draining && health.reachable && health.migrated && (outbox === undefined || outbox.alive);
+    const ready = !draining && health.reachable && health.migrated && !health.storageFull && (outbox === undefined || outbox.alive);
     // Shown, not weighed: parked jobs wait for the admin, and another instance would park them just the same.
     const parked = health.reachable && health.migrated ? await deps.parkedJobs?.().catch(() => undefined) : undefined;
     const parkedBody = parked ? { parked: Object.values(parked).reduce((n, k) => n + k, 0), parkedByKind: parked } : {};
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
-      store: { reachable: health.reachable, migrated: health.migrated },
+      store: { reachable: health.reachable, migrated: health.migrated, ...(health.storageFull ? { storageFull: true, reason: STORAGE_FULL_LOG } : {}) },
       ...(outbox ? { outbox: { ...outbox, ...parkedBody } } : {}),
     });
   });

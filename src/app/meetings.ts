@@ -2,7 +2,7 @@ import { type Council, requirePermission } from '../domain/council.js';
 import { standingItems } from '../domain/agenda-standing.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
-import { isValidDate, isValidTime, zonedToUtc } from '../domain/meeting-time.js';
+import { formatShortDate, formatTime, isValidDate, isValidTime, zonedToUtcChecked } from '../domain/meeting-time.js';
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { ActionItemRepository, AttendanceRepository, DecisionRepository, MeetingRepository, OutboxRepository } from './ports.js';
 import { reminderJobs } from './reminders.js';
@@ -24,19 +24,79 @@ export interface MeetingInput {
   place: string | null;
   online: boolean;
   title: string | null;
+  /**
+   * Which reading of a start or end time the clock shows twice (the night summer time ends) the
+   * person chose: the first (still summer time) or the second. Unused on other nights.
+   */
+  startFold?: Fold;
+  endFold?: Fold;
+}
+
+export type Fold = 'earlier' | 'later';
+
+/** A start or end the clock shows twice that night, with its two UTC offsets. */
+export interface AmbiguousTime {
+  which: 'start' | 'end';
+  date: string;
+  time: string;
+  earlierOffset: string;
+  laterOffset: string;
+}
+
+/** Nothing is saved until the person says which of the twice-shown times they mean. */
+export class AmbiguousTimeError extends RuleError {
+  constructor(readonly times: readonly AmbiguousTime[]) {
+    const first = times[0]!;
+    super('error.timeAmbiguous', { date: first.date, time: first.time });
+    this.name = 'AmbiguousTimeError';
+  }
 }
 
 /** A council meets a handful of times a year; a longer plan is a mistake, and must fit on one card. */
 export const SCHEDULE_MAX = 50;
 export const UPCOMING_SHOWN = 10;
 
-function toInstants(council: Council, input: MeetingInput, nowIso: string): { startsAt: string; endsAt: string } {
+/**
+ * The instants a typed meeting means in the council's zone. A time the clock skips that night
+ * is refused, naming the skipped hour; one it shows twice needs the person's choice
+ * (AmbiguousTimeError) unless the input carries it.
+ */
+export function localInstants(council: Council, input: MeetingInput): { startsAt: string; endsAt: string } {
   if (!isValidDate(input.date)) throw new RuleError('error.invalidDate', { date: input.date });
   for (const time of [input.start, input.end]) {
     if (!isValidTime(time)) throw new RuleError('error.invalidTime', { time });
   }
-  const startsAt = zonedToUtc(input.date, input.start, council.timeZone);
-  const endsAt = zonedToUtc(input.date, input.end, council.timeZone);
+  const locale = council.locale;
+  const ambiguous: AmbiguousTime[] = [];
+  const instant = (which: 'start' | 'end', time: string, fold: Fold | undefined): string => {
+    const reading = zonedToUtcChecked(input.date, time, council.timeZone);
+    if (reading.kind === 'ok') return reading.utc;
+    if (reading.kind === 'gap') {
+      throw new RuleError('error.timeInGap', {
+        time: formatTime(time, locale),
+        date: formatShortDate(input.date, locale),
+        from: formatTime(reading.gapStart, locale),
+        to: formatTime(reading.gapEnd, locale),
+      });
+    }
+    if (fold) return fold === 'earlier' ? reading.earlier : reading.later;
+    ambiguous.push({
+      which,
+      date: formatShortDate(input.date, locale),
+      time: formatTime(time, locale),
+      earlierOffset: reading.earlierOffset,
+      laterOffset: reading.laterOffset,
+    });
+    return reading.earlier;
+  };
+  const startsAt = instant('start', input.start, input.startFold);
+  const endsAt = instant('end', input.end, input.endFold);
+  if (ambiguous.length > 0) throw new AmbiguousTimeError(ambiguous);
+  return { startsAt, endsAt };
+}
+
+function toInstants(council: Council, input: MeetingInput, nowIso: string): { startsAt: string; endsAt: string } {
+  const { startsAt, endsAt } = localInstants(council, input);
   checkMeetingTimes(startsAt, endsAt);
   if (startsAt < nowIso) throw new RuleError('error.meetingInPast', { when: `${input.date} ${input.start}` });
   return { startsAt, endsAt };

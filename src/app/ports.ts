@@ -370,6 +370,8 @@ export interface StoreHealth {
   reachable: boolean;
   migrated: boolean;
   detail?: string;
+  /** Writes fail for lack of space (disk full) and have not succeeded since. */
+  storageFull?: boolean;
 }
 
 export interface Store {

@@ -39,13 +39,19 @@ export function minutesBetween(start: string, end: string): number {
 }
 
 /**
- * The UTC instant at which the wall clock in `timeZone` shows `date` `time`.
- * - A time that occurs twice (autumn, 02:00–02:59 in Stockholm) is the first occurrence, still
- *   on summer time: a meeting booked "at 02:30" starts the first time the clock says so.
- * - A time that never occurs (spring, 02:00–02:59 in Stockholm) becomes the first instant after
- *   the gap (03:00 local): the nearest moment that exists, never one before the requested time.
+ * How a wall-clock reading in a zone maps to real instants:
+ * - ok: exactly one instant.
+ * - gap: the clock jumps over it (spring, 02:00–02:59 in Stockholm); `gapStart`–`gapEnd` is the
+ *   skipped stretch as the clock shows it ("02:00"–"03:00") and `utc` the first instant after it.
+ * - ambiguous: the clock shows it twice (autumn, 02:00–02:59 in Stockholm); `earlier` is still on
+ *   the old offset (summer time), `later` on the new one. Offsets read "+02:00".
  */
-export function zonedToUtc(date: string, time: string, timeZone: string): string {
+export type ZonedReading =
+  | { kind: 'ok'; utc: string }
+  | { kind: 'gap'; utc: string; gapStart: string; gapEnd: string }
+  | { kind: 'ambiguous'; earlier: string; later: string; earlierOffset: string; laterOffset: string };
+
+export function zonedToUtcChecked(date: string, time: string, timeZone: string): ZonedReading {
   const day = parseDate(date);
   if (!day) throw new RangeError(`Invalid date: ${date}`);
   const localMs = utcMs(day.year, day.month, day.day) + requireTime(time) * MINUTE_MS;
@@ -58,11 +64,39 @@ export function zonedToUtc(date: string, time: string, timeZone: string): string
     .map((offset) => localMs - offset)
     .filter((instant) => instant + offsetMs(instant, timeZone) === localMs)
     .sort((a, b) => a - b);
-  const first = readings[0];
-  if (first !== undefined) return new Date(first).toISOString();
+  const [first, second] = readings;
+  if (first !== undefined && second !== undefined) {
+    return {
+      kind: 'ambiguous',
+      earlier: new Date(first).toISOString(),
+      later: new Date(second).toISOString(),
+      earlierOffset: formatOffset(localMs - first),
+      laterOffset: formatOffset(localMs - second),
+    };
+  }
+  if (first !== undefined) return { kind: 'ok', utc: new Date(first).toISOString() };
 
   // In a gap: the clock jumps from `before` to `after` somewhere between these two instants.
-  return new Date(firstInstantWithOffset(localMs - after, localMs - before, after, timeZone)).toISOString();
+  const jump = firstInstantWithOffset(localMs - after, localMs - before, after, timeZone);
+  return {
+    kind: 'gap',
+    utc: new Date(jump).toISOString(),
+    gapStart: clockOf(jump + before),
+    gapEnd: clockOf(jump + after),
+  };
+}
+
+/**
+ * The UTC instant at which the wall clock in `timeZone` shows `date` `time`, for times nobody
+ * typed for one occasion (reminder hours, deadlines at 23:59); typed ones go through
+ * zonedToUtcChecked so the person can be asked.
+ * - A time that occurs twice is the first occurrence, still on summer time.
+ * - A time that never occurs becomes the first instant after the gap: the nearest moment that
+ *   exists, never one before the requested time.
+ */
+export function zonedToUtc(date: string, time: string, timeZone: string): string {
+  const reading = zonedToUtcChecked(date, time, timeZone);
+  return reading.kind === 'ambiguous' ? reading.earlier : reading.utc;
 }
 
 export function utcToZoned(iso: string, timeZone: string): ZonedDateTime {
@@ -251,8 +285,20 @@ function formatLongDate(zoned: ZonedDateTime, locale: 'sv' | 'en'): string {
 }
 
 /** Intl's time punctuation varies between ICU versions; the separator is ours. */
-function formatTime(time: string, locale: 'sv' | 'en'): string {
+export function formatTime(time: string, locale: 'sv' | 'en'): string {
   return locale === 'sv' ? time.replace(':', '.') : time;
+}
+
+/** A local wall-clock instant (ms as if UTC) → "HH:MM". */
+function clockOf(localMs: number): string {
+  const d = new Date(localMs);
+  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
+/** 7_200_000 → "+02:00"; zones on odd minutes keep them. */
+function formatOffset(offset: number): string {
+  const minutes = Math.round(Math.abs(offset) / MINUTE_MS);
+  return `${offset < 0 ? '-' : '+'}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
 
 function pad2(n: number): string {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DocumentLibrary, LibraryError, type StoredDocument } from '../app/ports.js';
@@ -23,20 +24,32 @@ export function folderLibrary(root: string): DocumentLibrary {
       const dir = resolve(root, ...segments);
       await mkdir(dir, { recursive: true });
       const fileName = safeSegment(name);
-      let target = join(dir, fileName);
-      if (existsSync(target)) {
-        const ext = extname(fileName);
-        const stem = fileName.slice(0, fileName.length - ext.length);
-        const free = (label: (n: number) => string) => {
-          for (let n = 1; ; n += 1) if (!existsSync(join(dir, label(n)))) return join(dir, label(n));
-        };
-        if (conflict === 'fail') throw new LibraryError('conflict', `${fileName} exists`);
-        if (conflict === 'rename') target = free((n) => `${stem} ${n}${ext}`);
-        else await rename(target, free((n) => `${stem} (version ${n})${ext}`));
+      // Written beside and moved into place: a crash or a full disk never leaves half a file
+      // under the real name, and a failed write takes its temporary file with it.
+      const temp = join(dir, `.${randomUUID()}.part`);
+      try {
+        await writeFile(temp, content);
+      } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw err;
       }
-      // Written beside and moved into place: a crash never leaves half a file under the real name.
-      await writeFile(`${target}.part`, content);
-      await rename(`${target}.part`, target);
+      let target = join(dir, fileName);
+      try {
+        if (existsSync(target)) {
+          const ext = extname(fileName);
+          const stem = fileName.slice(0, fileName.length - ext.length);
+          const free = (label: (n: number) => string) => {
+            for (let n = 1; ; n += 1) if (!existsSync(join(dir, label(n)))) return join(dir, label(n));
+          };
+          if (conflict === 'fail') throw new LibraryError('conflict', `${fileName} exists`);
+          if (conflict === 'rename') target = free((n) => `${stem} ${n}${ext}`);
+          else await rename(target, free((n) => `${stem} (version ${n})${ext}`));
+        }
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw err;
+      }
       const size = (await stat(target)).size;
       return { id: target, name: target.slice(dir.length + 1), webUrl: pathToFileURL(target).href, size };
     },

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Store, StoreHealth } from '../app/ports.js';
+import type { Logger, Store, StoreHealth } from '../app/ports.js';
 import { KyselyCalendarSyncRepository } from './calendar-sync-repository.js';
 import { KyselyJusteringRepository } from './justering-repository.js';
 import { purgeMeetingsBefore } from './retention.js';
@@ -17,14 +17,15 @@ import { KyselyOutboxRepository } from './outbox-repository.js';
 import { KyselyNominationRepository } from './nomination-repository.js';
 import { KyselyPollRepository } from './poll-repository.js';
 import { KyselyStateRepository } from './state-repository.js';
+import { StorageWatch, probeWrite, watchedDialect } from './storage-watch.js';
 
 /** `poolMax`: connections one instance may hold; all instances together must stay under the server's limit. */
 export type StoreOptions = { databaseUrl: string; poolMax?: number } | { sqlitePath: string };
 
-export function openDatabase(options: StoreOptions): { db: Kysely<Database>; dialect: Store['dialect'] } {
+export function openDatabase(options: StoreOptions, watch = new StorageWatch()): { db: Kysely<Database>; dialect: Store['dialect'] } {
   if ('databaseUrl' in options) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 10 });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: watchedDialect(new PostgresDialect({ pool }), watch) }), dialect: 'postgres' };
   }
   // The folder holds the database (and, on one machine, the anonymous vote key): the bot's alone.
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true, mode: 0o700 });
@@ -38,7 +39,7 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; dia
   // must not be readable from the file (see KyselyPollRepository.close and scrubDeleted).
   sqlite.pragma('secure_delete = ON');
   cachePreparedStatements(sqlite);
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: watchedDialect(new SqliteDialect({ database: sqlite }), watch) }), dialect: 'sqlite' };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -69,18 +70,21 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
   }
 }
 
-export async function openStore(options: StoreOptions): Promise<Store> {
-  const { db, dialect } = openDatabase(options);
+/** `logger` hears, once per occurrence, that the disk is full and that it is no longer. */
+export async function openStore(options: StoreOptions, logger?: Logger): Promise<Store> {
+  const watch = new StorageWatch(logger);
+  const { db, dialect } = openDatabase(options, watch);
   try {
     await migrate(db);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  return createStore(db, dialect);
+  const file = 'sqlitePath' in options && options.sqlitePath !== ':memory:' ? options.sqlitePath : undefined;
+  return createStore(db, dialect, { watch, file });
 }
 
-export function createStore(db: Kysely<Database>, dialect: Store['dialect']): Store {
+export function createStore(db: Kysely<Database>, dialect: Store['dialect'], storage?: { watch: StorageWatch; file?: string }): Store {
   return {
     dialect,
     councils: new KyselyCouncilRepository(db),
@@ -96,7 +100,7 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect']): St
     calendarSync: new KyselyCalendarSyncRepository(db),
     justering: new KyselyJusteringRepository(db, dialect),
     purgeMeetingsBefore: (before, limit) => purgeMeetingsBefore(db, before, limit),
-    health: () => checkHealth(db),
+    health: async () => ({ ...(await checkHealth(db)), ...(storage ? { storageFull: await stillFull(db, dialect, storage) } : {}) }),
     close: () => db.destroy(),
   };
 }
@@ -117,4 +121,12 @@ async function checkHealth(db: Kysely<Database>): Promise<StoreHealth> {
   } catch (err) {
     return { reachable: true, migrated: false, detail: (err as Error).message };
   }
+}
+
+/** While writes fail for lack of space, each readiness check tries one, so recovery is noticed. */
+async function stillFull(db: Kysely<Database>, dialect: Store['dialect'], storage: { watch: StorageWatch; file?: string }): Promise<boolean> {
+  if (!storage.watch.full) return false;
+  const fits = await probeWrite(db, dialect, storage.file).catch(() => false);
+  if (fits) storage.watch.wrote();
+  return !fits;
 }

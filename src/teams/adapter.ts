@@ -7,6 +7,7 @@ import {
 } from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Logger } from '../app/ports.js';
+import { STORAGE_FULL_LOG, storageFullCode } from '../app/storage-full.js';
 import type { Config } from '../config.js';
 import { localeFromTag, t } from '../i18n/index.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
@@ -83,15 +84,19 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
   traceConnectorCalls(adapter);
   plainTextReplies(adapter);
   adapter.onTurnError = async (context, error) => {
-    logger.error(
-      { err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id },
-      'unhandled error in turn',
-    );
+    const full = storageFullCode(error);
+    if (full) logger.warn({ code: full, activityType: context.activity.type, conversation: context.activity.conversation?.id }, STORAGE_FULL_LOG);
+    else {
+      logger.error(
+        { err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id },
+        'unhandled error in turn',
+      );
+    }
     // Telling the user would go where the turn was refused to go.
     if (context.activity.type === 'message' && !(error instanceof ServiceUrlRefused)) {
       const locale = localeFromTag(context.activity.locale, config.DEFAULT_LOCALE);
       try {
-        await context.sendActivity(t(locale, 'error.unexpected'));
+        await context.sendActivity(t(locale, full ? 'error.storageFull' : 'error.unexpected'));
       } catch (sendError) {
         logger.error({ err: sendError }, 'could not tell the user about the error');
       }

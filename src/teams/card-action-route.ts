@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { RuleError, StaleError } from '../domain/errors.js';
+import { STORAGE_FULL_LOG, storageFullCode } from '../app/storage-full.js';
 import { labelTurn } from '../telemetry/signals.js';
 import { isMessageKey, t } from '../i18n/index.js';
 import type { ActionTurn, CardAction } from './card-action.js';
@@ -54,6 +55,13 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
       }
       if (err instanceof RuleError) {
         await respondWithCard(context, errorCard(locale, kit.ruleMessage(locale, err)));
+        return;
+      }
+      const full = storageFullCode(err);
+      if (full) {
+        // The transaction was rolled back: nothing is half saved, and the stack says nothing new.
+        kit.deps.logger.warn({ code: full, conversation: activity.conversation.id, verb: action.verb }, STORAGE_FULL_LOG);
+        await respondWithCard(context, errorCard(locale, t(locale, 'error.storageFull')));
         return;
       }
       kit.deps.logger.error({ err, conversation: activity.conversation.id, verb: action.verb }, 'card action failed');

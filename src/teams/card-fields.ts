@@ -29,3 +29,6 @@ export const flag = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .optional()
   .transform((v) => v === true || v === 'true');
+
+/** Which of two readings of a time the clock shows twice; Teams sends an unanswered choice as "". */
+export const fold = z.preprocess(blankToUndefined, z.enum(['earlier', 'later']).optional());

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { SCHEDULE_MAX, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
+import { AmbiguousTimeError, SCHEDULE_MAX, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
 import { roleOf } from '../app/councils.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX } from '../domain/meeting.js';
 import { t } from '../i18n/index.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
-import { date, flag, optionalText, time } from './card-fields.js';
-import { meetingsCard } from './meeting-views.js';
+import { date, flag, fold, optionalText, time } from './card-fields.js';
+import { meetingsCard, timeChoiceCard } from './meeting-views.js';
 import { replaceCardForAll, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
@@ -19,6 +19,8 @@ const meetingInput = z.object({
   place: optionalText(MEETING_PLACE_MAX),
   online: flag,
   title: optionalText(MEETING_TITLE_MAX),
+  startFold: fold,
+  endFold: fold,
 });
 
 /** Stable ids for what one card creates, so a retried invoke finds them instead of saving again. */
@@ -41,12 +43,20 @@ const create = defineAction({
   verb: 'meeting.create',
   schema: meetingInput,
   async run(turn, input) {
-    const result = await scheduleMeetings(turn.kit.meetingDeps, {
-      conversationId: turn.conversationId,
-      actorId: turn.actorId,
-      meetings: [input],
-      ids: idsFromCard(turn, 1),
-    });
+    let result;
+    try {
+      result = await scheduleMeetings(turn.kit.meetingDeps, {
+        conversationId: turn.conversationId,
+        actorId: turn.actorId,
+        meetings: [input],
+        ids: idsFromCard(turn, 1),
+      });
+    } catch (err) {
+      if (!(err instanceof AmbiguousTimeError)) throw err;
+      const locale = turn.council?.council.locale ?? turn.locale;
+      await respondWithCard(turn.context, timeChoiceCard(locale, input, err.times, 'meeting.create', { ...input }));
+      return;
+    }
     await answerWithUpcoming(turn, { text: t(result.view.council.locale, 'meeting.scheduled'), kind: 'good' });
   },
 });

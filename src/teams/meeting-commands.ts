@@ -1,4 +1,4 @@
-import { type MeetingInput, SCHEDULE_MAX, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
+import { AmbiguousTimeError, type MeetingInput, SCHEDULE_MAX, localInstants, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
 import { roleOf } from '../app/councils.js';
 import { can, requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
@@ -7,7 +7,7 @@ import { utcToZoned } from '../domain/meeting-time.js';
 import { type ParsedMeeting, parseScheduleText } from '../domain/schedule-text.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
-import { meetingFormCard, meetingsCard, scheduleConfirmCard } from './meeting-views.js';
+import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from './meeting-views.js';
 import { cardActivity } from './replies.js';
 
 /** Pasted plans often give dates only; such meetings get the usual afternoon slot, shown before saving. */
@@ -57,11 +57,20 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
     await context.sendActivity(cardActivity(meetingFormCard(locale, toInput(only), notice)));
     return;
   }
-  const result = await scheduleMeetings(turn.kit.meetingDeps, {
-    conversationId: context.activity.conversation.id,
-    actorId: context.activity.from.id,
-    meetings: [toInput(only)],
-  });
+  const input = toInput(only);
+  let result;
+  try {
+    result = await scheduleMeetings(turn.kit.meetingDeps, {
+      conversationId: context.activity.conversation.id,
+      actorId: context.activity.from.id,
+      meetings: [input],
+    });
+  } catch (err) {
+    if (!(err instanceof AmbiguousTimeError)) throw err;
+    // The card's answer goes through the form's own action, which checks everything again.
+    await context.sendActivity(cardActivity(timeChoiceCard(view.council.locale, input, err.times, 'meeting.create', { ...input })));
+    return;
+  }
   const upcoming = await upcomingMeetings(turn.kit.meetingDeps, context.activity.conversation.id);
   const notice = { text: t(locale, 'meeting.scheduled'), kind: 'good' as const };
   await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
@@ -77,6 +86,16 @@ export async function pasteSchedule(turn: CommandTurn, args: string): Promise<vo
     return;
   }
   if (parsed.meetings.length > SCHEDULE_MAX) throw new RuleError('error.scheduleTooLong', { max: SCHEDULE_MAX });
+  const inputs = parsed.meetings.map((m) => toInput(m));
+  // A plan is confirmed as a whole on one card; a time that night skips or shows twice is named now.
+  for (const input of inputs) {
+    try {
+      localInstants(view.council, input);
+    } catch (err) {
+      if (!(err instanceof AmbiguousTimeError)) throw err;
+      throw new RuleError('error.scheduleTimeAmbiguous', { date: err.params.date!, time: err.params.time! });
+    }
+  }
   const unparsed = parsed.unparsed.map((u) => u.text);
-  await context.sendActivity(cardActivity(scheduleConfirmCard(view.council, parsed.meetings.map((m) => toInput(m)), unparsed, locale)));
+  await context.sendActivity(cardActivity(scheduleConfirmCard(view.council, inputs, unparsed, locale)));
 }

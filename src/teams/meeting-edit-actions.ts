@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { meetingAgenda } from '../app/agendas.js';
-import { cancelMeeting, updateMeeting, upcomingMeetings } from '../app/meetings.js';
+import { AmbiguousTimeError, cancelMeeting, updateMeeting, upcomingMeetings } from '../app/meetings.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import { freshAgenda, target, updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import { type CardAction, defineAction } from './card-action.js';
-import { date, flag, id, optionalText, time, version } from './card-fields.js';
-import { meetingsCard } from './meeting-views.js';
+import { date, flag, fold, id, optionalText, time, version } from './card-fields.js';
+import { meetingsCard, timeChoiceCard } from './meeting-views.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
@@ -23,12 +23,22 @@ const updateMeetingAction = defineAction({
     mPlace: optionalText(300),
     mOnline: flag,
     mTitle: optionalText(200),
+    startFold: fold,
+    endFold: fold,
   }),
   async run(turn, data) {
-    await updateMeeting(turn.kit.meetingDeps, {
-      ...target(turn, data),
-      meeting: { date: data.mDate, start: data.mStart, end: data.mEnd, place: data.mPlace, online: data.mOnline, title: data.mTitle },
-    });
+    const meeting = { date: data.mDate, start: data.mStart, end: data.mEnd, place: data.mPlace, online: data.mOnline, title: data.mTitle };
+    try {
+      await updateMeeting(turn.kit.meetingDeps, {
+        ...target(turn, data),
+        meeting: { ...meeting, startFold: data.startFold, endFold: data.endFold },
+      });
+    } catch (err) {
+      if (!(err instanceof AmbiguousTimeError)) throw err;
+      const locale = turn.council?.council.locale ?? turn.locale;
+      await respondWithCard(turn.context, timeChoiceCard(locale, meeting, err.times, 'meeting.update', { ...data }));
+      return;
+    }
     const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     await updatePostedCard(turn, agenda);
     const notice: Notice = { text: t(agenda.view.council.locale, 'meeting.updated'), kind: 'good' };

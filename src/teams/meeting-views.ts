@@ -1,7 +1,7 @@
-import type { MeetingInput } from '../app/meetings.js';
+import type { AmbiguousTime, MeetingInput } from '../app/meetings.js';
 import type { Council, Locale } from '../domain/council.js';
 import type { Meeting } from '../domain/meeting.js';
-import { formatMeetingWhen, zonedToUtc } from '../domain/meeting-time.js';
+import { formatMeetingWhen, formatShortDate, formatTime, zonedToUtc } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
@@ -96,5 +96,34 @@ export function scheduleConfirmCard(
       save: t(locale, 'schedule.save'),
       cancel: t(locale, 'schedule.cancel'),
     },
+  });
+}
+
+/**
+ * Asks which of the twice-shown times a meeting means, the night summer time ends. The answer
+ * goes back to the action that asked (`verb`) with everything it was given (`payload`) plus the
+ * choices as `startFold`/`endFold`, so nothing is saved before the person has chosen.
+ */
+export function timeChoiceCard(
+  locale: Locale,
+  meeting: Pick<MeetingInput, 'date' | 'start' | 'end'>,
+  times: readonly AmbiguousTime[],
+  verb: string,
+  payload: Record<string, unknown>,
+): CardJson {
+  const date = formatShortDate(meeting.date, locale);
+  return renderTemplate('time-choice', {
+    intro: t(locale, 'time.choice.intro', { date }),
+    when: `${date}, ${formatTime(meeting.start, locale)}–${formatTime(meeting.end, locale)}`,
+    times: times.map((a) => ({
+      id: a.which === 'start' ? 'startFold' : 'endFold',
+      label: t(locale, a.which === 'start' ? 'time.choice.start' : 'time.choice.end', { time: a.time }),
+      earlier: t(locale, 'time.choice.earlier', { time: a.time, offset: a.earlierOffset }),
+      later: t(locale, 'time.choice.later', { time: a.time, offset: a.laterOffset }),
+      errorMessage: t(locale, 'time.choice.required'),
+    })),
+    verb,
+    payload: { v: 1, ...payload },
+    labels: { title: t(locale, 'time.choice.title'), save: t(locale, 'time.choice.save') },
   });
 }

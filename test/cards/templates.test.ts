@@ -10,7 +10,7 @@ import { justeringCard } from '../../src/teams/justering-views.js';
 import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
-import { meetingFormCard, meetingsCard, scheduleConfirmCard } from '../../src/teams/meeting-views.js';
+import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from '../../src/teams/meeting-views.js';
 import { councilCard, errorCard, helpCard, welcomeCard } from '../../src/teams/views.js';
 import { readFileSync } from 'node:fs';
 import type { AgendaView } from '../../src/app/agendas.js';
@@ -156,6 +156,19 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: 'Sal 3', online: true }, { text: 'Ange tid', kind: 'attention' }) },
     { template: 'schedule-confirm', card: scheduleConfirmCard(view.council, longPlan.slice(0, 3), ['fika någon gång'], locale) },
     { template: 'schedule-confirm', card: scheduleConfirmCard(view.council, longPlan, Array(40).fill('en rad som inte gick att förstå alls'), locale) },
+    {
+      template: 'time-choice',
+      card: timeChoiceCard(
+        locale,
+        { date: '2027-10-31', start: '02:15', end: '02:45' },
+        [
+          { which: 'start', date: '31 okt 2027', time: '02.15', earlierOffset: '+02:00', laterOffset: '+01:00' },
+          { which: 'end', date: '31 okt 2027', time: '02.45', earlierOffset: '+02:00', laterOffset: '+01:00' },
+        ],
+        'meeting.create',
+        { date: '2027-10-31', start: '02:15', end: '02:45', place: null, online: false, title: null },
+      ),
+    },
     { template: 'agenda', card: agendaCard(agendaOf(view, 0), undefined) },
     { template: 'agenda', card: agendaCard(agendaOf(view, 12), undefined) },
     { template: 'agenda', card: agendaCard(agendaOf(view, 12), '29:user-0', 1, { text: 'Uppdaterad', kind: 'good' }) },

@@ -8,6 +8,7 @@ import {
   minutesBetween,
   utcToZoned,
   zonedToUtc,
+  zonedToUtcChecked,
 } from '../../src/domain/meeting-time.js';
 
 const STOCKHOLM = 'Europe/Stockholm';
@@ -47,6 +48,28 @@ describe('zonedToUtc and utcToZoned', () => {
     // Samoa skipped 30 December 2011.
     expect(zonedToUtc('2011-12-30', '12:00', 'Pacific/Apia')).toBe('2011-12-30T10:00:00.000Z');
     expect(utcToZoned('2011-12-30T10:00:00.000Z', 'Pacific/Apia')).toEqual({ date: '2011-12-31', time: '00:00', weekday: 6 });
+  });
+
+  it('says when a typed time does not exist (spring 2027) and names the skipped hour', () => {
+    expect(zonedToUtcChecked('2027-03-28', '02:00', STOCKHOLM)).toEqual({ kind: 'gap', utc: '2027-03-28T01:00:00.000Z', gapStart: '02:00', gapEnd: '03:00' });
+    expect(zonedToUtcChecked('2027-03-28', '02:30', STOCKHOLM)).toMatchObject({ kind: 'gap', gapStart: '02:00', gapEnd: '03:00' });
+    expect(zonedToUtcChecked('2027-03-28', '01:59', STOCKHOLM)).toEqual({ kind: 'ok', utc: '2027-03-28T00:59:00.000Z' });
+    expect(zonedToUtcChecked('2027-03-28', '03:00', STOCKHOLM)).toEqual({ kind: 'ok', utc: '2027-03-28T01:00:00.000Z' });
+    expect(zonedToUtcChecked('2026-03-08', '02:30', 'America/New_York')).toMatchObject({ kind: 'gap', gapStart: '02:00', gapEnd: '03:00' });
+  });
+
+  it('says when a typed time happens twice (autumn 2026) and gives both readings', () => {
+    expect(zonedToUtcChecked('2026-10-25', '02:00', STOCKHOLM)).toEqual({
+      kind: 'ambiguous',
+      earlier: '2026-10-25T00:00:00.000Z',
+      later: '2026-10-25T01:00:00.000Z',
+      earlierOffset: '+02:00',
+      laterOffset: '+01:00',
+    });
+    expect(zonedToUtcChecked('2026-10-25', '02:59', STOCKHOLM)).toMatchObject({ kind: 'ambiguous', earlier: '2026-10-25T00:59:00.000Z', later: '2026-10-25T01:59:00.000Z' });
+    expect(zonedToUtcChecked('2026-10-25', '01:59', STOCKHOLM)).toEqual({ kind: 'ok', utc: '2026-10-24T23:59:00.000Z' });
+    expect(zonedToUtcChecked('2026-10-25', '03:00', STOCKHOLM)).toEqual({ kind: 'ok', utc: '2026-10-25T02:00:00.000Z' });
+    expect(zonedToUtcChecked('2026-11-01', '01:30', 'America/New_York')).toMatchObject({ kind: 'ambiguous', earlierOffset: '-04:00', laterOffset: '-05:00' });
   });
 
   it('drops seconds rather than rounding and numbers weekdays Monday = 1 … Sunday = 7', () => {
