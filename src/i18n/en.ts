@@ -107,6 +107,7 @@ export const en: Record<MessageKey, string> = {
   'error.meetingEndBeforeStart': 'The meeting must end after it starts.',
   'error.timeInGap': 'The time {time} does not exist on {date}: summer time begins that night and clocks jump from {from} straight to {to}. Choose another time, for example {to}. Nothing was saved.',
   'error.timeAmbiguous': 'The time {time} happens twice on {date}, because clocks go back an hour that night. Say which one you mean. Nothing was saved.',
+  'error.pollDeadlineAmbiguous': 'The time {time} happens twice on {date}, because clocks go back an hour that night. Choose another time for the deadline. Nothing was saved.',
   'error.scheduleTimeAmbiguous': 'The time {time} on {date} happens twice, because clocks go back an hour that night. Take that meeting out of the text and add it on its own with "new meeting", and you can choose which time you mean. Nothing was saved.',
   'time.choice.title': 'Which time do you mean?',
   'time.choice.intro': 'On the night of {date} clocks go back an hour, so the same time happens twice. Nothing is saved yet.',

@@ -105,6 +105,7 @@ export const sv = {
   'error.meetingEndBeforeStart': 'Mötet måste sluta efter att det börjar.',
   'error.timeInGap': 'Klockan {time} finns inte den {date}: den natten börjar sommartiden och klockan hoppar från {from} direkt till {to}. Välj en annan tid, till exempel {to}. Inget har sparats.',
   'error.timeAmbiguous': 'Klockan {time} inträffar två gånger den {date}, eftersom klockan ställs tillbaka en timme den natten. Säg vilken av dem du menar. Inget har sparats.',
+  'error.pollDeadlineAmbiguous': 'Klockan {time} inträffar två gånger den {date}, eftersom klockan ställs tillbaka en timme den natten. Välj en annan tid för sista svar. Inget har sparats.',
   'error.scheduleTimeAmbiguous': 'Klockan {time} den {date} inträffar två gånger, eftersom klockan ställs tillbaka en timme den natten. Ta bort det mötet ur texten och lägg in det för sig med "nytt möte", så får du välja vilken tid du menar. Inget har sparats.',
   'time.choice.title': 'Vilken tid menar du?',
   'time.choice.intro': 'Natten till {date} ställs klockan tillbaka en timme, så samma klockslag inträffar två gånger. Inget är sparat ännu.',

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { requireCouncil } from '../app/councils.js';
 import { castVote, claimPollCard, closePoll, createPoll, remindNow, setMembersCreatePolls, showPoll } from '../app/polls.js';
-import { isValidDate, isValidTime, utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
+import { formatShortDate, formatTime, isValidDate, isValidTime, utcToZoned, zonedToUtcChecked } from '../domain/meeting-time.js';
 import { RESULTS_VISIBILITY, parsePollText } from '../domain/poll.js';
+import type { Locale } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
@@ -67,6 +68,20 @@ export async function memberPollsCommand(turn: CommandTurn, allowed: boolean): P
   await turn.context.sendActivity(t(turn.locale, allowed ? 'poll.membersAllowed' : 'poll.membersNotAllowed'));
 }
 
+/**
+ * The deadline a chair typed, in the council's zone. The hour the clock skips in spring is
+ * refused; the hour it shows twice in autumn too, since a deadline form has no way to say which.
+ */
+function deadlineInstant(date: string, time: string, council: { timeZone: string; locale: Locale }): string {
+  const reading = zonedToUtcChecked(date, time, council.timeZone);
+  if (reading.kind === 'ok') return reading.utc;
+  const words = { time: formatTime(time, council.locale), date: formatShortDate(date, council.locale) };
+  if (reading.kind === 'gap') {
+    throw new RuleError('error.timeInGap', { ...words, from: formatTime(reading.gapStart, council.locale), to: formatTime(reading.gapEnd, council.locale) });
+  }
+  throw new RuleError('error.pollDeadlineAmbiguous', words);
+}
+
 const create = defineAction({
   verb: 'poll.create',
   schema: z.object({
@@ -89,7 +104,7 @@ const create = defineAction({
     if (data.pTime && !isValidTime(data.pTime)) throw new RuleError('error.invalidTime', { time: data.pTime });
     if (!data.pDate && data.pTime) throw new RuleError('error.pollDeadlineInvalid');
     // A date without a time means the end of that working day.
-    const deadline = data.pDate ? zonedToUtc(data.pDate, data.pTime ?? '17:00', view.council.timeZone) : null;
+    const deadline = data.pDate ? deadlineInstant(data.pDate, data.pTime ?? '17:00', view.council) : null;
     const { poll, created } = await createPoll(deps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,

@@ -78,6 +78,16 @@ describe('polls over HTTP', () => {
     expect(text(badDay.card)).toContain(`Datumet ${nextYear}-02-30 finns inte.`);
     const badTime = await client.execute(chat, chair, findAction(form, 'poll.create'), { ...inputs, pDate: tomorrow, pTime: '25:00' });
     expect(text(badTime.card)).toContain('Tiden 25:00 finns inte.');
+    // The nights Europe/Stockholm changes clocks: the last Sundays of March and October.
+    const lastSunday = (month: number) => {
+      const day = new Date(Date.UTC(nextYear, month + 1, 0));
+      day.setUTCDate(day.getUTCDate() - day.getUTCDay());
+      return day.toISOString().slice(0, 10);
+    };
+    const skipped = await client.execute(chat, chair, findAction(form, 'poll.create'), { ...inputs, pDate: lastSunday(2), pTime: '02:30' });
+    expect(text(skipped.card)).toContain('Klockan 02.30 finns inte');
+    const twice = await client.execute(chat, chair, findAction(form, 'poll.create'), { ...inputs, pDate: lastSunday(9), pTime: '02:30' });
+    expect(text(twice.card)).toContain('Klockan 02.30 inträffar två gånger');
     const rows = db();
     expect(rows.prepare('select count(*) as n from polls').get()).toEqual({ n: 0 });
     rows.close();
