@@ -99,11 +99,19 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];
 
+/**
+ * The command word, and every command that is the whole message, lies within this many
+ * characters; the longest is under 50. Only this much of a message is normalised and matched, so
+ * a megabyte of text costs no more to recognise than a word. What follows a command word is its
+ * argument (a pasted agenda) and is kept whole, up to the request body limit.
+ */
+export const COMMAND_HEAD_CHARS = 256;
+
 /** Teams sends HTML; keep line breaks (pasted schedules and agendas are line-based). */
 export function plainText(text: string | undefined): string {
   return (text ?? '')
-    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+    .replace(LINE_END_TAG, '\n')
+    .replace(TAG, '')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -114,26 +122,75 @@ export function plainText(text: string | undefined): string {
     .trim();
 }
 
+// A tag holds no "<": with /<[^>]+>/ every "<" lacking a ">" after it read on to the end of the
+// text, and a message of "<" took minutes. Now each character is read at most twice. As in
+// HTML, "<" opens a tag only before a letter, "/", "!" or "?", so "3 < 5 > 4" stays as typed.
+const LINE_END_TAG = /<(?:br\b|\/(?:p|div|li)\b)[^<>]*>/gi;
+const TAG = /<[a-z/!?][^<>]*>/gi;
+
+/**
+ * What the whole-message commands are matched against: at most COMMAND_HEAD_CHARS characters,
+ * whitespace collapsed, no leading "/", no trailing "." or "!" ("Hjälp!"), in lower case. Longer
+ * text is cut at the cap, so it can never equal a command.
+ */
 export function normaliseCommandText(text: string | undefined): string {
-  return plainText(text)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^\//, '')
-    .replace(/[.!]+$/, '')
-    .toLocaleLowerCase('sv');
+  return commandHead(plainText(text));
+}
+
+function commandHead(plain: string): string {
+  // The look-behind lets a match start only where a run of "." and "!" starts: without it, each
+  // of 28,000 dots was a start that read on to the end of the run, and took seconds.
+  const head = collapsedHead(plain.replace(/(?<![.!])[.!]+$/, ''), COMMAND_HEAD_CHARS);
+  return (head.startsWith('/') ? head.slice(1) : head).toLocaleLowerCase('sv');
+}
+
+/** The first `max` characters with runs of whitespace as one space and none at either end. */
+function collapsedHead(text: string, max: number): string {
+  let out = '';
+  let space = false;
+  for (let i = 0; i < text.length && out.length < max; i++) {
+    const code = text.charCodeAt(i);
+    if (isWhitespace(code)) {
+      space = out !== '';
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+/** What /\s/ matches, without a regular expression per character. */
+function isWhitespace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 export function parseCommand(text: string | undefined): Command | undefined {
-  const normalised = normaliseCommandText(text);
+  const plain = plainText(text);
+  const normalised = commandHead(plain);
   for (const [pattern, kind, language] of exact) {
     if (pattern.test(normalised)) return language ? { kind, language } : { kind };
   }
-  const plain = plainText(text).replace(/^\//, '');
-  const lower = plain.toLocaleLowerCase('sv');
+  const body = plain.startsWith('/') ? plain.slice(1) : plain;
+  // Case-folded for matching only; the arguments are cut from `body` as typed.
+  const lower = body.slice(0, COMMAND_HEAD_CHARS).toLocaleLowerCase('sv');
   for (const [pattern, kind, language] of withArgs) {
     const match = pattern.exec(lower);
     if (match) {
-      const args = plain.slice(match[0].length).replace(/^[\s:]+/, '').trim();
+      const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
       return { kind, language, args };
     }
   }
