@@ -100,24 +100,20 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
 ];
 
 /**
- * The command word, and every command that is the whole message, lies within this many
- * characters; the longest is under 50. Only this much of a message is normalised and matched, so
- * a megabyte of text costs no more to recognise than a word. What follows a command word is its
- * argument (a pasted agenda) and is kept whole, up to the request body limit.
+ * How much of a message, HTML included, is read to recognise a command. Command words are under
+ * 50 characters and Teams' markup around them is short, so a message longer than this is no
+ * whole-message command ("hjälp"), and a megabyte of text costs no more to reject than a word.
+ * A command with arguments is recognised in this window; its arguments (a pasted agenda) are
+ * then read from the whole message, up to the request body limit.
  */
-export const COMMAND_HEAD_CHARS = 256;
+export const COMMAND_WINDOW_CHARS = 2048;
 
 /** Teams sends HTML; keep line breaks (pasted schedules and agendas are line-based). */
 export function plainText(text: string | undefined): string {
   return (text ?? '')
     .replace(LINE_END_TAG, '\n')
     .replace(TAG, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+    .replace(ENTITY, (entity) => ENTITIES[entity]!)
     .replace(/\r\n?/g, '\n')
     .trim();
 }
@@ -127,69 +123,48 @@ export function plainText(text: string | undefined): string {
 // HTML, "<" opens a tag only before a letter, "/", "!" or "?", so "3 < 5 > 4" stays as typed.
 const LINE_END_TAG = /<(?:br\b|\/(?:p|div|li)\b)[^<>]*>/gi;
 const TAG = /<[a-z/!?][^<>]*>/gi;
+// One pass rather than one per entity (a run of "&" made each pass slow), and "&amp;lt;" becomes "&lt;".
+const ENTITY = /&(?:nbsp|lt|gt|quot|#39|amp);/g;
+const ENTITIES: Readonly<Record<string, string>> = { '&nbsp;': ' ', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
 /**
- * What the whole-message commands are matched against: at most COMMAND_HEAD_CHARS characters,
- * whitespace collapsed, no leading "/", no trailing "." or "!" ("Hjälp!"), in lower case. Longer
- * text is cut at the cap, so it can never equal a command.
+ * What the whole-message commands are matched against: whitespace collapsed, no leading "/", no
+ * trailing "." or "!" ("Hjälp!"), in lower case; of a longer message, its first
+ * COMMAND_WINDOW_CHARS characters.
  */
 export function normaliseCommandText(text: string | undefined): string {
-  return commandHead(plainText(text));
+  return commandHead(plainText(commandWindow(text)), (text ?? '').length <= COMMAND_WINDOW_CHARS);
 }
 
-function commandHead(plain: string): string {
+function commandWindow(text: string | undefined): string {
+  const raw = text ?? '';
+  return raw.length > COMMAND_WINDOW_CHARS ? raw.slice(0, COMMAND_WINDOW_CHARS) : raw;
+}
+
+/** `whole`: the window is the whole message, so its end is the message's end. */
+function commandHead(plain: string, whole: boolean): string {
   // The look-behind lets a match start only where a run of "." and "!" starts: without it, each
   // of 28,000 dots was a start that read on to the end of the run, and took seconds.
-  const head = collapsedHead(plain.replace(/(?<![.!])[.!]+$/, ''), COMMAND_HEAD_CHARS);
+  const head = (whole ? plain.replace(/(?<![.!])[.!]+$/, '') : plain).replace(/\s+/g, ' ').trim();
   return (head.startsWith('/') ? head.slice(1) : head).toLocaleLowerCase('sv');
 }
 
-/** The first `max` characters with runs of whitespace as one space and none at either end. */
-function collapsedHead(text: string, max: number): string {
-  let out = '';
-  let space = false;
-  for (let i = 0; i < text.length && out.length < max; i++) {
-    const code = text.charCodeAt(i);
-    if (isWhitespace(code)) {
-      space = out !== '';
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += text[i];
+export function parseCommand(text: string | undefined): Command | undefined {
+  const whole = (text ?? '').length <= COMMAND_WINDOW_CHARS;
+  const window = plainText(commandWindow(text));
+  if (whole) {
+    const normalised = commandHead(window, true);
+    for (const [pattern, kind, language] of exact) {
+      if (pattern.test(normalised)) return language ? { kind, language } : { kind };
     }
   }
-  return out;
-}
-
-/** What /\s/ matches, without a regular expression per character. */
-function isWhitespace(code: number): boolean {
-  return (
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0x20 ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
-export function parseCommand(text: string | undefined): Command | undefined {
-  const plain = plainText(text);
-  const normalised = commandHead(plain);
-  for (const [pattern, kind, language] of exact) {
-    if (pattern.test(normalised)) return language ? { kind, language } : { kind };
-  }
-  const body = plain.startsWith('/') ? plain.slice(1) : plain;
-  // Case-folded for matching only; the arguments are cut from `body` as typed.
-  const lower = body.slice(0, COMMAND_HEAD_CHARS).toLocaleLowerCase('sv');
+  const lower = (window.startsWith('/') ? window.slice(1) : window).toLocaleLowerCase('sv');
   for (const [pattern, kind, language] of withArgs) {
     const match = pattern.exec(lower);
     if (match) {
+      // The window and the whole message read the same up to the window's end, command word included.
+      const plain = whole ? window : plainText(text);
+      const body = plain.startsWith('/') ? plain.slice(1) : plain;
       const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
       return { kind, language, args };
     }
