@@ -4,7 +4,7 @@
  *
  * The real bot and the echo bot (bench/echo-bot.ts, the plainest botbuilder + teams-ai bot) run as
  * their own processes and answer one fake connector. Each input is a run of one character — every
- * ASCII punctuation character, spaces, digits, "å" — or a shape aimed at the text command parser
+ * ASCII punctuation character, spaces, digits, "å" — ending in a letter, or a shape aimed at the text command parser
  * ("<a" and "<p>x</p>" repeated, "&amp;" repeated, "hjälp" and "beslut: " before a run of dots),
  * at 28 KB, 112 KB and as much as the 1 MB request body limit holds once JSON-encoded. Each is sent
  * as a Teams message activity twice: in a group chat with an @mention of the bot (text and mention
@@ -88,7 +88,9 @@ function inputs(maxChars: number): Input[] {
   for (const chars of [28_000, 112_000, BODY_LIMIT]) {
     if (chars > maxChars) continue;
     const size = chars === BODY_LIMIT ? '1 MB' : `${chars / 1000} KB`;
-    for (const [name, unit] of units) out.push({ name: `${name}, ${size}`, text: run(unit, chars) });
+    // The letter at the end is the rejecting suffix: a pattern anchored at the end ("[.!]+$") then
+    // fails after reading the run, from each start, instead of matching at the first.
+    for (const [name, unit] of units) out.push({ name: `${name}, ${size}`, text: `${run(unit, chars - 1)}x` });
     out.push({ name: `"hjälp" and dots, ${size}`, text: `hjälp${run('.', chars - 5)}` });
     out.push({ name: `"beslut: " and dots, ${size}`, text: `beslut: ${run('.', chars - 8)}` });
   }
@@ -164,8 +166,8 @@ export async function runAdversarialBench(options: AdversarialOptions): Promise<
     // Another user's "hjälp", alone and while a flood of hostile messages is in flight.
     const hjalp = async (name: BotName) => (await send(name, personalOf(bystander), bystander, 'hjälp', false)).ms;
     const floods: Input[] = [
-      { name: `${cfg.flood} × 28 KB of dots`, text: run('.', 28_000) },
-      ...(cfg.maxChars >= BODY_LIMIT ? [{ name: `${cfg.flood} × 1 MB of "<"`, text: run('<', BODY_LIMIT) }] : []),
+      { name: `${cfg.flood} × 28 KB of dots`, text: `${run('.', 28_000 - 1)}x` },
+      ...(cfg.maxChars >= BODY_LIMIT ? [{ name: `${cfg.flood} × 1 MB of "<"`, text: `${run('<', BODY_LIMIT - 1)}x` }] : []),
     ];
     const latency: Record<string, Record<BotName, { p50: number; max: number; floodMs?: number }>> = {};
     const quiet: Record<BotName, number[]> = { echo: [], real: [] };
@@ -232,7 +234,9 @@ export async function runAdversarialBench(options: AdversarialOptions): Promise<
       targetCpuMs: TARGET_CPU_MS,
       summary,
       hjalpLatencyMs: latency,
-      perInput,
+      worst,
+      // One line per input: median bot CPU per message, real / echo, in ms.
+      cpuMsRealEcho: Object.fromEntries(perInput.map((row) => [`${row.input}, ${row.conversation}`, `${row.real.cpuMs} / ${row.echo.cpuMs}`])),
     });
     return true;
   } finally {
