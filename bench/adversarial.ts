@@ -3,10 +3,11 @@
  * in Teams can type must not cost the bot more than a word does, nor hold up anyone else.
  *
  * The real bot and the echo bot (bench/echo-bot.ts, the plainest botbuilder + teams-ai bot) run as
- * their own processes and answer one fake connector. Each input is a run of one character — every
- * ASCII punctuation character, spaces, digits, "å" — ending in a letter, or a shape aimed at the text command parser
- * ("<a" and "<p>x</p>" repeated, "&amp;" repeated, "hjälp" and "beslut: " before a run of dots),
- * at 28 KB, 112 KB and as much as the 1 MB request body limit holds once JSON-encoded. Each is sent
+ * their own processes and answer one fake connector. Each input is a run of one character (every
+ * ASCII punctuation character, spaces, digits, "å") ending in a letter, or a shape aimed at the
+ * text command parser ("<a" and "<p>x</p>" repeated, "&amp;" repeated, "hjälp" before a run of
+ * dots, "beslut: " before dots, entities or tags, an argument that is read in full), at 28 KB,
+ * 112 KB and as much as the 1 MB request body limit holds once JSON-encoded. Each is sent
  * as a Teams message activity twice: in a group chat with an @mention of the bot (text and mention
  * entity as Teams writes them) and in a personal chat without one. Messages go one at a time and the
  * bot's CPU time per message is read from /proc (all its threads, nanoseconds from schedstat)
@@ -16,7 +17,7 @@
  * Then the flood: BENCH_ADVERSARIAL_FLOOD (10) hostile messages from different people at once,
  * and while they are in flight a "hjälp" from someone else in a personal chat; its round trip
  * against the same "hjälp" with no flood (BENCH_ADVERSARIAL_ROUNDS rounds, 10, medians). The
- * flood kinds: 28 KB of dots (which took 1.3–1.8 s each to parse before the fix) and 1 MB of "<".
+ * flood kinds: 28 KB of dots and a letter (1.3 s of bot CPU each before the fix) and 1 MB of "<".
  *
  * BENCH_ADVERSARIAL_MAX_CHARS leaves out larger inputs (to compare with a build that takes minutes
  * on them). Figures go under "adversarial" in bench/results/latest.json. Not an assertion: an input
@@ -92,7 +93,10 @@ function inputs(maxChars: number): Input[] {
     // fails after reading the run, from each start, instead of matching at the first.
     for (const [name, unit] of units) out.push({ name: `${name}, ${size}`, text: `${run(unit, chars - 1)}x` });
     out.push({ name: `"hjälp" and dots, ${size}`, text: `hjälp${run('.', chars - 5)}` });
+    // Arguments are read from the whole message: these are parsed in full.
     out.push({ name: `"beslut: " and dots, ${size}`, text: `beslut: ${run('.', chars - 8)}` });
+    out.push({ name: `"beslut: " and "&lt;" repeated, ${size}`, text: `beslut: ${run('&lt;', chars - 8)}` });
+    out.push({ name: `"beslut: " and "<p>x</p>" repeated, ${size}`, text: `beslut: ${run('<p>x</p>', chars - 8)}` });
   }
   return out;
 }
