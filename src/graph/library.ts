@@ -76,6 +76,7 @@ export function safeName(text: string): string {
 }
 
 function trimEnds(text: string): string {
+  // The look-behind lets the trailing run match only from its first character: linear on long runs.
   return text.replace(/^[\s.]+|(?<![\s.])[\s.]+$/g, '');
 }
 
