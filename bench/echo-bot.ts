@@ -29,7 +29,7 @@ app.activity(ActivityTypes.Message, async (context) => {
   await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
 });
 
-app.adaptiveCards.actionExecute(/.*/, async (_context, _state, data) => ({
+app.adaptiveCards.actionExecute(/^/, async (_context, _state, data) => ({
   type: 'AdaptiveCard',
   $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
   version: '1.5',

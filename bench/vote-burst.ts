@@ -98,7 +98,7 @@ function optionCounts(card: any): number[] {
 
 /** The "x av y har röstat" line of a poll card, if any. */
 function votedLine(card: any): string | undefined {
-  return cardTexts(card).find((s) => /\d+ av \d+ har röstat/.test(s));
+  return cardTexts(card).find((s) => /(?<!\d)\d+ av \d+ har röstat/.test(s));
 }
 
 // ---------------------------------------------------------------------------------------------

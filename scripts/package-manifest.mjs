@@ -61,14 +61,15 @@ export function parseDotEnv(text) {
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
     if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
     if (!m) continue;
-    let value = m[2];
+    let value = m[2].trimStart();
     const quote = value[0];
     if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) {
       value = value.slice(1, -1);
     } else {
-      value = value.replace(/\s+#.*$/, '').trim();
+      const comment = value.search(/\s#/);
+      value = (comment < 0 ? value : value.slice(0, comment)).trim();
     }
     result[m[1]] = value;
   }

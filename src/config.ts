@@ -176,8 +176,8 @@ function graphSettings(env: Env): GraphSettings | undefined {
         : env.GRAPH_CERTIFICATE_FILE !== undefined
           ? { certificateFile: env.GRAPH_CERTIFICATE_FILE }
           : { certificatePem: env.GRAPH_CERTIFICATE_PEM!.replace(/\\n/g, '\n') },
-    authorityHost: env.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ''),
-    baseUrl: env.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    authorityHost: env.GRAPH_AUTHORITY_HOST.replace(/(?<!\/)\/+$/, ''),
+    baseUrl: env.GRAPH_BASE_URL.replace(/(?<!\/)\/+$/, ''),
     maxRetries: env.GRAPH_MAX_RETRIES,
   };
 }

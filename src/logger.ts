@@ -2,8 +2,11 @@ import pino from 'pino';
 
 // Graph quotes the mailbox it could not use ("The requested user 'x@region.se' is invalid"), and
 // outbox keys can hold one; ids stay in the log, addresses do not. Teams conversation ids look
-// like addresses ("19:…@thread.v2", "19:…@unq.gbl.spaces") and are ids.
-const EMAIL = /[^\s@'"<>()[\]{},;:]+@(?!thread\.|unq\.gbl\.spaces\b)[^\s@'"<>()[\]{},;:]+\.[A-Za-z]{2,}\b/g;
+// like addresses ("19:…@thread.v2", "19:…@unq.gbl.spaces") and are ids. Only what an address can
+// hold counts: paths in stack frames ("node_modules/@azure/msal-node/….mjs:851") are no addresses,
+// and "msal-node@3.8.10" has no top-level domain. A match starts only where a run of address
+// characters starts, so a long run without "@" is read once, not once from each of its characters.
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?!thread\.|unq\.gbl\.spaces\b)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[A-Za-z]{2,}\b/gu;
 
 export function withoutEmails(text: string): string {
   return text.includes('@') ? text.replace(EMAIL, '<email>') : text;

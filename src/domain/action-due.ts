@@ -31,7 +31,7 @@ const RELATIVE_PATTERN = 'idag|i\\s+dag|today|imorgon|i\\s+morgon|tomorrow';
 
 // Anchored at the end of a short window before a date: ends are cheap, unanchored starts are not.
 const BEFORE_DATE_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(${KEYWORD})((?:\\s+(?:den|the|on|på))?[\\s:,]*(?:(?:${WEEKDAY})\\s*,?\\s*)?(?:(?:den|the)\\s+)?)$`,
+  `(?<![\\p{L}\\p{N}])(${KEYWORD})((?:\\s+(?:den|the|on|på))?[\\s:,]*(?:(?:${WEEKDAY})\\s*(?:,\\s*)?)?(?:(?:den|the)\\s+)?)$`,
   'iu',
 );
 const DAY_WORD_RE = new RegExp(

@@ -14,7 +14,8 @@ export interface AgendaHeading {
 
 const KEYWORD_RE =
   /^(?:(agenda|dagordning(?:en)?|dagens\s+(?:punkter|agenda|dagordning)|föredragningslista(?:n)?|ärendelista(?:n)?|mötesagenda|order\s+of\s+business)|(program(?:met)?|dagens\s+program|programme))(?![\p{L}\p{N}])/iu;
-const CONTINUED_RE = /\(?\s*(?:forts\.?|fortsättning|fortsatt|cont\.?|continued|del\s+\d+|part\s+\d+)\s*\)?/giu;
+// On text with whitespace collapsed: a run of spaces would be rescanned from each of its spaces.
+const CONTINUED_RE = /\(? ?(?:forts\.?|fortsättning|fortsatt|cont\.?|continued|del \d+|part \d+) ?\)?/giu;
 const CONNECTOR_RE = /^(?:för|for|of|till|vid|at)(?![\p{L}\p{N}])|^[:–—\-|,]/iu;
 
 /**
@@ -34,7 +35,7 @@ export function agendaHeading(text: string): AgendaHeading | undefined {
   if (dated) result.date = formatDate(dated.year!, dated.month, dated.day);
   let remaining = rest;
   for (const d of [...dates].reverse()) remaining = remaining.slice(0, d.index) + ' ' + remaining.slice(d.index + d.length);
-  remaining = remaining.replace(CONTINUED_RE, ' ').replace(WEEKDAY_RE, ' ').trim();
+  remaining = remaining.replace(/\s+/g, ' ').replace(CONTINUED_RE, ' ').replace(WEEKDAY_RE, ' ').trim();
   if (!hasLetter(remaining)) return result;
   if (strict || !CONNECTOR_RE.test(remaining)) return undefined;
   const title = capText(trimChars(remaining.replace(CONNECTOR_RE, ''), `${WHITESPACE}:–—-|,.()`).replace(/\s+/g, ' '), TITLE_MAX);

@@ -35,7 +35,7 @@ const NUMBER_RE =
 const DURATION_RE =
   /(?:[(\[]\s*(?:ca\.?\s*)?(\d{1,3}(?:[.,]\d{1,2})?)\s*(min|mins|minuter|minutes|minuters|m|h|tim|timme|timmar|hour|hours|hrs?)\.?\s*[)\]])|(?:(?<![\p{L}\p{N}.,:])(?:ca\.?\s*)?(\d{1,3}(?:[.,]\d{1,2})?)\s*(min|mins|minuter|minutes|minuters|h|tim|timme|timmar|hour|hours|hrs?)\.?(?![\p{L}\p{N}]))/iu;
 const PRESENTER_LABEL_RE =
-  /(?:^|[\s,;(–—-])(?:föredragande|föredras av|ansvarig|presentatör|presenter|presenters|presented by|talare|speaker|lead)\s*[:\-–]?\s*([^()]+?)\)?\s*$/iu;
+  /(?:^|[\s,;(–—-])(?:föredragande|föredras av|ansvarig|presentatör|presenter|presenters|presented by|talare|speaker|lead)\s*(?:[:\-–]\s*)?([^()\s]+(?:\s+[^()\s]+)*)\)?\s*$/iu;
 const NAME_WORD_RE = /^(?:\p{Lu}[\p{L}'’.\-]*|von|van|der|den|de|af|la|du|di|da|el)$/u;
 
 export function parseItemText(text: string): ItemLine {
@@ -164,7 +164,8 @@ export function splitNames(text: string): string[] {
   return text
     .replace(/\([^()]*\)/g, ' ')
     .replace(/\s+/g, ' ')
-    .split(/\s*(?:[,;&+/]|(?<![\p{L}])(?:och|and)(?![\p{L}]))\s*/u)
+    // Whitespace is single spaces by now, so " ?" is all a separator needs and nothing is rescanned.
+    .split(/ ?(?:[,;&+/]|(?<![\p{L}])(?:och|and)(?![\p{L}])) ?/u)
     .map((name) => capText(name.replace(/\s+/g, ' '), PRESENTER_MAX))
     .filter((name) => name !== '')
     .slice(0, PRESENTERS_MAX);

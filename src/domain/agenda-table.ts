@@ -25,7 +25,7 @@ const ROLE_WORDS: ReadonlyArray<readonly [Role, RegExp]> = [
 export function recogniseHeader(cells: readonly string[]): AgendaColumns | undefined {
   const columns = cells.map((cell) => {
     const roles = new Set<Role>();
-    const parts = stripEmphasis(cell).toLowerCase().replace(/\s+/g, ' ').split(/\s*(?:[/&,+]|\s+och\s+|\s+and\s+)\s*/);
+    const parts = stripEmphasis(cell).toLowerCase().replace(/\s+/g, ' ').split(/ ?(?:[/&,+]| och | and ) ?/);
     for (const part of parts) {
       for (const [role, words] of ROLE_WORDS) if (words.test(part.trim())) roles.add(role);
     }

@@ -17,7 +17,8 @@ export interface CouncilCalendar {
 export const CALENDAR_CATEGORY_MAX = 255;
 export const CALENDAR_RULE_MAX = 100;
 
-const MAILBOX = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+// Dot-separated labels after the "@": a dot can only start a label, so nothing is tried twice.
+const MAILBOX = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)+$/;
 
 export function checkMailbox(address: string): string {
   const trimmed = address.trim().replace(/^mailto:/i, '');

@@ -82,7 +82,8 @@ function findReason(text: string, verbEnd: number): string | undefined {
 /** Up to the end of the sentence, so the rest of a longer decision does not become the reason. */
 function sentence(text: string): string | undefined {
   const end = text.search(/[.!?](?:\s|$)|\n/);
-  const reason = (end < 0 ? text : text.slice(0, end)).trim().replace(/[,;:]+$/, '').trim();
+  // The look-behind lets the trailing run match only from its first character: linear on long runs.
+  const reason = (end < 0 ? text : text.slice(0, end)).trim().replace(/(?<![,;:])[,;:]+$/, '').trim();
   return /\p{L}/u.test(reason) ? capitalise(reason) : undefined;
 }
 

@@ -87,7 +87,8 @@ function tokens(name: string, key: (s: string) => string): string[] {
   if (comma) text = `${comma[2]} ${comma[1]}`;
   return key(text)
     .split(/[\s,;:]+/u)
-    .map((t) => t.replace(/^[-'’]+|[-'’]+$/g, '').replace(/(\p{L}{2})\.$/u, '$1'))
+    // The look-behind lets the trailing run match only from its first character: linear on long runs.
+    .map((t) => t.replace(/^[-'’]+|(?<![-'’])[-'’]+$/g, '').replace(/(\p{L}{2})\.$/u, '$1'))
     .filter((t) => /\p{L}/u.test(t));
 }
 

@@ -239,7 +239,8 @@ export function buildMinutes(input: MinutesInput): Minutes {
 
 /** A council's name as a folder name: no character a file system or SharePoint refuses. */
 export function folderName(text: string): string {
-  const name = text.replace(/["*:<>?/\\|#%~&{}\u0000-\u001f]/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|[.\s]+$/g, '');
+  // The look-behind lets the trailing run match only from its first character: linear on long runs.
+  const name = text.replace(/["*:<>?/\\|#%~&{}\u0000-\u001f]/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|(?<![.\s])[.\s]+$/g, '');
   return (name || 'rad').slice(0, 120);
 }
 

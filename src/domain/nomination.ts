@@ -54,7 +54,8 @@ export interface Nomination {
   answeredAt: string | null;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+// Dot-separated labels after the "@": a dot can only start a label, so nothing is tried twice.
+const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[^\s@.]{2,}$/;
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -104,7 +105,7 @@ export function checkNomination(
   const name = oneLine(nominee.name);
   const email = nominee.email.trim().toLowerCase();
   if (!/\p{L}/u.test(name) || name.length > ROUND_NAME_MAX) throw new RuleError('error.externalNameMissing');
-  if (!EMAIL.test(email) || email.length > 320) throw new RuleError('error.externalEmailInvalid');
+  if (email.length > 320 || !EMAIL.test(email)) throw new RuleError('error.externalEmailInvalid');
   if (existing.some((n) => n.nomineeEmail === email)) throw new RuleError('error.alreadyNominated', { name });
   return { nominee: { kind: 'external', name, email }, motivation: text };
 }

@@ -176,7 +176,7 @@ const AMPM = '(?:\\s*([ap])\\.?m\\.?(?![\\p{L}]))?';
 const TIME_RE = new RegExp(
   `(?<![\\p{L}\\p{N}.:,/\\-–—])(?:(kl\\.?|klockan)\\s*)?(\\d{1,2})(?:[.:](\\d{2}))?${AMPM}` +
     `(?:\\s*${DASH}\\s*(?:kl\\.?\\s*)?(\\d{1,2})(?:[.:](\\d{2}))?${AMPM})?` +
-    `(?![\\p{N}%]|[.:,]\\p{N}|\\s*(?:%|procent|percent))`,
+    `(?!\\p{N}|[.:,]\\p{N}|\\s*(?:%|procent|percent))`,
   'giu',
 );
 

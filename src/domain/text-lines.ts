@@ -109,9 +109,9 @@ export interface Heading {
 
 /** A markdown heading ("# Agenda"); "#1" is a number, not a heading. */
 export function markdownHeading(text: string): Heading | undefined {
-  const m = /^(#{1,6})(?:\s+|(?=\p{L}))(.*)$/u.exec(text);
+  const m = /^(#{1,6})(?:\s+|(?=\p{L}))(\S.*)?$/u.exec(text);
   if (!m) return undefined;
-  return { level: m[1]!.length, text: stripEmphasis(m[2]!.replace(/\s#+\s*$/, '')).trim() };
+  return { level: m[1]!.length, text: stripEmphasis((m[2] ?? '').replace(/\s#+\s*$/, '')).trim() };
 }
 
 /** Markdown emphasis and links are presentation; the words are what the user wrote. */

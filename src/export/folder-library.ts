@@ -7,7 +7,8 @@ import { type DocumentLibrary, LibraryError, type StoredDocument } from '../app/
 
 /** Characters no file system (and no SharePoint library) accepts in a name. */
 function safeSegment(text: string): string {
-  const cleaned = text.replace(/["*:<>?\\|/\u0000-\u001f]/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|[.\s]+$/g, '');
+  // The look-behind lets the trailing run match only from its first character: linear on long runs.
+  const cleaned = text.replace(/["*:<>?\\|/\u0000-\u001f]/g, '-').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|(?<![.\s])[.\s]+$/g, '');
   if (cleaned === '') throw new LibraryError('invalid', `unusable name "${text}"`);
   return cleaned.slice(0, 200);
 }

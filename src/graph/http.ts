@@ -123,7 +123,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
   const client = Client.initWithMiddleware({
     middleware: auth,
     baseUrl: base.origin,
-    defaultVersion: base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0',
+    defaultVersion: base.pathname.replace(/^\/+|(?<!\/)\/+$/g, '') || 'v1.0',
     // The client adds the token only for Graph's own hosts unless told about others (a national cloud, the test fake).
     customHosts: new Set([base.hostname]),
   });

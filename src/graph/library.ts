@@ -76,7 +76,8 @@ export function safeName(text: string): string {
 }
 
 function trimEnds(text: string): string {
-  return text.replace(/^[\s.]+|[\s.]+$/g, '');
+  // The look-behind lets the trailing run match only from its first character: linear on long runs.
+  return text.replace(/^[\s.]+|(?<![\s.])[\s.]+$/g, '');
 }
 
 // --- Graph answers, checked -----------------------------------------------------------------
@@ -155,7 +156,7 @@ function comparable(url: string): string {
   } catch {
     // A stray % in a hand-edited URL: compare it as written.
   }
-  return text.normalize('NFC').replace(/\/+$/, '').toLowerCase();
+  return text.normalize('NFC').replace(/(?<!\/)\/+$/, '').toLowerCase();
 }
 
 interface LibraryAddress {

@@ -18,7 +18,7 @@ export function calendarStatusText(locale: Locale, council: Council, state: Cale
   if (state?.status === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
   else if (state?.status === 'notFound') lines.push(t(locale, 'calendar.statusNotFound', { mailbox: calendar.mailbox }));
   else if (state?.status === 'failing') lines.push(t(locale, 'calendar.statusFailing', { detail: state.detail ?? '' }));
-  if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).replace(/–.*$/, '') }));
+  if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).split('–')[0]! }));
   else lines.push(t(locale, 'calendar.statusNever'));
   return lines.join('\n\n');
 }
@@ -33,7 +33,7 @@ export async function calendarCommand(turn: CommandTurn, args: string): Promise<
   const actor = { conversationId: activity.conversation.id, actorId: activity.from.id };
   const value = args.trim();
   const lower = value.toLocaleLowerCase('sv');
-  const rule = /^(kategori|category|ämne|ämnesregel|subject)\s*:?\s*(.*)$/i.exec(value);
+  const rule = /^(kategori|category|ämne|ämnesregel|subject)\s*(?::\s*)?(\S.*)?$/i.exec(value);
   if (/^(av|off|koppla bort|disconnect)$/.test(lower)) {
     await disconnectCalendar(deps, actor);
     await turn.context.sendActivity(t(turn.locale, 'calendar.disconnected'));
@@ -41,7 +41,7 @@ export async function calendarCommand(turn: CommandTurn, args: string): Promise<
   }
   if (rule) {
     const isCategory = /^(kategori|category)$/i.test(rule[1]!);
-    const text = /^(ingen|none|-)$/i.test(rule[2]!.trim()) ? '' : rule[2]!;
+    const text = /^(ingen|none|-)$/i.test((rule[2] ?? '').trim()) ? '' : (rule[2] ?? '');
     const view = await setCalendarRule(deps, { ...actor, ...(isCategory ? { category: text } : { subjectRule: text }) });
     await turn.context.sendActivity(`${t(turn.locale, 'calendar.ruleSaved')} ${statusOf(turn, view.council)}`);
     return;

@@ -99,41 +99,73 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^(item|go to item)(?=\s)/, 'goToItem', 'en'],
 ];
 
+/**
+ * How much of a message, HTML included, is read to recognise a command. Command words are under
+ * 50 characters and Teams' markup around them is short, so a message longer than this is no
+ * whole-message command ("hjälp"), and a megabyte of text costs no more to reject than a word.
+ * A command with arguments is recognised in this window; its arguments (a pasted agenda) are
+ * then read from the whole message, up to the request body limit.
+ */
+export const COMMAND_WINDOW_CHARS = 2048;
+
 /** Teams sends HTML; keep line breaks (pasted schedules and agendas are line-based). */
 export function plainText(text: string | undefined): string {
   return (text ?? '')
-    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+    .replace(LINE_END_TAG, '\n')
+    .replace(TAG, '')
+    .replace(ENTITY, (entity) => ENTITIES[entity]!)
     .replace(/\r\n?/g, '\n')
     .trim();
 }
 
+// A tag holds no "<": with /<[^>]+>/ every "<" lacking a ">" after it read on to the end of the
+// text, and a message of "<" took minutes. Now each character is read at most twice. As in
+// HTML, "<" opens a tag only before a letter, "/", "!" or "?", so "3 < 5 > 4" stays as typed.
+const LINE_END_TAG = /<(?:br\b|\/(?:p|div|li)\b)[^<>]*>/gi;
+const TAG = /<[a-z/!?][^<>]*>/gi;
+// One pass rather than one per entity (a run of "&" made each pass slow), and "&amp;lt;" becomes "&lt;".
+const ENTITY = /&(?:nbsp|lt|gt|quot|#39|amp);/g;
+const ENTITIES: Readonly<Record<string, string>> = { '&nbsp;': ' ', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
+
+/**
+ * What the whole-message commands are matched against: whitespace collapsed, no leading "/", no
+ * trailing "." or "!" ("Hjälp!"), in lower case; of a longer message, its first
+ * COMMAND_WINDOW_CHARS characters.
+ */
 export function normaliseCommandText(text: string | undefined): string {
-  return plainText(text)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^\//, '')
-    .replace(/[.!]+$/, '')
-    .toLocaleLowerCase('sv');
+  return commandHead(plainText(commandWindow(text)), (text ?? '').length <= COMMAND_WINDOW_CHARS);
+}
+
+function commandWindow(text: string | undefined): string {
+  const raw = text ?? '';
+  return raw.length > COMMAND_WINDOW_CHARS ? raw.slice(0, COMMAND_WINDOW_CHARS) : raw;
+}
+
+/** `whole`: the window is the whole message, so its end is the message's end. */
+function commandHead(plain: string, whole: boolean): string {
+  // The look-behind lets a match start only where a run of "." and "!" starts: without it, each
+  // of 28,000 dots was a start that read on to the end of the run, and took seconds.
+  const head = (whole ? plain.replace(/(?<![.!])[.!]+$/, '') : plain).replace(/\s+/g, ' ').trim();
+  return (head.startsWith('/') ? head.slice(1) : head).toLocaleLowerCase('sv');
 }
 
 export function parseCommand(text: string | undefined): Command | undefined {
-  const normalised = normaliseCommandText(text);
-  for (const [pattern, kind, language] of exact) {
-    if (pattern.test(normalised)) return language ? { kind, language } : { kind };
+  const whole = (text ?? '').length <= COMMAND_WINDOW_CHARS;
+  const window = plainText(commandWindow(text));
+  if (whole) {
+    const normalised = commandHead(window, true);
+    for (const [pattern, kind, language] of exact) {
+      if (pattern.test(normalised)) return language ? { kind, language } : { kind };
+    }
   }
-  const plain = plainText(text).replace(/^\//, '');
-  const lower = plain.toLocaleLowerCase('sv');
+  const lower = (window.startsWith('/') ? window.slice(1) : window).toLocaleLowerCase('sv');
   for (const [pattern, kind, language] of withArgs) {
     const match = pattern.exec(lower);
     if (match) {
-      const args = plain.slice(match[0].length).replace(/^[\s:]+/, '').trim();
+      // The window and the whole message read the same up to the window's end, command word included.
+      const plain = whole ? window : plainText(text);
+      const body = plain.startsWith('/') ? plain.slice(1) : plain;
+      const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
       return { kind, language, args };
     }
   }

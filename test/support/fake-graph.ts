@@ -908,7 +908,7 @@ class FakeGraphServer implements FakeGraph {
     const form = new URLSearchParams(body);
     let clientId = form.get('client_id');
     let secret = form.get('client_secret');
-    const basic = headerValue(req.headers, 'authorization')?.match(/^Basic\s+(.+)$/i)?.[1];
+    const basic = headerValue(req.headers, 'authorization')?.match(/^Basic\s+(\S.*)$/i)?.[1];
     if (basic) {
       const [id, pass] = Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent);
       clientId ??= id ?? null;
@@ -1041,7 +1041,7 @@ class FakeGraphServer implements FakeGraph {
     if (tooLarge) throw new GraphError(413, 'RequestEntityTooLarge', `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.`);
     this.authenticate(req.headers);
 
-    const segments = url.pathname.replace(/\/+$/, '').split('/').slice(2).map(safeDecode);
+    const segments = url.pathname.replace(/(?<!\/)\/+$/, '').split('/').slice(2).map(safeDecode);
     if (segments[0]?.toLowerCase() === 'me') {
       throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     }
@@ -1991,7 +1991,7 @@ function encodeSegments(segments: readonly string[]): string {
 /** URLs compared decoded, NFC, lower-case, without query and trailing slash. */
 function comparableUrl(url: string): string {
   const parsed = new URL(url);
-  return `https://${parsed.host.toLowerCase()}/${decodedSegments(parsed.pathname).join('/')}`.normalize('NFC').toLowerCase().replace(/\/+$/, '');
+  return `https://${parsed.host.toLowerCase()}/${decodedSegments(parsed.pathname).join('/')}`.normalize('NFC').toLowerCase().replace(/(?<!\/)\/+$/, '');
 }
 
 function nameKey(name: string): string {
@@ -2222,7 +2222,7 @@ function textOf(html: string): string {
   return html
     .replace(/<head[\s\S]*?<\/head>/gi, '')
     .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+    .replace(/<[^<>]+>/g, '')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
