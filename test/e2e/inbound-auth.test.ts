@@ -35,7 +35,7 @@ function refusals(output: string): string[] {
 }
 
 function expectNoStackOrKey(output: string) {
-  expect(output).not.toMatch(/^\s+at /m);
+  expect(output).not.toMatch(/^[ \t]+at /m);
   expect(output).not.toMatch(/BEGIN (RSA )?PUBLIC KEY/);
 }
 
