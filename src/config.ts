@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 
@@ -85,6 +86,11 @@ const envSchema = z.object({
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Set by App Service for each instance; telemetry tells instances apart by it (else host name and process id). */
   WEBSITE_INSTANCE_ID: optionalString,
+  /**
+   * Names this instance in the outbox's leases, so a process restarted after a crash frees the
+   * leases its predecessor left. Defaults to WEBSITE_INSTANCE_ID, else the host name.
+   */
+  INSTANCE_ID: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -104,6 +110,7 @@ export interface Config extends Env {
   /** Local mode: no inbound authentication, no outbound tokens (Agents Playground, tests). */
   localMode: boolean;
   sqlitePath: string;
+  instanceId: string;
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     graph: graphSettings(env),
     localMode: !hasCredentials,
     sqlitePath: env.SQLITE_FILE ?? `${env.DATA_DIR}/council-assistant.sqlite`,
+    instanceId: env.INSTANCE_ID ?? env.WEBSITE_INSTANCE_ID ?? hostname(),
   };
 }
 

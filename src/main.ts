@@ -10,6 +10,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBot } from './teams/bot.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
 import { fileClock } from './file-clock.js';
+import { currentLeaseOwner, earlierProcessGone } from './lease-owner.js';
 import { folderLibrary } from './export/folder-library.js';
 import { minutesDocx } from './export/minutes-docx.js';
 import { minutesMarkdown } from './export/minutes-markdown.js';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS });
+  outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS, lease: { owner: currentLeaseOwner(config.instanceId), gone: earlierProcessGone } });
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(

@@ -234,10 +234,26 @@ export interface ClaimedJob {
   unreadable?: true;
 }
 
+/**
+ * Who holds a lease: the instance (App Service's instance id, or the host name) and which of its
+ * processes, so a process restarted on the same instance knows the leases its crashed predecessor left.
+ */
+export interface LeaseOwner {
+  instanceId: string;
+  /** When this process started (ISO); a lease with an older start was taken by an earlier process. */
+  startedAt: string;
+  pid: number;
+}
+
 export interface OutboxRepository {
   enqueue(jobs: readonly OutboxJob[], at: string): Promise<void>;
-  /** Takes up to `limit` due jobs for `leaseMs`; another instance does not get them meanwhile. */
-  claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
+  /** Takes up to `limit` due jobs for `leaseMs`, as `owner`; another instance does not get them meanwhile. */
+  claim(now: string, leaseMs: number, limit: number, owner?: LeaseOwner): Promise<ClaimedJob[]>;
+  /**
+   * Frees the leases that earlier processes of `owner`'s instance still hold at `now`, when `gone`
+   * says that process is no longer running: their jobs are due again at once, as resumed. The number freed.
+   */
+  reclaim(owner: LeaseOwner, now: string, gone: (previous: { pid: number; startedAt: string }) => boolean): Promise<number>;
   /** Marks the job sent; a job re-armed meanwhile (another revision) runs again at `rerunAt` instead. */
   complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt?: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */

@@ -242,6 +242,10 @@ export interface OutboxTable {
   revision: Generated<number>;
   /** Set when the job failed for good; claim() leaves it alone until the admin retries or drops it. */
   parked_at: string | null;
+  /** Who holds the lease: the instance id, and the start time and pid of its process. */
+  lease_owner: string | null;
+  lease_started: string | null;
+  lease_pid: number | null;
 }
 
 export interface NominationRoundsTable {

@@ -20,7 +20,7 @@ import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
-import { type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
+import { type LeaseIdentity, type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
 import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
@@ -38,7 +38,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number }): { stop(): Promise<void>; health(): OutboxHealth };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): { stop(): Promise<void>; health(): OutboxHealth };
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }
@@ -128,7 +128,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   return {
     app,
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
-    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears }),
+    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) =>
+      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears, lease }),
   };
 }

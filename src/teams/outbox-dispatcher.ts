@@ -7,7 +7,7 @@ import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
-import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
+import type { CalendarStatus, ClaimedJob, LeaseOwner, LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
@@ -35,6 +35,12 @@ const MAX_BACKOFF_MS = 60_000;
 
 type Handler = (payload: any) => Promise<void>;
 
+/** This process as a lease holder, and how to tell that an earlier process of the same instance has stopped. */
+export interface LeaseIdentity {
+  owner: LeaseOwner;
+  gone(previous: { pid: number; startedAt: string }): boolean;
+}
+
 /** Whether this instance's delivery loop is going: it claimed from the store lately. */
 export interface OutboxHealth {
   alive: boolean;
@@ -56,7 +62,13 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
 export function startOutbox(
   kit: TurnKit,
   proactive: Proactive,
-  { intervalMs, concurrency, retentionYears, leaseMs = LEASE_MS }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number },
+  {
+    intervalMs,
+    concurrency,
+    retentionYears,
+    leaseMs = LEASE_MS,
+    lease,
+  }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number; lease?: LeaseIdentity },
 ): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
@@ -315,8 +327,19 @@ export function startOutbox(
   // A loop that has not reached the store for this long is stuck or cut off from it.
   const maxSilenceMs = Math.max(30_000, 10 * intervalMs);
 
+  // After a crash the restarted process frees what its predecessor held, so delivery goes on at
+  // once instead of after the lease; until that has been done once, nothing is claimed.
+  let reclaimed = lease === undefined;
+  async function reclaim(): Promise<void> {
+    if (reclaimed || !lease) return;
+    const freed = await store.outbox.reclaim(lease.owner, clock.now().toISOString(), lease.gone);
+    reclaimed = true;
+    if (freed > 0) logger.warn({ freed, instanceId: lease.owner.instanceId }, 'outbox: leases left by an earlier process of this instance were freed');
+  }
+
   /** Claims as many due jobs as there are free slots and starts them; the number started. */
   async function fill(): Promise<number> {
+    await reclaim();
     await purge();
     const free = concurrency - inFlight;
     if (stopped) return 0;
@@ -324,7 +347,7 @@ export function startOutbox(
       lastPassAt = Date.now();
       return 0;
     }
-    const jobs = await store.outbox.claim(clock.now().toISOString(), leaseMs, free);
+    const jobs = await store.outbox.claim(clock.now().toISOString(), leaseMs, free, lease?.owner);
     lastPassAt = Date.now();
     for (const job of jobs) {
       inFlight += 1;
