@@ -69,6 +69,11 @@ const envSchema = z.object({
   /** Retries of a throttled (429) or unavailable (503/504) Graph request before the job is put back. */
   GRAPH_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /**
+   * While Entra ID refuses the app's secret or certificate, Graph work waits and one token request
+   * tries again after this long, the pause doubling up to ten minutes.
+   */
+  GRAPH_CREDENTIALS_PROBE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
    * Meetings that ended more than this many years ago are deleted with what was recorded at them
    * (minutes exported to SharePoint stay there). Unset: kept for ever.
    */

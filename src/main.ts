@@ -18,6 +18,7 @@ import { graphCalendar } from './graph/calendar.js';
 import { graphLibrary } from './graph/library.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
+import { guardCredentials } from './graph/credentials-gate.js';
 import { startTelemetry } from './telemetry/start.js';
 
 async function main(): Promise<void> {
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
 
   const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;
   const graph = config.graph;
-  const graphHttp = graph && createGraphHttp({ baseUrl: graph.baseUrl, tokens: createTokenSource(graph), maxRetries: graph.maxRetries });
+  const graphTokens = graph && guardCredentials(createTokenSource(graph), { firstProbeMs: config.GRAPH_CREDENTIALS_PROBE_MS, maxProbeMs: 600_000, logger });
+  const graphHttp = graph && graphTokens && createGraphHttp({ baseUrl: graph.baseUrl, tokens: graphTokens, maxRetries: graph.maxRetries });
   const calendar = graphHttp && graphCalendar(graphHttp);
   logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
     sharePoint: graphHttp && graphLibrary(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
+    graphAccess: graphTokens,
   });
   let outbox: ReturnType<typeof bot.startOutbox> | undefined;
   // Registered before the first turn or outbox job, which would otherwise record into no-ops.
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     health: () => store.health(),
     outboxHealth: () => outbox?.health(),
     parkedJobs: () => store.outbox.parkedCount(),
+    graphStatus: graphTokens && (() => graphTokens.status()),
     processActivity: (req, res) =>
       adapter.process(req, res, async (context) => {
         await bot.app.run(context);

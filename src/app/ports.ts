@@ -55,6 +55,8 @@ export interface CouncilRepository {
   setMinutesLibrary(councilId: string, url: string | null, expectedVersion: number, at: string): Promise<boolean>;
   /** Councils with a connected calendar, for the sync. */
   withCalendar(): Promise<Council[]>;
+  /** Councils that use Graph: a connected calendar or a SharePoint library for their minutes. */
+  withGraph(): Promise<Council[]>;
   /** A member's own choice not to get personal meeting reminders from this council. */
   setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void>;
   remindersOff(councilId: string): Promise<string[]>;
@@ -258,6 +260,11 @@ export interface OutboxRepository {
   complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt?: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
+  /**
+   * Puts the job back for `until` without counting the attempt: it was not the job that failed but
+   * something every job waits for (Graph refusing the app's credentials), so it is never parked for it.
+   */
+  postpone(id: string, reason: string, until: string): Promise<void>;
   /** Sets the job aside for good (it failed in a way retrying will not mend), keeping the error; claim() skips it. */
   park(id: string, error: string, at: string): Promise<void>;
   /** Parked jobs, oldest first, for the admin. */
@@ -467,6 +474,33 @@ export class CalendarSyncExpired extends Error {
 }
 
 /** Something went wrong that is worth trying again later; `retryAfterMs` when the service said when. */
+/**
+ * Entra ID or Graph refuses the app's own credentials (a wrong or expired secret, an unknown
+ * certificate): no council can mend it and no retry of one job will; Graph work waits until the
+ * administrator renews the secret or certificate, and goes on by itself once it works.
+ */
+export class GraphCredentialsError extends Error {
+  constructor(
+    /** When Graph began refusing (ISO). */
+    readonly since: string,
+    /** When the credentials are next tried (ISO): a job waiting for Graph is due again then. */
+    readonly retryAt: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GraphCredentialsError';
+  }
+}
+
+/** Whether Graph can be used at all, for `kalender`, /readyz and the outbox. */
+export type GraphStatus = { status: 'ok' } | { status: 'credentials-rejected'; since: string; nextProbeAt: string };
+
+/** The process's one view of Graph's credentials, and word when they start or stop being refused. */
+export interface GraphAccess {
+  status(): GraphStatus;
+  onChange(listener: (status: GraphStatus) => void): void;
+}
+
 export class TransientError extends Error {
   constructor(
     message: string,

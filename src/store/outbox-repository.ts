@@ -138,6 +138,14 @@ export class KyselyOutboxRepository implements OutboxRepository {
     await this.db.updateTable('outbox').set({ lease_until: null, due_at: retryAt, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
   }
 
+  async postpone(id: string, reason: string, until: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ lease_until: null, due_at: until, last_error: reason.slice(0, 2000), attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end` })
+      .where('id', '=', id)
+      .execute();
+  }
+
   async park(id: string, error: string, at: string): Promise<void> {
     await this.db.updateTable('outbox').set({ parked_at: at, lease_until: null, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
   }

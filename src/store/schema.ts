@@ -313,7 +313,7 @@ export interface MinutesTable {
   approved_at: string | null;
   updated_at: string;
   diary_number: string | null;
-  /** 'pending', 'done', 'retrying' or 'failed'; null before the first export. */
+  /** 'pending', 'done', 'retrying', 'waiting' or 'failed'; null before the first export. */
   export_status: string | null;
   export_detail: string | null;
   /** JSON: [{ name, webUrl }] of the files the last export wrote. */

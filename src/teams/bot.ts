@@ -5,6 +5,7 @@ import { Application } from '@microsoft/teams-ai/lib/Application.js';
 import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { syncRoster } from '../app/councils.js';
+import { credentialsAccepted, credentialsRefused } from '../app/graph-credentials.js';
 import { RuleError } from '../domain/errors.js';
 import { labelTurn } from '../telemetry/signals.js';
 import { t } from '../i18n/index.js';
@@ -52,6 +53,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     startTypingTimer: false,
   });
   const kit = createTurnKit(deps);
+  deps.graphAccess?.onChange((status) => {
+    const graphDeps = { councils: deps.store.councils, outbox: deps.store.outbox, state: deps.store.state, clock: deps.clock };
+    const told = status.status === 'credentials-rejected' ? credentialsRefused(graphDeps, status.since) : credentialsAccepted(graphDeps);
+    told.catch((err: unknown) => deps.logger.error({ err }, 'the councils could not be told of the Graph credentials'));
+  });
   const knownConversations = new Set<string>();
 
   // Every conversation's reference is kept for proactive messages (reminders, personal cards).

@@ -7,7 +7,7 @@ import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, stillNotVoted } from '../app/polls.js';
-import type { CalendarStatus, ClaimedJob, LeaseOwner, LibraryError } from '../app/ports.js';
+import { type CalendarStatus, type ClaimedJob, GraphCredentialsError, type LeaseOwner, type LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
@@ -47,6 +47,13 @@ export interface OutboxHealth {
   /** Since the last successful look at the store; null before the first. */
   lastPassMsAgo: number | null;
   inFlight: number;
+}
+
+/** The GraphCredentialsError behind a failure, through a wrapper or two. */
+function credentialsRefused(err: unknown, depth = 0): GraphCredentialsError | undefined {
+  if (err instanceof GraphCredentialsError) return err;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause !== undefined && depth < 5 ? credentialsRefused(cause, depth + 1) : undefined;
 }
 
 function person(view: CouncilView, userId: string): { userId: string; name: string } {
@@ -165,6 +172,14 @@ export function startOutbox(
         await context.sendActivity(t(view.council.locale, key, { mailbox }));
       });
     },
+    async graphCredentials({ councilId }: { councilId: string; since: string }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      // Over before the word went out (the secret was renewed meanwhile): there is nothing to tell.
+      if (!view || kit.deps.graphAccess?.status().status !== 'credentials-rejected') return;
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(view.council.locale, 'graph.credentialsRejected'));
+      });
+    },
     async calendarNotice({ meetingId, change }: { meetingId: string; change: 'created' | 'moved' | 'cancelled' }) {
       const meeting = await kit.meetingDeps.meetings.findById(meetingId);
       const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
@@ -271,6 +286,13 @@ export function startOutbox(
 
   /** A failed delivery: tried again later, or set aside for the admin when trying again will not help. */
   async function failed(job: ClaimedJob, err: unknown): Promise<void> {
+    const refused = credentialsRefused(err);
+    if (refused) {
+      // Every Graph job would fail alike until the administrator renews the credentials: it waits for the next probe.
+      logger.info({ id: job.id, kind: job.kind, job: job.key, until: refused.retryAt }, 'outbox job waits: Graph refuses the app credentials');
+      await store.outbox.postpone(job.id, 'waiting: Graph refuses the app credentials', refused.retryAt);
+      return;
+    }
     const failure = classifyFailure(err);
     const message = `${failure.type}: ${(err as Error)?.message ?? String(err)}`;
     if (shouldPark(failure, job.attempts)) {
