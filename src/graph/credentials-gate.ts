@@ -52,7 +52,10 @@ export interface CredentialsGate extends TokenSource, GraphAccess {
 export function guardCredentials(tokens: TokenSource, options: CredentialsGateOptions): CredentialsGate {
   const now = options.now ?? Date.now;
   const { logger } = options;
-  let paused: { since: number; nextProbeAt: number; delayMs: number; reason: string } | undefined;
+  let paused: { since: number; nextProbeAt: number; delayMs: number; reason: string; byGraph: boolean } | undefined;
+  // A probe only shows that Entra ID issues a token. When it was Graph that refused the token, the
+  // next job may be refused again: that is the same episode going on, not a new one to tell of.
+  let ended: { since: number; delayMs: number; at: number; byGraph: boolean } | undefined;
   let probing: Promise<unknown> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const listeners: ((status: GraphStatus) => void)[] = [];
@@ -84,12 +87,14 @@ export function guardCredentials(tokens: TokenSource, options: CredentialsGateOp
     timer.unref();
   }
 
-  function pause(reason: string): void {
+  function pause(reason: string, byGraph = false): void {
     if (paused) return;
     const at = now();
-    paused = { since: at, nextProbeAt: at + options.firstProbeMs, delayMs: options.firstProbeMs, reason };
+    const goingOn = byGraph && ended?.byGraph === true && at - ended.at < options.maxProbeMs ? ended : undefined;
+    const delayMs = goingOn ? Math.min(options.maxProbeMs, goingOn.delayMs * 2) : options.firstProbeMs;
+    paused = { since: goingOn?.since ?? at, nextProbeAt: at + delayMs, delayMs, reason, byGraph };
     // The full answer of Entra ID is for the administrator, here only.
-    logger.error({ reason, nextProbeMs: options.firstProbeMs }, 'Graph refuses the app credentials (secret or certificate): Graph work paused until an administrator renews them');
+    logger.error({ reason, nextProbeMs: delayMs }, 'Graph refuses the app credentials (secret or certificate): Graph work paused until an administrator renews them');
     schedule();
     tell();
   }
@@ -102,6 +107,7 @@ export function guardCredentials(tokens: TokenSource, options: CredentialsGateOp
     try {
       await probing;
       const pausedMs = now() - p.since;
+      ended = { since: p.since, delayMs: p.delayMs, at: now(), byGraph: p.byGraph };
       paused = undefined;
       logger.info({ pausedMs }, 'Graph accepts the app credentials again: Graph work resumes');
       tell();
@@ -140,7 +146,7 @@ export function guardCredentials(tokens: TokenSource, options: CredentialsGateOp
       tokens.invalidate();
     },
     refused(reason) {
-      pause(reason);
+      pause(reason, true);
       return pausedError();
     },
   };

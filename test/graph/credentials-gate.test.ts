@@ -87,6 +87,27 @@ describe('Graph with credentials Entra ID refuses', () => {
     graph.setClientSecret(wrongSecret);
   });
 
+  it('takes Graph refusing a token just obtained as the same episode going on after a probe, with a growing pause', async () => {
+    let issued = 0;
+    const tokens = { token: async () => `token-${++issued}`, invalidate: () => undefined };
+    const gate = guardCredentials(tokens, { firstProbeMs: 20, maxProbeMs: 10_000, logger: recordingLogger() });
+    const seen: GraphStatus[] = [];
+    gate.onChange((s) => seen.push(s));
+    expect(gate.refused('Graph 401 InvalidAuthenticationToken with a new token')).toBeInstanceOf(GraphCredentialsError);
+    const first = gate.status();
+    await until(() => gate.status().status === 'ok', 'the probe to get a token');
+    // The next job is refused by Graph again: the episode it belongs to began at the first refusal.
+    const refusedAt = Date.now();
+    gate.refused('Graph 401 InvalidAuthenticationToken with a new token');
+    const again = gate.status();
+    if (first.status !== 'credentials-rejected' || again.status !== 'credentials-rejected') throw new Error('not paused');
+    expect(again.since).toBe(first.since);
+    expect(seen).toEqual([first, { status: 'ok' }, again]);
+    // The pause before the next probe doubled instead of starting over.
+    expect(Date.parse(first.nextProbeAt) - Date.parse(first.since)).toBe(20);
+    expect(Date.parse(again.nextProbeAt) - refusedAt).toBeGreaterThanOrEqual(40);
+  });
+
   it('knows the token endpoint’s refusals of the client from other failures', () => {
     expect(credentialsRefusal({ errorCode: 'invalid_client', errorNo: 7000215, message: 'AADSTS7000215: Invalid client secret provided.' })).toBe('invalid_client AADSTS7000215');
     expect(credentialsRefusal({ errorCode: 'invalid_client', errorNo: '700027', message: 'AADSTS700027: Client assertion failed signature validation.' })).toBe('invalid_client AADSTS700027');
