@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;
   const graph = config.graph;
-  const graphTokens = graph && guardCredentials(createTokenSource(graph), { firstProbeMs: config.GRAPH_CREDENTIALS_PROBE_MS, maxProbeMs: 600_000, logger });
+  const graphTokens = graph && guardCredentials(createTokenSource(graph), { firstProbeMs: config.GRAPH_CREDENTIALS_PROBE_MS, maxProbeMs: 600_000, logger, now: () => clock.now().getTime() });
   const graphHttp = graph && graphTokens && createGraphHttp({ baseUrl: graph.baseUrl, tokens: graphTokens, maxRetries: graph.maxRetries });
   const calendar = graphHttp && graphCalendar(graphHttp);
   logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');

@@ -59,6 +59,15 @@ export async function credentialsRefused(deps: GraphCredentialsDeps, seenAt: str
   return since;
 }
 
+/**
+ * Whether the episode that began at `since` is still going on, by the store's record rather than
+ * this instance's view: the instance delivering the word may not have asked Graph for a while.
+ */
+export async function stillRefused(deps: GraphCredentialsDeps, since: string): Promise<boolean> {
+  const { episode } = await readEpisode(deps);
+  return episode?.since === since && !episode.resumedAt;
+}
+
 /** The credentials work again: the episode is over, and the next refusal is a new one that is told again. */
 export async function credentialsAccepted(deps: GraphCredentialsDeps): Promise<void> {
   const { episode, etag } = await readEpisode(deps);

@@ -1,5 +1,6 @@
 import { assignedItem } from '../app/action-items.js';
 import { pushMeeting, syncCalendar } from '../app/calendar.js';
+import { stillRefused } from '../app/graph-credentials.js';
 import { justeringById } from '../app/justering.js';
 import { type ExportPayload, runExport } from '../app/minutes-export.js';
 import { adjusterNames, exportedCard, justeringCard } from './justering-views.js';
@@ -172,10 +173,10 @@ export function startOutbox(
         await context.sendActivity(t(view.council.locale, key, { mailbox }));
       });
     },
-    async graphCredentials({ councilId }: { councilId: string; since: string }) {
+    async graphCredentials({ councilId, since }: { councilId: string; since: string }) {
       const view = await councilById(kit.councilDeps, councilId);
       // Over before the word went out (the secret was renewed meanwhile): there is nothing to tell.
-      if (!view || kit.deps.graphAccess?.status().status !== 'credentials-rejected') return;
+      if (!view || !(await stillRefused({ ...kit.councilDeps, outbox: store.outbox, state: store.state }, since))) return;
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(t(view.council.locale, 'graph.credentialsRejected'));
       });

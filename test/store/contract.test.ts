@@ -517,6 +517,18 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.outbox.claim('2026-03-01T00:01:32.000Z', 30_000, 10)).map((j) => [j.key, j.resumed])).toEqual([['slow', true], ['failed', true]]);
   });
 
+  it('puts a job back without counting the attempt when it waits for something every job waits for', async () => {
+    const at = '2026-05-01T00:00:00.000Z';
+    await store.outbox.enqueue([{ key: 'push', kind: 'calendarPush', payload: {}, dueAt: at }], at);
+    const [first] = await store.outbox.claim(at, 60_000, 10);
+    expect(first!.attempts).toBe(1);
+    await store.outbox.postpone(first!.id, 'waiting: Graph refuses the app credentials', '2026-05-01T00:00:30.000Z');
+    expect(await store.outbox.claim('2026-05-01T00:00:29.000Z', 60_000, 10)).toEqual([]);
+    const [again] = await store.outbox.claim('2026-05-01T00:00:30.000Z', 60_000, 10);
+    // Not resumed, not a second attempt: the wait was no failure of the job's own.
+    expect([again!.attempts, again!.resumed]).toEqual([1, false]);
+  });
+
   it('frees the leases an earlier, stopped process of the same instance holds, none of a live one or of another instance', async () => {
     const at = '2026-04-01T00:00:00.000Z';
     const job = (key: string) => ({ key, kind: 'test', payload: {}, dueAt: at });
