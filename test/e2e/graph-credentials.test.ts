@@ -98,7 +98,7 @@ describe('Graph refusing the app’s secret', () => {
     await until(() => probes() >= 3, 'three more probes');
     const seconds = (Date.now() - started) / 1000;
     const requests = tokenRequests();
-    console.info(`wrong secret: ${requests} token requests in ${seconds.toFixed(1)} s (${((requests / seconds) * 60).toFixed(0)} a minute), ${probes()} probes`);
+    console.info(`wrong secret, first probe after 0.5 s: ${requests} token requests in ${seconds.toFixed(1)} s (${((requests / seconds) * 60).toFixed(0)} a minute), ${probes()} probes`);
     // The request that found the secret refused, then only the probes (one may be under way).
     expect(requests - 1 - probes()).toBeGreaterThanOrEqual(0);
     expect(requests - 1 - probes()).toBeLessThanOrEqual(1);
