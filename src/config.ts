@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 
@@ -79,6 +80,11 @@ const envSchema = z.object({
   /** Retries of a throttled (429) or unavailable (503/504) Graph request before the job is put back. */
   GRAPH_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /**
+   * While Entra ID refuses the app's secret or certificate, Graph work waits and one token request
+   * tries again after this long, the pause doubling up to ten minutes.
+   */
+  GRAPH_CREDENTIALS_PROBE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
    * Meetings that ended more than this many years ago are deleted with what was recorded at them
    * (minutes exported to SharePoint stay there). Unset: kept for ever.
    */
@@ -96,6 +102,11 @@ const envSchema = z.object({
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Set by App Service for each instance; telemetry tells instances apart by it (else host name and process id). */
   WEBSITE_INSTANCE_ID: optionalString,
+  /**
+   * Names this instance in the outbox's leases, so a process restarted after a crash frees the
+   * leases its predecessor left. Defaults to WEBSITE_INSTANCE_ID, else the host name.
+   */
+  INSTANCE_ID: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -117,6 +128,7 @@ export interface Config extends Omit<Env, 'HOST'> {
   /** Local mode: no inbound authentication, no outbound tokens (Agents Playground, tests). */
   localMode: boolean;
   sqlitePath: string;
+  instanceId: string;
 }
 
 export class ConfigError extends Error {}
@@ -155,6 +167,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     graph: graphSettings(env),
     localMode: !hasCredentials,
     sqlitePath: env.SQLITE_FILE ?? `${env.DATA_DIR}/council-assistant.sqlite`,
+    instanceId: env.INSTANCE_ID ?? env.WEBSITE_INSTANCE_ID ?? hostname(),
   };
 }
 

@@ -12,6 +12,7 @@ import { inboundTurns } from './teams/inbound-turn.js';
 import { localServiceUrls } from './teams/service-url.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
 import { fileClock } from './file-clock.js';
+import { currentLeaseOwner, earlierProcessGone } from './lease-owner.js';
 import { folderLibrary } from './export/folder-library.js';
 import { minutesDocx } from './export/minutes-docx.js';
 import { minutesMarkdown } from './export/minutes-markdown.js';
@@ -19,6 +20,7 @@ import { graphCalendar } from './graph/calendar.js';
 import { graphLibrary } from './graph/library.js';
 import { createGraphHttp } from './graph/http.js';
 import { createTokenSource } from './graph/token.js';
+import { guardCredentials } from './graph/credentials-gate.js';
 import { startTelemetry } from './telemetry/start.js';
 
 /** Beyond the grace for turns in flight: for the outbox, the store and telemetry to close. */
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
 
   const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;
   const graph = config.graph;
-  const graphHttp = graph && createGraphHttp({ baseUrl: graph.baseUrl, tokens: createTokenSource(graph), maxRetries: graph.maxRetries });
+  const graphTokens = graph && guardCredentials(createTokenSource(graph), { firstProbeMs: config.GRAPH_CREDENTIALS_PROBE_MS, maxProbeMs: 600_000, logger, now: () => clock.now().getTime() });
+  const graphHttp = graph && graphTokens && createGraphHttp({ baseUrl: graph.baseUrl, tokens: graphTokens, maxRetries: graph.maxRetries });
   const calendar = graphHttp && graphCalendar(graphHttp);
   logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');
 
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
     minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
     sharePoint: graphHttp && graphLibrary(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
+    graphAccess: graphTokens,
   });
   let outbox: ReturnType<typeof bot.startOutbox> | undefined;
   // Registered before the first turn or outbox job, which would otherwise record into no-ops.
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     health: () => store.health(),
     outboxHealth: () => outbox?.health(),
     parkedJobs: () => store.outbox.parkedCount(),
+    graphStatus: graphTokens && (() => graphTokens.status()),
     processActivity: (req, res) =>
       turns(req, res, async (context) => {
         await bot.app.run(context);
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS });
+  outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS, lease: { owner: currentLeaseOwner(config.instanceId), gone: earlierProcessGone } });
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(

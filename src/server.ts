@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger, StoreHealth } from './app/ports.js';
+import type { GraphStatus, Logger, StoreHealth } from './app/ports.js';
 import { STORAGE_FULL_LOG } from './app/storage-full.js';
 import { type TurnRecording, startTurn } from './telemetry/signals.js';
 import { storableJson } from './domain/storable-text.js';
@@ -17,6 +17,8 @@ export interface HostDeps {
   outboxHealth?(): { alive: boolean; lastPassMsAgo: number | null; inFlight: number } | undefined;
   /** Outbox jobs set aside after failing for good, by kind. */
   parkedJobs?(): Promise<Record<string, number>>;
+  /** Whether Graph takes the app's credentials; undefined without Graph settings. */
+  graphStatus?(): GraphStatus;
   /** Runs one turn; resolves when the adapter has written the HTTP response. */
   processActivity(req: Request, res: Response): Promise<void>;
 }
@@ -52,6 +54,9 @@ export function createHost(deps: HostDeps): Host {
       draining,
       store: { reachable: health.reachable, migrated: health.migrated, ...(health.storageFull ? { storageFull: true, reason: STORAGE_FULL_LOG } : {}) },
       ...(outbox ? { outbox: { ...outbox, ...parkedBody } } : {}),
+      // Shown, not weighed: every instance shares the one secret, so taking this one out of the
+      // load balancer would send no turn anywhere better, and turns without Graph still work.
+      ...(deps.graphStatus ? { graph: deps.graphStatus() } : {}),
     });
   });
 

@@ -16,6 +16,9 @@ import {
   CalendarSyncExpired,
   type CalendarSyncRepository,
   type CalendarSyncState,
+  type GraphAccess,
+  GraphCredentialsError,
+  type GraphStatus,
   type Logger,
   type NewMeeting,
   type OutboxJob,
@@ -29,6 +32,8 @@ export interface CalendarDeps extends MeetingDeps {
   calendar: Calendar | undefined;
   syncIntervalMs: number;
   logger: Logger;
+  /** Whether Graph takes the app's credentials; undefined without Graph settings. */
+  graphAccess?: GraphAccess;
 }
 
 /** A delta round larger than this is a runaway paging loop, not a council's calendar. */
@@ -157,10 +162,13 @@ export async function disconnectCalendar(deps: CalendarDeps, input: { conversati
   return requireCouncil(deps, input.conversationId);
 }
 
-export async function calendarStatus(deps: CalendarDeps, conversationId: string): Promise<{ view: CouncilView; state: CalendarSyncState | undefined; graph: boolean }> {
+export async function calendarStatus(
+  deps: CalendarDeps,
+  conversationId: string,
+): Promise<{ view: CouncilView; state: CalendarSyncState | undefined; graph: boolean; graphStatus: GraphStatus }> {
   const view = await requireCouncil(deps, conversationId);
   const state = view.council.calendar ? await deps.calendarSync.find(view.council.id) : undefined;
-  return { view, state, graph: deps.calendar !== undefined };
+  return { view, state, graph: deps.calendar !== undefined, graphStatus: deps.graphAccess?.status() ?? { status: 'ok' } };
 }
 
 /** A problem with the mailbox is told to the council once per kind of problem, not at every sync. */
@@ -184,7 +192,8 @@ async function handled(deps: CalendarDeps, council: Council, run: () => Promise<
   try {
     await run();
   } catch (err) {
-    if (err instanceof TransientError) throw err;
+    // Refused credentials are the administrator's, not this council's mailbox: nothing is recorded against it.
+    if (err instanceof TransientError || err instanceof GraphCredentialsError) throw err;
     if (err instanceof CalendarAccessError) return recordStatus(deps, council, err.reason, err.detail);
     deps.logger.error({ err, councilId: council.id }, 'council calendar request failed');
     await recordStatus(deps, council, 'failing', (err as Error).message ?? String(err));
@@ -225,7 +234,14 @@ export async function syncCalendar(deps: CalendarDeps, councilId: string, slot: 
   const now = deps.clock.now().toISOString();
   // The next slot first: a failing round must not end the chain of syncs.
   await deps.outbox.enqueue([calendarSyncJob(councilId, Math.max(slot, slotOf(now, deps.syncIntervalMs)) + 1, deps.syncIntervalMs)], now);
-  await handled(deps, council, () => runSync(deps, deps.calendar!, council));
+  try {
+    await handled(deps, council, () => runSync(deps, deps.calendar!, council));
+  } catch (err) {
+    // The slot is skipped, not retried: the next slot's sync reads whatever changed meanwhile
+    // from the same delta link, so nothing is lost, and the syncs do not pile up while Graph waits.
+    if (err instanceof GraphCredentialsError) return;
+    throw err;
+  }
 }
 
 interface Round {

@@ -4,7 +4,7 @@ import { checkDiaryNumber } from '../domain/justering.js';
 import { load } from './agendas.js';
 import { councilById, requireCouncil, roleOf } from './councils.js';
 import { type MinutesDeps, meetingForMinutes, saveMinutesFiles } from './minutes.js';
-import { LibraryError, type OutboxJob, TransientError } from './ports.js';
+import { GraphCredentialsError, LibraryError, type OutboxJob, TransientError } from './ports.js';
 
 export interface ExportPayload {
   meetingId: string;
@@ -53,6 +53,11 @@ export async function runExport(deps: MinutesDeps, payload: ExportPayload): Prom
         { key: `minutes-export-failed:${payload.meetingId}:${payload.version}:${now}`, kind: 'minutesExportFailed', payload: { ...payload, reason: err.reason }, dueAt: now },
       ]);
       return;
+    }
+    if (err instanceof GraphCredentialsError) {
+      // Told in words on the card; what Entra ID answered is in the administrator's log only.
+      await deps.justering.setExport(payload.meetingId, { status: 'waiting', detail: null, files: [], at: at() });
+      throw err;
     }
     await deps.justering.setExport(payload.meetingId, { status: 'retrying', detail: (err as Error).message?.slice(0, 300) ?? String(err), files: [], at: at() });
     throw err instanceof TransientError ? err : new TransientError((err as Error).message ?? String(err));

@@ -55,6 +55,8 @@ export interface CouncilRepository {
   setMinutesLibrary(councilId: string, url: string | null, expectedVersion: number, at: string): Promise<boolean>;
   /** Councils with a connected calendar, for the sync. */
   withCalendar(): Promise<Council[]>;
+  /** Councils that use Graph: a connected calendar or a SharePoint library for their minutes. */
+  withGraph(): Promise<Council[]>;
   /** A member's own choice not to get personal meeting reminders from this council. */
   setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void>;
   remindersOff(councilId: string): Promise<string[]>;
@@ -234,14 +236,35 @@ export interface ClaimedJob {
   unreadable?: true;
 }
 
+/**
+ * Who holds a lease: the instance (App Service's instance id, or the host name) and which of its
+ * processes, so a process restarted on the same instance knows the leases its crashed predecessor left.
+ */
+export interface LeaseOwner {
+  instanceId: string;
+  /** When this process started (ISO); a lease with an older start was taken by an earlier process. */
+  startedAt: string;
+  pid: number;
+}
+
 export interface OutboxRepository {
   enqueue(jobs: readonly OutboxJob[], at: string): Promise<void>;
-  /** Takes up to `limit` due jobs for `leaseMs`; another instance does not get them meanwhile. */
-  claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
+  /** Takes up to `limit` due jobs for `leaseMs`, as `owner`; another instance does not get them meanwhile. */
+  claim(now: string, leaseMs: number, limit: number, owner?: LeaseOwner): Promise<ClaimedJob[]>;
+  /**
+   * Frees the leases that earlier processes of `owner`'s instance still hold at `now`, when `gone`
+   * says that process is no longer running: their jobs are due again at once, as resumed. The number freed.
+   */
+  reclaim(owner: LeaseOwner, now: string, gone: (previous: { pid: number; startedAt: string }) => boolean): Promise<number>;
   /** Marks the job sent; a job re-armed meanwhile (another revision) runs again at `rerunAt` instead. */
   complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt?: string): Promise<void>;
   /** Puts the job back for `retryAt`, keeping the error. */
   fail(id: string, error: string, retryAt: string): Promise<void>;
+  /**
+   * Puts the job back for `until` without counting the attempt: it was not the job that failed but
+   * something every job waits for (Graph refusing the app's credentials), so it is never parked for it.
+   */
+  postpone(id: string, reason: string, until: string): Promise<void>;
   /** Sets the job aside for good (it failed in a way retrying will not mend), keeping the error; claim() skips it. */
   park(id: string, error: string, at: string): Promise<void>;
   /** Parked jobs, oldest first, for the admin. */
@@ -467,6 +490,33 @@ export class CalendarSyncExpired extends Error {
 }
 
 /** Something went wrong that is worth trying again later; `retryAfterMs` when the service said when. */
+/**
+ * Entra ID or Graph refuses the app's own credentials (a wrong or expired secret, an unknown
+ * certificate): no council can mend it and no retry of one job will; Graph work waits until the
+ * administrator renews the secret or certificate, and goes on by itself once it works.
+ */
+export class GraphCredentialsError extends Error {
+  constructor(
+    /** When Graph began refusing (ISO). */
+    readonly since: string,
+    /** When the credentials are next tried (ISO): a job waiting for Graph is due again then. */
+    readonly retryAt: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GraphCredentialsError';
+  }
+}
+
+/** Whether Graph can be used at all, for `kalender`, /readyz and the outbox. */
+export type GraphStatus = { status: 'ok' } | { status: 'credentials-rejected'; since: string; nextProbeAt: string };
+
+/** The process's one view of Graph's credentials, and word when they start or stop being refused. */
+export interface GraphAccess {
+  status(): GraphStatus;
+  onChange(listener: (status: GraphStatus) => void): void;
+}
+
 export class TransientError extends Error {
   constructor(
     message: string,

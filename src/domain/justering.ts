@@ -25,7 +25,8 @@ export interface MinutesRecord {
   export: MinutesExport | null;
 }
 
-export type ExportStatus = 'pending' | 'done' | 'retrying' | 'failed';
+/** 'waiting': Graph refuses the app's credentials; the export goes on once an administrator renews them. */
+export type ExportStatus = 'pending' | 'done' | 'retrying' | 'waiting' | 'failed';
 
 export interface MinutesExport {
   status: ExportStatus;

@@ -9,6 +9,7 @@ import {
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
+import { GraphCredentialsError } from '../app/ports.js';
 import type { TokenSource } from './token.js';
 import { TracingHandler } from './tracing-handler.js';
 
@@ -139,6 +140,9 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     for (const [name, value] of Object.entries(request.headers ?? {})) builder = builder.header(name, value);
     let response: Response;
     try {
+      // The token first, outside the client: its middleware would turn a refusal of the app's
+      // credentials into an error of its own, and the job would not know to wait for the administrator.
+      await options.tokens.token();
       if ('binary' in request) {
         // The client copies a Uint8Array's whole underlying ArrayBuffer (ignoring its offset and
         // length), so a view into a larger buffer would send the wrong bytes; a Buffer goes as it is.
@@ -150,13 +154,18 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       else if (request.method === 'PATCH') response = await builder.patch(request.body ?? {});
       else response = await builder.delete();
     } catch (err) {
-      if (err instanceof GraphError) throw err;
+      // Refused credentials are not a network fault: the job waits for the administrator, not for a retry.
+      if (err instanceof GraphError || err instanceof GraphCredentialsError) throw err;
       // No answer at all (refused, reset, TLS): as transient as a 503.
       throw new GraphError(0, 'NetworkError', (err as Error).message ?? String(err));
     }
     if (response.status === 401 && !retried) {
       options.tokens.invalidate();
       return raw(request, true);
+    }
+    if (response.status === 401 && options.tokens.refused) {
+      const refusal = await errorOf(response);
+      throw options.tokens.refused(`Graph 401 ${refusal.code} with a new token`);
     }
     if (!response.ok) throw await errorOf(response);
     return response;

@@ -7,6 +7,11 @@ export interface TokenSource {
   token(): Promise<string>;
   /** Graph refused the token (401): the next call fetches a new one instead of the cached one. */
   invalidate(): void;
+  /**
+   * Graph refused even a token just obtained: the credentials are wrong for Graph, not the token
+   * stale. Returns the error to throw in place of Graph's answer; absent where nothing watches them.
+   */
+  refused?(reason: string): Error;
 }
 
 /** Tokens are renewed this long before they expire, so a request never leaves with one about to lapse. */

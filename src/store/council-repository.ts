@@ -218,6 +218,16 @@ export class KyselyCouncilRepository implements CouncilRepository {
     return rows.map(toCouncil);
   }
 
+  async withGraph(): Promise<Council[]> {
+    const rows = await this.db
+      .selectFrom('councils')
+      .selectAll()
+      .where((eb) => eb.or([eb('calendar_mailbox', 'is not', null), eb('minutes_library', 'is not', null)]))
+      .orderBy('id')
+      .execute();
+    return rows.map(toCouncil);
+  }
+
   async setRemindersOff(councilId: string, userId: string, off: boolean, at: string): Promise<void> {
     if (off) {
       await this.db.insertInto('reminder_opt_outs').values({ council_id: councilId, user_id: userId, created_at: at }).onConflict((oc) => oc.doNothing()).execute();

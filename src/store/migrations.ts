@@ -518,6 +518,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('outbox').dropColumn('parked_at').execute();
     },
   },
+  '0017_outbox_lease_owner': {
+    async up(db: Kysely<any>) {
+      // A process restarted after a crash frees the leases its predecessor on the same instance
+      // left, instead of waiting for them to run out.
+      await db.schema.alterTable('outbox').addColumn('lease_owner', 'varchar(200)').execute();
+      await db.schema.alterTable('outbox').addColumn('lease_started', 'varchar(32)').execute();
+      await db.schema.alterTable('outbox').addColumn('lease_pid', 'integer').execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const column of ['lease_pid', 'lease_started', 'lease_owner']) await db.schema.alterTable('outbox').dropColumn(column).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

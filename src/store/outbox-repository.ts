@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { ClaimedJob, OutboxJob, OutboxRepository, ParkedJob } from '../app/ports.js';
+import type { ClaimedJob, LeaseOwner, OutboxJob, OutboxRepository, ParkedJob } from '../app/ports.js';
 import type { Database } from './schema.js';
 
 /** Queues jobs inside the caller's transaction, so a change and what it causes are saved together. */
@@ -49,7 +49,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
     await this.db.transaction().execute((trx) => insertJobs(trx, jobs, at));
   }
 
-  async claim(now: string, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+  async claim(now: string, leaseMs: number, limit: number, owner?: LeaseOwner): Promise<ClaimedJob[]> {
     const until = new Date(Date.parse(now) + leaseMs).toISOString();
     return this.db.transaction().execute(async (trx) => {
       let due = trx
@@ -67,7 +67,13 @@ export class KyselyOutboxRepository implements OutboxRepository {
       if (rows.length === 0) return [];
       await trx
         .updateTable('outbox')
-        .set({ lease_until: until, attempts: sql<number>`attempts + 1` })
+        .set({
+          lease_until: until,
+          attempts: sql<number>`attempts + 1`,
+          lease_owner: owner?.instanceId ?? null,
+          lease_started: owner?.startedAt ?? null,
+          lease_pid: owner?.pid ?? null,
+        })
         .where(
           'id',
           'in',
@@ -89,6 +95,34 @@ export class KyselyOutboxRepository implements OutboxRepository {
     });
   }
 
+  async reclaim(owner: LeaseOwner, now: string, gone: (previous: { pid: number; startedAt: string }) => boolean): Promise<number> {
+    const held = await this.db
+      .selectFrom('outbox')
+      .select(['lease_pid', 'lease_started'])
+      .distinct()
+      .where('lease_owner', '=', owner.instanceId)
+      .where('lease_started', '<', owner.startedAt)
+      .where('lease_until', '>', now)
+      .where('sent_at', 'is', null)
+      .execute();
+    let freed = 0;
+    for (const { lease_pid: pid, lease_started: startedAt } of held) {
+      if (pid === null || startedAt === null || !gone({ pid: Number(pid), startedAt })) continue;
+      // Expired rather than cleared: claim() then hands the jobs out as resumed, and the log names them.
+      const result = await this.db
+        .updateTable('outbox')
+        .set({ lease_until: now })
+        .where('lease_owner', '=', owner.instanceId)
+        .where('lease_started', '=', startedAt)
+        .where('lease_pid', '=', pid)
+        .where('lease_until', '>', now)
+        .where('sent_at', 'is', null)
+        .executeTakeFirst();
+      freed += Number(result.numUpdatedRows);
+    }
+    return freed;
+  }
+
   async complete(job: Pick<ClaimedJob, 'id' | 'revision'>, at: string, rerunAt: string = at): Promise<void> {
     const done = await this.db
       .updateTable('outbox')
@@ -102,6 +136,14 @@ export class KyselyOutboxRepository implements OutboxRepository {
 
   async fail(id: string, error: string, retryAt: string): Promise<void> {
     await this.db.updateTable('outbox').set({ lease_until: null, due_at: retryAt, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+  }
+
+  async postpone(id: string, reason: string, until: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ lease_until: null, due_at: until, last_error: reason.slice(0, 2000), attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async park(id: string, error: string, at: string): Promise<void> {

@@ -245,6 +245,10 @@ export interface OutboxTable {
   revision: Generated<number>;
   /** Set when the job failed for good; claim() leaves it alone until the admin retries or drops it. */
   parked_at: string | null;
+  /** Who holds the lease: the instance id, and the start time and pid of its process. */
+  lease_owner: string | null;
+  lease_started: string | null;
+  lease_pid: number | null;
 }
 
 export interface NominationRoundsTable {
@@ -312,7 +316,7 @@ export interface MinutesTable {
   approved_at: string | null;
   updated_at: string;
   diary_number: string | null;
-  /** 'pending', 'done', 'retrying' or 'failed'; null before the first export. */
+  /** 'pending', 'done', 'retrying', 'waiting' or 'failed'; null before the first export. */
   export_status: string | null;
   export_detail: string | null;
   /** JSON: [{ name, webUrl }] of the files the last export wrote. */

@@ -5,6 +5,7 @@ import { Application } from '@microsoft/teams-ai/lib/Application.js';
 import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { syncRoster } from '../app/councils.js';
+import { credentialsAccepted, credentialsRefused } from '../app/graph-credentials.js';
 import { RuleError } from '../domain/errors.js';
 import { labelTurn } from '../telemetry/signals.js';
 import { t } from '../i18n/index.js';
@@ -20,7 +21,7 @@ import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
-import { type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
+import { type LeaseIdentity, type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
 import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
@@ -38,7 +39,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number }): { stop(): Promise<void>; health(): OutboxHealth };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): { stop(): Promise<void>; health(): OutboxHealth };
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }
@@ -52,6 +53,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     startTypingTimer: false,
   });
   const kit = createTurnKit(deps);
+  deps.graphAccess?.onChange((status) => {
+    const graphDeps = { councils: deps.store.councils, outbox: deps.store.outbox, state: deps.store.state, clock: deps.clock };
+    const told = status.status === 'credentials-rejected' ? credentialsRefused(graphDeps, status.since) : credentialsAccepted(graphDeps);
+    told.catch((err: unknown) => deps.logger.error({ err }, 'the councils could not be told of the Graph credentials'));
+  });
   const knownConversations = new Set<string>();
 
   // Every conversation's reference is kept for proactive messages (reminders, personal cards).
@@ -128,7 +134,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   return {
     app,
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
-    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears }),
+    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) =>
+      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears, lease }),
   };
 }

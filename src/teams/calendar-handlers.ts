@@ -1,23 +1,38 @@
 import { calendarStatus, connectCalendar, disconnectCalendar, setCalendarRule } from '../app/calendar.js';
-import type { CalendarSyncState } from '../app/ports.js';
+import type { CalendarSyncState, GraphStatus } from '../app/ports.js';
 import type { Council, Locale } from '../domain/council.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
 
 /** What the council's calendar is, how its events are recognised and how the last sync went. */
-export function calendarStatusText(locale: Locale, council: Council, state: CalendarSyncState | undefined, graph: boolean, intervalMs: number): string {
+export function calendarStatusText(
+  locale: Locale,
+  council: Council,
+  state: CalendarSyncState | undefined,
+  graph: boolean,
+  intervalMs: number,
+  graphStatus: GraphStatus = { status: 'ok' },
+): string {
   if (!graph) return t(locale, 'calendar.noGraph');
+  // Said before anything else: until an administrator acts, no sync and no export to SharePoint happens.
+  const refused =
+    graphStatus.status === 'credentials-rejected'
+      ? [t(locale, 'calendar.statusCredentials', { when: formatMeetingWhen(graphStatus.since, graphStatus.since, locale, council.timeZone).split('–')[0]! })]
+      : [];
   const calendar = council.calendar;
-  if (!calendar) return t(locale, 'calendar.notConnected');
+  if (!calendar) return [t(locale, 'calendar.notConnected'), ...refused].join('\n\n');
   const rule = calendar.subjectRule ? t(locale, 'calendar.ruleSubject', { rule: calendar.subjectRule }) : '';
   const lines = [
     t(locale, 'calendar.connected', { mailbox: calendar.mailbox, minutes: Math.max(1, Math.round(intervalMs / 60_000)) }),
     t(locale, 'calendar.rules', { category: calendar.category, rule }),
+    ...refused,
   ];
-  if (state?.status === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
-  else if (state?.status === 'notFound') lines.push(t(locale, 'calendar.statusNotFound', { mailbox: calendar.mailbox }));
-  else if (state?.status === 'failing') lines.push(t(locale, 'calendar.statusFailing', { detail: state.detail ?? '' }));
+  // While the credentials are refused the mailbox's own state is from before and says nothing now.
+  const mailboxState = refused.length > 0 ? undefined : state?.status;
+  if (mailboxState === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
+  else if (mailboxState === 'notFound') lines.push(t(locale, 'calendar.statusNotFound', { mailbox: calendar.mailbox }));
+  else if (mailboxState === 'failing') lines.push(t(locale, 'calendar.statusFailing', { detail: state?.detail ?? '' }));
   if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).split('–')[0]! }));
   else lines.push(t(locale, 'calendar.statusNever'));
   return lines.join('\n\n');
@@ -51,8 +66,8 @@ export async function calendarCommand(turn: CommandTurn, args: string): Promise<
     await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, undefined, true, deps.syncIntervalMs).split('\n\n').slice(0, 2).join('\n\n'));
     return;
   }
-  const { view, state, graph } = await calendarStatus(deps, actor.conversationId);
-  await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, state, graph, deps.syncIntervalMs));
+  const { view, state, graph, graphStatus } = await calendarStatus(deps, actor.conversationId);
+  await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, state, graph, deps.syncIntervalMs, graphStatus));
 }
 
 function statusOf(turn: CommandTurn, council: Council): string {

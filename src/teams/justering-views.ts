@@ -10,6 +10,7 @@ const TEXT_SHOWN = 300;
 function exportText(state: NonNullable<JusteringView['minutes']['export']>, locale: 'sv' | 'en', timeZone: string): string {
   if (state.status === 'pending') return t(locale, 'justering.exportPending');
   if (state.status === 'retrying') return t(locale, 'justering.exportRetrying', { detail: state.detail ?? '' });
+  if (state.status === 'waiting') return t(locale, 'justering.exportWaitingCredentials');
   if (state.status === 'failed') return t(locale, 'justering.exportFailed', { detail: state.detail ?? '' });
   const at = state.at ? utcToZoned(state.at, timeZone) : undefined;
   return t(locale, 'justering.exportDone', { when: at ? `${formatShortDate(at.date, locale)} ${locale === 'sv' ? at.time.replace(':', '.') : at.time}` : '' });

@@ -1,5 +1,6 @@
 import { assignedItem } from '../app/action-items.js';
 import { pushMeeting, syncCalendar } from '../app/calendar.js';
+import { stillRefused } from '../app/graph-credentials.js';
 import { justeringById } from '../app/justering.js';
 import { type ExportPayload, runExport } from '../app/minutes-export.js';
 import { adjusterNames, exportedCard, justeringCard } from './justering-views.js';
@@ -7,7 +8,7 @@ import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, reminderJobKey, stillNotVoted } from '../app/polls.js';
-import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
+import { type CalendarStatus, type ClaimedJob, GraphCredentialsError, type LeaseOwner, type LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
@@ -35,12 +36,25 @@ const MAX_BACKOFF_MS = 60_000;
 
 type Handler = (payload: any) => Promise<void>;
 
+/** This process as a lease holder, and how to tell that an earlier process of the same instance has stopped. */
+export interface LeaseIdentity {
+  owner: LeaseOwner;
+  gone(previous: { pid: number; startedAt: string }): boolean;
+}
+
 /** Whether this instance's delivery loop is going: it claimed from the store lately. */
 export interface OutboxHealth {
   alive: boolean;
   /** Since the last successful look at the store; null before the first. */
   lastPassMsAgo: number | null;
   inFlight: number;
+}
+
+/** The GraphCredentialsError behind a failure, through a wrapper or two. */
+function credentialsRefused(err: unknown, depth = 0): GraphCredentialsError | undefined {
+  if (err instanceof GraphCredentialsError) return err;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause !== undefined && depth < 5 ? credentialsRefused(cause, depth + 1) : undefined;
 }
 
 function person(view: CouncilView, userId: string): { userId: string; name: string } {
@@ -56,7 +70,13 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
 export function startOutbox(
   kit: TurnKit,
   proactive: Proactive,
-  { intervalMs, concurrency, retentionYears, leaseMs = LEASE_MS }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number },
+  {
+    intervalMs,
+    concurrency,
+    retentionYears,
+    leaseMs = LEASE_MS,
+    lease,
+  }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number; lease?: LeaseIdentity },
 ): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
@@ -154,6 +174,14 @@ export function startOutbox(
       const key = status === 'denied' ? 'calendar.statusDenied' : status === 'notFound' ? 'calendar.statusNotFound' : 'calendar.recovered';
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(t(view.council.locale, key, { mailbox }));
+      });
+    },
+    async graphCredentials({ councilId, since }: { councilId: string; since: string }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      // Over before the word went out (the secret was renewed meanwhile): there is nothing to tell.
+      if (!view || !(await stillRefused({ ...kit.councilDeps, outbox: store.outbox, state: store.state }, since))) return;
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(view.council.locale, 'graph.credentialsRejected'));
       });
     },
     async calendarNotice({ meetingId, change }: { meetingId: string; change: 'created' | 'moved' | 'cancelled' }) {
@@ -267,6 +295,13 @@ export function startOutbox(
 
   /** A failed delivery: tried again later, or set aside for the admin when trying again will not help. */
   async function failed(job: ClaimedJob, err: unknown): Promise<void> {
+    const refused = credentialsRefused(err);
+    if (refused) {
+      // Every Graph job would fail alike until the administrator renews the credentials: it waits for the next probe.
+      logger.info({ id: job.id, kind: job.kind, job: job.key, until: refused.retryAt }, 'outbox job waits: Graph refuses the app credentials');
+      await store.outbox.postpone(job.id, 'waiting: Graph refuses the app credentials', refused.retryAt);
+      return;
+    }
     const failure = classifyFailure(err);
     const message = `${failure.type}: ${(err as Error)?.message ?? String(err)}`;
     if (shouldPark(failure, job.attempts)) {
@@ -323,8 +358,19 @@ export function startOutbox(
   // A loop that has not reached the store for this long is stuck or cut off from it.
   const maxSilenceMs = Math.max(30_000, 10 * intervalMs);
 
+  // After a crash the restarted process frees what its predecessor held, so delivery goes on at
+  // once instead of after the lease; until that has been done once, nothing is claimed.
+  let reclaimed = lease === undefined;
+  async function reclaim(): Promise<void> {
+    if (reclaimed || !lease) return;
+    const freed = await store.outbox.reclaim(lease.owner, clock.now().toISOString(), lease.gone);
+    reclaimed = true;
+    if (freed > 0) logger.warn({ freed, instanceId: lease.owner.instanceId }, 'outbox: leases left by an earlier process of this instance were freed');
+  }
+
   /** Claims as many due jobs as there are free slots and starts them; the number started. */
   async function fill(): Promise<number> {
+    await reclaim();
     await purge();
     const free = concurrency - inFlight;
     if (stopped) return 0;
@@ -332,7 +378,7 @@ export function startOutbox(
       lastPassAt = Date.now();
       return 0;
     }
-    const jobs = await store.outbox.claim(clock.now().toISOString(), leaseMs, free);
+    const jobs = await store.outbox.claim(clock.now().toISOString(), leaseMs, free, lease?.owner);
     lastPassAt = Date.now();
     for (const job of jobs) {
       inFlight += 1;

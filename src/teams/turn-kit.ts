@@ -3,7 +3,7 @@ import { type CouncilDeps, type CouncilView, councilForConversation } from '../a
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
 import type { NominationDeps } from '../app/nominations.js';
-import type { Calendar, Clock, DocumentLibrary, MinutesRenderer, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { Calendar, Clock, DocumentLibrary, GraphAccess, MinutesRenderer, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
 import type { CalendarDeps } from '../app/calendar.js';
 import type { MinutesDeps } from '../app/minutes.js';
 import type { Locale } from '../domain/council.js';
@@ -28,6 +28,8 @@ export interface BotDeps {
   /** SharePoint through Graph, for councils that name a library; undefined without Graph settings. */
   sharePoint?: DocumentLibrary;
   minutesRenderer: MinutesRenderer;
+  /** Whether Graph takes the app's credentials; undefined without Graph settings. */
+  graphAccess?: GraphAccess;
 }
 
 /** What every handler of a turn needs besides the turn itself. */
@@ -76,6 +78,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       calendar: deps.calendar,
       syncIntervalMs: deps.calendarSyncMs ?? 300_000,
       logger: deps.logger,
+      graphAccess: deps.graphAccess,
     },
     async councilAndLocale(activity) {
       const view = await councilForConversation(councilDeps, activity.conversation.id);

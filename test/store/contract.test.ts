@@ -519,6 +519,41 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.outbox.claim('2026-03-01T00:01:32.000Z', 30_000, 10)).map((j) => [j.key, j.resumed])).toEqual([['slow', true], ['failed', true]]);
   });
 
+  it('puts a job back without counting the attempt when it waits for something every job waits for', async () => {
+    const at = '2026-05-01T00:00:00.000Z';
+    await store.outbox.enqueue([{ key: 'push', kind: 'calendarPush', payload: {}, dueAt: at }], at);
+    const [first] = await store.outbox.claim(at, 60_000, 10);
+    expect(first!.attempts).toBe(1);
+    await store.outbox.postpone(first!.id, 'waiting: Graph refuses the app credentials', '2026-05-01T00:00:30.000Z');
+    expect(await store.outbox.claim('2026-05-01T00:00:29.000Z', 60_000, 10)).toEqual([]);
+    const [again] = await store.outbox.claim('2026-05-01T00:00:30.000Z', 60_000, 10);
+    // Not resumed, not a second attempt: the wait was no failure of the job's own.
+    expect([again!.attempts, again!.resumed]).toEqual([1, false]);
+  });
+
+  it('frees the leases an earlier, stopped process of the same instance holds, none of a live one or of another instance', async () => {
+    const at = '2026-04-01T00:00:00.000Z';
+    const job = (key: string) => ({ key, kind: 'test', payload: {}, dueAt: at });
+    await store.outbox.enqueue([job('dead'), job('live'), job('other')], at);
+    const dead = { instanceId: 'vm-1', startedAt: '2026-03-31T00:00:00.000Z', pid: 41 };
+    const live = { instanceId: 'vm-1', startedAt: '2026-03-31T12:00:00.000Z', pid: 42 };
+    const other = { instanceId: 'vm-2', startedAt: '2026-03-31T00:00:00.000Z', pid: 41 };
+    await store.outbox.claim(at, 60_000, 1, dead);
+    await store.outbox.claim(at, 60_000, 1, live);
+    await store.outbox.claim(at, 60_000, 1, other);
+    const restarted = { instanceId: 'vm-1', startedAt: '2026-04-01T00:00:01.000Z', pid: 43 };
+    const asked: number[] = [];
+    const freed = await store.outbox.reclaim(restarted, '2026-04-01T00:00:02.000Z', ({ pid }) => (asked.push(pid), pid === 41));
+    expect(freed).toBe(1);
+    expect(asked.sort()).toEqual([41, 42]);
+    // Due again at once, long before the minute's lease would have run out, and known as resumed.
+    expect((await store.outbox.claim('2026-04-01T00:00:03.000Z', 60_000, 10, restarted)).map((j) => [j.key, j.resumed])).toEqual([['dead', true]]);
+    // The process's own leases are never taken for its predecessor's.
+    const askedAgain: number[] = [];
+    await store.outbox.reclaim(restarted, '2026-04-01T00:00:04.000Z', ({ pid }) => (askedAgain.push(pid), false));
+    expect(askedAgain).toEqual([42]);
+  });
+
   it('clears sent outbox jobs older than a given time, a batch at a time, never unsent ones', async () => {
     const job = (key: string) => ({ key, kind: 'pollCard', payload: {}, dueAt: '2026-01-01T00:00:00.000Z' });
     await store.outbox.enqueue([job('old-1'), job('old-2'), job('old-3'), job('unsent')], '2026-01-01T00:00:00.000Z');

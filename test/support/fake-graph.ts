@@ -223,6 +223,13 @@ export interface FakeGraph {
   dropAnswer(n: number, pathIncludes?: string, timing?: FaultTiming): void;
   /** Every token issued so far is now refused as expired. */
   expireTokens(): void;
+  /**
+   * The app's secret as Entra ID knows it from now on (an administrator added a new one): any
+   * other secret gets 401 invalid_client, AADSTS7000215, as a wrong secret does.
+   */
+  setClientSecret(secret: string): void;
+  /** The app's secret has expired: it gets 401 invalid_client, AADSTS7000222, until a new one is set. */
+  expireClientSecret(): void;
   /** Every delta and skip token handed out so far now gets 410 Gone. */
   expireDeltaTokens(): void;
   /**
@@ -481,7 +488,8 @@ class FakeGraphServer implements FakeGraph {
   url = '';
   readonly tenantId: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  clientSecret: string;
+  private secretExpired = false;
   readonly appCertificate = graphClientCertificate();
   tokenLifetimeSeconds = 3600;
   tokenRequests = 0;
@@ -711,6 +719,15 @@ class FakeGraphServer implements FakeGraph {
     for (const token of this.tokens.keys()) this.tokens.set(token, 0);
   }
 
+  setClientSecret(secret: string): void {
+    this.clientSecret = secret;
+    this.secretExpired = false;
+  }
+
+  expireClientSecret(): void {
+    this.secretExpired = true;
+  }
+
   expireDeltaTokens(): void {
     this.deltaGeneration += 1;
   }
@@ -935,6 +952,9 @@ class FakeGraphServer implements FakeGraph {
       record.credential = 'client_secret';
       if (secret !== this.clientSecret) {
         return this.entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`);
+      }
+      if (this.secretExpired) {
+        return this.entraError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${this.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
       }
     } else if (assertion) {
       record.credential = 'client_assertion';
