@@ -16,7 +16,7 @@ import { attendanceCard } from '../../src/teams/attendance-views.js';
 import { TEMPLATE_NAMES } from '../../src/teams/card-templates.js';
 import { decisionCard } from '../../src/teams/decision-views.js';
 import { exportedCard, justeringCard } from '../../src/teams/justering-views.js';
-import { meetingFormCard, meetingsCard, scheduleConfirmCard } from '../../src/teams/meeting-views.js';
+import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from '../../src/teams/meeting-views.js';
 import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
 import { reminderCard } from '../../src/teams/reminder-views.js';
@@ -151,6 +151,17 @@ function cards(locale: Locale): { template: string; card: unknown; quotes: boole
     ...[undefined, '29:chair', '29:member'].map((viewer) => ({ template: 'council', card: councilCard(view, viewer, locale, notice) })),
     { template: 'meetings', card: meetingsCard(view.council, [meeting(), { ...meeting(), id: 'm2', online: false }], 0, locale, { notice, howTo: true }) },
     { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: U, online: true, title: U }, notice) },
+    {
+      // What the person typed rides along in the action's data until they choose; the card shows only dates and times.
+      template: 'time-choice',
+      card: timeChoiceCard(
+        locale,
+        { date: '2027-10-31', start: '02:15', end: '02:45' },
+        [{ which: 'start', date: '31 okt 2027', time: '02.15', earlierOffset: '+02:00', laterOffset: '+01:00' }],
+        'meeting.create',
+        { date: '2027-10-31', start: '02:15', end: '02:45', place: `Sal ${U}`, online: false, title: `Möte ${U}` },
+      ),
+    },
     {
       template: 'schedule-confirm',
       card: scheduleConfirmCard(view.council, [{ date: '2027-02-01', start: '13:00', end: '16:00', place: `Sal ${U}`, online: false, title: `Möte ${U}` }], [`Oförstådd ${U}`], locale, notice),
