@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/index.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type Conversation, TeamsClient, cardOf, cardText, user } from '../support/teams-client.js';
@@ -29,7 +30,7 @@ describe('hostile messages', () => {
     const mine = personal();
     const lt = `${'<'.repeat(1_000_000)}x`;
     expect((await client.say(mine, mallory, lt)).status).toBe(200);
-    expect(connector.sent(mine.id)[0]!.body.text).toBe(`Jag förstod inte "${'<'.repeat(80)}". Skriv **hjälp** för att se vad jag kan göra.`);
+    expect(connector.sent(mine.id)[0]!.body.text).toBe(t('sv', 'unknown.command', { text: '<'.repeat(80) }));
 
     const dots = `${'.'.repeat(1_000_000)}x`;
     expect((await client.say(group, mallory, dots, { mention: true })).status).toBe(200);
