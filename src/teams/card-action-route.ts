@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
-import { RuleError, StaleError } from '../domain/errors.js';
+import { RuleError, StaleError, StoreUnavailableError } from '../domain/errors.js';
 import { labelTurn } from '../telemetry/signals.js';
 import { isMessageKey, t } from '../i18n/index.js';
 import type { ActionTurn, CardAction } from './card-action.js';
@@ -56,6 +56,8 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
         await respondWithCard(context, errorCard(locale, kit.ruleMessage(locale, err)));
         return;
       }
+      // Left to the turn: it may run again on a fresh connection, or ask the user to try again.
+      if (err instanceof StoreUnavailableError) throw err;
       kit.deps.logger.error({ err, conversation: activity.conversation.id, verb: action.verb }, 'card action failed');
       await respondWithCard(context, errorCard(locale, t(locale, 'error.unexpected')));
     }
