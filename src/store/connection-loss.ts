@@ -1,5 +1,6 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryCompiler, QueryResult, TransactionSettings } from 'kysely';
 import { PostgresDialect } from 'kysely';
+import { noteCommit } from '../app/commit-scope.js';
 import { StoreUnavailableError } from '../domain/errors.js';
 
 /** Socket errors: the server is not there, or went away. */
@@ -56,7 +57,9 @@ class GuardedConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      return await this.inner.executeQuery<R>(query);
+      const result = await this.inner.executeQuery<R>(query);
+      if (!this.inTransaction && query.query.kind !== 'SelectQueryNode') noteCommit();
+      return result;
     } catch (err) {
       const harmless = this.inTransaction || query.query.kind === 'SelectQueryNode' || NEVER_SENT.test(String((err as Error)?.message));
       throw lost(err, harmless ? 'not-committed' : 'unknown');
@@ -109,6 +112,7 @@ class GuardedDriver implements Driver {
     const guarded = connection as GuardedConnection;
     try {
       await this.inner.commitTransaction(guarded.inner);
+      noteCommit();
     } catch (err) {
       throw lost(err, NEVER_SENT.test(String((err as Error)?.message)) ? 'not-committed' : 'unknown');
     } finally {

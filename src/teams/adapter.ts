@@ -41,10 +41,14 @@ export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
   /** The database is away, not a bug: one line in the log, and the user is asked to try again. */
   async function answerStoreUnavailable(context: TurnContext, error: StoreUnavailableError): Promise<void> {
     const activity = context.activity;
-    logger.warn(
-      { outcome: error.outcome, reason: (error.cause as Error | undefined)?.message, activityType: activity.type, conversation: activity.conversation?.id },
-      'database unavailable; the user was asked to try again',
-    );
+    const fields = { outcome: error.outcome, reason: (error.cause as Error | undefined)?.message, activityType: activity.type, conversation: activity.conversation?.id };
+    // The turn answered after committing what it answered about; a later write (such as which
+    // message shows a decision) is what failed, and "not saved" would contradict that answer.
+    if (context.responded) {
+      logger.warn(fields, 'database unavailable after the user was answered');
+      return;
+    }
+    logger.warn(fields, 'database unavailable; the user was asked to try again');
     const locale = localeFromTag(activity.locale, config.DEFAULT_LOCALE);
     const text = t(locale, error.outcome === 'unknown' ? 'error.storeOutcomeUnknown' : 'error.storeUnavailable');
     try {

@@ -1,9 +1,12 @@
 import type { TurnContext } from 'botbuilder';
+import { recordingCommits } from '../app/commit-scope.js';
 import type { Logger } from '../app/ports.js';
 import { StoreUnavailableError } from '../domain/errors.js';
 
 /** Long enough for a restarting server to take connections again, short of Teams' answer timeout. */
 export const STORE_RETRY_DELAY_MS = 1_000;
+/** A turn that already took longer (a connect that timed out) is answered now: Teams waits about 5 s for an invoke. */
+const RETRY_WITHIN_MS = 2_000;
 
 /**
  * Runs a turn, and once more when it failed because the database connection was lost before
@@ -11,7 +14,8 @@ export const STORE_RETRY_DELAY_MS = 1_000;
  * transaction was kept, and what the turn committed before it (the conversation reference, a
  * card action's record keyed on its activity id) is written idempotently, as Teams' own
  * redelivery already requires. A lost COMMIT, or a turn that had already answered, is not run
- * again; the error goes on to the adapter, which asks the user to try again.
+ * again; the error goes on to the adapter, which asks the user to try again, or to check first
+ * when part of the turn may have been kept.
  */
 export async function runWithStoreRetry(
   context: TurnContext,
@@ -26,15 +30,27 @@ export async function runWithStoreRetry(
   context.onSendActivities(mark);
   context.onUpdateActivity(mark);
   context.onDeleteActivity(mark);
-  try {
-    await run(context);
-  } catch (err) {
-    if (!(err instanceof StoreUnavailableError) || err.outcome !== 'not-committed' || answered) throw err;
-    deps.logger.warn(
-      { reason: (err.cause as Error | undefined)?.message, activityType: context.activity.type, conversation: context.activity.conversation?.id },
-      'database connection lost before commit; running the turn once more',
-    );
-    await new Promise((resolve) => setTimeout(resolve, deps.delayMs ?? STORE_RETRY_DELAY_MS));
-    await run(context);
-  }
+  const started = Date.now();
+  await recordingCommits(async (committed) => {
+    try {
+      try {
+        await run(context);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError) || err.outcome !== 'not-committed' || answered || Date.now() - started > RETRY_WITHIN_MS) throw err;
+        deps.logger.warn(
+          { reason: (err.cause as Error | undefined)?.message, activityType: context.activity.type, conversation: context.activity.conversation?.id },
+          'database connection lost before commit; running the turn once more',
+        );
+        await new Promise((resolve) => setTimeout(resolve, deps.delayMs ?? STORE_RETRY_DELAY_MS));
+        await run(context);
+      }
+    } catch (err) {
+      // The write that failed kept nothing, but an earlier one of this turn (such as the decision
+      // whose card could then not be posted) was kept: what was saved is not known as a whole.
+      if (err instanceof StoreUnavailableError && err.outcome === 'not-committed' && committed()) {
+        throw new StoreUnavailableError('unknown', { cause: err.cause });
+      }
+      throw err;
+    }
+  });
 }

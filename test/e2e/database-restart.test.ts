@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { BotProcess, freePort } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
@@ -111,6 +111,11 @@ describe('a PostgreSQL restart under a running bot', () => {
       }
     };
     const workers = [voting(), voting(), voting(), voting(), deciding()];
+    const stopTraffic = async () => {
+      traffic = false;
+      await Promise.all(workers);
+    };
+    onTestFinished(stopTraffic);
 
     await sleep(700);
     // A fast shutdown ends every session with 57P01, as a restart, failover or maintenance window does.
@@ -123,8 +128,7 @@ describe('a PostgreSQL restart under a running bot', () => {
     const recoveryMs = await readyAfter(bot, 30_000);
     const readyAt = Date.now();
     await sleep(1_500);
-    traffic = false;
-    await Promise.all(workers);
+    await stopTraffic();
 
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
