@@ -9,13 +9,12 @@ export const STORE_RETRY_DELAY_MS = 1_000;
 const RETRY_WITHIN_MS = 2_000;
 
 /**
- * Runs a turn, and once more when it failed because the database connection was lost before
- * anything was committed and before the user was answered. That is safe: nothing of the failed
- * transaction was kept, and what the turn committed before it (the conversation reference, a
- * card action's record keyed on its activity id) is written idempotently, as Teams' own
- * redelivery already requires. A lost COMMIT, or a turn that had already answered, is not run
- * again; the error goes on to the adapter, which asks the user to try again, or to check first
- * when part of the turn may have been kept.
+ * Runs a turn, and once more when it failed because the database connection was lost, nothing of
+ * the turn had been committed, and the user had not been answered. Then running it again cannot
+ * do anything twice, whatever the turn does; it does not rely on each write being idempotent (a
+ * new meeting, for one, is not keyed on the message). A lost COMMIT, a turn that had already kept
+ * a write or answered, or one that took too long, is not run again: the adapter then asks the
+ * user to try again, or to check first when part of the turn may have been kept.
  */
 export async function runWithStoreRetry(
   context: TurnContext,
@@ -36,7 +35,8 @@ export async function runWithStoreRetry(
       try {
         await run(context);
       } catch (err) {
-        if (!(err instanceof StoreUnavailableError) || err.outcome !== 'not-committed' || answered || Date.now() - started > RETRY_WITHIN_MS) throw err;
+        const again = err instanceof StoreUnavailableError && err.outcome === 'not-committed' && !committed() && !answered && Date.now() - started <= RETRY_WITHIN_MS;
+        if (!again) throw err;
         deps.logger.warn(
           { reason: (err.cause as Error | undefined)?.message, activityType: context.activity.type, conversation: context.activity.conversation?.id },
           'database connection lost before commit; running the turn once more',

@@ -81,29 +81,40 @@ describe('a PostgreSQL restart under a running bot', () => {
   it('runs a turn cut off by a session the server ended once more, so a burst loses no vote', async () => {
     const voters = people.slice(1 + RESTART_VOTERS);
     const answers: Answer[] = [];
+    const savedVoters: string[] = [];
     const burst = Promise.all(
       voters.map(async (voter) => {
         const r = await client.execute(chat, voter, vote, { choices: 'o1' }).catch(() => undefined);
-        answers.push(r?.status === 200 && r.card ? answerOf(cardText(r.card), 'Din röst är registrerad.') : 'none');
+        const answer = r?.status === 200 && r.card ? answerOf(cardText(r.card), 'Din röst är registrerad.') : 'none';
+        answers.push(answer);
+        if (answer === 'saved') savedVoters.push(voter.id);
       }),
     );
-    // Sessions ended while the burst runs, as a failover's first moments do; the server stays up,
-    // and every retry comes after the last of these.
+    // Sessions ended while the burst runs, as a failover's first moments do, until one turn has
+    // been cut off; the server stays up, and the retries, a second later, come after the last cut.
+    const retriedBefore = (bot.output.match(/running the turn once more/g) ?? []).length;
+    let burstDone = false;
+    void burst.finally(() => (burstDone = true));
     const admin = new pg.Client({ connectionString: server.url });
     await admin.connect();
-    for (const pause of [100, 100, 100]) {
-      await sleep(pause);
+    while (!burstDone && (bot.output.match(/running the turn once more/g) ?? []).length === retriedBefore) {
       await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = 'restart' and pid <> pg_backend_pid()`);
+      await sleep(20);
     }
     await admin.end();
     await burst;
-    const retried = (bot.output.match(/running the turn once more/g) ?? []).length;
+    const retried = (bot.output.match(/running the turn once more/g) ?? []).length - retriedBefore;
     const saved = answers.filter((a) => a === 'saved').length;
     console.info(`sessions ended under a burst: ${JSON.stringify({ votes: voters.length, saved, turnsRunAgain: retried, answers: answers.filter((a) => a !== 'saved') })}`);
     expect(bot.exitCode).toBeUndefined();
     expect(retried).toBeGreaterThan(0);
     // Only a vote whose COMMIT was cut off may be not known; none is lost.
     expect(answers.filter((a) => a !== 'saved' && a !== 'unknown')).toEqual([]);
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const stored = (await db.query<{ voter_id: string }>('select voter_id from poll_ballots where voter_id = any($1)', [savedVoters])).rows;
+    await db.end();
+    expect(stored).toHaveLength(savedVoters.length);
   }, 60_000);
 
   it('stays up, keeps every acknowledged vote and decision once, and serves again soon after the database returns', async () => {
