@@ -49,6 +49,8 @@ const envSchema = z.object({
   DATABASE_URL: optionalString,
   /** PostgreSQL connections per instance; instances × this must stay below the server's max_connections. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a starting bot waits for PostgreSQL to be reachable (it may start first) before it gives up. */
+  DATABASE_STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(180),
   DATA_DIR: z.string().default('data'),
   SQLITE_FILE: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -5,9 +5,10 @@ import { systemClock } from './app/ports.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createHost } from './server.js';
-import { openStore } from './store/database.js';
+import type { Store } from './app/ports.js';
+import { openStoreWhenReachable } from './store/startup.js';
 import { createAdapter } from './teams/adapter.js';
-import { createBot } from './teams/bot.js';
+import { type Bot, createBot } from './teams/bot.js';
 import { inboundTurns } from './teams/inbound-turn.js';
 import { localServiceUrls } from './teams/service-url.js';
 import { anonymousVoterKeyFunction } from './vote-key.js';
@@ -56,8 +57,6 @@ async function main(): Promise<void> {
 
   // Started beside the store: the exporter's import takes a moment that need not add to the start.
   const telemetryStarting = startTelemetry(config, logger);
-  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX } : { sqlitePath: config.sqlitePath }, logger);
-  logger.info({ dialect: store.dialect }, 'store opened and migrated');
 
   const clock = config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock;
   const graph = config.graph;
@@ -66,7 +65,47 @@ async function main(): Promise<void> {
   const calendar = graphHttp && graphCalendar(graphHttp);
   logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');
 
+  const storeOpening = openStoreWhenReachable(
+    config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger } : { sqlitePath: config.sqlitePath },
+    { maxWaitMs: config.DATABASE_STARTUP_WAIT_SECONDS * 1000, logger },
+  );
+  // Awaited after the HTTP server is up; until then a failure must not count as unhandled.
+  storeOpening.catch(() => undefined);
+  /** Set once the store is migrated and the bot built: /healthz answers before, /readyz says not ready, turns get 503. */
+  let running: { store: Store; bot: Bot } | undefined;
+
   const adapter = createAdapter(config, logger);
+  let outbox: ReturnType<Bot['startOutbox']> | undefined;
+  // Registered before the first turn or outbox job, which would otherwise record into no-ops.
+  const telemetry = await telemetryStarting;
+  const turns = inboundTurns(adapter, logger, { authenticationRequired: !config.localMode });
+  const host = createHost({
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    allowedTenants: config.ALLOWED_TENANTS,
+    serviceUrlAllowed: config.localMode ? localServiceUrls(config.M365_AGENTS_PLAYGROUND_SERVICE_URL) : undefined,
+    logger,
+    health: () => running?.store.health() ?? Promise.resolve({ reachable: false, migrated: false, detail: 'waiting for the database' }),
+    outboxHealth: () => outbox?.health(),
+    parkedJobs: () => running?.store.outbox.parkedCount() ?? Promise.resolve({}),
+    graphStatus: graphTokens && (() => graphTokens.status()),
+    processActivity: async (req, res) => {
+      if (!running) {
+        res.setHeader('Retry-After', '5').status(503).json({ error: 'starting' });
+        return;
+      }
+      const { bot } = running;
+      await turns(req, res, (context) => bot.run(context));
+    },
+  });
+
+  const server = host.app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const store = await storeOpening;
+  logger.info({ dialect: store.dialect }, 'store opened and migrated');
+
   const bot = createBot(adapter, {
     store,
     clock,
@@ -83,30 +122,7 @@ async function main(): Promise<void> {
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
     graphAccess: graphTokens,
   });
-  let outbox: ReturnType<typeof bot.startOutbox> | undefined;
-  // Registered before the first turn or outbox job, which would otherwise record into no-ops.
-  const telemetry = await telemetryStarting;
-  const turns = inboundTurns(adapter, logger, { authenticationRequired: !config.localMode });
-  const host = createHost({
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    allowedTenants: config.ALLOWED_TENANTS,
-    serviceUrlAllowed: config.localMode ? localServiceUrls(config.M365_AGENTS_PLAYGROUND_SERVICE_URL) : undefined,
-    logger,
-    health: () => store.health(),
-    outboxHealth: () => outbox?.health(),
-    parkedJobs: () => store.outbox.parkedCount(),
-    graphStatus: graphTokens && (() => graphTokens.status()),
-    processActivity: (req, res) =>
-      turns(req, res, async (context) => {
-        await bot.app.run(context);
-      }),
-  });
-
-  const server = host.app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  running = { store, bot };
   outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS, lease: { owner: currentLeaseOwner(config.instanceId), gone: earlierProcessGone } });
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;

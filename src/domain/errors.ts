@@ -31,3 +31,18 @@ export class StaleError extends RuleError {
     this.name = 'StaleError';
   }
 }
+
+/**
+ * The database could not be reached or dropped the connection (a restart, a failover). Whether
+ * the work may be done again depends on `outcome`: 'not-committed' means nothing of it was kept,
+ * 'unknown' means the connection was lost while COMMIT was on its way.
+ */
+export class StoreUnavailableError extends DependencyError {
+  constructor(
+    readonly outcome: 'not-committed' | 'unknown',
+    options: { cause: unknown },
+  ) {
+    super('database', options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -65,6 +65,8 @@ export const en: Record<MessageKey, string> = {
   'error.stale': 'The card was out of date – somebody else changed the council first. Here is the current state; please try again.',
   'error.unexpected': 'Something went wrong in Council Assistant. Nothing was changed; please try again shortly.',
   'error.storageFull': 'It could not be saved: the server has no room right now. Please try again later.',
+  'error.storeUnavailable': 'Council Assistant cannot reach its database right now, so this could not be saved. Please try again shortly.',
+  'error.storeOutcomeUnknown': 'The connection to the database broke while this was being saved, so it is not certain that it was. Check again shortly and try again if needed.',
   'error.personalOnlyCouncil': 'A council is set up in a channel or group chat, not in a personal chat.',
   'field.name': 'Council name',
   'field.locale': 'Language',

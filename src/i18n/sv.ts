@@ -63,6 +63,8 @@ export const sv = {
   'error.stale': 'Kortet var inaktuellt – någon annan hann ändra rådet. Här är det aktuella läget; försök igen.',
   'error.unexpected': 'Något gick fel hos Rådsassistenten. Inget har ändrats; försök igen om en stund.',
   'error.storageFull': 'Det gick inte att spara: servern har inte plats just nu. Försök igen senare.',
+  'error.storeUnavailable': 'Rådsassistenten kommer inte åt sin databas just nu, så det kunde inte sparas. Försök igen om en stund.',
+  'error.storeOutcomeUnknown': 'Anslutningen till databasen bröts medan det sparades, så det är oklart om det hann sparas. Kontrollera om en stund och försök igen om det behövs.',
   'error.personalOnlyCouncil': 'Rådet sätts upp i en kanal eller gruppchatt, inte i den personliga chatten.',
   'field.name': 'Rådets namn',
   'field.locale': 'Språk',

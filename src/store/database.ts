@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger, Store, StoreHealth } from '../app/ports.js';
+import { GuardedPostgresDialect, describeCause } from './connection-loss.js';
 import { KyselyCalendarSyncRepository } from './calendar-sync-repository.js';
 import { KyselyJusteringRepository } from './justering-repository.js';
 import { purgeMeetingsBefore } from './retention.js';
@@ -19,13 +20,28 @@ import { KyselyPollRepository } from './poll-repository.js';
 import { KyselyStateRepository } from './state-repository.js';
 import { StorageWatch, probeWrite, watchedDialect } from './storage-watch.js';
 
-/** `poolMax`: connections one instance may hold; all instances together must stay under the server's limit. */
-export type StoreOptions = { databaseUrl: string; poolMax?: number } | { sqlitePath: string };
+/**
+ * `poolMax`: connections one instance may hold; all instances together must stay under the server's limit.
+ * `logger`: where connections the server dropped are reported.
+ */
+export type StoreOptions = { databaseUrl: string; poolMax?: number; logger?: Logger } | { sqlitePath: string };
+
+/** A connect that hangs (a failover moving the address) must not hold a turn or /readyz for long. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 export function openDatabase(options: StoreOptions, watch = new StorageWatch()): { db: Kysely<Database>; dialect: Store['dialect'] } {
   if ('databaseUrl' in options) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 10 });
-    return { db: new Kysely<Database>({ dialect: watchedDialect(new PostgresDialect({ pool }), watch) }), dialect: 'postgres' };
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // The server ends idle sessions on every restart, failover and maintenance window (57P01); pg
+    // reports that on the pool, and an unhandled 'error' event ends the process. The pool has
+    // already dropped the client and connects anew on the next query.
+    pool.on('error', (err) => {
+      options.logger?.warn({ reason: describeCause(err) }, 'database connection dropped; the pool will reconnect');
+    });
+    // A client lent to a query has no pool listener: its query fails with the cause, and this keeps
+    // the client's own 'error' event from being unhandled too.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    return { db: new Kysely<Database>({ dialect: watchedDialect(new GuardedPostgresDialect({ pool }), watch) }), dialect: 'postgres' };
   }
   // The folder holds the database (and, on one machine, the anonymous vote key): the bot's alone.
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true, mode: 0o700 });
@@ -66,7 +82,9 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}`, { cause: error });
+    // The cause goes in the message: a start-up log shows only the message and stack.
+    const cause = error === undefined ? '' : `: ${describeCause(error)}`;
+    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}${cause}`, { cause: error });
   }
 }
 
@@ -100,9 +118,27 @@ export function createStore(db: Kysely<Database>, dialect: Store['dialect'], sto
     calendarSync: new KyselyCalendarSyncRepository(db),
     justering: new KyselyJusteringRepository(db, dialect),
     purgeMeetingsBefore: (before, limit) => purgeMeetingsBefore(db, before, limit),
-    health: async () => ({ ...(await checkHealth(db)), ...(storage ? { storageFull: await stillFull(db, dialect, storage) } : {}) }),
+    health: () =>
+      withinHealthTimeout(
+        (async () => ({ ...(await checkHealth(db)), ...(storage ? { storageFull: await stillFull(db, dialect, storage) } : {}) }))(),
+      ),
     close: () => db.destroy(),
   };
+}
+
+/** /readyz must answer while the database is away, not wait for a connect to give up. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+async function withinHealthTimeout(check: Promise<StoreHealth>): Promise<StoreHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<StoreHealth>((resolve) => {
+    timer = setTimeout(() => resolve({ reachable: false, migrated: false, detail: `no answer within ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function checkHealth(db: Kysely<Database>): Promise<StoreHealth> {

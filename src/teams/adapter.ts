@@ -9,10 +9,13 @@ import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Logger } from '../app/ports.js';
 import { STORAGE_FULL_LOG, storageFullCode } from '../app/storage-full.js';
 import type { Config } from '../config.js';
+import { StoreUnavailableError } from '../domain/errors.js';
 import { localeFromTag, t } from '../i18n/index.js';
+import { ADAPTIVE_CARD_ACTION } from './card-action-route.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
-import { plainTextReplies } from './replies.js';
+import { plainTextReplies, respondWithCard } from './replies.js';
 import { localServiceUrls } from './service-url.js';
+import { errorCard } from './views.js';
 
 /** The SDK's adapter with its authentication and its turn as two steps, so a refused token is ours to answer. */
 export class BotAdapter extends TeamsAdapter {
@@ -84,6 +87,10 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
   traceConnectorCalls(adapter);
   plainTextReplies(adapter);
   adapter.onTurnError = async (context, error) => {
+    if (error instanceof StoreUnavailableError) {
+      await answerStoreUnavailable(context, error);
+      return;
+    }
     const full = storageFullCode(error);
     if (full) logger.warn({ code: full, activityType: context.activity.type, conversation: context.activity.conversation?.id }, STORAGE_FULL_LOG);
     else {
@@ -102,5 +109,25 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
       }
     }
   };
+  /** The database is away, not a bug: one line in the log, and the user is asked to try again. */
+  async function answerStoreUnavailable(context: TurnContext, error: StoreUnavailableError): Promise<void> {
+    const activity = context.activity;
+    const fields = { outcome: error.outcome, reason: (error.cause as Error | undefined)?.message, activityType: activity.type, conversation: activity.conversation?.id };
+    // The turn answered after committing what it answered about; a later write (such as which
+    // message shows a decision) is what failed, and "not saved" would contradict that answer.
+    if (context.responded) {
+      logger.warn(fields, 'database unavailable after the user was answered');
+      return;
+    }
+    logger.warn(fields, 'database unavailable; the user was asked to try again');
+    const locale = localeFromTag(activity.locale, config.DEFAULT_LOCALE);
+    const text = t(locale, error.outcome === 'unknown' ? 'error.storeOutcomeUnknown' : 'error.storeUnavailable');
+    try {
+      if (activity.type === 'message') await context.sendActivity(text);
+      else if (activity.type === 'invoke' && activity.name === ADAPTIVE_CARD_ACTION) await respondWithCard(context, errorCard(locale, text));
+    } catch (sendError) {
+      logger.warn({ reason: (sendError as Error).message }, 'could not tell the user about the error');
+    }
+  }
   return adapter;
 }

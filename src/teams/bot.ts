@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes } from 'botbuilder';
+import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 // Deep imports: the package index also loads the AI planners, tokenizers and OpenAI client,
 // which the bot never uses and which slow its cold start.
 import { Application } from '@microsoft/teams-ai/lib/Application.js';
@@ -31,6 +31,7 @@ import { createProactive } from './proactive.js';
 import { RateLimiter } from './rate-limit.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
+import { runWithStoreRetry } from './store-retry.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
 import { councilCard, errorCard, helpCard, welcomeCard } from './views.js';
 
@@ -38,6 +39,8 @@ export type { BotDeps };
 
 export interface Bot {
   app: Application<TurnState>;
+  /** Runs one turn; a turn cut off by a lost database connection before it committed runs once more. */
+  run(context: TurnContext): Promise<void>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
   startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): { stop(): Promise<void>; health(): OutboxHealth };
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
@@ -133,6 +136,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
 
   return {
     app,
+    run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) =>
       startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears, lease }),

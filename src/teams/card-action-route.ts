@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
-import { RuleError, StaleError } from '../domain/errors.js';
+import { RuleError, StaleError, StoreUnavailableError } from '../domain/errors.js';
 import { STORAGE_FULL_LOG, storageFullCode } from '../app/storage-full.js';
 import { labelTurn } from '../telemetry/signals.js';
 import { isMessageKey, t } from '../i18n/index.js';
@@ -57,6 +57,8 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
         await respondWithCard(context, errorCard(locale, kit.ruleMessage(locale, err)));
         return;
       }
+      // Left to the turn: it may run again on a fresh connection, or ask the user to try again.
+      if (err instanceof StoreUnavailableError) throw err;
       const full = storageFullCode(err);
       if (full) {
         // The transaction was rolled back: nothing is half saved, and the stack says nothing new.

@@ -6,6 +6,7 @@ import { type ExportPayload, runExport } from '../app/minutes-export.js';
 import { adjusterNames, exportedCard, justeringCard } from './justering-views.js';
 import { type CouncilView, councilById } from '../app/councils.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
+import { StoreUnavailableError } from '../domain/errors.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, reminderJobKey, stillNotVoted } from '../app/polls.js';
 import { type CalendarStatus, type ClaimedJob, GraphCredentialsError, type LeaseOwner, type LibraryError } from '../app/ports.js';
@@ -402,12 +403,22 @@ export function startOutbox(
     timer = setTimeout(pump, delayMs);
   }
 
+  let storeAway = false;
   function pump(): void {
     timer = undefined;
     if (stopped || pumping) return;
     pumping = fill()
+      .then((n) => {
+        if (storeAway) logger.info({}, 'outbox: database reachable again');
+        storeAway = false;
+        return n;
+      })
       .catch((err) => {
-        logger.error({ err }, 'outbox run failed');
+        // Every pass fails alike while the database is away (a restart, a failover): said once, without a stack.
+        if (err instanceof StoreUnavailableError) {
+          if (!storeAway) logger.warn({ reason: (err.cause as Error | undefined)?.message }, 'outbox: database unavailable; waiting for it');
+          storeAway = true;
+        } else logger.error({ err }, 'outbox run failed');
         return 0;
       })
       .finally(() => {

@@ -128,14 +128,16 @@ describe('starting up', () => {
     expect(result.stderr).toMatch(/requires BOT_ID and BOT_PASSWORD/);
   });
 
-  it('refuses to start on a database it cannot reach', () => {
+  it('gives up on a database it cannot reach after DATABASE_STARTUP_WAIT_SECONDS, naming the cause', () => {
     const result = spawnSync(process.execPath, [botEntry], {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH, PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      env: { PATH: process.env.PATH, PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DATABASE_STARTUP_WAIT_SECONDS: '1' },
       encoding: 'utf8',
       timeout: 15_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/fatal/);
+    expect(result.stderr).toMatch(/fatal: Error: database not reachable after \d+ attempts over \d+ s: .*ECONNREFUSED/);
+    // Each attempt said why, once, without a stack.
+    expect(result.stdout).toMatch(/"reason":"[^"]*ECONNREFUSED[^"]*".*"msg":"database not reachable yet; trying again"/);
   });
 });

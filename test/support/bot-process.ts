@@ -40,7 +40,8 @@ export class BotProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<this> {
+  /** `waitReady: false` returns once the process is spawned, for a bot that is meant not to be ready yet. */
+  async start(options: { waitReady?: boolean } = {}): Promise<this> {
     this.port = await freePort();
     this.output = '';
     const child = spawn(process.execPath, [botEntry], {
@@ -60,8 +61,18 @@ export class BotProcess {
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
-    await this.waitReady();
+    if (options.waitReady !== false) await this.waitReady();
     return this;
+  }
+
+  /** The exit code, or undefined while the process runs. */
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode ?? (this.child?.signalCode ? null : undefined);
+  }
+
+  /** Resolves with the exit code when the process ends by itself. */
+  waitExit(): Promise<number | null> {
+    return this.exited ?? Promise.resolve(null);
   }
 
   async waitReady(timeoutMs = 30_000): Promise<void> {

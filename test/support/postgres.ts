@@ -1,9 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './bot-process.js';
+
+const execFileAsync = promisify(execFile);
 
 function pgBinDir(): string {
   const fromPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
@@ -18,14 +21,20 @@ function pgBinDir(): string {
 
 export interface PostgresServer {
   url: string;
+  /** Stops the server and removes its data. */
   stop(): void;
+  /** Shuts the server down, keeping its data: `fast` ends every session with 57P01, as a restart or failover does. */
+  shutDown(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same data directory and port. */
+  startUp(): Promise<void>;
 }
 
 /**
- * A throwaway PostgreSQL server for one test run: initdb into a temporary directory (as the
- * postgres user when we are root, since initdb refuses root), trust auth on loopback only.
+ * A throwaway PostgreSQL server for one test run (or one test that stops and starts it): initdb
+ * into a temporary directory (as the postgres user when we are root, since initdb refuses root),
+ * trust auth on loopback only. `started: false` leaves it down until `startUp()`.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: { started?: boolean } = {}): Promise<PostgresServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'council-pg-'));
   chmodSync(dir, 0o777);
@@ -38,7 +47,13 @@ export async function startPostgres(): Promise<PostgresServer> {
     else execFileSync(full, args, { stdio: 'pipe', cwd: dir });
   };
   run('initdb', ['-D', dataDir, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C.UTF-8']);
-  run('pg_ctl', [
+  // Asynchronous, so that a test's requests keep going while the server stops and starts.
+  const runAsync = async (cmd: string, args: string[]) => {
+    const full = join(bin, cmd);
+    if (asRoot) await execFileAsync('runuser', ['-u', 'postgres', '--', full, ...args], { cwd: dir });
+    else await execFileAsync(full, args, { cwd: dir });
+  };
+  const startArgs = [
     '-D',
     dataDir,
     '-l',
@@ -49,12 +64,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     '-o',
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
     'start',
-  ]);
+  ];
+  const stopArgs = (mode: string) => ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'];
+  if (options.started !== false) run('pg_ctl', startArgs);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    shutDown: (mode = 'fast') => runAsync('pg_ctl', stopArgs(mode)),
+    startUp: () => runAsync('pg_ctl', startArgs),
     stop() {
       try {
-        run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        if (existsSync(join(dataDir, 'postmaster.pid'))) run('pg_ctl', stopArgs('immediate'));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
