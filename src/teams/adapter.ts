@@ -2,6 +2,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Logger } from '../app/ports.js';
 import type { Config } from '../config.js';
 import { localeFromTag, t } from '../i18n/index.js';
+import { withOneRequestPerCall } from './connector-retries.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
 
 export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
@@ -14,6 +15,7 @@ export function createAdapter(config: Config, logger: Logger): TeamsAdapter {
         MicrosoftAppType: config.BOT_TYPE,
         MicrosoftAppTenantId: config.BOT_TENANT_ID,
       });
+  withOneRequestPerCall(adapter);
   traceConnectorCalls(adapter);
   adapter.onTurnError = async (context, error) => {
     logger.error(

@@ -13,6 +13,19 @@ export interface ConnectorCall {
   at: number;
 }
 
+/** A send or update as it reached the connector, answered or not. */
+export interface ConnectorRequest {
+  kind: 'send' | 'update';
+  conversationId: string;
+  /** Which message: an update's activity id, or a new message's content, so a resend has the same. */
+  message: string;
+  at: number;
+  /** The status answered; 0 while unanswered (held). */
+  status: number;
+  /** Seconds, on a 429 that said when to come back. */
+  retryAfterS?: number;
+}
+
 export interface RosterMember {
   id: string;
   name: string;
@@ -45,6 +58,9 @@ export class FakeConnector {
   /** Sends and updates answered with an error status by refuse(), not counted as sent. */
   readonly refused: (ConnectorCall & { status: number })[] = [];
   private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
+  private storms: { retryAfterS: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
+  /** Every send and update request, in the order they arrived, whatever the answer: when each came, and to which conversation. */
+  readonly requests: ConnectorRequest[] = [];
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -98,6 +114,30 @@ export class FakeConnector {
     this.refusals.push({ status, matches, left: times });
   }
 
+  /**
+   * Teams throttling a thread: the next `times` sends and updates that match get 429 with
+   * `Retry-After: retryAfterS`, as Teams answers a bot that goes past a thread's limits.
+   */
+  storm(matches: (c: ConnectorCall) => boolean, retryAfterS: number, times: number): void {
+    this.storms.push({ retryAfterS, matches, left: times });
+  }
+
+  /**
+   * Resends of a message Teams answered with 429 that came sooner than its Retry-After: the same
+   * update (activity id) or the same new message (its content) again, before it was allowed.
+   */
+  resendsTooSoon(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
+    const refusedAt = new Map<string, { at: number; retryAfterS: number }>();
+    const found: (ConnectorRequest & { afterMs: number; retryAfterS: number })[] = [];
+    for (const r of this.requests) {
+      const previous = refusedAt.get(r.message);
+      if (previous && r.at - previous.at < previous.retryAfterS * 1000) found.push({ ...r, afterMs: r.at - previous.at, retryAfterS: previous.retryAfterS });
+      if (r.status === 429 && r.retryAfterS !== undefined) refusedAt.set(r.message, { at: r.at, retryAfterS: r.retryAfterS });
+      else refusedAt.delete(r.message);
+    }
+    return found;
+  }
+
   clearRefusals(): void {
     this.refusals = [];
   }
@@ -112,6 +152,7 @@ export class FakeConnector {
 
   reset(): void {
     this.calls.length = 0;
+    this.requests.length = 0;
   }
 
   sent(conversationId?: string): ConnectorCall[] {
@@ -149,6 +190,7 @@ export class FakeConnector {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -179,14 +221,21 @@ export class FakeConnector {
 
     if (sub === 'activities' && (method === 'POST' || method === 'PUT')) {
       const kind = method === 'PUT' ? 'update' : 'send';
+      const message = `${conversationId}/${method === 'PUT' ? id : JSON.stringify({ text: body?.text, attachments: body?.attachments })}`;
+      const request: ConnectorRequest = { kind, conversationId, message, at: arrived, status: 0 };
+      this.requests.push(request);
+      const attempted: ConnectorCall = { method, path, kind, conversationId, activityId: method === 'PUT' ? id : undefined, body, at: Date.now() };
       const shared = this.throttleEvery > 0 && ++this.throttleCount % this.throttleEvery === 0;
-      if (shared || this.throttleNext > 0 || Date.now() < this.throttleUntil) {
-        if (!shared && this.throttleNext > 0) this.throttleNext--;
+      const storm = this.storms.find((r) => r.left > 0 && r.matches(attempted));
+      if (shared || this.throttleNext > 0 || Date.now() < this.throttleUntil || storm) {
+        if (storm) storm.left -= 1;
+        else if (!shared && this.throttleNext > 0) this.throttleNext--;
         this.throttled += 1;
-        res.setHeader('Retry-After', '1');
+        request.status = 429;
+        request.retryAfterS = storm?.retryAfterS ?? 1;
+        res.setHeader('Retry-After', String(request.retryAfterS));
         return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
       }
-      const attempted: ConnectorCall = { method, path, kind, conversationId, activityId: method === 'PUT' ? id : undefined, body, at: Date.now() };
       const held = this.holds.find((h) => h.matches(attempted));
       if (held) {
         this.holds.splice(this.holds.indexOf(held), 1);
@@ -196,10 +245,12 @@ export class FakeConnector {
       const refusal = this.refusals.find((r) => r.left > 0 && r.matches(attempted));
       if (refusal) {
         refusal.left -= 1;
+        request.status = refusal.status;
         this.refused.push({ ...attempted, status: refusal.status });
         return this.reply(res, refusal.status, { error: { code: refusal.status === 403 ? 'BotNotInConversationRoster' : `HTTP${refusal.status}`, message: 'refused by the test' } });
       }
       const activityId = method === 'PUT' ? id : randomUUID();
+      request.status = 200;
       this.record({ method, path, kind, conversationId, activityId, body, at: Date.now() });
       return this.reply(res, 200, { id: activityId });
     }
