@@ -1,9 +1,20 @@
 import type { CloudAdapter } from 'botbuilder';
+import { parseRetryAfter } from './retry-after.js';
 
-/** The parts of @azure/core-rest-pipeline's Pipeline used here. */
+/** The parts of @azure/core-rest-pipeline's request, response and policy used here. */
+interface PipelineResponse {
+  status: number;
+  headers: { get(name: string): string | undefined };
+}
+type SendRequest = (request: unknown) => Promise<PipelineResponse>;
+interface PipelinePolicy {
+  name: string;
+  sendRequest(request: unknown, next: SendRequest): Promise<PipelineResponse>;
+}
 interface Pipeline {
   getOrderedPolicies(): { name: string }[];
   removePolicy(options: { name: string }): unknown[];
+  addPolicy(policy: PipelinePolicy, options?: { phase?: 'Retry' }): void;
 }
 
 interface ConnectorFactoryLike {
@@ -16,14 +27,47 @@ interface AuthenticationLike {
   authenticateStreamingRequest(...args: unknown[]): Promise<{ connectorFactory?: ConnectorFactoryLike }>;
 }
 
+/** Statuses worth one more try of a reply: Teams busy (429, 412) or briefly failing. */
+const RETRY_STATUSES = new Set([408, 412, 429, 500, 502, 503, 504]);
+/** A reply waits at most this long for its one retry; Teams wants the turn's HTTP answer within 15 s. */
+export const IN_TURN_MAX_WAIT_MS = 2_000;
+const IN_TURN_PAUSE_MS = 500;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const jittered = (ms: number) => ms * (0.75 + Math.random() / 2);
+
+/**
+ * A reply inside a turn is tried once more when Teams asks for a pause that fits in the turn (or
+ * gives none), and never more: the person is waiting, and an answer lost to a passing 5xx would
+ * otherwise be replaced by the turn's error answer, which says nothing was changed when the
+ * command's change was saved.
+ */
+export const inTurnRetryPolicy: PipelinePolicy = {
+  name: 'inTurnRetryPolicy',
+  async sendRequest(request, next) {
+    let response: PipelineResponse;
+    try {
+      response = await next(request);
+    } catch (err) {
+      // The request never got an answer (a dropped connection): once more, after a moment.
+      if ((err as { code?: unknown }).code !== 'REQUEST_SEND_ERROR') throw err;
+      await sleep(jittered(IN_TURN_PAUSE_MS));
+      return next(request);
+    }
+    if (!RETRY_STATUSES.has(response.status)) return response;
+    const asked = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+    if (asked !== undefined && asked > IN_TURN_MAX_WAIT_MS) return response;
+    await sleep(asked ?? jittered(IN_TURN_PAUSE_MS));
+    return next(request);
+  },
+};
+
 /**
  * The connector client's own retry policies (core-rest-pipeline's defaultRetryPolicy: Retry-After
- * waited out, 5xx and dropped connections retried, three times) come off, leaving one HTTP request
- * per call. Retrying belongs to whoever knows what the call is for: the outbox retries a proactive
- * send with its own backoff and Teams' Retry-After, and a reply inside a turn fails at once (see
- * withOneRequestPerCall).
+ * waited out however long, 5xx and dropped connections retried, three times) come off, leaving one
+ * HTTP request per call, and `replacement`, when given, in their place. The names that came off.
  */
-export function removeRetryPolicies(connectorClient: unknown): string[] {
+export function replaceRetryPolicies(connectorClient: unknown, replacement?: PipelinePolicy): string[] {
   const pipeline = (connectorClient as { client?: { pipeline?: Pipeline } }).client?.pipeline;
   if (!pipeline) return [];
   const retrying = pipeline
@@ -31,40 +75,43 @@ export function removeRetryPolicies(connectorClient: unknown): string[] {
     .map((p) => p.name)
     .filter((name) => /retry/i.test(name));
   for (const name of retrying) pipeline.removePolicy({ name });
+  if (replacement) pipeline.addPolicy(replacement, { phase: 'Retry' });
   return retrying;
 }
 
-function single(factory: ConnectorFactoryLike): ConnectorFactoryLike {
+function retrying(factory: ConnectorFactoryLike, replacement?: PipelinePolicy): ConnectorFactoryLike {
   return {
     async create(serviceUrl, audience) {
       const client = await factory.create(serviceUrl, audience);
-      removeRetryPolicies(client);
+      replaceRetryPolicies(client, replacement);
       return client;
     },
   };
 }
 
 /**
- * Every connector client the adapter makes (for incoming turns, proactive turns and new
- * conversations) sends each call once. Not for the outbox alone: a reply in a turn retried by the
- * client holds the turn while Teams waits for its HTTP answer (up to three Retry-After pauses, past
- * the 15 seconds Teams waits for a bot's HTTP answer), and the person gets Teams' own error instead
- * of the bot's; failing at once lets the turn's error handler answer while the person still waits.
+ * One retry policy for the connector, whoever calls it. Proactive turns and new conversations (the
+ * outbox's sends) make one HTTP request per call: the outbox retries them with its own backoff and
+ * Teams' Retry-After, and a retry inside its retry would only send sooner than Teams asked, several
+ * times per attempt. Replies inside an incoming turn get inTurnRetryPolicy: at most one quick retry,
+ * where the client's default could hold the turn for three Retry-After pauses, past the time Teams
+ * waits for the bot's HTTP answer.
  *
- * CloudAdapter keeps its BotFrameworkAuthentication in a protected field and has no option for
- * the client's pipeline (ConnectorFactoryImpl overwrites requestPolicyFactories), so the field is
- * wrapped where every client is made.
+ * CloudAdapter keeps its BotFrameworkAuthentication in a protected field and has no option for the
+ * client's pipeline (ConnectorFactoryImpl overwrites requestPolicyFactories), so the field is
+ * wrapped where every client is made: authenticateRequest for incoming turns, createConnectorFactory
+ * for the rest.
  */
-export function withOneRequestPerCall(adapter: CloudAdapter): void {
+export function withOneRetryPolicy(adapter: CloudAdapter): void {
   const holder = adapter as unknown as { botFrameworkAuthentication: AuthenticationLike };
   const auth = holder.botFrameworkAuthentication;
   holder.botFrameworkAuthentication = new Proxy(auth, {
     get(target, prop) {
-      if (prop === 'createConnectorFactory') return (claimsIdentity: unknown) => single(target.createConnectorFactory(claimsIdentity));
+      if (prop === 'createConnectorFactory') return (claimsIdentity: unknown) => retrying(target.createConnectorFactory(claimsIdentity));
       if (prop === 'authenticateRequest' || prop === 'authenticateStreamingRequest') {
         return async (...args: unknown[]) => {
           const result = await target[prop](...args);
-          return result.connectorFactory ? { ...result, connectorFactory: single(result.connectorFactory) } : result;
+          return result.connectorFactory ? { ...result, connectorFactory: retrying(result.connectorFactory, inTurnRetryPolicy) } : result;
         };
       }
       const value: unknown = Reflect.get(target, prop);

@@ -18,7 +18,8 @@ import { pollCard, pollDecisionText } from './poll-views.js';
 import type { Proactive } from './proactive.js';
 import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
-import { UndeliverableJobError, classifyFailure, retryAfterMs, shouldPark } from './outbox-failure.js';
+import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
+import { retryAfterMs } from './retry-after.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 

@@ -3,7 +3,7 @@ import { isGuestId } from '../domain/council.js';
 import type { ConversationRepository } from '../app/ports.js';
 import type { CardJson } from './card-templates.js';
 import { cardActivity } from './replies.js';
-import { retryAfterMs } from './outbox-failure.js';
+import { retryAfterMs } from './retry-after.js';
 import { THREAD_LIMITS, type RateLimiter } from './rate-limit.js';
 
 const CHANNEL_AUDIENCE = 'https://api.botframework.com';

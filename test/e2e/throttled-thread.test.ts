@@ -72,3 +72,41 @@ describe('a council chat Teams throttles', () => {
     expect(updates).toHaveLength(pollCardAttempts());
   }, 90_000);
 });
+
+describe('a reply inside a turn when Teams refuses it', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+  const replies = () => connector.requests.filter((r) => r.conversationId === chat.id && r.kind === 'send');
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.setRoster(chat.id, [chair, bjorn]);
+    bot = await new BotProcess().start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Kulturråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  it('is tried once more after a passing failure, and the person gets the answer', async () => {
+    connector.reset();
+    connector.refuse(503, (c) => c.kind === 'send' && c.conversationId === chat.id, 1);
+    await client.say(chat, bjorn, 'hjälp');
+    expect(replies().map((r) => r.status)).toEqual([503, 200]);
+    expect(connector.sent(chat.id)).toHaveLength(1);
+    expect(connector.sent(chat.id)[0]!.body.text ?? cardText(cardOf(connector.sent(chat.id)[0]!.body))).not.toContain('Något gick fel');
+  });
+
+  it('is not held in the turn for a Retry-After longer than a turn waits, nor answered into the throttled chat', async () => {
+    connector.reset();
+    connector.storm((c) => c.kind === 'send' && c.conversationId === chat.id, 7, 1);
+    await client.say(chat, bjorn, 'hjälp');
+    // The turn is over: one request, refused, and nothing sent after it.
+    expect(replies().map((r) => r.status)).toEqual([429]);
+    await vi.waitFor(() => expect(bot.output).toContain('unhandled error in turn'), { timeout: 5_000, interval: 50 });
+    expect(replies()).toHaveLength(1);
+  });
+});
