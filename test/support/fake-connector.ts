@@ -44,6 +44,9 @@ export class FakeConnector {
   private rosters = new Map<string, RosterMember[]>();
   private throttleNext = 0;
   private throttleEvery = 0;
+  private shareRetryAfterS = 1;
+  /** Teams gives the bot one 1:1 chat per person: creating it again answers the same id. */
+  private personalChats = new Map<string, string>();
   private throttleCount = 0;
   /** 429s answered so far. */
   throttled = 0;
@@ -95,8 +98,9 @@ export class FakeConnector {
    * Every n-th send/update gets 429 (0: none), however many are sent: a share of the traffic,
    * unlike throttle(n), which at a low rate would refuse every call that is left.
    */
-  throttleShare(every: number): void {
+  throttleShare(every: number, retryAfterS = 1): void {
     this.throttleEvery = every;
+    this.shareRetryAfterS = retryAfterS;
     this.throttleCount = 0;
   }
 
@@ -123,19 +127,24 @@ export class FakeConnector {
   }
 
   /**
-   * Resends of a message Teams answered with 429 that came sooner than its Retry-After: the same
-   * update (activity id) or the same new message (its content) again, before it was allowed.
+   * Every resend of a message Teams answered with 429 (the same update, by activity id, or the same
+   * new message, by content, to the same conversation), with how long after the 429 it came.
    */
-  resendsTooSoon(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
+  resendsAfter429(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
     const refusedAt = new Map<string, { at: number; retryAfterS: number }>();
     const found: (ConnectorRequest & { afterMs: number; retryAfterS: number })[] = [];
     for (const r of this.requests) {
       const previous = refusedAt.get(r.message);
-      if (previous && r.at - previous.at < previous.retryAfterS * 1000) found.push({ ...r, afterMs: r.at - previous.at, retryAfterS: previous.retryAfterS });
+      if (previous) found.push({ ...r, afterMs: r.at - previous.at, retryAfterS: previous.retryAfterS });
       if (r.status === 429 && r.retryAfterS !== undefined) refusedAt.set(r.message, { at: r.at, retryAfterS: r.retryAfterS });
       else refusedAt.delete(r.message);
     }
     return found;
+  }
+
+  /** Resends that came sooner than the Retry-After of the 429 before them. */
+  resendsTooSoon(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
+    return this.resendsAfter429().filter((r) => r.afterMs < r.retryAfterS * 1000);
   }
 
   clearRefusals(): void {
@@ -210,7 +219,10 @@ export class FakeConnector {
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
-      const newId = `a:${randomUUID()}`;
+      const members: { id: string }[] = body?.members ?? [];
+      const personal = body?.isGroup !== true && members.length === 1 ? members[0]!.id : undefined;
+      const newId = (personal && this.personalChats.get(personal)) ?? `a:${randomUUID()}`;
+      if (personal) this.personalChats.set(personal, newId);
       this.record({ method, path, kind: 'createConversation', conversationId: newId, body, at: Date.now() });
       if ((body?.members ?? []).some((m: { id: string }) => this.refusePersonalChat.has(m.id))) {
         return this.reply(res, 403, { error: { code: 'Forbidden', message: 'The bot is not installed for the user' } });
@@ -232,7 +244,7 @@ export class FakeConnector {
         else if (!shared && this.throttleNext > 0) this.throttleNext--;
         this.throttled += 1;
         request.status = 429;
-        request.retryAfterS = storm?.retryAfterS ?? 1;
+        request.retryAfterS = storm?.retryAfterS ?? (shared ? this.shareRetryAfterS : 1);
         res.setHeader('Retry-After', String(request.retryAfterS));
         return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
       }
