@@ -104,15 +104,15 @@ export class FakeConnector {
     this.throttleCount = 0;
   }
 
-  /** Every send/update gets 429 for the next `ms`: longer than a client's own retries last. */
+  /** Every send/update gets 429 (Retry-After: 1) for the next `ms`. */
   throttleFor(ms: number): void {
     this.throttleUntil = Date.now() + ms;
   }
 
   /**
    * Sends and updates that match get `status` (403: the bot was removed from the chat; 404: the
-   * message is gone; 5xx: the service failed), `times` times or until cleared; the connector client
-   * retries 5xx and 429 by itself before the bot sees them.
+   * message is gone; 5xx: the service failed), `times` times or until cleared. The bot's proactive
+   * sends see each refusal (one request per call); a reply inside a turn is tried once more.
    */
   refuse(status: number, matches: (c: ConnectorCall) => boolean, times = Number.POSITIVE_INFINITY): void {
     this.refusals.push({ status, matches, left: times });
