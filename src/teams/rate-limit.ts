@@ -63,6 +63,19 @@ export class RateLimiter {
     return this.inOrder(key, () => this.waitWindows(key, windows));
   }
 
+  /**
+   * Counts a send to `key` that did not wait its turn (a reply the person is waiting for), so the
+   * sends that do wait leave room for it within the windows.
+   */
+  note(key: string, windows: readonly Window[]): void {
+    const t = this.clock.now();
+    const longest = Math.max(...windows.map((w) => w.ms));
+    const log = this.logs.get(key) ?? [];
+    while (log.length > 0 && log[0]! <= t - longest) log.shift();
+    log.push(t);
+    this.logs.set(key, log);
+  }
+
   /** Nothing goes to `key` for `ms` from now (Teams said so in a Retry-After), whatever the windows allow. */
   pause(key: string, ms: number): void {
     const until = this.clock.now() + ms;

@@ -73,4 +73,17 @@ describe('the send rate limiter', () => {
     await Promise.all([a, b]);
     expect(at).toEqual({ a: 7_000, b: 0 });
   });
+
+  it('leaves room for replies sent at once: they count within the windows, and the waiting sends come after', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const limiter = new RateLimiter(fakeClock());
+    for (let i = 0; i < 7; i++) limiter.note('thread-a', THREAD_LIMITS);
+    let at: number | undefined;
+    const waiting = limiter.takeWithin('thread-a', THREAD_LIMITS).then(() => (at = Date.now()));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(at).toBeUndefined();
+    await vi.runAllTimersAsync();
+    await waiting;
+    expect(at).toBe(1_000);
+  });
 });
