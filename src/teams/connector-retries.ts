@@ -30,7 +30,7 @@ interface AuthenticationLike {
 /** Statuses worth one more try of a reply: Teams busy (429, 412) or briefly failing. */
 const RETRY_STATUSES = new Set([408, 412, 429, 500, 502, 503, 504]);
 /** A reply waits at most this long for its one retry; Teams wants the turn's HTTP answer within 15 s. */
-export const IN_TURN_MAX_WAIT_MS = 2_000;
+const IN_TURN_MAX_WAIT_MS = 2_000;
 const IN_TURN_PAUSE_MS = 500;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -192,7 +192,7 @@ export async function createPersonalChat(
   ref: Partial<ConversationReference>,
   userId: string,
   card: CardJson,
-  /** Runs first in the new chat's turn (the sender's limits); none for callers inside an incoming turn. */
+  /** Runs first in the new chat's turn: there the sender paces the requests to the new chat. */
   prepare?: (context: TurnContext) => void,
 ): Promise<void> {
   if (isGuestId(userId)) throw new NoTeamsAccountError('a guest added by name has no Teams account');
