@@ -57,6 +57,7 @@ function config() {
     tenants: envInt('BENCH_REMINDER_TENANTS', 20),
     setupConcurrency: envInt('BENCH_REMINDER_SETUP_CONCURRENCY', 16),
     throttleEvery: envInt('BENCH_REMINDER_THROTTLE_EVERY', 5),
+    retryAfterS: envInt('BENCH_REMINDER_RETRY_AFTER_S', 1),
     timeoutS: envInt('BENCH_REMINDER_TIMEOUT_S', 900),
     db: (process.env.BENCH_REMINDER_DB === 'postgres' ? 'postgres' : 'sqlite') as Db,
     outboxPollMs: OUTBOX_POLL_MS,
@@ -103,8 +104,8 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
 interface OutboxAccess {
   /** Makes the 1-day reminders due now and every other meeting reminder due in 2099; the number made due. */
   armOneReminderPerMeeting(now: string): Promise<number>;
-  /** Reminder jobs due by `now` and not sent, and how many reminder jobs took more than one attempt. */
-  reminderState(now: string): Promise<{ unsent: number; retried: number; lastError: string | null }>;
+  /** Reminder jobs due by `now` and not sent, how many reminder jobs took more than one attempt, and their attempts in all. */
+  reminderState(now: string): Promise<{ unsent: number; retried: number; attempts: number; lastError: string | null }>;
   close(): Promise<void>;
 }
 
@@ -125,8 +126,9 @@ function sqliteOutbox(file: string): OutboxAccess {
       try {
         const unsent = db.prepare("select count(*) as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at < ?").get(FAR_FUTURE) as { n: number };
         const retried = db.prepare("select count(*) as n from outbox where kind in ('meetingReminder', 'memberReminder') and attempts > 1").get() as { n: number };
+        const attempts = db.prepare("select coalesce(sum(attempts), 0) as n from outbox where kind in ('meetingReminder', 'memberReminder')").get() as { n: number };
         const last = db.prepare("select last_error as e from outbox where kind in ('meetingReminder', 'memberReminder') and last_error is not null limit 1").get() as { e: string } | undefined;
-        return { unsent: unsent.n, retried: retried.n, lastError: last?.e ?? null };
+        return { unsent: unsent.n, retried: retried.n, attempts: attempts.n, lastError: last?.e ?? null };
       } finally {
         db.close();
       }
@@ -153,8 +155,9 @@ function postgresOutbox(url: string): OutboxAccess {
     async reminderState(now) {
       const unsent = await query("select count(*)::int as n from outbox where sent_at is null and kind in ('meetingReminder', 'memberReminder') and due_at < $1", [FAR_FUTURE]);
       const retried = await query("select count(*)::int as n from outbox where kind in ('meetingReminder', 'memberReminder') and attempts > 1");
+      const attempts = await query("select coalesce(sum(attempts), 0)::int as n from outbox where kind in ('meetingReminder', 'memberReminder')");
       const last = await query("select last_error as e from outbox where kind in ('meetingReminder', 'memberReminder') and last_error is not null limit 1");
-      return { unsent: unsent.rows[0].n as number, retried: retried.rows[0].n as number, lastError: (last.rows[0]?.e as string | undefined) ?? null };
+      return { unsent: unsent.rows[0].n as number, retried: retried.rows[0].n as number, attempts: attempts.rows[0].n as number, lastError: (last.rows[0]?.e as string | undefined) ?? null };
     },
     async close() {},
   };
@@ -313,6 +316,13 @@ interface BurstResult {
   otherSends: number;
   createConversations: number;
   throttled429s: number;
+  /** Sends and updates of a message that got 429, and how many of those came before its Retry-After. */
+  resends: number;
+  resendsTooSoon: number;
+  /** Time from a 429 to the resend of that message, median, in ms. */
+  resendAfterMsP50: number;
+  /** Send and update requests per reminder job attempt: each attempt sends one card (after createConversation). */
+  requestsPerAttempt: number;
   unsentDueJobs: number;
   retriedJobs: number;
   lastJobError: string | null;
@@ -374,7 +384,7 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
     connector.reset();
     const tally = new Tally(councils);
     const throttledBefore = connector.throttled;
-    connector.throttleShare(cfg.throttleEvery);
+    connector.throttleShare(cfg.throttleEvery, cfg.retryAfterS);
     const restartMs = await bot.start();
     const readyAt = Date.now();
     const logMark = bot.output.length;
@@ -415,6 +425,8 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
     connector.throttleShare(0);
     const throttled = connector.throttled - throttledBefore;
     const state = await db.reminderState(new Date().toISOString());
+    const resends = connector.resendsAfter429();
+    const sendRequests = connector.requests.filter((r) => r.kind === 'send' || r.kind === 'update').length;
     if (!tally.done) process.stderr.write(`  reminder burst: never delivered, e.g. ${tally.missing().join('; ')}\n`);
     for (const o of tally.otherSamples) process.stderr.write(`  reminder burst: other send ${o}\n`);
     const logLines = bot.output
@@ -444,6 +456,10 @@ async function runBurst(cfg: ReturnType<typeof config>, options: ReminderBurstOp
       otherSends: tally.other + tally.unresolvedSends,
       createConversations: tally.createConversations,
       throttled429s: throttled,
+      resends: resends.length,
+      resendsTooSoon: resends.filter((r) => r.afterMs < r.retryAfterS * 1000).length,
+      resendAfterMsP50: percentile(resends.map((r) => r.afterMs).sort((a, b) => a - b), 50),
+      requestsPerAttempt: round(sendRequests / Math.max(1, state.attempts), 2),
       unsentDueJobs: state.unsent,
       retriedJobs: state.retried,
       lastJobError: state.lastError,
@@ -476,7 +492,7 @@ export async function runReminderBurstBench(options: ReminderBurstOptions): Prom
     `${cfg.councils} councils × ${cfg.members} members (distinct people) over ${cfg.tenants} tenants, each council its own group chat with a meeting 20 days ahead; ` +
     `the bot is stopped, the 1-day reminder of every meeting made due now (the 7-day one pushed to 2099) and the bot started again; ` +
     `expected per council: 1 agenda card in the chat + ${cfg.members} personal reminder cards (createConversation + send); ` +
-    `the fake connector answers 429 (Retry-After: 1) to every ${cfg.throttleEvery}th send/update call; ` +
+    `the fake connector answers 429 (Retry-After: ${cfg.retryAfterS}) to every ${cfg.throttleEvery}th send/update call; ` +
     `time from the restarted bot's /readyz 200 to the last expected card; messages/s = expected cards / that time; ` +
     `one bot process on ${cfg.db} (OUTBOX_POLL_MS=${OUTBOX_POLL_MS}, TEAMS_TENANT_RATE=${TENANT_RATE}); ${cpus().length} shared cpu(s) for the driver, the fake connector and the bot`;
   console.log(`\nreminder burst: ${method}`);
@@ -539,6 +555,9 @@ export async function runReminderBurstBench(options: ReminderBurstOptions): Prom
       ['other sends', String(o.otherSends)],
       ['createConversation calls', String(o.createConversations)],
       ['429s answered', String(o.throttled429s)],
+      ['resends before Retry-After / resends', `${o.resendsTooSoon} / ${o.resends}`],
+      ['429 to resend, median (s)', f(o.resendAfterMsP50 / 1000, 1)],
+      ['send/update requests per job attempt', f(o.requestsPerAttempt, 2)],
       ['due reminder jobs left unsent', String(o.unsentDueJobs)],
       ['reminder jobs retried', `${o.retriedJobs}${o.lastJobError ? ` (e.g. ${o.lastJobError.slice(0, 80)})` : ''}`],
       ['bot CPU (s) / per message (ms)', `${f(o.botCpuMs / 1000, 1)} / ${f(o.botCpuMsPerMessage, 3)}`],

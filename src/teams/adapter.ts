@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { StoreUnavailableError } from '../domain/errors.js';
 import { localeFromTag, t } from '../i18n/index.js';
 import { ADAPTIVE_CARD_ACTION } from './card-action-route.js';
+import { withOneRetryPolicy } from './connector-retries.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
 import { plainTextReplies, respondWithCard } from './replies.js';
 import { localServiceUrls } from './service-url.js';
@@ -84,6 +85,7 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
         MicrosoftAppTenantId: config.BOT_TENANT_ID,
         ...(config.BOT_OPENID_METADATA ? publicCloudWithOpenIdMetadata(config.BOT_OPENID_METADATA) : {}),
       });
+  withOneRetryPolicy(adapter);
   traceConnectorCalls(adapter);
   plainTextReplies(adapter);
   adapter.onTurnError = async (context, error) => {
@@ -99,8 +101,11 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
         'unhandled error in turn',
       );
     }
+    // Teams refused the reply for a while (429 with a Retry-After longer than a turn waits): an
+    // error answer now would be refused too, and only add to the thread's count.
+    const throttled = (error as { statusCode?: unknown }).statusCode === 429;
     // Telling the user would go where the turn was refused to go.
-    if (context.activity.type === 'message' && !(error instanceof ServiceUrlRefused)) {
+    if (context.activity.type === 'message' && !(error instanceof ServiceUrlRefused) && !throttled) {
       const locale = localeFromTag(context.activity.locale, config.DEFAULT_LOCALE);
       try {
         await context.sendActivity(t(locale, full ? 'error.storageFull' : 'error.unexpected'));

@@ -21,6 +21,7 @@ import type { Proactive } from './proactive.js';
 import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
 import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
+import { retryAfterMs } from './retry-after.js';
 import { cardActivity } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 
@@ -313,9 +314,10 @@ export function startOutbox(
       return;
     }
     const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(job.attempts, 10)) * (0.75 + Math.random() / 2);
-    // A service that says when to come back (Graph's Retry-After) is not asked again sooner.
-    const hinted = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-    const wait = typeof hinted === 'number' ? Math.max(backoff, Math.min(hinted, 10 * MAX_BACKOFF_MS)) : backoff;
+    // A service that says when to come back (Teams' or Graph's Retry-After) is not asked again sooner;
+    // the jitter on top keeps the jobs one 429 storm turned back from all returning at the same moment.
+    const hinted = retryAfterMs(err);
+    const wait = hinted === undefined ? backoff : Math.max(backoff, Math.min(hinted, 10 * MAX_BACKOFF_MS) * (1 + Math.random() / 4));
     logger.warn({ err, id: job.id, kind: job.kind, job: job.key, attempts: job.attempts, failure: failure.type, permanent: failure.permanent }, 'outbox job failed; will retry');
     await store.outbox.fail(job.id, message, new Date(clock.now().getTime() + wait).toISOString());
   }

@@ -3,7 +3,8 @@ import { isGuestId } from '../domain/council.js';
 import type { ConversationRepository } from '../app/ports.js';
 import type { CardJson } from './card-templates.js';
 import { cardActivity } from './replies.js';
-import { CONVERSATION_RATE, type RateLimiter } from './rate-limit.js';
+import { retryAfterMs } from './retry-after.js';
+import { THREAD_LIMITS, type RateLimiter } from './rate-limit.js';
 
 const CHANNEL_AUDIENCE = 'https://api.botframework.com';
 
@@ -50,6 +51,40 @@ function surfacing(logic: (context: TurnContext) => Promise<void>): { logic: (co
   };
 }
 
+// Answered by the adapter itself, not sent to the connector.
+const LOCAL_TYPES = new Set(['invokeResponse', 'trace', 'delay']);
+/** A 429 without Retry-After still means the thread is over its limit: it rests this long. */
+const THROTTLED_PAUSE_MS = 1_000;
+
+/** The adapter's own turns for proactive sends and new conversations, paced in createProactive. */
+const PROACTIVE_EVENTS = new Set(['ContinueConversation', 'CreateConversation']);
+
+/**
+ * Replies inside incoming turns go out at once (the person is waiting; they are not held back for
+ * the outbox's sends) but count against their thread's limits, so proactive sends to a busy chat
+ * leave room for them.
+ */
+function countReplies(adapter: CloudAdapter, limiter: RateLimiter): void {
+  adapter.use(async (context, next) => {
+    const { type, name } = context.activity;
+    if (!(type === 'event' && PROACTIVE_EVENTS.has(name ?? ''))) {
+      const thread = `conversation:${context.activity.conversation?.id ?? ''}`;
+      const count = (requests: number) => {
+        for (let i = 0; i < requests; i++) limiter.note(thread, THREAD_LIMITS);
+      };
+      context.onSendActivities(async (_context, activities, send) => {
+        count(activities.filter((a) => !LOCAL_TYPES.has(a.type ?? '')).length);
+        return send();
+      });
+      context.onUpdateActivity(async (_context, _activity, update) => {
+        count(1);
+        return update();
+      });
+    }
+    await next();
+  });
+}
+
 export function createProactive(
   adapter: CloudAdapter,
   botAppId: string,
@@ -61,30 +96,74 @@ export function createProactive(
     if (!record) throw new UnknownConversationError(`no stored reference for ${conversationId}`);
     return JSON.parse(record.reference) as Partial<ConversationReference>;
   }
+  const { limiter } = limits;
+  countReplies(adapter, limiter);
   const tenantRate = { perSecond: limits.tenantPerSecond, burst: limits.tenantPerSecond };
-  /** One send to `target` within the tenant's and the conversation's allowance. */
-  async function allowance(ref: Partial<ConversationReference>, target: string): Promise<void> {
-    await limits.limiter.take(`tenant:${ref.conversation?.tenantId ?? ''}`, tenantRate);
-    await limits.limiter.take(`conversation:${target}`, CONVERSATION_RATE);
+  /** One request to `thread` within the tenant's allowance and the thread's limits. */
+  async function allowance(tenantId: string, thread: string): Promise<void> {
+    await limiter.take(`tenant:${tenantId}`, tenantRate);
+    await limiter.takeWithin(thread, THREAD_LIMITS);
+  }
+  /** Teams said the thread has had enough: nothing more goes to it from here until Retry-After has passed. */
+  async function watching<T>(thread: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      if ((err as { statusCode?: unknown }).statusCode === 429) limiter.pause(thread, retryAfterMs(err) ?? THROTTLED_PAUSE_MS);
+      throw err;
+    }
+  }
+  /**
+   * Every request the turn makes to its conversation passes the limits first. The first one's
+   * allowance may be taken before the turn (`prepaid`), so that wait stays out of the connector's span.
+   */
+  function pace(context: TurnContext, tenantId: string, prepaid: boolean): void {
+    const thread = `conversation:${context.activity.conversation.id}`;
+    let paid = prepaid ? 1 : 0;
+    const allow = async (requests: number) => {
+      for (let i = 0; i < requests; i++) {
+        if (paid > 0) paid -= 1;
+        else await allowance(tenantId, thread);
+      }
+    };
+    context.onSendActivities(async (_context, activities, send) => {
+      await allow(activities.filter((a) => !LOCAL_TYPES.has(a.type ?? '')).length);
+      return watching(thread, send);
+    });
+    context.onUpdateActivity(async (_context, _activity, update) => {
+      await allow(1);
+      return watching(thread, update);
+    });
+    context.onDeleteActivity(async (_context, _reference, remove) => {
+      await allow(1);
+      return watching(thread, remove);
+    });
   }
   return {
     async inConversation(conversationId, logic) {
       const ref = await reference(conversationId);
-      await allowance(ref, conversationId);
+      const tenantId = ref.conversation?.tenantId ?? '';
+      await allowance(tenantId, `conversation:${conversationId}`);
       const run = surfacing(logic);
-      await adapter.continueConversationAsync(botAppId, ref, run.logic);
+      await adapter.continueConversationAsync(botAppId, ref, async (context) => {
+        pace(context, tenantId, true);
+        await run.logic(context);
+      });
       run.rethrow();
     },
     async toPerson(viaConversationId, person, card) {
       const ref = await reference(viaConversationId);
-      await allowance(ref, `person:${person.userId}`);
+      const tenantId = ref.conversation?.tenantId ?? '';
+      // Creating the 1:1 chat is a request of its own, limited like a send to a thread.
+      const opening = `person:${person.userId}`;
+      await allowance(tenantId, opening);
       try {
-        await createPersonalChat(adapter, botAppId, ref, person.userId, card);
+        await watching(opening, () => createPersonalChat(adapter, botAppId, ref, person.userId, card, (context) => pace(context, tenantId, false)));
         return 'personal';
       } catch (err) {
         if (!refused(err)) throw err;
       }
-      await allowance(ref, viaConversationId);
+      await allowance(tenantId, `conversation:${viaConversationId}`);
       const run = surfacing(async (context) => {
         const mention = `<at>${person.name}</at>`;
         await context.sendActivity({
@@ -93,7 +172,10 @@ export function createProactive(
           entities: [{ type: 'mention', text: mention, mentioned: { id: person.userId, name: person.name } }],
         });
       });
-      await adapter.continueConversationAsync(botAppId, ref, run.logic);
+      await adapter.continueConversationAsync(botAppId, ref, async (context) => {
+        pace(context, tenantId, true);
+        await run.logic(context);
+      });
       run.rethrow();
       return 'mentioned';
     },
@@ -110,6 +192,8 @@ export async function createPersonalChat(
   ref: Partial<ConversationReference>,
   userId: string,
   card: CardJson,
+  /** Runs first in the new chat's turn: there the sender paces the requests to the new chat. */
+  prepare?: (context: TurnContext) => void,
 ): Promise<void> {
   if (isGuestId(userId)) throw new NoTeamsAccountError('a guest added by name has no Teams account');
   const tenantId = ref.conversation?.tenantId;
@@ -121,6 +205,7 @@ export async function createPersonalChat(
     channelData: { tenant: { id: tenantId } },
   } as ConversationParameters;
   const run = surfacing(async (personal) => {
+    prepare?.(personal);
     await personal.sendActivity(cardActivity(card));
   });
   await adapter.createConversationAsync(botAppId, ref.channelId ?? 'msteams', ref.serviceUrl ?? '', CHANNEL_AUDIENCE, params, run.logic);

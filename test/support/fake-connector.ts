@@ -13,6 +13,19 @@ export interface ConnectorCall {
   at: number;
 }
 
+/** A send or update as it reached the connector, answered or not. */
+export interface ConnectorRequest {
+  kind: 'send' | 'update';
+  conversationId: string;
+  /** Which message: an update's activity id, or a new message's content, so a resend has the same. */
+  message: string;
+  at: number;
+  /** The status answered; 0 while unanswered (held). */
+  status: number;
+  /** Seconds, on a 429 that said when to come back. */
+  retryAfterS?: number;
+}
+
 export interface RosterMember {
   id: string;
   name: string;
@@ -31,6 +44,9 @@ export class FakeConnector {
   private rosters = new Map<string, RosterMember[]>();
   private throttleNext = 0;
   private throttleEvery = 0;
+  private shareRetryAfterS = 1;
+  /** Teams gives the bot one 1:1 chat per person: creating it again answers the same id. */
+  private personalChats = new Map<string, string>();
   private throttleCount = 0;
   /** 429s answered so far. */
   throttled = 0;
@@ -45,6 +61,9 @@ export class FakeConnector {
   /** Sends and updates answered with an error status by refuse(), not counted as sent. */
   readonly refused: (ConnectorCall & { status: number })[] = [];
   private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
+  private storms: { retryAfterS: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
+  /** Every send and update request, in the order they arrived, whatever the answer: when each came, and to which conversation. */
+  readonly requests: ConnectorRequest[] = [];
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -86,23 +105,53 @@ export class FakeConnector {
    * Every n-th send/update gets 429 (0: none), however many are sent: a share of the traffic,
    * unlike throttle(n), which at a low rate would refuse every call that is left.
    */
-  throttleShare(every: number): void {
+  throttleShare(every: number, retryAfterS = 1): void {
     this.throttleEvery = every;
+    this.shareRetryAfterS = retryAfterS;
     this.throttleCount = 0;
   }
 
-  /** Every send/update gets 429 for the next `ms`: longer than a client's own retries last. */
+  /** Every send/update gets 429 (Retry-After: 1) for the next `ms`. */
   throttleFor(ms: number): void {
     this.throttleUntil = Date.now() + ms;
   }
 
   /**
    * Sends and updates that match get `status` (403: the bot was removed from the chat; 404: the
-   * message is gone; 5xx: the service failed), `times` times or until cleared; the connector client
-   * retries 5xx and 429 by itself before the bot sees them.
+   * message is gone; 5xx: the service failed), `times` times or until cleared. The bot's proactive
+   * sends see each refusal (one request per call); a reply inside a turn is tried once more.
    */
   refuse(status: number, matches: (c: ConnectorCall) => boolean, times = Number.POSITIVE_INFINITY): void {
     this.refusals.push({ status, matches, left: times });
+  }
+
+  /**
+   * Teams throttling a thread: the next `times` sends and updates that match get 429 with
+   * `Retry-After: retryAfterS`, as Teams answers a bot that goes past a thread's limits.
+   */
+  storm(matches: (c: ConnectorCall) => boolean, retryAfterS: number, times: number): void {
+    this.storms.push({ retryAfterS, matches, left: times });
+  }
+
+  /**
+   * Every resend of a message Teams answered with 429 (the same update, by activity id, or the same
+   * new message, by content, to the same conversation), with how long after the 429 it came.
+   */
+  resendsAfter429(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
+    const refusedAt = new Map<string, { at: number; retryAfterS: number }>();
+    const found: (ConnectorRequest & { afterMs: number; retryAfterS: number })[] = [];
+    for (const r of this.requests) {
+      const previous = refusedAt.get(r.message);
+      if (previous) found.push({ ...r, afterMs: r.at - previous.at, retryAfterS: previous.retryAfterS });
+      if (r.status === 429 && r.retryAfterS !== undefined) refusedAt.set(r.message, { at: r.at, retryAfterS: r.retryAfterS });
+      else refusedAt.delete(r.message);
+    }
+    return found;
+  }
+
+  /** Resends that came sooner than the Retry-After of the 429 before them. */
+  resendsTooSoon(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
+    return this.resendsAfter429().filter((r) => r.afterMs < r.retryAfterS * 1000);
   }
 
   clearRefusals(): void {
@@ -119,6 +168,7 @@ export class FakeConnector {
 
   reset(): void {
     this.calls.length = 0;
+    this.requests.length = 0;
   }
 
   sent(conversationId?: string): ConnectorCall[] {
@@ -156,6 +206,7 @@ export class FakeConnector {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -176,7 +227,10 @@ export class FakeConnector {
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
-      const newId = `a:${randomUUID()}`;
+      const members: { id: string }[] = body?.members ?? [];
+      const personal = body?.isGroup !== true && members.length === 1 ? members[0]!.id : undefined;
+      const newId = (personal && this.personalChats.get(personal)) ?? `a:${randomUUID()}`;
+      if (personal) this.personalChats.set(personal, newId);
       this.record({ method, path, kind: 'createConversation', conversationId: newId, body, at: Date.now() });
       if ((body?.members ?? []).some((m: { id: string }) => this.refusePersonalChat.has(m.id))) {
         return this.reply(res, 403, { error: { code: 'Forbidden', message: 'The bot is not installed for the user' } });
@@ -187,14 +241,21 @@ export class FakeConnector {
 
     if (sub === 'activities' && (method === 'POST' || method === 'PUT')) {
       const kind = method === 'PUT' ? 'update' : 'send';
+      const message = `${conversationId}/${method === 'PUT' ? id : JSON.stringify({ text: body?.text, attachments: body?.attachments })}`;
+      const request: ConnectorRequest = { kind, conversationId, message, at: arrived, status: 0 };
+      this.requests.push(request);
+      const attempted: ConnectorCall = { method, path, kind, conversationId, activityId: method === 'PUT' ? id : undefined, body, at: Date.now() };
       const shared = this.throttleEvery > 0 && ++this.throttleCount % this.throttleEvery === 0;
-      if (shared || this.throttleNext > 0 || Date.now() < this.throttleUntil) {
-        if (!shared && this.throttleNext > 0) this.throttleNext--;
+      const storm = this.storms.find((r) => r.left > 0 && r.matches(attempted));
+      if (shared || this.throttleNext > 0 || Date.now() < this.throttleUntil || storm) {
+        if (storm) storm.left -= 1;
+        else if (!shared && this.throttleNext > 0) this.throttleNext--;
         this.throttled += 1;
-        res.setHeader('Retry-After', '1');
+        request.status = 429;
+        request.retryAfterS = storm?.retryAfterS ?? (shared ? this.shareRetryAfterS : 1);
+        res.setHeader('Retry-After', String(request.retryAfterS));
         return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
       }
-      const attempted: ConnectorCall = { method, path, kind, conversationId, activityId: method === 'PUT' ? id : undefined, body, at: Date.now() };
       const held = this.holds.find((h) => h.matches(attempted));
       if (held) {
         this.holds.splice(this.holds.indexOf(held), 1);
@@ -204,10 +265,12 @@ export class FakeConnector {
       const refusal = this.refusals.find((r) => r.left > 0 && r.matches(attempted));
       if (refusal) {
         refusal.left -= 1;
+        request.status = refusal.status;
         this.refused.push({ ...attempted, status: refusal.status });
         return this.reply(res, refusal.status, { error: { code: refusal.status === 403 ? 'BotNotInConversationRoster' : `HTTP${refusal.status}`, message: 'refused by the test' } });
       }
       const activityId = method === 'PUT' ? id : randomUUID();
+      request.status = 200;
       this.record({ method, path, kind, conversationId, activityId, body, at: Date.now() });
       return this.reply(res, 200, { id: activityId });
     }
