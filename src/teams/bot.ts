@@ -20,7 +20,7 @@ import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
-import { type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
+import { type OutboxDispatcher, startOutbox } from './outbox-dispatcher.js';
 import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
@@ -38,7 +38,7 @@ export type { BotDeps };
 export interface Bot {
   app: Application<TurnState>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number }): { stop(): Promise<void>; health(): OutboxHealth };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number }): OutboxDispatcher;
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }
@@ -128,7 +128,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   return {
     app,
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
-    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears }),
+    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears }) => {
+      const proactive = createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond });
+      const outbox = startOutbox(kit, proactive, { intervalMs, concurrency, retentionYears });
+      kit.wakeOutbox = outbox.wake;
+      return outbox;
+    },
   };
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { addProtocolNote, decisionView, editDecision, recordDecision, reserveAgainst, undoDecision } from '../app/decisions.js';
-import { DECISION_OUTCOMES, type DecisionInput, parseDecisionText } from '../domain/decision.js';
+import { decisionAgainJob, decisionCardJob } from '../app/conversation-jobs.js';
+import { DECISION_OUTCOMES, type Decision, type DecisionInput, parseDecisionText } from '../domain/decision.js';
 import { t } from '../i18n/index.js';
 import { agendaCard } from './agenda-views.js';
-import { updatePostedCard } from './agenda-actions.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { blankToUndefined, id, version } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
@@ -35,26 +35,37 @@ const sharedViewNotice = (turn: ActionTurn | CommandTurn, key: 'decision.reserve
   kind: 'good',
 });
 
-/** "Beslut: …" in the conversation during a meeting: recorded on the current item. */
+/**
+ * "Beslut: …" in the conversation during a meeting: recorded on the current item. Its card and
+ * the live card's update go out through the outbox, so the turn (and Teams' wait for its HTTP
+ * answer) ends once the decision is saved, however slowly Teams takes messages.
+ */
 export async function decisionCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
   const parsed = parseDecisionText(text);
   const conversationId = activity.conversation.id;
-  const { decision, created, agenda } = await recordDecision(turn.kit.meetingDeps, {
+  const { decision, created } = await recordDecision(turn.kit.meetingDeps, {
     conversationId,
     actorId: activity.from.id,
     // Teams delivers a retried message with the same id.
     clientKey: `message:${conversationId}:${activity.id ?? ''}`,
     decision: { text: parsed.text, outcome: parsed.outcome, reason: parsed.reason ?? null },
   });
-  // A retry whose first attempt stopped after saving and before posting is answered as the first would have been.
-  const first = created || (await turn.kit.meetingDeps.decisions.cardActivity(decision.id)) === null;
-  const notice = first ? undefined : { text: t(turn.locale, 'decision.already'), kind: 'warning' as const };
-  const data = await decisionView(turn.kit.meetingDeps, conversationId, decision.id);
-  const sent = await turn.context.sendActivity(cardActivity(decisionCard(data, undefined, { notice })));
-  if (first && sent?.id) await turn.kit.meetingDeps.decisions.setCardActivity(decision.id, sent.id);
-  const live = agenda.meeting.agendaCardActivityId;
-  if (first && live) await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: live });
+  if (!created) await answerRetry(turn.kit, decision, true);
+  turn.kit.wakeOutbox();
+}
+
+/**
+ * A retried message or click for a decision saved before. Its card was queued with it (the job
+ * is there, sent or not); one saved before cards went through the outbox gets its job now. A
+ * message whose card is out already is answered again, saying so, as before.
+ */
+async function answerRetry(kit: ActionTurn['kit'], decision: Decision, again: boolean): Promise<void> {
+  const deps = kit.meetingDeps;
+  const at = deps.clock.now().toISOString();
+  const posted = (await deps.decisions.cardActivity(decision.id)) !== null;
+  if (!posted) await deps.outbox.enqueue([decisionCardJob(decision.id, at)], at);
+  else if (again) await deps.outbox.enqueue([decisionAgainJob(decision.id, deps.newId(), at)], at);
 }
 
 /** "Reservation: skäl" / "Jag reserverar mig": against the latest decision on the item under discussion. */
@@ -99,19 +110,9 @@ const record = defineAction({
       decision,
     });
     const locale = agenda.view.council.locale;
-    const decisions = turn.kit.meetingDeps.decisions;
-    // A retry after the first attempt stopped between saving the decision and posting its card posts it now.
-    const unposted = created || (await decisions.cardActivity(recorded.id)) === null;
-    const postDecision = async () => {
-      if (!unposted) return;
-      const data = created
-        ? { view: agenda.view, meeting: agenda.meeting, decision: recorded, reservations: [], notes: [] }
-        : await decisionView(turn.kit.meetingDeps, turn.conversationId, recorded.id);
-      const sent = await turn.context.sendActivity(cardActivity(decisionCard(data, undefined)));
-      if (sent?.id) await decisions.setCardActivity(recorded.id, sent.id);
-    };
-    // Two independent messages to the connector: the new decision's card and the live card.
-    await Promise.all([postDecision(), updatePostedCard(turn, agenda)]);
+    // The decision's card and the live card's update were queued with it: the chair's answer does not wait for Teams to take them.
+    if (!created) await answerRetry(turn.kit, recorded, false);
+    turn.kit.wakeOutbox();
     const notice: Notice = created
       ? { text: t(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '' }), kind: 'good' }
       : { text: t(locale, 'decision.already'), kind: 'warning' };

@@ -11,7 +11,11 @@ import type { CalendarStatus, ClaimedJob, LibraryError } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
-import { assignedCard } from './action-handlers.js';
+import { assignedCard, postedActionCard } from './action-handlers.js';
+import { load } from '../app/agendas.js';
+import type { ActionCardPayload, AgendaCardPayload, DecisionCardPayload } from '../app/conversation-jobs.js';
+import { decisionView } from '../app/decisions.js';
+import { decisionCard } from './decision-views.js';
 import { agendaCard } from './agenda-views.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
@@ -47,6 +51,17 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
   return { userId, name: view.members.find((m) => m.userId === userId)?.name ?? '' };
 }
 
+export interface OutboxDispatcher {
+  stop(): Promise<void>;
+  runOnce(): Promise<number>;
+  health(): OutboxHealth;
+  /**
+   * Looks for due jobs now instead of at the next interval: a turn that queued what the
+   * conversation should see calls it once its change is committed, so the chat follows at once.
+   */
+  wake(): void;
+}
+
 /**
  * Delivers the outbox: proactive cards, poll deadlines and reminders. Every instance runs one;
  * the lease in the store gives each job to one of them, and a failed job comes back with
@@ -57,7 +72,7 @@ export function startOutbox(
   kit: TurnKit,
   proactive: Proactive,
   { intervalMs, concurrency, retentionYears, leaseMs = LEASE_MS }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number },
-): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
+): OutboxDispatcher {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
 
@@ -122,6 +137,41 @@ export function startOutbox(
       const card = pollCard(await pollView(deps, found.view, found.poll), undefined);
       await proactive.inConversation(found.view.council.conversationId, async (context) => {
         await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async decisionCard({ decisionId, again }: DecisionCardPayload) {
+      const decisions = kit.meetingDeps.decisions;
+      const decision = await decisions.findById(decisionId);
+      const meeting = decision && (await kit.meetingDeps.meetings.findById(decision.meetingId));
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      // Undone before its card went out: nothing to show. Posted already (a job resumed after a stop): once is enough.
+      if (!view || (!again && (await decisions.cardActivity(decisionId)) !== null)) return;
+      const { conversationId, locale } = view.council;
+      const data = await decisionView(kit.meetingDeps, conversationId, decisionId);
+      const notice = again ? { text: t(locale, 'decision.already'), kind: 'warning' as const } : undefined;
+      let posted: string | undefined;
+      await proactive.inConversation(conversationId, async (context) => {
+        posted = (await context.sendActivity(cardActivity(decisionCard(data, undefined, { notice }))))?.id;
+      });
+      if (!again && posted) await decisions.setCardActivity(decisionId, posted);
+    },
+    async agendaCard({ meetingId, activityId }: AgendaCardPayload) {
+      const meeting = await kit.meetingDeps.meetings.findById(meetingId);
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      if (!view) return;
+      // The meeting as it is now: updates queued one after another show the latest of them.
+      const card = agendaCard(await load(kit.meetingDeps, view, meeting), undefined);
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async actionCard({ actionItemId, viewerId, confirm }: ActionCardPayload) {
+      const item = await kit.meetingDeps.actionItems.findById(actionItemId);
+      const view = item && (await councilById(kit.councilDeps, item.councilId));
+      if (!item || !view) return;
+      const card = await postedActionCard(kit, view, item, viewerId, confirm);
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(cardActivity(card));
       });
     },
     async pollDeadline({ pollId }: { pollId: string }) {
@@ -356,9 +406,13 @@ export function startOutbox(
     timer = setTimeout(pump, delayMs);
   }
 
+  // Woken while a claim was under way: that claim may have looked before the waker's commit.
+  let wokenDuringPump = false;
+
   function pump(): void {
     timer = undefined;
     if (stopped || pumping) return;
+    wokenDuringPump = false;
     pumping = fill()
       .catch((err) => {
         logger.error({ err }, 'outbox run failed');
@@ -366,8 +420,14 @@ export function startOutbox(
       })
       .finally(() => {
         pumping = undefined;
-        if (!stopped && !timer) schedule(lastClaimFull ? 0 : intervalMs);
+        if (!stopped && !timer) schedule(lastClaimFull || wokenDuringPump ? 0 : intervalMs);
       });
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (pumping) wokenDuringPump = true;
+    else schedule(0);
   }
 
   /** Delivers what is due now, up to the concurrency, and waits for it (tests and benchmarks). */
@@ -392,5 +452,6 @@ export function startOutbox(
       clearInterval(renewal);
     },
     runOnce,
+    wake,
   };
 }

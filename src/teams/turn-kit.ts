@@ -45,6 +45,8 @@ export interface TurnKit {
   suggestedName(activity: Activity): string;
   /** The conversation's roster, or nobody if the connector cannot give it. */
   roster(context: TurnContext): Promise<RosterEntry[]>;
+  /** Has the outbox deliver what a committed change queued now, not at its next poll; nothing before it runs. */
+  wakeOutbox(): void;
 }
 
 export function createTurnKit(deps: BotDeps): TurnKit {
@@ -88,6 +90,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       const channelData = activity.channelData as { team?: { name?: string }; channel?: { name?: string } } | undefined;
       return activity.conversation.name || channelData?.team?.name || channelData?.channel?.name || '';
     },
+    wakeOutbox() {},
     async roster(context) {
       try {
         return await fetchRoster(context);
