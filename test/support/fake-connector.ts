@@ -44,7 +44,7 @@ export class FakeConnector {
   private refusals: { status: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
   /** Sends and updates answered with an error status by refuse(), not counted as sent. */
   readonly refused: (ConnectorCall & { status: number })[] = [];
-  private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
+  private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void; release?: Promise<unknown> }[] = [];
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -108,6 +108,14 @@ export class FakeConnector {
    */
   hold(matches: (c: ConnectorCall) => boolean): Promise<ConnectorCall> {
     return new Promise((resolve) => this.holds.push({ matches, resolve }));
+  }
+
+  /**
+   * Like hold(), but the call is answered (and recorded) as usual once `release` settles: a
+   * connector that takes its time. Resolves when the call arrives.
+   */
+  holdUntil(matches: (c: ConnectorCall) => boolean, release: Promise<unknown>): Promise<ConnectorCall> {
+    return new Promise((resolve) => this.holds.push({ matches, resolve, release }));
   }
 
   reset(): void {
@@ -191,7 +199,8 @@ export class FakeConnector {
       if (held) {
         this.holds.splice(this.holds.indexOf(held), 1);
         held.resolve(attempted);
-        return;
+        if (!held.release) return;
+        await held.release.catch(() => undefined);
       }
       const refusal = this.refusals.find((r) => r.left > 0 && r.matches(attempted));
       if (refusal) {
