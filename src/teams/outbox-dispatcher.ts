@@ -15,6 +15,9 @@ import { assignedCard, postedActionCard } from './action-handlers.js';
 import { load } from '../app/agendas.js';
 import type { ActionCardPayload, AgendaCardPayload, DecisionCardPayload } from '../app/conversation-jobs.js';
 import { decisionView } from '../app/decisions.js';
+import { upcomingMeetings } from '../app/meetings.js';
+import type { Meeting } from '../domain/meeting.js';
+import { meetingsCard } from './meeting-views.js';
 import { decisionCard } from './decision-views.js';
 import { agendaCard } from './agenda-views.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
@@ -159,8 +162,9 @@ export function startOutbox(
       const meeting = await kit.meetingDeps.meetings.findById(meetingId);
       const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
       if (!view) return;
-      // The meeting as it is now: updates queued one after another show the latest of them.
-      const card = agendaCard(await load(kit.meetingDeps, view, meeting), undefined);
+      // The meeting as it is now: updates queued one after another show the latest of them. A
+      // cancelled meeting's card gives way to the meetings still planned, whichever update came first.
+      const card = meeting.status === 'cancelled' ? await cancelledCard(view, meeting) : agendaCard(await load(kit.meetingDeps, view, meeting), undefined);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.updateActivity({ ...cardActivity(card), id: activityId });
       });
@@ -290,6 +294,13 @@ export function startOutbox(
       if (round !== undefined) await deps.polls.redactReminder(reminderJobKey(deps, pollId, round, userId));
     },
   };
+
+  async function cancelledCard(view: CouncilView, meeting: Meeting) {
+    const { locale, timeZone } = view.council;
+    const { meetings, more } = await upcomingMeetings(kit.meetingDeps, view.council.conversationId);
+    const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, timeZone);
+    return meetingsCard(view.council, meetings, more, locale, { notice: { text: t(locale, 'meeting.cancelled', { when }), kind: 'warning' } });
+  }
 
   async function deliver(job: ClaimedJob): Promise<void> {
     const handler = handlers[job.kind];
