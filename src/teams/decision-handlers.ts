@@ -8,7 +8,8 @@ import { type ActionTurn, type CardAction, defineAction } from './card-action.js
 import { blankToUndefined, id, version } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { decisionCard } from './decision-views.js';
-import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
+import { cardActivity, respondWithCard } from './replies.js';
+import { replaceCardForAll } from './shared-card.js';
 import type { Notice } from './views.js';
 
 /** Vote counts from Input.Number: all blank is no vote; a count left blank beside others is 0. */
@@ -135,7 +136,7 @@ const edit = defineAction({
     const { decisionId, version: expectedVersion, ...decision } = data;
     await editDecision(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, decisionId, expectedVersion, decision });
     const view = await decisionView(turn.kit.meetingDeps, turn.conversationId, decisionId);
-    await replaceCardForAll(turn.context, decisionCard(view, undefined));
+    await replaceCardForAll(turn, decisionCard(view, undefined));
     await respondWithCard(turn.context, decisionCard(view, turn.actorId, { notice: { text: t(view.view.council.locale, 'decision.changed'), kind: 'good' } }));
   },
   freshCard: freshDecision,
@@ -151,7 +152,7 @@ const undo = defineAction({
     const notice: Notice = { text: t(locale, 'decision.undone', { number: decision.itemNumber ?? '' }), kind: 'warning' };
     // The card stays as a record of what was undone, with nothing left to act on.
     const card = decisionCard({ ...before, reservations: [] }, turn.actorId, { notice, undone: true });
-    await replaceCardForAll(turn.context, decisionCard({ ...before, reservations: [] }, undefined, { notice, undone: true }));
+    await replaceCardForAll(turn, decisionCard({ ...before, reservations: [] }, undefined, { notice, undone: true }));
     await respondWithCard(turn.context, card);
   },
 });
@@ -167,7 +168,7 @@ const reserve = defineAction({
       text: data.rText ?? null,
     });
     const notice: Notice = { text: t(result.view.council.locale, result.created ? 'decision.reserved' : 'decision.reservedAlready'), kind: 'good' };
-    await replaceCardForAll(turn.context, decisionCard(result, undefined));
+    await replaceCardForAll(turn, decisionCard(result, undefined));
     await respondWithCard(turn.context, decisionCard(result, turn.actorId, { notice }));
   },
 });
@@ -184,7 +185,7 @@ const protocolNote = defineAction({
       clientKey: `card:${data.decisionId}:${turn.actorId}:${data.pText.trim()}`.slice(0, 256),
     });
     const notice: Notice = { text: t(result.view.council.locale, 'decision.noted'), kind: 'good' };
-    await replaceCardForAll(turn.context, decisionCard(result, undefined));
+    await replaceCardForAll(turn, decisionCard(result, undefined));
     await respondWithCard(turn.context, decisionCard(result, turn.actorId, { notice }));
   },
 });

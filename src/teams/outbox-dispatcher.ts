@@ -27,6 +27,7 @@ import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
 import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
 import { cardActivity } from './replies.js';
+import type { SharedCardPayload } from './shared-card.js';
 import type { TurnKit } from './turn-kit.js';
 
 const LEASE_MS = 60_000;
@@ -176,6 +177,11 @@ export function startOutbox(
       const card = await postedActionCard(kit, view, item, viewerId, confirm);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(cardActivity(card));
+      });
+    },
+    async sharedCard({ conversationId, activityId, card }: SharedCardPayload) {
+      await proactive.inConversation(conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
       });
     },
     async pollDeadline({ pollId }: { pollId: string }) {

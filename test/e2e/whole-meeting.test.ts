@@ -132,7 +132,7 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
     expect(text(second.card)).toContain('redan reserverat');
     const guestTry = await client.execute(chat, helena, findAction(decisionCard, 'decision.reserve'), {});
     expect(text(guestTry.card)).toContain('närvarande');
-    expect(connector.updates(chat.id).some((u) => text(cardOf(u.body)).includes('David Dahl reserverade sig'))).toBe(true);
+    await connector.waitFor((u) => u.kind === 'update' && u.conversationId === chat.id && text(cardOf(u.body)).includes('David Dahl reserverade sig'));
 
     expect(await say(eva, 'Protokollsanteckning: Jag vill att uppföljningen redovisas i juni.')).toContain('Protokollsanteckningen är sparad');
   });
