@@ -115,4 +115,21 @@ describe('running a meeting while the connector is slow to take messages', () =>
     expect(said(card)).toContain('Åtgärden är registrerad.');
     expect(connector.sent(chat.id)).toHaveLength(1);
   });
+
+  it('answers a decision undone from its card while the replacement of the card everybody sees is held', async () => {
+    const text = 'Rådet godkänner budgetramen.';
+    const recorded = await client.execute(chat, chair, findAction(await liveCard(), 'decision.record'), { dText: text, dOutcome: 'decided' });
+    expect(cardText(recorded.card)).toContain('Beslutet är registrerat på punkt 2.');
+    const posted = await sentSaying(connector, chat.id, text);
+    await updateOf(connector, liveId, text);
+    const own = (await client.execute(chat, chair, findAction(cardOf(posted.body), 'decision.show'), {}, { replyToId: posted.activityId })).card;
+    holding();
+    const held = holdOne((c) => c.kind === 'update' && c.activityId === posted.activityId);
+    const undone = await client.execute(chat, chair, findAction(own, 'decision.undo'), {}, { replyToId: posted.activityId });
+    expect(cardText(undone.card)).toContain('Beslutet på punkt 2 är borttaget.');
+    expect(said(await held)).toContain('Beslutet på punkt 2 är borttaget.');
+    expect(connector.updates(chat.id)).toHaveLength(0);
+    release();
+    expect(said(await updateOf(connector, posted.activityId!, 'borttaget'))).toContain(text);
+  });
 });
