@@ -9,11 +9,16 @@ import type { OutboxJob } from './ports.js';
  * change that was saved.
  */
 
-/** The decision's own card, posted once. `again` answers a retried message after the card went out. */
+/**
+ * The decision's own card, posted once. With `notice`, a further card for it that answers a
+ * typed message: a retried "Beslut:" after the card went out, a reservation, a protocol note.
+ */
 export interface DecisionCardPayload {
   decisionId: string;
-  again?: true;
+  notice?: DecisionNotice;
 }
+
+export type DecisionNotice = 'already' | 'reserved' | 'noted';
 
 /** A posted agenda card of the meeting (its live card), updated in place to what the meeting is when the job runs. */
 export interface AgendaCardPayload {
@@ -33,8 +38,8 @@ export function decisionCardJob(decisionId: string, at: string): OutboxJob {
 }
 
 /** A further card for the same decision; `answerId` (new for each answer) keeps each its own job. */
-export function decisionAgainJob(decisionId: string, answerId: string, at: string): OutboxJob {
-  return { key: `decision-card:${decisionId}:again:${answerId}`, kind: 'decisionCard', payload: { decisionId, again: true } satisfies DecisionCardPayload, dueAt: at };
+export function decisionAnswerJob(decisionId: string, notice: DecisionNotice, answerId: string, at: string): OutboxJob {
+  return { key: `decision-card:${decisionId}:${notice}:${answerId}`, kind: 'decisionCard', payload: { decisionId, notice } satisfies DecisionCardPayload, dueAt: at };
 }
 
 /**

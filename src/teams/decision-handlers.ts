@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addProtocolNote, decisionView, editDecision, recordDecision, reserveAgainst, undoDecision } from '../app/decisions.js';
-import { decisionAgainJob, decisionCardJob } from '../app/conversation-jobs.js';
+import { type DecisionNotice, decisionAnswerJob, decisionCardJob } from '../app/conversation-jobs.js';
 import { DECISION_OUTCOMES, type Decision, type DecisionInput, parseDecisionText } from '../domain/decision.js';
 import { t } from '../i18n/index.js';
 import { agendaCard } from './agenda-views.js';
@@ -8,7 +8,7 @@ import { type ActionTurn, type CardAction, defineAction } from './card-action.js
 import { blankToUndefined, id, version } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { decisionCard } from './decision-views.js';
-import { cardActivity, respondWithCard } from './replies.js';
+import { respondWithCard } from './replies.js';
 import { replaceCardForAll } from './shared-card.js';
 import type { Notice } from './views.js';
 
@@ -30,11 +30,6 @@ export const decisionFields = z
     const vote = counts.every((c) => c === undefined) ? null : { for: d.dFor ?? 0, against: d.dAgainst ?? 0, abstain: d.dAbstain ?? 0 };
     return { text: d.dText, outcome: d.dOutcome, reason: d.dReason ?? null, vote };
   });
-
-const sharedViewNotice = (turn: ActionTurn | CommandTurn, key: 'decision.reserved' | 'decision.noted'): Notice => ({
-  text: t(turn.locale, key),
-  kind: 'good',
-});
 
 /**
  * "Beslut: …" in the conversation during a meeting: recorded on the current item. Its card and
@@ -66,7 +61,15 @@ async function answerRetry(kit: ActionTurn['kit'], decision: Decision, again: bo
   const at = deps.clock.now().toISOString();
   const posted = (await deps.decisions.cardActivity(decision.id)) !== null;
   if (!posted) await deps.outbox.enqueue([decisionCardJob(decision.id, at)], at);
-  else if (again) await deps.outbox.enqueue([decisionAgainJob(decision.id, deps.newId(), at)], at);
+  else if (again) await deps.outbox.enqueue([decisionAnswerJob(decision.id, 'already', deps.newId(), at)], at);
+}
+
+/** The decision's card with what the message did, posted through the outbox: the turn ends once the change is saved. */
+async function answerWithCard(turn: CommandTurn, decisionId: string, notice: DecisionNotice): Promise<void> {
+  const deps = turn.kit.meetingDeps;
+  const at = deps.clock.now().toISOString();
+  await deps.outbox.enqueue([decisionAnswerJob(decisionId, notice, deps.newId(), at)], at);
+  turn.kit.wakeOutbox();
 }
 
 /** "Reservation: skäl" / "Jag reserverar mig": against the latest decision on the item under discussion. */
@@ -77,7 +80,7 @@ export async function reservationCommand(turn: CommandTurn, text: string | undef
     actorId: activity.from.id,
     text: text?.trim() || null,
   });
-  await turn.context.sendActivity(cardActivity(decisionCard(result, undefined, { notice: sharedViewNotice(turn, 'decision.reserved') })));
+  await answerWithCard(turn, result.decision.id, 'reserved');
 }
 
 /** "Protokollsanteckning: …" during the meeting: on the latest decision of the current item. */
@@ -89,7 +92,7 @@ export async function protocolNoteCommand(turn: CommandTurn, text: string): Prom
     text,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
   });
-  await turn.context.sendActivity(cardActivity(decisionCard(result, undefined, { notice: sharedViewNotice(turn, 'decision.noted') })));
+  await answerWithCard(turn, result.decision.id, 'noted');
 }
 
 async function freshDecision(turn: ActionTurn, notice: Notice, data: { decisionId: string }) {

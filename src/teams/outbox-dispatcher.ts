@@ -143,7 +143,8 @@ export function startOutbox(
         await context.updateActivity({ ...cardActivity(card), id: activityId });
       });
     },
-    async decisionCard({ decisionId, again }: DecisionCardPayload) {
+    async decisionCard({ decisionId, notice: answer }: DecisionCardPayload) {
+      const again = answer !== undefined;
       const decisions = kit.meetingDeps.decisions;
       const decision = await decisions.findById(decisionId);
       const meeting = decision && (await kit.meetingDeps.meetings.findById(decision.meetingId));
@@ -152,7 +153,7 @@ export function startOutbox(
       if (!view || (!again && (await decisions.cardActivity(decisionId)) !== null)) return;
       const { conversationId, locale } = view.council;
       const data = await decisionView(kit.meetingDeps, conversationId, decisionId);
-      const notice = again ? { text: t(locale, 'decision.already'), kind: 'warning' as const } : undefined;
+      const notice = answer && { text: t(locale, `decision.${answer}`), kind: answer === 'already' ? ('warning' as const) : ('good' as const) };
       let posted: string | undefined;
       await proactive.inConversation(conversationId, async (context) => {
         posted = (await context.sendActivity(cardActivity(decisionCard(data, undefined, { notice }))))?.id;

@@ -132,4 +132,29 @@ describe('running a meeting while the connector is slow to take messages', () =>
     release();
     expect(said(await updateOf(connector, posted.activityId!, 'borttaget'))).toContain(text);
   });
+
+  it('answers a reservation and a protocol note typed in the chat while the decision’s card with what they did is held', async () => {
+    const text = 'Rådet godkänner remissvaret.';
+    // A reservation and a protocol note are for those present.
+    connector.reset();
+    await client.say(chat, chair, 'närvaro');
+    const save = findAction(cardOf(connector.sent(chat.id)[0]!.body), 'attendance.save');
+    await client.execute(chat, chair, save, Object.fromEntries(save.data.userIds.map((_: string, i: number) => [`s${i}`, 'present'])));
+    await client.execute(chat, chair, findAction(await liveCard(), 'decision.record'), { dText: text, dOutcome: 'decided' });
+    await sentSaying(connector, chat.id, text);
+    await updateOf(connector, liveId, text);
+    for (const [typed, answer] of [
+      ['Reservation: Underlaget räcker inte.', 'Reservationen är registrerad'],
+      ['Protokollsanteckning: Jag vill se kostnaderna.', 'Protokollsanteckningen är sparad'],
+    ] as const) {
+      holding();
+      const held = holdOne((c) => c.kind === 'send' && c.conversationId === chat.id);
+      expect((await client.say(chat, chair, typed)).status).toBe(200);
+      expect(said(await held)).toContain(answer);
+      expect(connector.sent(chat.id)).toHaveLength(0);
+      release();
+      expect(said(await sentSaying(connector, chat.id, answer))).toContain(text);
+      expect(connector.sent(chat.id)).toHaveLength(1);
+    }
+  });
 });

@@ -127,6 +127,7 @@ async function runCouncil(instances: number): Promise<Outcome> {
     await execute(secretary, findAction(await live(), 'decision.record'), { dText: 'Rådet godkänner förfrågningsunderlaget.', dOutcome: 'decided', dFor: '4', dAgainst: '1' });
     await execute(david, findAction(await posted('Rådet godkänner förfrågningsunderlaget.'), 'decision.reserve'), { rText: 'Underlaget missgynnar små mottagningar.' });
     await say(eva, 'Protokollsanteckning: Uppföljningen redovisas i juni.');
+    await posted('Protokollsanteckningen är sparad');
     await say(chair, 'Åtgärd: Björn tar fram en konsekvensanalys senast 2031-04-01');
     await posted('Tar fram en konsekvensanalys');
 

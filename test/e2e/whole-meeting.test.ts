@@ -134,7 +134,8 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
     expect(text(guestTry.card)).toContain('närvarande');
     await connector.waitFor((u) => u.kind === 'update' && u.conversationId === chat.id && text(cardOf(u.body)).includes('David Dahl reserverade sig'));
 
-    expect(await say(eva, 'Protokollsanteckning: Jag vill att uppföljningen redovisas i juni.')).toContain('Protokollsanteckningen är sparad');
+    await say(eva, 'Protokollsanteckning: Jag vill att uppföljningen redovisas i juni.');
+    expect(said(await sentSaying(connector, chat.id, 'Protokollsanteckningen är sparad'))).toContain('Jag vill att uppföljningen redovisas i juni.');
   });
 
   it('records an action item typed with a name, and the owner gets a personal card', async () => {
