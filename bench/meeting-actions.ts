@@ -1,8 +1,8 @@
 /**
  * Card actions on a running meeting, for `npm run bench` (run.ts):
  * - record decision: decision.record as the live card's recording form sends it (the action's
- *   data with dText and dOutcome); the real bot answers with the updated live card and sends a
- *   decision card to the conversation;
+ *   data with dText and dOutcome); the real bot answers with the updated live card, and its outbox
+ *   then sends a decision card to the conversation (waited for after the timed invoke, not timed);
  * - next item: meeting.goTo with target 'item'; the real bot answers with the live card moved on.
  *
  * Every worker acts on a meeting of its own: the real bot gets one council per worker, each in its
@@ -16,7 +16,7 @@
  * rounds. The echo bot gets the same invoke shapes, the undo included.
  *
  * An answer counts as an error unless it is what the real bot gives on the path measured: the
- * live card with the decision card sent (record decision), or the live card one version on with
+ * live card with the decision card sent within 10 s (record decision), or the live card one version on with
  * the target item current (next item). Anything else, an error or stale card included, is an error.
  */
 import { utcToZoned } from '../src/domain/meeting-time.js';
@@ -191,7 +191,6 @@ export function cardActionTask(
   return () =>
     pool.use(async (m) => {
       const dText = `Rådet beslutar enligt förslag ${++decisionCount}.`;
-      const mark = connector.calls.length;
       const start = performance.now();
       const result = await client.execute(m.conversation, chair, { verb: 'decision.record', data: m.recordData }, { dText, dOutcome: 'decided' });
       const ms = performance.now() - start;
@@ -199,10 +198,10 @@ export function cardActionTask(
       let decisionId = 'echo-decision';
       let replyToId: string | undefined;
       if (real) {
-        // The decision card the bot sent to the conversation, before it answered the invoke.
-        const sent = connector.calls
-          .slice(mark)
-          .find((c) => c.kind === 'send' && c.conversationId === m.conversation.id && cardTexts(cardOf(c.body)).includes(dText));
+        // The decision card the outbox sends to the conversation once the invoke is answered (not timed).
+        const sent = await connector
+          .waitFor((c) => c.kind === 'send' && c.conversationId === m.conversation.id && cardTexts(cardOf(c.body)).includes(dText), 10_000)
+          .catch(() => undefined);
         const isLive = walkCard(result.card).some((n) => n.verb === 'decision.record');
         if (!sent || !isLive) throw new Error(`record decision answered ${describe(result)}${sent ? '' : ' (no decision card sent)'}`);
         const card = cardOf(sent.body);

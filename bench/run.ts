@@ -30,6 +30,10 @@
  * reminder each due at once, delivered through the fake connector with injected 429s, after a bot
  * restart; time to deliver all, messages/s, duplicates and losses go under "reminderBurst".
  *
+ * Then the slow connector benchmark runs (bench/slow-connector.ts): card actions and typed
+ * decisions and action items on a running meeting while the connector takes BENCH_SLOW_CONNECTOR_MS
+ * (20000) per call; every answer should stay under 2 s; figures under "slowConnector".
+ *
  * Last the in-process agenda import benchmark runs (bench/agenda-import.ts: parse a 60-item agenda,
  * render its cards, sizes against the 40 KB budget) and adds its figures under "agendaImport".
  *
@@ -50,6 +54,7 @@ import { runInstancesBench } from './instances.js';
 import { runMinutesRenderBench } from './minutes-render.js';
 import { type CardActionKind, cardActionMethod, cardActionTask, setUpMeetings } from './meeting-actions.js';
 import { runReminderBurstBench } from './reminder-burst.js';
+import { runSlowConnectorBench } from './slow-connector.js';
 import { runVoteBurstBench } from './vote-burst.js';
 import { envInt, median, percentile, round } from './stats.js';
 import { type Conversation, TeamsClient, type User, cardOf, user } from '../test/support/teams-client.js';
@@ -515,7 +520,7 @@ function x(v: number): string {
 // (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
-// BENCH_ONLY=http,votes,instances,reminders,minutes,agenda,adversarial runs only those parts (all by default).
+// BENCH_ONLY=http,votes,instances,reminders,slow,minutes,agenda,adversarial runs only those parts (all by default).
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 const wanted = (part: string) => only.length === 0 || only.includes(part);
 let exitCode = 0;
@@ -552,6 +557,18 @@ if (wanted('reminders') && process.env.BENCH_REMINDERS !== '0') {
     },
     (err) => {
       process.stderr.write(`reminder burst bench failed: ${(err as Error).stack ?? String(err)}\n`);
+      exitCode = 1;
+    },
+  );
+}
+// The slow connector (bench/slow-connector.ts): every answer under 2 s while Teams takes 20 s per message.
+if (wanted('slow')) {
+  await runSlowConnectorBench({ bot: (env) => new BenchBot('real', REAL_ENTRY, env) }).then(
+    (ok) => {
+      if (!ok) exitCode = 1;
+    },
+    (err) => {
+      process.stderr.write(`slow connector bench failed: ${(err as Error).stack ?? String(err)}\n`);
       exitCode = 1;
     },
   );

@@ -2,10 +2,12 @@ import { ACTION_COMMENT_MAX, type ActionComment, type ActionItem } from '../doma
 import { ACTION_TEXT_MAX, actionProblemError, parseActionText } from '../domain/action-text.js';
 import { can, type CouncilMember, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
+import type { Meeting } from '../domain/meeting.js';
 import { isValidDate, utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
 import { minusDays } from '../domain/reminders.js';
 import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
+import { actionCardJob, liveCardJobs } from './conversation-jobs.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob } from './ports.js';
 
@@ -43,6 +45,8 @@ export async function createActionItem(
   const action = input.action;
   let meetingId: string | null;
   let itemId: string | null;
+  // The form's meeting: its live card shows the new item.
+  let formMeeting: Meeting | undefined;
   let checked: { owner: CouncilMember; text: string; due: string | null };
   if (action.kind === 'text') {
     const parsed = parseActionText(action.text, { today });
@@ -61,15 +65,22 @@ export async function createActionItem(
     checked = checkFields(view, action, today);
     meetingId = meeting.id;
     itemId = action.itemId;
+    formMeeting = meeting;
   }
   const id = deps.newId();
   // The owner hears of it in their own chat, unless they recorded it themselves.
   const now = deps.clock.now().toISOString();
   const reachable = !checked.owner.userId.startsWith('guest:');
   const jobs: OutboxJob[] = [];
-  if (reachable && checked.owner.userId !== input.actorId) {
+  const ownerTold = reachable && checked.owner.userId !== input.actorId;
+  if (ownerTold) {
     jobs.push({ key: `action-assigned:${id}`, kind: 'actionAssigned', payload: { actionItemId: id }, dueAt: now });
   }
+  // Its card in the conversation: what was typed is confirmed there; from the live card's form,
+  // the live card shows the new item.
+  const confirm = action.kind === 'text' ? { created: true, ownerTold } : undefined;
+  jobs.push(actionCardJob({ actionItemId: id, viewerId: input.actorId, ...(confirm ? { confirm } : {}) }, 'first', now));
+  if (formMeeting) jobs.push(...liveCardJobs(formMeeting, now));
   // The owner is reminded the day before the due date, at the hour the council's meeting reminders go out.
   const dueReminder = checked.due && reachable ? zonedToUtc(minusDays(checked.due, 1), view.council.reminderPolicy.at, view.council.timeZone) : null;
   if (dueReminder && dueReminder > now) {
@@ -93,7 +104,7 @@ export async function createActionItem(
     input.clientKey,
     jobs,
   );
-  return { item, created, view, ownerTold: created && jobs.length > 0 };
+  return { item, created, view, ownerTold: created && ownerTold };
 }
 
 /** The mentioned person whose name the owner text gives, when Teams sent the mention's id. */

@@ -13,6 +13,7 @@ import {
 import type { Meeting } from '../domain/meeting.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { type AgendaView, load } from './agendas.js';
+import { decisionCardJob, liveCardJobs } from './conversation-jobs.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 
@@ -27,7 +28,8 @@ async function presentVoting(deps: MeetingDeps, view: CouncilView, meetingId: st
  * Records a decision on an item of the council's running meeting: the item a card showed, or
  * else the one under discussion. Retries of the same message or click (same `clientKey`) give
  * the decision recorded the first time. A tabled or referred-back item takes no further
- * decision: that one has to be changed or undone first.
+ * decision: that one has to be changed or undone first. The decision's card and the live
+ * agenda card's update are queued with it; the caller wakes the outbox.
  */
 export async function recordDecision(
   deps: MeetingDeps,
@@ -48,18 +50,21 @@ export async function recordDecision(
   if (retried) return { decision: retried, created: false, agenda };
   const returning = agenda.decisions.find((d) => d.agendaItemId === item.id && d.outcome !== 'decided');
   if (returning) throw new RuleError(returning.outcome === 'tabled' ? 'error.itemTabled' : 'error.itemReferredBack', { number: item.number });
+  const id = deps.newId();
+  const at = deps.clock.now().toISOString();
   const { decision, created } = await deps.decisions.record(
     {
       ...checked,
-      id: deps.newId(),
+      id,
       meetingId: meeting.id,
       agendaItemId: item.id,
       itemNumber: item.number,
       itemTitle: item.title,
       recordedBy: input.actorId,
-      recordedAt: deps.clock.now().toISOString(),
+      recordedAt: at,
     },
     input.clientKey,
+    [decisionCardJob(id, at), ...liveCardJobs(meeting, at)],
   );
   // Nothing else changed: the view gains the decision rather than being read again.
   return { decision, created, agenda: created ? { ...agenda, decisions: [...agenda.decisions, decision] } : agenda };

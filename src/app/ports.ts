@@ -127,13 +127,14 @@ export interface MeetingRepository {
   /**
    * Moves the meeting to another item (or to none) at `expectedVersion`, with the status and
    * times given; the item left gets its end time, the item reached its start time the first
-   * time it is reached. Undefined when stale.
+   * time it is reached. Undefined when stale. The jobs are queued with the move.
    */
   moveCurrent(
     meetingId: string,
     move: { toItemId: string | null; changes?: MeetingChanges },
     expectedVersion: number,
     at: string,
+    jobs?: readonly OutboxJob[],
   ): Promise<Meeting | undefined>;
   itemTimes(meetingId: string): Promise<ItemTime[]>;
   /** Adds a note (anteckning) to an item once per `clientKey`. */
@@ -163,9 +164,10 @@ export interface MeetingRepository {
 export interface DecisionRepository {
   /**
    * Records the decision once per `clientKey` (Teams retries invokes); a repeated key returns
-   * the decision recorded the first time with `created: false`.
+   * the decision recorded the first time with `created: false`. The jobs (its card, the live
+   * card's update) are queued in the same transaction, only when the decision is new.
    */
-  record(decision: Omit<Decision, 'version'>, clientKey: string): Promise<{ decision: Decision; created: boolean }>;
+  record(decision: Omit<Decision, 'version'>, clientKey: string, jobs?: readonly OutboxJob[]): Promise<{ decision: Decision; created: boolean }>;
   forMeeting(meetingId: string): Promise<Decision[]>;
   findById(id: string): Promise<Decision | undefined>;
   findByClientKey(clientKey: string): Promise<Decision | undefined>;

@@ -7,6 +7,7 @@ import type { Meeting } from '../domain/meeting.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { type AgendaView, afterMove, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
+import { liveCardJobs } from './conversation-jobs.js';
 import type { MeetingDeps } from './meetings.js';
 
 /** A meeting can be opened from this long before its planned start. */
@@ -85,7 +86,7 @@ export async function goToItem(
   const agenda = await load(deps, view, meeting);
   const item = agenda.timing.items[targetIndex(agenda, input.target)]!;
   const at = deps.clock.now().toISOString();
-  const moved = await deps.meetings.moveCurrent(meeting.id, { toItemId: item.id }, meeting.version, at);
+  const moved = await deps.meetings.moveCurrent(meeting.id, { toItemId: item.id }, meeting.version, at, liveCardJobs(meeting, at));
   if (!moved) throw new StaleError();
   return afterMove(deps, agenda, moved);
 }
@@ -138,7 +139,7 @@ export async function closeMeeting(
       );
     }
   }
-  const closed = await deps.meetings.moveCurrent(meeting.id, { toItemId: null, changes: { status: 'closed', closedAt: at } }, meeting.version, at);
+  const closed = await deps.meetings.moveCurrent(meeting.id, { toItemId: null, changes: { status: 'closed', closedAt: at } }, meeting.version, at, liveCardJobs(meeting, at));
   if (!closed) throw new StaleError();
   await carryOverTabled(deps, view, closed);
   return load(deps, view, closed);

@@ -213,6 +213,7 @@ export class KyselyMeetingRepository implements MeetingRepository {
     move: { toItemId: string | null; changes?: MeetingChanges },
     expectedVersion: number,
     at: string,
+    jobs: readonly OutboxJob[] = [],
   ): Promise<Meeting | undefined> {
     const moved = await this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('meetings').select('current_item_id').where('id', '=', meetingId).executeTakeFirst();
@@ -228,6 +229,7 @@ export class KyselyMeetingRepository implements MeetingRepository {
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
       if (Number(bumped.numUpdatedRows) !== 1) return false;
+      await insertJobs(trx, jobs, at);
       const left = before?.current_item_id;
       if (left && left !== move.toItemId) {
         await trx.updateTable('item_times').set({ ended_at: at }).where('meeting_id', '=', meetingId).where('item_id', '=', left).execute();

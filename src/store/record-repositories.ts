@@ -57,30 +57,35 @@ function toProtocolNote(row: ProtocolNotesTable): ProtocolNote {
 export class KyselyDecisionRepository implements DecisionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(decision: Omit<Decision, 'version'>, clientKey: string): Promise<{ decision: Decision; created: boolean }> {
-    const inserted = await this.db
-      .insertInto('decisions')
-      .values({
-        id: decision.id,
-        meeting_id: decision.meetingId,
-        agenda_item_id: decision.agendaItemId,
-        item_number: decision.itemNumber,
-        item_title: decision.itemTitle,
-        text: decision.text,
-        outcome: decision.outcome,
-        reason: decision.reason,
-        vote_for: decision.vote?.for ?? null,
-        vote_against: decision.vote?.against ?? null,
-        vote_abstain: decision.vote?.abstain ?? null,
-        recorded_by: decision.recordedBy,
-        recorded_at: decision.recordedAt,
-        client_key: clientKey,
-        version: 1,
-      })
-      .onConflict((oc) => oc.column('client_key').doNothing())
-      .executeTakeFirst();
-    const row = await this.db.selectFrom('decisions').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
-    return { decision: toDecision(row), created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 };
+  async record(decision: Omit<Decision, 'version'>, clientKey: string, jobs: readonly OutboxJob[] = []): Promise<{ decision: Decision; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('decisions')
+        .values({
+          id: decision.id,
+          meeting_id: decision.meetingId,
+          agenda_item_id: decision.agendaItemId,
+          item_number: decision.itemNumber,
+          item_title: decision.itemTitle,
+          text: decision.text,
+          outcome: decision.outcome,
+          reason: decision.reason,
+          vote_for: decision.vote?.for ?? null,
+          vote_against: decision.vote?.against ?? null,
+          vote_abstain: decision.vote?.abstain ?? null,
+          recorded_by: decision.recordedBy,
+          recorded_at: decision.recordedAt,
+          client_key: clientKey,
+          version: 1,
+        })
+        .onConflict((oc) => oc.column('client_key').doNothing())
+        .executeTakeFirst();
+      const created = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+      // A retry's jobs name a decision that was never saved: only the first attempt's are queued.
+      if (created) await insertJobs(trx, jobs, decision.recordedAt);
+      const row = await trx.selectFrom('decisions').selectAll().where('client_key', '=', clientKey).executeTakeFirstOrThrow();
+      return { decision: toDecision(row), created };
+    });
   }
 
   async findById(id: string): Promise<Decision | undefined> {

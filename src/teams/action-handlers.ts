@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { type ActionDeps, type ActionInput, assignedItem, commentOnActionItem, completeActionItem, createActionItem, myOpenItemsEverywhere, openItemsOf } from '../app/action-items.js';
+import { type ActionCardPayload, actionCardJob } from '../app/conversation-jobs.js';
 import { conversationKind } from './activity.js';
 import { type CouncilView, requireCouncil, roleOf } from '../app/councils.js';
 import type { ActionItem } from '../domain/action-item.js';
@@ -9,7 +10,6 @@ import { utcToZoned } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import { actionsCard } from './action-views.js';
 import { meetingAgenda } from '../app/agendas.js';
-import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { blankToUndefined, date, id, version } from './card-fields.js';
@@ -42,22 +42,40 @@ export function assignedCard(kit: TurnKit, found: NonNullable<Awaited<ReturnType
   return listCard(kit, view, item.ownerUserId, found.items, found.comments, { mine: true, intro });
 }
 
-/** "Åtgärd: Helena kommunicerar beslutet senast 15/4" */
+/**
+ * An action item's card as posted in the conversation (by the outbox), as `viewerId` (who
+ * recorded it) sees it; with `confirm`, what they typed is confirmed on it.
+ */
+export async function postedActionCard(kit: TurnKit, view: CouncilView, item: ActionItem, viewerId: string, confirm?: ActionCardPayload['confirm']) {
+  const locale = view.council.locale;
+  const said = confirm ? [t(locale, confirm.created ? 'actions.created' : 'actions.already')] : [];
+  if (confirm?.ownerTold) said.push(t(locale, 'actions.ownerNotified', { owner: item.ownerName }));
+  const notice: Notice | undefined = confirm && { text: said.join(' '), kind: confirm.created ? 'good' : 'warning' };
+  const comments = await deps(kit).actionItems.comments([item.id]);
+  return listCard(kit, view, viewerId, [item], comments, { mine: false, ...(notice ? { notice } : {}) });
+}
+
+/**
+ * "Åtgärd: Helena kommunicerar beslutet senast 15/4". The confirming card goes out through the
+ * outbox (queued with the item), so the turn ends once the item is saved; a redelivered
+ * message gets another card saying it was recorded already, as before.
+ */
 export async function actionCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
   const bot = activity.recipient.id;
   const mentionedUserIds = TurnContext.getMentions(activity).map((m) => m.mentioned.id).filter((userId) => userId !== bot);
-  const { item, created, view, ownerTold } = await createActionItem(deps(turn.kit), {
+  const { item, created } = await createActionItem(deps(turn.kit), {
     conversationId: activity.conversation.id,
     actorId: activity.from.id,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
     action: { kind: 'text', text, mentionedUserIds },
   });
-  const said = [t(turn.locale, created ? 'actions.created' : 'actions.already')];
-  if (ownerTold) said.push(t(turn.locale, 'actions.ownerNotified', { owner: item.ownerName }));
-  const notice: Notice = { text: said.join(' '), kind: created ? 'good' : 'warning' };
-  const comments = await deps(turn.kit).actionItems.comments([item.id]);
-  await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, activity.from.id, [item], comments, { mine: false, notice })));
+  if (!created) {
+    const at = turn.kit.deps.clock.now().toISOString();
+    const payload = { actionItemId: item.id, viewerId: activity.from.id, confirm: { created: false, ownerTold: false } };
+    await deps(turn.kit).outbox.enqueue([actionCardJob(payload, turn.kit.deps.newId(), at)], at);
+  }
+  turn.kit.wakeOutbox();
 }
 
 /** In the personal chat: one card per council with the person's open items, at most this many. */
@@ -155,12 +173,9 @@ const create = defineAction({
     const locale = view.council.locale;
     const said = [t(locale, created ? 'actions.created' : 'actions.already')];
     if (ownerTold) said.push(t(locale, 'actions.ownerNotified', { owner: item.ownerName }));
-    if (created) {
-      const comments: never[] = [];
-      await turn.context.sendActivity(cardActivity(listCard(turn.kit, view, turn.actorId, [item], comments, { mine: false })));
-    }
+    // The item's card and the live card's update were queued with it.
+    turn.kit.wakeOutbox();
     const agenda = await meetingAgenda(deps(turn.kit), turn.conversationId, data.meetingId);
-    await updatePostedCard(turn, agenda);
     await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, { text: said.join(' '), kind: created ? 'good' : 'warning' }));
   },
 });

@@ -10,6 +10,7 @@ import {
   removeAgendaItem,
   sendRegrets,
 } from '../app/agendas.js';
+import { liveCardJobs } from '../app/conversation-jobs.js';
 import { roleOf } from '../app/councils.js';
 import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
 import { parseAgendaText } from '../domain/agenda-text.js';
@@ -58,11 +59,16 @@ const itemFields = {
   link,
 };
 
-/** Keeps the posted agenda card (the one everybody sees) in step with the agenda. */
-export async function updatePostedCard(turn: ActionTurn, agenda: AgendaView): Promise<void> {
-  const activityId = agenda.meeting.agendaCardActivityId;
-  if (!activityId) return;
-  await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: activityId });
+/**
+ * Keeps the posted agenda card (the one everybody sees) in step with the agenda: its update goes
+ * out through the outbox, so the answer to the person who changed it does not wait for Teams.
+ */
+export async function updatePostedCard(turn: Pick<ActionTurn, 'kit'>, agenda: AgendaView): Promise<void> {
+  const at = turn.kit.deps.clock.now().toISOString();
+  const jobs = liveCardJobs(agenda.meeting, at);
+  if (jobs.length === 0) return;
+  await turn.kit.meetingDeps.outbox.enqueue(jobs, at);
+  turn.kit.wakeOutbox();
 }
 
 async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'agenda.updated' | 'agenda.imported', count = 0): Promise<void> {

@@ -21,7 +21,7 @@ import { runningActions } from './running-actions.js';
 import { decisionActions } from './decision-handlers.js';
 import { actionItemActions } from './action-handlers.js';
 import { attendanceActions } from './attendance-handlers.js';
-import { type LeaseIdentity, type OutboxHealth, startOutbox } from './outbox-dispatcher.js';
+import { type LeaseIdentity, type OutboxDispatcher, startOutbox } from './outbox-dispatcher.js';
 import { queueCalendarSyncs } from '../app/calendar.js';
 import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
@@ -42,7 +42,7 @@ export interface Bot {
   /** Runs one turn; a turn cut off by a lost database connection before it committed runs once more. */
   run(context: TurnContext): Promise<void>;
   /** Starts delivering the outbox (proactive cards, poll deadlines, reminders); stop it before closing the store. */
-  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): { stop(): Promise<void>; health(): OutboxHealth };
+  startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): OutboxDispatcher;
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
 }
@@ -138,7 +138,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     app,
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
-    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears, lease }),
+    startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
+      const proactive = createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond });
+      const outbox = startOutbox(kit, proactive, { intervalMs, concurrency, retentionYears, lease });
+      kit.wakeOutbox = outbox.wake;
+      return outbox;
+    },
   };
 }

@@ -6,7 +6,8 @@ import { t } from '../i18n/index.js';
 import { actorOf, conversationKind, tenantOf } from './activity.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { optionalText, version } from './card-fields.js';
-import { replaceCardForAll, respondWithCard } from './replies.js';
+import { respondWithCard } from './replies.js';
+import { replaceCardForAll } from './shared-card.js';
 import { type Notice, councilCard } from './views.js';
 
 
@@ -18,7 +19,7 @@ async function freshCouncilCard(turn: ActionTurn, notice: Notice) {
 /** A change everybody should see: the shared card is replaced, the actor gets their own view. */
 async function answerChange(turn: ActionTurn, view: CouncilView): Promise<void> {
   const locale = view.council.locale;
-  await replaceCardForAll(turn.context, councilCard(view, undefined, locale));
+  await replaceCardForAll(turn, councilCard(view, undefined, locale));
   await respondWithCard(turn.context, councilCard(view, turn.actorId, locale, { text: t(locale, 'council.updated'), kind: 'good' }));
 }
 
@@ -51,7 +52,7 @@ const setup = defineAction({
     const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
     const notice: Notice = { text: t(view.council.locale, 'setup.done', { chair, count: view.members.length }), kind: 'good' };
     kit.deps.logger.info({ council: view.council.id, members: view.members.length }, 'council set up');
-    await replaceCardForAll(context, councilCard(view, undefined, view.council.locale, notice));
+    await replaceCardForAll(turn, councilCard(view, undefined, view.council.locale, notice));
     await respondWithCard(context, councilCard(view, turn.actorId, view.council.locale, notice));
   },
 });

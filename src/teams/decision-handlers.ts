@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { addProtocolNote, decisionView, editDecision, recordDecision, reserveAgainst, undoDecision } from '../app/decisions.js';
-import { DECISION_OUTCOMES, type DecisionInput, parseDecisionText } from '../domain/decision.js';
+import { type DecisionNotice, decisionAnswerJob, decisionCardJob } from '../app/conversation-jobs.js';
+import { DECISION_OUTCOMES, type Decision, type DecisionInput, parseDecisionText } from '../domain/decision.js';
 import { t } from '../i18n/index.js';
 import { agendaCard } from './agenda-views.js';
-import { updatePostedCard } from './agenda-actions.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { blankToUndefined, id, version } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { decisionCard } from './decision-views.js';
-import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
+import { respondWithCard } from './replies.js';
+import { replaceCardForAll } from './shared-card.js';
 import type { Notice } from './views.js';
 
 /** Vote counts from Input.Number: all blank is no vote; a count left blank beside others is 0. */
@@ -30,31 +31,45 @@ export const decisionFields = z
     return { text: d.dText, outcome: d.dOutcome, reason: d.dReason ?? null, vote };
   });
 
-const sharedViewNotice = (turn: ActionTurn | CommandTurn, key: 'decision.reserved' | 'decision.noted'): Notice => ({
-  text: t(turn.locale, key),
-  kind: 'good',
-});
-
-/** "Beslut: …" in the conversation during a meeting: recorded on the current item. */
+/**
+ * "Beslut: …" in the conversation during a meeting: recorded on the current item. Its card and
+ * the live card's update go out through the outbox, so the turn (and Teams' wait for its HTTP
+ * answer) ends once the decision is saved, however slowly Teams takes messages.
+ */
 export async function decisionCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
   const parsed = parseDecisionText(text);
   const conversationId = activity.conversation.id;
-  const { decision, created, agenda } = await recordDecision(turn.kit.meetingDeps, {
+  const { decision, created } = await recordDecision(turn.kit.meetingDeps, {
     conversationId,
     actorId: activity.from.id,
     // Teams delivers a retried message with the same id.
     clientKey: `message:${conversationId}:${activity.id ?? ''}`,
     decision: { text: parsed.text, outcome: parsed.outcome, reason: parsed.reason ?? null },
   });
-  // A retry whose first attempt stopped after saving and before posting is answered as the first would have been.
-  const first = created || (await turn.kit.meetingDeps.decisions.cardActivity(decision.id)) === null;
-  const notice = first ? undefined : { text: t(turn.locale, 'decision.already'), kind: 'warning' as const };
-  const data = await decisionView(turn.kit.meetingDeps, conversationId, decision.id);
-  const sent = await turn.context.sendActivity(cardActivity(decisionCard(data, undefined, { notice })));
-  if (first && sent?.id) await turn.kit.meetingDeps.decisions.setCardActivity(decision.id, sent.id);
-  const live = agenda.meeting.agendaCardActivityId;
-  if (first && live) await turn.context.updateActivity({ ...cardActivity(agendaCard(agenda, undefined)), id: live });
+  if (!created) await answerRetry(turn.kit, decision, true);
+  turn.kit.wakeOutbox();
+}
+
+/**
+ * A retried message or click for a decision saved before. Its card was queued with it (the job
+ * is there, sent or not); one saved before cards went through the outbox gets its job now. A
+ * message whose card is out already is answered again, saying so, as before.
+ */
+async function answerRetry(kit: ActionTurn['kit'], decision: Decision, again: boolean): Promise<void> {
+  const deps = kit.meetingDeps;
+  const at = deps.clock.now().toISOString();
+  const posted = (await deps.decisions.cardActivity(decision.id)) !== null;
+  if (!posted) await deps.outbox.enqueue([decisionCardJob(decision.id, at)], at);
+  else if (again) await deps.outbox.enqueue([decisionAnswerJob(decision.id, 'already', deps.newId(), at)], at);
+}
+
+/** The decision's card with what the message did, posted through the outbox: the turn ends once the change is saved. */
+async function answerWithCard(turn: CommandTurn, decisionId: string, notice: DecisionNotice): Promise<void> {
+  const deps = turn.kit.meetingDeps;
+  const at = deps.clock.now().toISOString();
+  await deps.outbox.enqueue([decisionAnswerJob(decisionId, notice, deps.newId(), at)], at);
+  turn.kit.wakeOutbox();
 }
 
 /** "Reservation: skäl" / "Jag reserverar mig": against the latest decision on the item under discussion. */
@@ -65,7 +80,7 @@ export async function reservationCommand(turn: CommandTurn, text: string | undef
     actorId: activity.from.id,
     text: text?.trim() || null,
   });
-  await turn.context.sendActivity(cardActivity(decisionCard(result, undefined, { notice: sharedViewNotice(turn, 'decision.reserved') })));
+  await answerWithCard(turn, result.decision.id, 'reserved');
 }
 
 /** "Protokollsanteckning: …" during the meeting: on the latest decision of the current item. */
@@ -77,7 +92,7 @@ export async function protocolNoteCommand(turn: CommandTurn, text: string): Prom
     text,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
   });
-  await turn.context.sendActivity(cardActivity(decisionCard(result, undefined, { notice: sharedViewNotice(turn, 'decision.noted') })));
+  await answerWithCard(turn, result.decision.id, 'noted');
 }
 
 async function freshDecision(turn: ActionTurn, notice: Notice, data: { decisionId: string }) {
@@ -99,19 +114,9 @@ const record = defineAction({
       decision,
     });
     const locale = agenda.view.council.locale;
-    const decisions = turn.kit.meetingDeps.decisions;
-    // A retry after the first attempt stopped between saving the decision and posting its card posts it now.
-    const unposted = created || (await decisions.cardActivity(recorded.id)) === null;
-    const postDecision = async () => {
-      if (!unposted) return;
-      const data = created
-        ? { view: agenda.view, meeting: agenda.meeting, decision: recorded, reservations: [], notes: [] }
-        : await decisionView(turn.kit.meetingDeps, turn.conversationId, recorded.id);
-      const sent = await turn.context.sendActivity(cardActivity(decisionCard(data, undefined)));
-      if (sent?.id) await decisions.setCardActivity(recorded.id, sent.id);
-    };
-    // Two independent messages to the connector: the new decision's card and the live card.
-    await Promise.all([postDecision(), updatePostedCard(turn, agenda)]);
+    // The decision's card and the live card's update were queued with it: the chair's answer does not wait for Teams to take them.
+    if (!created) await answerRetry(turn.kit, recorded, false);
+    turn.kit.wakeOutbox();
     const notice: Notice = created
       ? { text: t(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '' }), kind: 'good' }
       : { text: t(locale, 'decision.already'), kind: 'warning' };
@@ -134,7 +139,7 @@ const edit = defineAction({
     const { decisionId, version: expectedVersion, ...decision } = data;
     await editDecision(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, decisionId, expectedVersion, decision });
     const view = await decisionView(turn.kit.meetingDeps, turn.conversationId, decisionId);
-    await replaceCardForAll(turn.context, decisionCard(view, undefined));
+    await replaceCardForAll(turn, decisionCard(view, undefined));
     await respondWithCard(turn.context, decisionCard(view, turn.actorId, { notice: { text: t(view.view.council.locale, 'decision.changed'), kind: 'good' } }));
   },
   freshCard: freshDecision,
@@ -150,7 +155,7 @@ const undo = defineAction({
     const notice: Notice = { text: t(locale, 'decision.undone', { number: decision.itemNumber ?? '' }), kind: 'warning' };
     // The card stays as a record of what was undone, with nothing left to act on.
     const card = decisionCard({ ...before, reservations: [] }, turn.actorId, { notice, undone: true });
-    await replaceCardForAll(turn.context, decisionCard({ ...before, reservations: [] }, undefined, { notice, undone: true }));
+    await replaceCardForAll(turn, decisionCard({ ...before, reservations: [] }, undefined, { notice, undone: true }));
     await respondWithCard(turn.context, card);
   },
 });
@@ -166,7 +171,7 @@ const reserve = defineAction({
       text: data.rText ?? null,
     });
     const notice: Notice = { text: t(result.view.council.locale, result.created ? 'decision.reserved' : 'decision.reservedAlready'), kind: 'good' };
-    await replaceCardForAll(turn.context, decisionCard(result, undefined));
+    await replaceCardForAll(turn, decisionCard(result, undefined));
     await respondWithCard(turn.context, decisionCard(result, turn.actorId, { notice }));
   },
 });
@@ -183,7 +188,7 @@ const protocolNote = defineAction({
       clientKey: `card:${data.decisionId}:${turn.actorId}:${data.pText.trim()}`.slice(0, 256),
     });
     const notice: Notice = { text: t(result.view.council.locale, 'decision.noted'), kind: 'good' };
-    await replaceCardForAll(turn.context, decisionCard(result, undefined));
+    await replaceCardForAll(turn, decisionCard(result, undefined));
     await respondWithCard(turn.context, decisionCard(result, turn.actorId, { notice }));
   },
 });

@@ -9,7 +9,8 @@ import { t } from '../i18n/index.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { date, flag, fold, optionalText, time } from './card-fields.js';
 import { meetingsCard, timeChoiceCard } from './meeting-views.js';
-import { replaceCardForAll, respondWithCard } from './replies.js';
+import { respondWithCard } from './replies.js';
+import { replaceCardForAll } from './shared-card.js';
 import type { Notice } from './views.js';
 
 const meetingInput = z.object({
@@ -35,7 +36,7 @@ function idsFromCard(turn: ActionTurn, count: number): string[] | undefined {
 async function answerWithUpcoming(turn: ActionTurn, notice: Notice): Promise<void> {
   const { view, meetings, more } = await upcomingMeetings(turn.kit.meetingDeps, turn.conversationId);
   const locale = view.council.locale;
-  await replaceCardForAll(turn.context, meetingsCard(view.council, meetings, more, locale));
+  await replaceCardForAll(turn, meetingsCard(view.council, meetings, more, locale));
   await respondWithCard(turn.context, meetingsCard(view.council, meetings, more, locale, { notice }));
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { meetingAgenda } from '../app/agendas.js';
+import { liveCardJobs } from '../app/conversation-jobs.js';
 import { AmbiguousTimeError, cancelMeeting, updateMeeting, upcomingMeetings } from '../app/meetings.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
@@ -8,7 +9,7 @@ import { agendaCard } from './agenda-views.js';
 import { type CardAction, defineAction } from './card-action.js';
 import { date, flag, fold, id, optionalText, time, version } from './card-fields.js';
 import { meetingsCard, timeChoiceCard } from './meeting-views.js';
-import { cardActivity, respondWithCard } from './replies.js';
+import { respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
 /** Changing or cancelling a meeting from its agenda card. */
@@ -57,8 +58,11 @@ const cancelMeetingAction = defineAction({
     const upcoming = await upcomingMeetings(turn.kit.meetingDeps, turn.conversationId);
     const notice: Notice = { text: t(locale, 'meeting.cancelled', { when }), kind: 'warning' };
     const card = meetingsCard(view.council, upcoming.meetings, upcoming.more, locale, { notice });
-    // The posted agenda of a cancelled meeting must not linger as if it were still on.
-    if (meeting.agendaCardActivityId) await turn.context.updateActivity({ ...cardActivity(card), id: meeting.agendaCardActivityId });
+    // The posted agenda of a cancelled meeting must not linger as if it were still on: its update
+    // (through the outbox, like every update of it) shows the meetings still planned.
+    const at = turn.kit.deps.clock.now().toISOString();
+    await turn.kit.meetingDeps.outbox.enqueue(liveCardJobs(meeting, at), at);
+    turn.kit.wakeOutbox();
     await respondWithCard(turn.context, card);
   },
   freshCard: freshAgenda,

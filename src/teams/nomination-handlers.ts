@@ -9,7 +9,8 @@ import { blankToUndefined, date, flag, id, optionalText, version } from './card-
 import type { CommandTurn } from './command-handlers.js';
 import { nominationAskCard, roundCard, roundFormCard } from './nomination-views.js';
 import { pollCard } from './poll-views.js';
-import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
+import { cardActivity, respondWithCard } from './replies.js';
+import { replaceCardForAll } from './shared-card.js';
 import { doneCard, type Notice } from './views.js';
 
 /** "nominering": the form to open a round. */
@@ -115,7 +116,7 @@ const answer = defineAction({
 
 async function afterClosing(turn: ActionTurn, result: Awaited<ReturnType<typeof closeRound>>): Promise<void> {
   const locale = result.view.council.locale;
-  await replaceCardForAll(turn.context, roundCard(result, undefined));
+  await replaceCardForAll(turn, roundCard(result, undefined));
   if (result.poll) {
     const data = await showPoll(turn.kit.pollDeps, { conversationId: turn.conversationId, pollId: result.poll.id });
     const sent = await turn.context.sendActivity(cardActivity(pollCard(data, undefined)));

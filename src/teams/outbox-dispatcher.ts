@@ -13,7 +13,14 @@ import { type CalendarStatus, type ClaimedJob, GraphCredentialsError, type Lease
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
-import { assignedCard } from './action-handlers.js';
+import { assignedCard, postedActionCard } from './action-handlers.js';
+import { load } from '../app/agendas.js';
+import type { ActionCardPayload, AgendaCardPayload, DecisionCardPayload } from '../app/conversation-jobs.js';
+import { decisionView } from '../app/decisions.js';
+import { upcomingMeetings } from '../app/meetings.js';
+import type { Meeting } from '../domain/meeting.js';
+import { meetingsCard } from './meeting-views.js';
+import { decisionCard } from './decision-views.js';
 import { agendaCard } from './agenda-views.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
@@ -23,6 +30,7 @@ import { reminderCard } from './reminder-views.js';
 import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
 import { retryAfterMs } from './retry-after.js';
 import { cardActivity } from './replies.js';
+import type { SharedCardPayload } from './shared-card.js';
 import type { TurnKit } from './turn-kit.js';
 
 const LEASE_MS = 60_000;
@@ -63,6 +71,17 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
   return { userId, name: view.members.find((m) => m.userId === userId)?.name ?? '' };
 }
 
+export interface OutboxDispatcher {
+  stop(): Promise<void>;
+  runOnce(): Promise<number>;
+  health(): OutboxHealth;
+  /**
+   * Looks for due jobs now instead of at the next interval: a turn that queued what the
+   * conversation should see calls it once its change is committed, so the chat follows at once.
+   */
+  wake(): void;
+}
+
 /**
  * Delivers the outbox: proactive cards, poll deadlines and reminders. Every instance runs one;
  * the lease in the store gives each job to one of them, and a failed job comes back with
@@ -79,7 +98,7 @@ export function startOutbox(
     leaseMs = LEASE_MS,
     lease,
   }: { intervalMs: number; concurrency: number; retentionYears?: number; leaseMs?: number; lease?: LeaseIdentity },
-): { stop(): Promise<void>; runOnce(): Promise<number>; health(): OutboxHealth } {
+): OutboxDispatcher {
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
 
@@ -143,6 +162,48 @@ export function startOutbox(
       if (!found || !activityId) return;
       const card = pollCard(await pollView(deps, found.view, found.poll), undefined);
       await proactive.inConversation(found.view.council.conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async decisionCard({ decisionId, notice: answer }: DecisionCardPayload) {
+      const again = answer !== undefined;
+      const decisions = kit.meetingDeps.decisions;
+      const decision = await decisions.findById(decisionId);
+      const meeting = decision && (await kit.meetingDeps.meetings.findById(decision.meetingId));
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      // Undone before its card went out: nothing to show. Posted already (a job resumed after a stop): once is enough.
+      if (!view || (!again && (await decisions.cardActivity(decisionId)) !== null)) return;
+      const { conversationId, locale } = view.council;
+      const data = await decisionView(kit.meetingDeps, conversationId, decisionId);
+      const notice = answer && { text: t(locale, `decision.${answer}`), kind: answer === 'already' ? ('warning' as const) : ('good' as const) };
+      let posted: string | undefined;
+      await proactive.inConversation(conversationId, async (context) => {
+        posted = (await context.sendActivity(cardActivity(decisionCard(data, undefined, { notice }))))?.id;
+      });
+      if (!again && posted) await decisions.setCardActivity(decisionId, posted);
+    },
+    async agendaCard({ meetingId, activityId }: AgendaCardPayload) {
+      const meeting = await kit.meetingDeps.meetings.findById(meetingId);
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      if (!view) return;
+      // The meeting as it is now: updates queued one after another show the latest of them. A
+      // cancelled meeting's card gives way to the meetings still planned, whichever update came first.
+      const card = meeting.status === 'cancelled' ? await cancelledCard(view, meeting) : agendaCard(await load(kit.meetingDeps, view, meeting), undefined);
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async actionCard({ actionItemId, viewerId, confirm }: ActionCardPayload) {
+      const item = await kit.meetingDeps.actionItems.findById(actionItemId);
+      const view = item && (await councilById(kit.councilDeps, item.councilId));
+      if (!item || !view) return;
+      const card = await postedActionCard(kit, view, item, viewerId, confirm);
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(cardActivity(card));
+      });
+    },
+    async sharedCard({ conversationId, activityId, card }: SharedCardPayload) {
+      await proactive.inConversation(conversationId, async (context) => {
         await context.updateActivity({ ...cardActivity(card), id: activityId });
       });
     },
@@ -270,6 +331,13 @@ export function startOutbox(
       if (round !== undefined) await deps.polls.redactReminder(reminderJobKey(deps, pollId, round, userId));
     },
   };
+
+  async function cancelledCard(view: CouncilView, meeting: Meeting) {
+    const { locale, timeZone } = view.council;
+    const { meetings, more } = await upcomingMeetings(kit.meetingDeps, view.council.conversationId);
+    const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, timeZone);
+    return meetingsCard(view.council, meetings, more, locale, { notice: { text: t(locale, 'meeting.cancelled', { when }), kind: 'warning' } });
+  }
 
   async function deliver(job: ClaimedJob): Promise<void> {
     const handler = handlers[job.kind];
@@ -406,9 +474,13 @@ export function startOutbox(
   }
 
   let storeAway = false;
+  // Woken while a claim was under way: that claim may have looked before the waker's commit.
+  let wokenDuringPump = false;
+
   function pump(): void {
     timer = undefined;
     if (stopped || pumping) return;
+    wokenDuringPump = false;
     pumping = fill()
       .then((n) => {
         if (storeAway) logger.info({}, 'outbox: database reachable again');
@@ -425,8 +497,14 @@ export function startOutbox(
       })
       .finally(() => {
         pumping = undefined;
-        if (!stopped && !timer) schedule(lastClaimFull ? 0 : intervalMs);
+        if (!stopped && !timer) schedule(lastClaimFull || wokenDuringPump ? 0 : intervalMs);
       });
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (pumping) wokenDuringPump = true;
+    else schedule(0);
   }
 
   /** Delivers what is due now, up to the concurrency, and waits for it (tests and benchmarks). */
@@ -451,5 +529,6 @@ export function startOutbox(
       clearInterval(renewal);
     },
     runOnce,
+    wake,
   };
 }

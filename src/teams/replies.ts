@@ -15,7 +15,10 @@ export async function respondWithCard(context: TurnContext, card: CardJson): Pro
   });
 }
 
-/** Replaces the card message everybody sees (the one the invoke came from). */
+/**
+ * Replaces the card message everybody sees (the one the invoke came from) within the turn. A
+ * poll's card keeps to this: its payload would carry the card into the outbox (shared-card.ts).
+ */
 export async function replaceCardForAll(context: TurnContext, card: CardJson): Promise<void> {
   const id = context.activity.replyToId;
   if (!id) return;

@@ -9,8 +9,10 @@ import { flag, id, version } from './card-fields.js';
 import { respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 
-async function answer(turn: ActionTurn, agenda: AgendaView, notice?: Notice): Promise<void> {
-  await updatePostedCard(turn, agenda);
+/** `queued`: the change queued the live card's update itself (in its transaction). */
+async function answer(turn: ActionTurn, agenda: AgendaView, notice?: Notice, queued = false): Promise<void> {
+  if (queued) turn.kit.wakeOutbox();
+  else await updatePostedCard(turn, agenda);
   await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
 }
 
@@ -20,7 +22,7 @@ const goTo = defineAction({
   async run(turn, data) {
     const itemTarget: ItemTarget =
       data.target === 'item' ? { kind: 'item', itemId: data.itemId ?? '' } : { kind: data.target };
-    await answer(turn, await goToItem(turn.kit.meetingDeps, { ...target(turn, data), target: itemTarget }));
+    await answer(turn, await goToItem(turn.kit.meetingDeps, { ...target(turn, data), target: itemTarget }), undefined, true);
   },
   freshCard: freshAgenda,
 });
@@ -30,7 +32,7 @@ const close = defineAction({
   schema: z.object({ meetingId: id, version, closeTable: flag }),
   async run(turn, data) {
     const agenda = await closeMeeting(turn.kit.meetingDeps, { ...target(turn, data), unreached: data.closeTable ? 'table' : 'leave' });
-    await answer(turn, agenda, { text: t(agenda.view.council.locale, 'live.closedNotice'), kind: 'good' });
+    await answer(turn, agenda, { text: t(agenda.view.council.locale, 'live.closedNotice'), kind: 'good' }, true);
   },
   freshCard: freshAgenda,
 });

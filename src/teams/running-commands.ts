@@ -1,6 +1,7 @@
 import type { AgendaView } from '../app/agendas.js';
 import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting, type UnreachedChoice } from '../app/running.js';
 import { t } from '../i18n/index.js';
+import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
@@ -10,13 +11,17 @@ function nowLine(turn: CommandTurn, agenda: AgendaView): string {
   return item ? t(turn.locale, 'live.now', { number: item.number, title: item.title }) : '';
 }
 
-/** Keeps the meeting's one live card current: updated in place once posted. */
-async function showLive(turn: CommandTurn, agenda: AgendaView, text: string, repost = false): Promise<void> {
-  const card = cardActivity(agendaCard(agenda, undefined));
+/**
+ * Keeps the meeting's one live card current: updated in place once posted, through the outbox
+ * (`queued`: the change queued that update itself). A card posted anew is sent in the turn, as
+ * its id is kept for the updates.
+ */
+async function showLive(turn: CommandTurn, agenda: AgendaView, text: string, options: { repost?: boolean; queued?: boolean } = {}): Promise<void> {
   const existing = agenda.meeting.agendaCardActivityId;
-  if (existing) await turn.context.updateActivity({ ...card, id: existing });
-  if (!existing || repost) {
-    const sent = await turn.context.sendActivity(card);
+  if (existing && options.queued) turn.kit.wakeOutbox();
+  else if (existing) await updatePostedCard(turn, agenda);
+  if (!existing || options.repost) {
+    const sent = await turn.context.sendActivity(cardActivity(agendaCard(agenda, undefined)));
     if (sent?.id) await turn.kit.deps.store.meetings.setAgendaCard(agenda.meeting.id, sent.id);
   }
   if (text) await turn.context.sendActivity(text);
@@ -30,17 +35,17 @@ export async function openMeetingCommand(turn: CommandTurn): Promise<void> {
   const { agenda, alreadyOpen } = await openMeeting(turn.kit.meetingDeps, actor(turn));
   const heading = t(turn.locale, alreadyOpen ? 'live.alreadyOpen' : 'live.opened');
   // Opening posts the live card anew at the bottom of the conversation, where people look.
-  await showLive(turn, agenda, [heading, nowLine(turn, agenda)].filter(Boolean).join(' '), !alreadyOpen);
+  await showLive(turn, agenda, [heading, nowLine(turn, agenda)].filter(Boolean).join(' '), { repost: !alreadyOpen });
 }
 
 export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promise<void> {
   const agenda = await goToItem(turn.kit.meetingDeps, { ...actor(turn), target });
-  await showLive(turn, agenda, nowLine(turn, agenda));
+  await showLive(turn, agenda, nowLine(turn, agenda), { queued: true });
 }
 
 export async function closeMeetingCommand(turn: CommandTurn, unreached: UnreachedChoice): Promise<void> {
   const agenda = await closeMeeting(turn.kit.meetingDeps, { ...actor(turn), unreached });
-  await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'));
+  await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'), { queued: true });
 }
 
 export async function noteCommand(turn: CommandTurn, text: string): Promise<void> {

@@ -47,6 +47,8 @@ export interface TurnKit {
   suggestedName(activity: Activity): string;
   /** The conversation's roster, or nobody if the connector cannot give it. */
   roster(context: TurnContext): Promise<RosterEntry[]>;
+  /** Has the outbox deliver what a committed change queued now, not at its next poll; nothing before it runs. */
+  wakeOutbox(): void;
 }
 
 export function createTurnKit(deps: BotDeps): TurnKit {
@@ -91,6 +93,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       const channelData = activity.channelData as { team?: { name?: string }; channel?: { name?: string } } | undefined;
       return activity.conversation.name || channelData?.team?.name || channelData?.channel?.name || '';
     },
+    wakeOutbox() {},
     async roster(context) {
       try {
         return await fetchRoster(context);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
+import { updateOf } from '../support/delivered.js';
 import { type Conversation, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -101,8 +102,7 @@ describe.each(backends)('a council set up and run over HTTP on $name', ({ env })
     expect(text).toMatch(/Björn Berg\s+Ledamot/);
     expect(text).toContain('Klart! Åsa Ordförande är ordförande och rådets 4 medlemmar hämtades');
     // The welcome message itself becomes the council card for everyone, with refresh for the leaders.
-    const [update] = connector.updates(chat.id);
-    expect(update!.activityId).toBe(welcomeId);
+    const update = await updateOf(connector, welcomeId!);
     const shared = cardOf(update!.body);
     expect(shared.refresh.userIds).toEqual([chair.id]);
     expect(connector.calls.some((c) => c.kind === 'members' && c.conversationId === chat.id)).toBe(true);
@@ -155,6 +155,7 @@ describe.each(backends)('a council set up and run over HTTP on $name', ({ env })
     expect(cardText(named.card)).toMatch(/Björn Berg\s+Sekreterare/);
     expect(cardText(named.card)).toContain('Ändringen är sparad');
     expect(version(named.card)).toBe(v + 1);
+    await connector.waitFor((c) => c.kind === 'update' && c.conversationId === chat.id);
     expect(connector.updates(chat.id)).toHaveLength(1);
 
     const secretaryView = await councilAs(bjorn);

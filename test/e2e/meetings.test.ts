@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
+import { updateOf } from '../support/delivered.js';
 import { type Conversation, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -112,7 +113,7 @@ describe('scheduling meetings over HTTP', () => {
     const saved = await client.execute(chat, chair, findAction(confirm, 'meeting.confirmSchedule'), {}, { replyToId: confirmId });
     expect(cardText(saved.card)).toContain('2 möten är planerade.');
     // The confirmation card itself became the list for everybody.
-    expect(connector.updates(chat.id).some((u) => u.activityId === confirmId)).toBe(true);
+    await updateOf(connector, confirmId!);
     await client.execute(chat, chair, findAction(confirm, 'meeting.confirmSchedule'), {}, { replyToId: confirmId });
     expect(await meetingCount()).toBe(4);
   });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { soonMeeting } from '../support/soon.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
+import { said, sentSaying, updateOf } from '../support/delivered.js';
+import { type Conversation, TeamsClient, cardOf, cardText, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
@@ -92,7 +93,7 @@ describe('running a meeting over HTTP', () => {
 
   it('moves item by item on commands from the chair or secretary, updating the live card in place', async () => {
     expect(await say(cecilia, 'nästa')).toContain('Nu: punkt 2 – Inledning');
-    const update = connector.updates(chat.id).find((u) => u.activityId === liveId)!;
+    const update = await updateOf(connector, liveId);
     expect(currentTitle(cardOf(update.body))).toBe('Inledning');
     expect(await say(chair, 'punkt 3 a')).toContain('Nu: punkt 3 a – Budget 2027');
     expect(await say(chair, 'föregående')).toContain('Nu: punkt 3 – Ekonomi');
@@ -126,17 +127,18 @@ describe('running a meeting over HTTP', () => {
     Object.assign(message, { type: 'message', text: 'Beslut: Rådet godkänner budgetramen för 2027.' });
     connector.reset();
     await client.post(message);
-    const first = texts(cardOf(connector.sent(chat.id)[0]!.body)).join('\n');
-    expect(first).toContain('Beslut registrerat på punkt 3 – Ekonomi');
+    const first = said(await sentSaying(connector, chat.id, 'Beslut registrerat på punkt 3 – Ekonomi'));
     expect(first).toContain('Beslutat');
+    expect(said(await updateOf(connector, liveId, 'Rådet godkänner budgetramen för 2027.'))).toContain('Ekonomi');
     connector.reset();
     await client.post(message);
-    expect(texts(cardOf(connector.sent(chat.id)[0]!.body)).join('\n')).toContain('Beslutet var redan registrerat.');
+    await sentSaying(connector, chat.id, 'Beslutet var redan registrerat.');
+    expect(connector.sent(chat.id)).toHaveLength(1);
 
     expect(await say(bjorn, 'Beslut: Rådet beslutar något annat.')).toContain('Det här får bara rådets ordförande');
-    const wrong = await say(cecilia, 'Beslut: Rådet godkänner fel sak.');
-    expect(wrong).toContain('Beslut registrerat på punkt 3');
-    const shared = cardOf(connector.sent(chat.id)[0]!.body);
+    await say(cecilia, 'Beslut: Rådet godkänner fel sak.');
+    const shared = cardOf((await sentSaying(connector, chat.id, 'Rådet godkänner fel sak.')).body);
+    expect(cardText(shared)).toContain('Beslut registrerat på punkt 3');
     expect(walkCard(shared).some((n) => n.verb === 'decision.undo')).toBe(false);
     expect(shared.refresh.userIds).toEqual([chair.id, cecilia.id]);
     const undoCard = (await client.execute(chat, cecilia, findAction(shared, 'decision.show'))).card;
@@ -146,8 +148,8 @@ describe('running a meeting over HTTP', () => {
     expect(texts(undone.card).join('\n')).toContain('Beslutet på punkt 3 är borttaget.');
 
     expect(await say(chair, 'punkt 3 a')).toContain('Budget 2027');
-    const tabled = await say(chair, 'Beslut: Ärendet bordläggs på grund av att underlaget saknas.');
-    expect(tabled).toContain('Bordlagt');
+    await say(chair, 'Beslut: Ärendet bordläggs på grund av att underlaget saknas.');
+    const tabled = said(await sentSaying(connector, chat.id, 'Bordlagt'));
     expect(tabled).toContain('Underlaget saknas');
   });
 
@@ -157,7 +159,7 @@ describe('running a meeting over HTTP', () => {
     connector.reset();
     await client.post(message);
     expect(connector.sent(chat.id).map((c) => c.body.text).join('\n')).toContain('Anteckningen är sparad på punkt 3 a.');
-    const live = connector.updates(chat.id).find((u) => u.activityId === liveId)!;
+    const live = await updateOf(connector, liveId, 'Rådet diskuterade underlaget');
     expect(texts(cardOf(live.body))).toContain('Rådet diskuterade underlaget och saknade kostnaderna.');
     connector.reset();
     await client.post(message);
@@ -167,14 +169,15 @@ describe('running a meeting over HTTP', () => {
   });
 
   it('records action items with an owner found by name, and lets the owner close theirs', async () => {
-    const created = await say(chair, 'Åtgärd: Björn tar fram ett förslag till nämnden senast 2030-03-01');
-    expect(created).toContain('Åtgärden är registrerad.');
+    await say(chair, 'Åtgärd: Björn tar fram ett förslag till nämnden senast 2030-03-01');
+    const created = said(await sentSaying(connector, chat.id, 'Åtgärden är registrerad.'));
     expect(created).toContain('Tar fram ett förslag till nämnden');
     expect(created).toContain('Björn Berg · senast 1 mars 2030');
     expect(await say(chair, 'Åtgärd: Olle ringer regionen senast 2030-03-01')).toContain('Jag hittar ingen "Olle"');
     expect(await say(chair, 'Åtgärd: Cecilia skriver PM senast 31/2')).toContain('finns inte');
     expect(await say(bjorn, 'Åtgärd: Cecilia skriver PM senast 2030-03-01')).toContain('Det här får bara rådets ordförande');
-    expect(await say(cecilia, 'Åtgärd: Cecilia skriver ett PM senast 2030-04-01')).toContain('Åtgärden är registrerad.');
+    await say(cecilia, 'Åtgärd: Cecilia skriver ett PM senast 2030-04-01');
+    expect(said(await sentSaying(connector, chat.id, 'Skriver ett PM'))).toContain('Åtgärden är registrerad.');
 
     await say(bjorn, 'åtgärder');
     const all = cardOf(connector.sent(chat.id)[0]!.body);

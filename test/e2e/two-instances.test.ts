@@ -102,6 +102,9 @@ async function runCouncil(instances: number): Promise<Outcome> {
   };
   const lastCard = () => cardOf(connector.sent(chat.id).filter((c) => cardOf(c.body)).at(-1)!.body);
   const live = () => execute(chair, { verb: 'agenda.show', data: { meetingId } });
+  /** A card the outbox posts once the turn that queued it is answered. */
+  const posted = async (text: string) =>
+    cardOf((await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardText(cardOf(c.body)).includes(text), 10_000)).body);
   let meetingId = '';
 
   try {
@@ -122,13 +125,16 @@ async function runCouncil(instances: number): Promise<Outcome> {
     await setClock(at(DAY, '13:10'));
     await say(chair, 'nästa');
     await execute(secretary, findAction(await live(), 'decision.record'), { dText: 'Rådet godkänner förfrågningsunderlaget.', dOutcome: 'decided', dFor: '4', dAgainst: '1' });
-    await execute(david, findAction(lastCard(), 'decision.reserve'), { rText: 'Underlaget missgynnar små mottagningar.' });
+    await execute(david, findAction(await posted('Rådet godkänner förfrågningsunderlaget.'), 'decision.reserve'), { rText: 'Underlaget missgynnar små mottagningar.' });
     await say(eva, 'Protokollsanteckning: Uppföljningen redovisas i juni.');
+    await posted('Protokollsanteckningen är sparad');
     await say(chair, 'Åtgärd: Björn tar fram en konsekvensanalys senast 2031-04-01');
+    await posted('Tar fram en konsekvensanalys');
 
     await setClock(at(DAY, '13:30'));
     await say(chair, 'nästa');
     await say(secretary, 'Beslut: Ärendet bordläggs på grund av att underlaget saknas.');
+    await posted('Bordlagt');
     await say(chair, 'omröstning');
     await execute(chair, findAction(lastCard(), 'poll.create'), { pQuestion: 'Fika på nästa möte?', pOptions: 'Ja\nNej', pAnonymous: 'false', pDate: DAY, pTime: '14:00' });
     const vote = findAction(lastCard(), 'poll.vote');
@@ -141,6 +147,7 @@ async function runCouncil(instances: number): Promise<Outcome> {
     await setClock(at(DAY, '14:20'));
     await say(chair, 'nästa');
     await say(secretary, 'Beslut: Rådet fastställer budgeten för 2027.');
+    await posted('Rådet fastställer budgeten för 2027.');
     await say(chair, 'avsluta mötet och bordlägg');
     await say(secretary, 'protokoll');
     // The export runs in the background; the clock moves on only once it is done, or its lease would look run out.

@@ -317,6 +317,29 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     ]);
   });
 
+  it("queues a decision's jobs with it, only for the attempt that records it", async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mj', '2026-12-03')]));
+    const decision = { meetingId: 'mj', agendaItemId: null, itemNumber: '1', itemTitle: 'Budget', text: 'Rådet godkänner budgeten.', outcome: 'decided' as const, reason: null, vote: null, recordedBy: '29:chair', recordedAt: at };
+    const jobs = (id: string) => [{ key: `decision-card:${id}`, kind: 'decisionCard', payload: { decisionId: id }, dueAt: at }];
+    const [a, b] = await Promise.all([
+      store.decisions.record({ ...decision, id: 'dj1' }, 'activity-jobs', jobs('dj1')),
+      store.decisions.record({ ...decision, id: 'dj2' }, 'activity-jobs', jobs('dj2')),
+    ]);
+    const recorded = a.created ? a.decision : b.decision;
+    const claimed = await store.outbox.claim(at, 30_000, 10);
+    expect(claimed.map((j) => [j.key, j.payload])).toEqual([[`decision-card:${recorded.id}`, { decisionId: recorded.id }]]);
+  });
+
+  it('queues the jobs of a move between items with the move, and none with a stale one', async () => {
+    const council = await newCouncil();
+    await store.meetings.create([{ meeting: meeting(council.id, 'mv', '2026-12-03'), agenda: [item('i1', 'Inledning'), item('i2', 'Budget')] }]);
+    const job = (n: number) => [{ key: `agenda-card:mv:${n}`, kind: 'agendaCard', payload: { meetingId: 'mv', activityId: String(n) }, dueAt: at }];
+    expect(await store.meetings.moveCurrent('mv', { toItemId: 'i1', changes: { status: 'open', openedAt: at } }, 1, at, job(1))).toBeDefined();
+    expect(await store.meetings.moveCurrent('mv', { toItemId: 'i2' }, 1, at, job(2))).toBeUndefined();
+    expect((await store.outbox.claim(at, 30_000, 10)).map((j) => j.key)).toEqual(['agenda-card:mv:1']);
+  });
+
   it("remembers a decision's card once posted, so a retry posts one only while none is", async () => {
     const council = await newCouncil();
     await store.meetings.create(bare([meeting(council.id, 'mc', '2026-12-03')]));

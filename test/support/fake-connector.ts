@@ -60,7 +60,7 @@ export class FakeConnector {
   private refusals: { status: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
   /** Sends and updates answered with an error status by refuse(), not counted as sent. */
   readonly refused: (ConnectorCall & { status: number })[] = [];
-  private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
+  private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void; release?: Promise<unknown> }[] = [];
   private storms: { retryAfterS: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
   /** Every send and update request, in the order they arrived, whatever the answer: when each came, and to which conversation. */
   readonly requests: ConnectorRequest[] = [];
@@ -166,6 +166,14 @@ export class FakeConnector {
     return new Promise((resolve) => this.holds.push({ matches, resolve }));
   }
 
+  /**
+   * Like hold(), but the call is answered (and recorded) as usual once `release` settles: a
+   * connector that takes its time. Resolves when the call arrives.
+   */
+  holdUntil(matches: (c: ConnectorCall) => boolean, release: Promise<unknown>): Promise<ConnectorCall> {
+    return new Promise((resolve) => this.holds.push({ matches, resolve, release }));
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.requests.length = 0;
@@ -260,7 +268,8 @@ export class FakeConnector {
       if (held) {
         this.holds.splice(this.holds.indexOf(held), 1);
         held.resolve(attempted);
-        return;
+        if (!held.release) return;
+        await held.release.catch(() => undefined);
       }
       const refusal = this.refusals.find((r) => r.left > 0 && r.matches(attempted));
       if (refusal) {
