@@ -55,6 +55,7 @@ export const en: Record<MessageKey, string> = {
   'error.forbidden': 'Only the council’s chair (or secretary) may do this. Nothing was changed.',
   'error.notMember': 'You are not a member of this council, so you cannot do this.',
   'error.notSetUp': 'This conversation is not set up as a council yet. Type "setup" to begin.',
+  'error.foreignThread': 'This message came from a thread that does not belong to this channel, so nothing was done. Write in the channel where the council is.',
   'error.alreadySetUp': 'This conversation is already set up as the council {name}.',
   'error.memberNotFound': 'That person is not among the council’s members.',
   'error.lastChair': 'A council needs at least one chair. Appoint a new chair first.',

@@ -53,6 +53,7 @@ export const sv = {
   'error.forbidden': 'Det här får bara rådets ordförande (eller sekreterare) göra. Inget har ändrats.',
   'error.notMember': 'Du är inte medlem i rådet, så du kan inte göra det här.',
   'error.notSetUp': 'Konversationen är inte uppsatt som råd ännu. Skriv "konfigurera" för att börja.',
+  'error.foreignThread': 'Det här meddelandet kom från en tråd som inte hör till den här kanalen, så inget gjordes. Skriv i kanalen där rådet finns.',
   'error.alreadySetUp': 'Konversationen är redan uppsatt som rådet {name}.',
   'error.memberNotFound': 'Personen finns inte bland rådets medlemmar.',
   'error.lastChair': 'Rådet måste ha minst en ordförande. Utse en ny ordförande först.',

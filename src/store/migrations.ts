@@ -530,6 +530,48 @@ const migrations: Record<string, Migration> = {
       for (const column of ['lease_pid', 'lease_started', 'lease_owner']) await db.schema.alterTable('outbox').dropColumn(column).execute();
     },
   },
+  '0018_channel_councils': {
+    async up(db: Kysely<any>) {
+      // A council set up from a channel thread was kept under that thread's id
+      // (`<channel>;messageid=<root>`), so the channel's other threads did not find it. It now
+      // belongs to the channel. Where two threads of one channel each got a council, the oldest
+      // takes the channel; the others keep their rows, untouched, for an export.
+      const base = (id: string) => id.slice(0, id.indexOf(';'));
+      const threaded = (await db
+        .selectFrom('councils')
+        .select(['id', 'conversation_id'])
+        .where('conversation_id', 'like', '%;%')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()) as { id: string; conversation_id: string }[];
+      for (const council of threaded) {
+        const channel = base(council.conversation_id);
+        const taken = await db.selectFrom('councils').select('id').where('conversation_id', '=', channel).executeTakeFirst();
+        if (!taken) await db.updateTable('councils').set({ conversation_id: channel }).where('id', '=', council.id).execute();
+      }
+      // Proactive cards go to the channel (a new thread); the channel's reference is made from
+      // the newest of its threads' where the channel has none of its own.
+      const references = (await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('conversation_id', 'like', '%;%')
+        .orderBy('updated_at', 'desc')
+        .execute()) as { conversation_id: string; tenant_id: string | null; kind: string; reference: string; updated_at: string }[];
+      for (const row of references) {
+        const channel = base(row.conversation_id);
+        const known = await db.selectFrom('conversations').select('conversation_id').where('conversation_id', '=', channel).executeTakeFirst();
+        if (known) continue;
+        const { activityId: _thread, ...reference } = JSON.parse(row.reference) as { activityId?: string; conversation?: Record<string, unknown> };
+        await db
+          .insertInto('conversations')
+          .values({ ...row, conversation_id: channel, reference: JSON.stringify({ ...reference, conversation: { ...reference.conversation, id: channel } }) })
+          .execute();
+      }
+    },
+    async down() {
+      // The thread a council came from is not kept: the councils stay with their channels.
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,7 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { type ActionDeps, type ActionInput, assignedItem, commentOnActionItem, completeActionItem, createActionItem, myOpenItemsEverywhere, openItemsOf } from '../app/action-items.js';
 import { type ActionCardPayload, actionCardJob } from '../app/conversation-jobs.js';
-import { conversationKind } from './activity.js';
+import { conversationKind, councilConversationId } from './activity.js';
 import { type CouncilView, requireCouncil, roleOf } from '../app/councils.js';
 import type { ActionItem } from '../domain/action-item.js';
 import { can } from '../domain/council.js';
@@ -65,7 +65,7 @@ export async function actionCommand(turn: CommandTurn, text: string): Promise<vo
   const bot = activity.recipient.id;
   const mentionedUserIds = TurnContext.getMentions(activity).map((m) => m.mentioned.id).filter((userId) => userId !== bot);
   const { item, created } = await createActionItem(deps(turn.kit), {
-    conversationId: activity.conversation.id,
+    conversationId: councilConversationId(activity),
     actorId: activity.from.id,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
     action: { kind: 'text', text, mentionedUserIds },
@@ -95,7 +95,7 @@ export async function listActionsCommand(turn: CommandTurn, mine: boolean): Prom
     }
     return;
   }
-  const view = await requireCouncil(deps(turn.kit), activity.conversation.id);
+  const view = await requireCouncil(deps(turn.kit), councilConversationId(activity));
   if (mine && !roleOf(view, activity.from.id)) {
     await turn.context.sendActivity(t(turn.locale, 'error.notMember'));
     return;

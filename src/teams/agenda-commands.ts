@@ -7,11 +7,12 @@ import { previewCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
+import { councilConversationId } from './activity.js';
 
 /** Posts the next meeting's agenda and remembers the message, so later changes update it in place. */
 export async function postAgenda(turn: CommandTurn): Promise<void> {
   if (!turn.council) throw new RuleError('error.notSetUp');
-  const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, turn.context.activity.conversation.id);
+  const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, councilConversationId(turn.context.activity));
   if (!agenda) {
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
     return;
@@ -24,7 +25,7 @@ export async function importAgendaText(turn: CommandTurn, text: string): Promise
   if (text.trim() === '') return postAgenda(turn);
   if (!turn.council) throw new RuleError('error.notSetUp');
   requirePermission(roleOf(turn.council, turn.context.activity.from.id), 'agenda.edit');
-  const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, turn.context.activity.conversation.id);
+  const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, councilConversationId(turn.context.activity));
   if (!agenda) {
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
     return;

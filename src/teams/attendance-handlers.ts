@@ -8,10 +8,11 @@ import { type CardAction, defineAction } from './card-action.js';
 import { id, optionalText } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity, respondWithCard } from './replies.js';
+import { councilConversationId } from './activity.js';
 
 export async function attendanceCommand(turn: CommandTurn): Promise<void> {
   const activity = turn.context.activity;
-  const data = await meetingAttendance(turn.kit.meetingDeps, { conversationId: activity.conversation.id });
+  const data = await meetingAttendance(turn.kit.meetingDeps, { conversationId: councilConversationId(activity) });
   // Marking is per person, so the card shows the viewer's own actions; others see the state.
   await turn.context.sendActivity(cardActivity(attendanceCard(data, activity.from.id)));
 }
@@ -75,7 +76,7 @@ export async function quorumCommand(turn: CommandTurn, args: string): Promise<vo
   const activity = turn.context.activity;
   const value = args.trim().toLocaleLowerCase('sv');
   if (value === '') {
-    const view = await requireCouncil(turn.kit.councilDeps, activity.conversation.id);
+    const view = await requireCouncil(turn.kit.councilDeps, councilConversationId(activity));
     await turn.context.sendActivity(quorumRuleText(turn.locale, view.council.quorumRule));
     return;
   }
@@ -84,7 +85,7 @@ export async function quorumCommand(turn: CommandTurn, args: string): Promise<vo
     await turn.context.sendActivity(t(turn.locale, 'error.quorumUnclear'));
     return;
   }
-  const view = await setQuorumRule(turn.kit.councilDeps, { conversationId: activity.conversation.id, actorId: activity.from.id, rule });
+  const view = await setQuorumRule(turn.kit.councilDeps, { conversationId: councilConversationId(activity), actorId: activity.from.id, rule });
   await turn.context.sendActivity(`${t(turn.locale, 'quorum.saved')} ${quorumRuleText(turn.locale, view.council.quorumRule)}`);
 }
 

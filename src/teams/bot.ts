@@ -8,8 +8,8 @@ import { syncRoster } from '../app/councils.js';
 import { credentialsAccepted, credentialsRefused } from '../app/graph-credentials.js';
 import { RuleError } from '../domain/errors.js';
 import { labelTurn } from '../telemetry/signals.js';
-import { t } from '../i18n/index.js';
-import { conversationKind, conversationRecord, mentionsBot } from './activity.js';
+import { localeFromTag, t } from '../i18n/index.js';
+import { conversationKind, conversationRecord, councilConversationId, councilConversationRecord, mentionsBot, threadOfAnotherChannel } from './activity.js';
 import { agendaActions } from './agenda-actions.js';
 import { ADAPTIVE_CARD_ACTION, cardActionHandler } from './card-action-route.js';
 import { normaliseCommandText, parseCommand } from './commands.js';
@@ -29,7 +29,7 @@ import { reminderActions } from './reminder-handlers.js';
 import { justeringActions } from './justering-handlers.js';
 import { createProactive } from './proactive.js';
 import { RateLimiter } from './rate-limit.js';
-import { cardActivity } from './replies.js';
+import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { runWithStoreRetry } from './store-retry.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
@@ -45,6 +45,20 @@ export interface Bot {
   startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): OutboxDispatcher;
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
+}
+
+/**
+ * Teams never sends a thread of one channel with another channel's data: nothing is read or
+ * changed for it, the log says what came, and the sender is told in words (or on the card).
+ */
+async function refuseForeignThread(context: TurnContext, deps: BotDeps): Promise<void> {
+  const activity = context.activity;
+  const channel = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+  deps.logger.warn({ conversation: activity.conversation.id, channel, type: activity.type }, 'thread of another channel refused');
+  const locale = localeFromTag(activity.locale, deps.defaultLocale);
+  const text = t(locale, 'error.foreignThread');
+  if (activity.type === ActivityTypes.Invoke) await respondWithCard(context, errorCard(locale, text));
+  else if (activity.type === ActivityTypes.Message) await context.sendActivity(text);
 }
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
@@ -66,9 +80,16 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   // Every conversation's reference is kept for proactive messages (reminders, personal cards).
   app.turn('beforeTurn', async (context) => {
     const activity: Activity = context.activity;
-    if (activity.conversation?.id && !knownConversations.has(activity.conversation.id)) {
-      await deps.store.conversations.save(conversationRecord(activity), deps.clock.now().toISOString());
-      knownConversations.add(activity.conversation.id);
+    if (!activity.conversation?.id) return true;
+    if (threadOfAnotherChannel(activity)) {
+      await refuseForeignThread(context, deps);
+      return false;
+    }
+    // The thread's own reference, and the channel's for cards the bot posts on its own.
+    for (const record of [conversationRecord(activity), councilConversationRecord(activity)]) {
+      if (knownConversations.has(record.conversationId)) continue;
+      await deps.store.conversations.save(record, deps.clock.now().toISOString());
+      knownConversations.add(record.conversationId);
     }
     return true;
   });
@@ -87,7 +108,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       return;
     }
     if (view) {
-      const count = await syncRoster(kit.councilDeps, { conversationId: activity.conversation.id, roster: await kit.roster(context) });
+      const count = await syncRoster(kit.councilDeps, { conversationId: councilConversationId(activity), roster: await kit.roster(context) });
       deps.logger.info({ council: view.council.id, added: count }, 'roster synced on membersAdded');
     }
   });

@@ -4,6 +4,7 @@ import type { Council, Locale } from '../domain/council.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
+import { councilConversationId } from './activity.js';
 
 /** What the council's calendar is, how its events are recognised and how the last sync went. */
 export function calendarStatusText(
@@ -45,7 +46,7 @@ export function calendarStatusText(
 export async function calendarCommand(turn: CommandTurn, args: string): Promise<void> {
   const deps = turn.kit.calendarDeps;
   const activity = turn.context.activity;
-  const actor = { conversationId: activity.conversation.id, actorId: activity.from.id };
+  const actor = { conversationId: councilConversationId(activity), actorId: activity.from.id };
   const value = args.trim();
   const lower = value.toLocaleLowerCase('sv');
   const rule = /^(kategori|category|ämne|ämnesregel|subject)\s*(?::\s*)?(\S.*)?$/i.exec(value);

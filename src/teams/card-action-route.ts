@@ -5,6 +5,7 @@ import { STORAGE_FULL_LOG, storageFullCode } from '../app/storage-full.js';
 import { labelTurn } from '../telemetry/signals.js';
 import { isMessageKey, t } from '../i18n/index.js';
 import type { ActionTurn, CardAction } from './card-action.js';
+import { councilConversationId } from './activity.js';
 import { respondWithCard } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
 import { errorCard } from './views.js';
@@ -42,7 +43,7 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
       kit,
       locale,
       council: view,
-      conversationId: activity.conversation.id,
+      conversationId: councilConversationId(activity),
       actorId: activity.from.id,
     };
     try {

@@ -4,7 +4,7 @@ import { type CouncilView, requireCouncil, roleOf, syncRoster } from '../app/cou
 import type { Locale } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
-import { conversationKind } from './activity.js';
+import { conversationKind, councilConversationId } from './activity.js';
 import type { CommandKind } from './commands.js';
 import { cardActivity } from './replies.js';
 import { actionCommand, listActionsCommand } from './action-handlers.js';
@@ -33,7 +33,7 @@ export interface CommandTurn {
 type CommandHandler = (turn: CommandTurn, args: string) => Promise<void>;
 
 async function currentCouncil({ kit, context, council }: CommandTurn): Promise<CouncilView> {
-  return council ?? requireCouncil(kit.councilDeps, context.activity.conversation.id);
+  return council ?? requireCouncil(kit.councilDeps, councilConversationId(context.activity));
 }
 
 export const commands: Record<CommandKind, CommandHandler> = {
@@ -61,7 +61,7 @@ export const commands: Record<CommandKind, CommandHandler> = {
     const { context, kit, locale } = turn;
     const council = await currentCouncil(turn);
     if (!roleOf(council, context.activity.from.id)) throw new RuleError('error.notMember');
-    const count = await syncRoster(kit.councilDeps, { conversationId: context.activity.conversation.id, roster: await kit.roster(context) });
+    const count = await syncRoster(kit.councilDeps, { conversationId: councilConversationId(context.activity), roster: await kit.roster(context) });
     await context.sendActivity(t(locale, 'council.rosterSynced', { count }));
   },
 

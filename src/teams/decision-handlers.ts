@@ -11,6 +11,7 @@ import { decisionCard } from './decision-views.js';
 import { respondWithCard } from './replies.js';
 import { replaceCardForAll } from './shared-card.js';
 import type { Notice } from './views.js';
+import { councilConversationId } from './activity.js';
 
 /** Vote counts from Input.Number: all blank is no vote; a count left blank beside others is 0. */
 const count = z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000).optional());
@@ -39,7 +40,7 @@ export const decisionFields = z
 export async function decisionCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
   const parsed = parseDecisionText(text);
-  const conversationId = activity.conversation.id;
+  const conversationId = councilConversationId(activity);
   const { decision, created } = await recordDecision(turn.kit.meetingDeps, {
     conversationId,
     actorId: activity.from.id,
@@ -76,7 +77,7 @@ async function answerWithCard(turn: CommandTurn, decisionId: string, notice: Dec
 export async function reservationCommand(turn: CommandTurn, text: string | undefined): Promise<void> {
   const activity = turn.context.activity;
   const result = await reserveAgainst(turn.kit.meetingDeps, {
-    conversationId: activity.conversation.id,
+    conversationId: councilConversationId(activity),
     actorId: activity.from.id,
     text: text?.trim() || null,
   });
@@ -87,7 +88,7 @@ export async function reservationCommand(turn: CommandTurn, text: string | undef
 export async function protocolNoteCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
   const result = await addProtocolNote(turn.kit.meetingDeps, {
-    conversationId: activity.conversation.id,
+    conversationId: councilConversationId(activity),
     actorId: activity.from.id,
     text,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,

@@ -11,6 +11,7 @@ import { id } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { adjusterNames, justeringCard } from './justering-views.js';
 import { cardActivity, respondWithCard } from './replies.js';
+import { councilConversationId } from './activity.js';
 
 function deps(turn: { kit: CommandTurn['kit'] }) {
   return { ...turn.kit.minutesDeps };
@@ -24,7 +25,7 @@ function whenOf(view: JusteringView): string {
 /** "justerare: Björn Berg, Eva Ek" */
 export async function adjustersCommand(turn: CommandTurn, args: string): Promise<void> {
   const activity = turn.context.activity;
-  const actor = { conversationId: activity.conversation.id, actorId: activity.from.id };
+  const actor = { conversationId: councilConversationId(activity), actorId: activity.from.id };
   const view = args.trim() === '' ? await justeringStatus(deps(turn), actor) : await nameAdjusters(deps(turn), { ...actor, names: args });
   const locale = view.agenda.view.council.locale;
   await turn.context.sendActivity(t(locale, 'justering.adjustersSet', { names: adjusterNames(view, locale) || t(locale, 'justering.noAdjusters') }));
@@ -40,7 +41,7 @@ export async function sendForApprovalCommand(turn: CommandTurn, args: string): P
   const phrase = iso ? undefined : findDuePhrase(/^(senast|by|före|before)\b/i.test(text) ? text : `senast ${text}`, parseIsoDate(today)!);
   const deadline = iso ? text.replace(/^(senast|by)\s+/i, '') : phrase?.due;
   if (!deadline) throw new RuleError('error.justeringDeadline', { days: JUSTERING_DAYS_MAX });
-  const view = await sendForApproval(deps(turn), { conversationId: activity.conversation.id, actorId: activity.from.id, deadline });
+  const view = await sendForApproval(deps(turn), { conversationId: councilConversationId(activity), actorId: activity.from.id, deadline });
   const locale = view.agenda.view.council.locale;
   await turn.context.sendActivity(
     t(locale, 'justering.sent', { version: view.minutes.version, names: adjusterNames(view, locale), deadline: formatShortDate(view.minutes.deadline!, locale) }),
@@ -50,7 +51,7 @@ export async function sendForApprovalCommand(turn: CommandTurn, args: string): P
 /** "justering": where the minutes stand. */
 export async function justeringCommand(turn: CommandTurn): Promise<void> {
   const activity = turn.context.activity;
-  const view = await justeringStatus(deps(turn), { conversationId: activity.conversation.id, actorId: activity.from.id });
+  const view = await justeringStatus(deps(turn), { conversationId: councilConversationId(activity), actorId: activity.from.id });
   const locale = view.agenda.view.council.locale;
   const state = t(locale, view.minutes.status === 'approved' ? 'justering.stateApproved' : view.minutes.status === 'sent' ? 'justering.stateSent' : 'justering.stateDraft');
   await turn.context.sendActivity(
@@ -62,7 +63,7 @@ export async function justeringCommand(turn: CommandTurn): Promise<void> {
 /** "ändra protokollet": approved minutes become a new version to change and approve again. */
 export async function reopenCommand(turn: CommandTurn): Promise<void> {
   const activity = turn.context.activity;
-  const view = await reopenMinutes(deps(turn), { conversationId: activity.conversation.id, actorId: activity.from.id });
+  const view = await reopenMinutes(deps(turn), { conversationId: councilConversationId(activity), actorId: activity.from.id });
   await turn.context.sendActivity(t(view.agenda.view.council.locale, 'justering.reopened', { version: view.minutes.version }));
 }
 

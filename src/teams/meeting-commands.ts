@@ -9,6 +9,7 @@ import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
 import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from './meeting-views.js';
 import { cardActivity } from './replies.js';
+import { councilConversationId } from './activity.js';
 
 /** Pasted plans often give dates only; such meetings get the usual afternoon slot, shown before saving. */
 const DEFAULT_START = '13:00';
@@ -29,7 +30,7 @@ function toInput(m: ParsedMeeting, start = m.start, end = m.end): MeetingInput {
 }
 
 export async function listMeetings(turn: CommandTurn): Promise<void> {
-  const { view, meetings, more } = await upcomingMeetings(turn.kit.meetingDeps, turn.context.activity.conversation.id);
+  const { view, meetings, more } = await upcomingMeetings(turn.kit.meetingDeps, councilConversationId(turn.context.activity));
   const mayPlan = can(roleOf(view, turn.context.activity.from.id), 'meeting.schedule');
   await turn.context.sendActivity(cardActivity(meetingsCard(view.council, meetings, more, turn.locale, { howTo: mayPlan })));
 }
@@ -61,7 +62,7 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
   let result;
   try {
     result = await scheduleMeetings(turn.kit.meetingDeps, {
-      conversationId: context.activity.conversation.id,
+      conversationId: councilConversationId(context.activity),
       actorId: context.activity.from.id,
       meetings: [input],
     });
@@ -71,7 +72,7 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
     await context.sendActivity(cardActivity(timeChoiceCard(view.council.locale, input, err.times, 'meeting.create', { ...input })));
     return;
   }
-  const upcoming = await upcomingMeetings(turn.kit.meetingDeps, context.activity.conversation.id);
+  const upcoming = await upcomingMeetings(turn.kit.meetingDeps, councilConversationId(context.activity));
   const notice = { text: t(locale, 'meeting.scheduled'), kind: 'good' as const };
   await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
 }

@@ -1,9 +1,10 @@
 import { requestExport, setDiaryNumber, setMinutesLibrary } from '../app/minutes-export.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
+import { councilConversationId } from './activity.js';
 
 function actor(turn: CommandTurn) {
-  return { conversationId: turn.context.activity.conversation.id, actorId: turn.context.activity.from.id };
+  return { conversationId: councilConversationId(turn.context.activity), actorId: turn.context.activity.from.id };
 }
 
 /**

@@ -12,11 +12,12 @@ import { pollCard } from './poll-views.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import { replaceCardForAll } from './shared-card.js';
 import { doneCard, type Notice } from './views.js';
+import { councilConversationId } from './activity.js';
 
 /** "nominering": the form to open a round. */
 export async function nominationCommand(turn: CommandTurn): Promise<void> {
   const deps = turn.kit.nominationDeps;
-  const view = await requireCouncil(deps, turn.context.activity.conversation.id);
+  const view = await requireCouncil(deps, councilConversationId(turn.context.activity));
   const open = await deps.meetings.findOpen(view.council.id);
   const item = open?.currentItemId ? (await deps.meetings.agenda(open.id)).find((i) => i.id === open.currentItemId) : undefined;
   const today = utcToZoned(deps.clock.now().toISOString(), view.council.timeZone).date;

@@ -12,6 +12,7 @@ import type { CommandTurn } from './command-handlers.js';
 import { pollCard, pollFormCard } from './poll-views.js';
 import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
 import { doneCard, type Notice } from './views.js';
+import { councilConversationId } from './activity.js';
 
 /**
  * Posts the poll's shared card and remembers the message, so votes update it in place. Teams
@@ -37,7 +38,7 @@ async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn[
 /** "omröstning" alone: the form; "omröstning: Fråga? | Ja | Nej" (or one option per line): started at once. */
 export async function pollCommand(turn: CommandTurn, args: string): Promise<void> {
   const activity = turn.context.activity;
-  const conversationId = activity.conversation.id;
+  const conversationId = councilConversationId(activity);
   const deps = turn.kit.pollDeps;
   if (args.trim() === '') {
     const view = await requireCouncil(deps, conversationId);
@@ -64,7 +65,7 @@ export async function pollCommand(turn: CommandTurn, args: string): Promise<void
 /** "medlemsomröstningar på" / "member polls off" (chair). */
 export async function memberPollsCommand(turn: CommandTurn, allowed: boolean): Promise<void> {
   const activity = turn.context.activity;
-  await setMembersCreatePolls(turn.kit.pollDeps, { conversationId: activity.conversation.id, actorId: activity.from.id, allowed });
+  await setMembersCreatePolls(turn.kit.pollDeps, { conversationId: councilConversationId(activity), actorId: activity.from.id, allowed });
   await turn.context.sendActivity(t(turn.locale, allowed ? 'poll.membersAllowed' : 'poll.membersNotAllowed'));
 }
 

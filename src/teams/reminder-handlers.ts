@@ -10,6 +10,7 @@ import type { CommandTurn } from './command-handlers.js';
 import { reminderCard } from './reminder-views.js';
 import { respondWithCard } from './replies.js';
 import type { TurnKit } from './turn-kit.js';
+import { councilConversationId } from './activity.js';
 
 export function todayIn(kit: TurnKit, timeZone: string): string {
   return utcToZoned(kit.deps.clock.now().toISOString(), timeZone).date;
@@ -20,7 +21,7 @@ export async function remindersCommand(turn: CommandTurn, args: string): Promise
   const activity = turn.context.activity;
   const deps = turn.kit.meetingDeps;
   const value = args.trim().toLocaleLowerCase('sv');
-  const actor = { conversationId: activity.conversation.id, actorId: activity.from.id };
+  const actor = { conversationId: councilConversationId(activity), actorId: activity.from.id };
   if (/^(av|off)$/.test(value) || /^(på|on)$/.test(value)) {
     const on = /^(på|on)$/.test(value);
     await setMyReminders(deps, { ...actor, on });
@@ -28,7 +29,7 @@ export async function remindersCommand(turn: CommandTurn, args: string): Promise
     return;
   }
   if (value === '') {
-    const council = turn.council?.council ?? (await deps.councils.findByConversation(activity.conversation.id));
+    const council = turn.council?.council ?? (await deps.councils.findByConversation(councilConversationId(activity)));
     if (!council) throw new RuleError('error.notSetUp');
     await turn.context.sendActivity(policyText(turn, council.reminderPolicy));
     return;

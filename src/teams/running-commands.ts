@@ -5,6 +5,7 @@ import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
+import { councilConversationId } from './activity.js';
 
 function nowLine(turn: CommandTurn, agenda: AgendaView): string {
   const item = agenda.timing.items.find((i) => i.id === agenda.meeting.currentItemId);
@@ -28,7 +29,7 @@ async function showLive(turn: CommandTurn, agenda: AgendaView, text: string, opt
 }
 
 function actor(turn: CommandTurn) {
-  return { conversationId: turn.context.activity.conversation.id, actorId: turn.context.activity.from.id };
+  return { conversationId: councilConversationId(turn.context.activity), actorId: turn.context.activity.from.id };
 }
 
 export async function openMeetingCommand(turn: CommandTurn): Promise<void> {

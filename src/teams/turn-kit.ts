@@ -9,6 +9,7 @@ import type { MinutesDeps } from '../app/minutes.js';
 import type { Locale } from '../domain/council.js';
 import type { RuleError } from '../domain/errors.js';
 import { isMessageKey, localeFromTag, t } from '../i18n/index.js';
+import { councilConversationId } from './activity.js';
 import { fetchRoster } from './roster.js';
 
 export interface BotDeps {
@@ -83,7 +84,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
       graphAccess: deps.graphAccess,
     },
     async councilAndLocale(activity) {
-      const view = await councilForConversation(councilDeps, activity.conversation.id);
+      const view = await councilForConversation(councilDeps, councilConversationId(activity));
       return { locale: view?.council.locale ?? localeFromTag(activity.locale, deps.defaultLocale), view };
     },
     ruleMessage(locale, err) {

@@ -179,6 +179,10 @@ export class FakeConnector {
     this.requests.length = 0;
   }
 
+  /**
+   * Sends to one conversation id, as the bot addressed them: a reply in a channel's thread goes
+   * to `<channel>;messageid=<root>`, a send to the bare channel id is a new post (a thread of its own).
+   */
   sent(conversationId?: string): ConnectorCall[] {
     return this.calls.filter((c) => c.kind === 'send' && (!conversationId || c.conversationId === conversationId));
   }

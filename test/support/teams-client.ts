@@ -15,8 +15,11 @@ export const BOT = { id: '28:council-bot', name: 'Rådsassistenten' };
 export const TENANT = 'tenant-0001';
 
 export interface Conversation {
+  /** The chat's id, or for a channel the channel's own id (`19:…@thread.tacv2`). */
   id: string;
   type: 'channel' | 'groupChat' | 'personal';
+  /** In a channel: the root post of the thread the activity belongs to. */
+  thread?: string;
   name?: string;
   tenantId?: string;
   locale?: string;
@@ -27,6 +30,27 @@ export interface InvokeResult {
   body: any;
   /** The card the invoke response put in place of the clicked one, if any. */
   card?: any;
+}
+
+/** The team a test channel belongs to: the roster of a channel is the team's. */
+export function teamOf(channel: Conversation): string {
+  return `19:team-${channel.id}`;
+}
+
+/** The same channel, as seen from a post in the thread whose root is `root`. */
+export function inThread(channel: Conversation, root: string): Conversation {
+  return { ...channel, thread: root };
+}
+
+/** What Teams puts in `conversation.id`: a post in a channel's thread names the thread's root after the channel. */
+export function threadId(conversation: Conversation): string {
+  return conversation.thread ? `${conversation.id};messageid=${conversation.thread}` : conversation.id;
+}
+
+/** A channel's channelData as Teams sends it with every activity in the channel, whichever thread. */
+function channelData(channel: Conversation): Record<string, unknown> {
+  const team = teamOf(channel);
+  return { teamsChannelId: channel.id, teamsTeamId: team, channel: { id: channel.id }, team: { id: team, name: 'Team' } };
 }
 
 /** Sends activities to the bot the way Teams does and reads back what it answered. */
@@ -47,15 +71,15 @@ export class TeamsClient {
       from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
       recipient: BOT,
       conversation: {
-        id: conversation.id,
+        id: threadId(conversation),
         conversationType: conversation.type,
         isGroup: conversation.type !== 'personal',
         tenantId,
         ...(conversation.name ? { name: conversation.name } : {}),
       },
       channelData: {
+        ...(conversation.type === 'channel' ? channelData(conversation) : {}),
         tenant: { id: tenantId },
-        ...(conversation.type === 'channel' ? { team: { id: `19:team-${conversation.id}`, name: 'Team' }, channel: { id: conversation.id } } : {}),
       },
     };
   }
