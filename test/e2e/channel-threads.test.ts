@@ -59,7 +59,9 @@ describe.each(backends)('a channel council used from its threads over HTTP on $n
     );
     expect(cardText(res.card)).toContain('Klart! Åsa Ordförande är ordförande och rådets 3 medlemmar hämtades');
     // The welcome card, in its thread, becomes the council card.
-    expect(connector.updates(threadId(inThread(channel, welcomeId)))[0]!.activityId).toBe(welcomeId);
+    const thread = threadId(inThread(channel, welcomeId));
+    const replaced = await connector.waitFor((c) => c.kind === 'update' && c.conversationId === thread, 10_000);
+    expect(replaced.activityId).toBe(welcomeId);
   });
 
   it('is the same council in every thread of the channel, and answers in the thread asked from', async () => {
