@@ -28,6 +28,8 @@ import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
 import { justeringActions } from './justering-handlers.js';
 import { createProactive } from './proactive.js';
+import { watchingGone } from './conversation-gone.js';
+import { lifecycleRoutes, reachable } from './lifecycle.js';
 import { RateLimiter } from './rate-limit.js';
 import { cardActivity } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
@@ -77,6 +79,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     const activity = context.activity;
     const { locale, view } = await kit.councilAndLocale(activity);
     if ((activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id)) {
+      await reachable(kit, activity.conversation.id, 'bot added to the conversation');
       const card =
         conversationKind(activity) === 'personal'
           ? helpCard(locale, { scope: 'personal' })
@@ -91,6 +94,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       deps.logger.info({ council: view.council.id, added: count }, 'roster synced on membersAdded');
     }
   });
+
+  lifecycleRoutes(app, kit);
 
   app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
@@ -139,6 +144,13 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) =>
-      startOutbox(kit, createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), { intervalMs, concurrency, retentionYears, lease }),
+      startOutbox(
+        kit,
+        watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), {
+          councils: deps.store.councils,
+          clock: deps.clock,
+        }),
+        { intervalMs, concurrency, retentionYears, lease },
+      ),
   };
 }
