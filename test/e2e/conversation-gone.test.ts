@@ -51,7 +51,6 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, bjorn, cecilia, david]);
-    connector.setRoster(channel.id, [chair, bjorn]);
     bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '50', ...(await env()) } }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     await client.execute(channel, chair, { verb: 'council.setup' }, { name: 'Styrelsen', locale: 'sv', timeZone: 'Europe/Stockholm' });
@@ -173,7 +172,7 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
     const dropped = lines('outbox job dropped').length;
     expect((await client.channelEvent(channel, chair, 'channelDeleted', general)).status).toBe(200);
     expect(lines('council not reachable').at(-1)).toMatchObject({ why: 'channelDeleted' });
-    await vote(channel, bjorn, 'o1');
+    await vote(channel, chair, 'o1');
     await vi.waitFor(() => expect(lines('outbox job dropped')).toHaveLength(dropped + 1), { timeout: 10_000, interval: 50 });
     expect(connector.requests.filter((r) => r.conversationId === channel.id)).toHaveLength(0);
     // The other council is not touched.
