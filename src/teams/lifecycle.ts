@@ -1,4 +1,4 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import { type Activity, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai/lib/Application.js';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { membersLeft } from '../app/councils.js';
@@ -52,7 +52,8 @@ export function lifecycleRoutes(app: Application<TurnState>, kit: TurnKit): void
   // An edit or a deletion does not change what was recorded: minutes must not shift under the
   // council. An edited decision gets a word in the chat, so nobody believes the record followed.
   app.messageEventUpdate('editMessage', async (context) => {
-    const command = parseCommand(context.activity.text);
+    // The SDK takes the bot's @mention out of messages only; an edit may still carry it.
+    const command = parseCommand(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text);
     if (command?.kind !== 'decision') return;
     const { view, locale } = await kit.councilAndLocale(context.activity);
     if (view) await context.sendActivity(t(locale, 'decision.editedMessage'));
