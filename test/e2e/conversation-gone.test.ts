@@ -123,10 +123,13 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
     const sent = connector.sent(chat.id);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body.text).toContain('Meddelandet med beslutet redigerades. Det som protokollfördes är oförändrat');
+    // In a channel the message @mentions the bot; the edit still does.
+    expect((await client.editMessage(chat, chair, messageId, 'Beslut: Vi köper bullar', { mention: true })).status).toBe(200);
+    expect(connector.sent(chat.id)).toHaveLength(2);
     // Any other edit, and a deletion, pass without a word or an error.
     expect((await client.editMessage(chat, bjorn, randomUUID(), 'hej alla')).status).toBe(200);
     expect((await client.deleteMessage(chat, chair, messageId)).status).toBe(200);
-    expect(connector.sent(chat.id)).toHaveLength(1);
+    expect(connector.sent(chat.id)).toHaveLength(2);
     expect(lines('"level":50')).toHaveLength(0);
   });
 

@@ -142,11 +142,12 @@ export class TeamsClient {
   }
 
   /** A person edited their message `messageId`: Teams sends the whole revised message as a `messageUpdate`. */
-  async editMessage(conversation: Conversation, from: User, messageId: string, text: string) {
+  async editMessage(conversation: Conversation, from: User, messageId: string, text: string, options: { mention?: boolean } = {}) {
     const activity = this.base(conversation, from);
     activity.type = 'messageUpdate';
     activity.id = messageId;
-    activity.text = text;
+    activity.text = options.mention ? `<at>${BOT.name}</at> ${text}` : text;
+    if (options.mention) activity.entities = [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }];
     activity.textFormat = 'plain';
     activity.channelData.eventType = 'editMessage';
     return this.post(activity);
