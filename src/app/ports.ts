@@ -43,6 +43,8 @@ export interface CouncilRepository {
    * when given, makes `successor` chair, in one versioned change; false when the version moved.
    */
   markLeft(councilId: string, userIds: readonly string[], successor: string | undefined, expectedVersion: number, at: string): Promise<boolean>;
+  /** Its members as of `at`: people who left since are among them, so past minutes keep who was there. */
+  membersAt(councilId: string, at: string): Promise<CouncilMember[]>;
   /** Marks the council of a conversation as not reachable since `since`, or reachable again (null); the council, if any. */
   setUnreachable(conversationId: string, since: string | null): Promise<Council | undefined>;
   /**

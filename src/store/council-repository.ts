@@ -55,6 +55,10 @@ function memberRow(m: CouncilMember): CouncilMembersTable {
 
 const roleOrder = { chair: 0, secretary: 1, member: 2, guest: 3 } as const;
 
+function byRoleAndName(a: CouncilMember, b: CouncilMember): number {
+  return roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name, 'sv');
+}
+
 export class KyselyCouncilRepository implements CouncilRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -112,9 +116,17 @@ export class KyselyCouncilRepository implements CouncilRepository {
 
   async members(councilId: string): Promise<CouncilMember[]> {
     const rows = await this.db.selectFrom('council_members').selectAll().where('council_id', '=', councilId).where('left_at', 'is', null).execute();
-    return rows
-      .map(toMember)
-      .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name, 'sv'));
+    return rows.map(toMember).sort(byRoleAndName);
+  }
+
+  async membersAt(councilId: string, at: string): Promise<CouncilMember[]> {
+    const rows = await this.db
+      .selectFrom('council_members')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', at)]))
+      .execute();
+    return rows.map(toMember).sort(byRoleAndName);
   }
 
   async member(councilId: string, userId: string): Promise<CouncilMember | undefined> {
