@@ -34,7 +34,8 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     deps.polls.forMeeting(meeting.id),
     deps.nominations.roundsForMeeting(meeting.id),
     // Who was a member then: someone who has left the conversation since is still in these minutes.
-    deps.councils.membersAt(view.council.id, meeting.startsAt),
+    // A meeting opened early began when it was opened.
+    deps.councils.membersAt(view.council.id, meeting.openedAt && meeting.openedAt < meeting.startsAt ? meeting.openedAt : meeting.startsAt),
   ]);
   // Only closed polls have a result; anonymous ones are counted, never named.
   const pollResults = await Promise.all(
