@@ -92,10 +92,6 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.councils.setRole(council.id, '29:b', 'secretary', 1, at)).toBe(false);
     expect((await store.councils.member(council.id, '29:b'))?.role).toBe('member');
     expect((await store.councils.findById(council.id))?.version).toBe(2);
-    // Minutes of a meeting before they left still have them; of one after, not.
-    const idsAt = async (moment: string) => (await store.councils.membersAt(council.id, moment)).map((m) => m.userId).sort();
-    expect(await idsAt('2026-11-01T09:00:00.000Z')).toEqual(['29:a', '29:b', '29:chair']);
-    expect(await idsAt('2026-12-01T09:00:00.000Z')).toEqual(['29:a', '29:b']);
     // A change aimed at nobody does not bump the version.
     expect(await store.councils.setRole(council.id, '29:nobody', 'member', 2, at)).toBe(false);
     expect((await store.councils.findById(council.id))?.version).toBe(2);
@@ -133,6 +129,10 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     ]);
     expect(await store.councils.member(council.id, '29:chair')).toBeUndefined();
     expect(await store.councils.councilsOf('29:chair')).toEqual([]);
+    // Minutes of a meeting before they left still have them; of one after, not.
+    const idsAt = async (moment: string) => (await store.councils.membersAt(council.id, moment)).map((m) => m.userId).sort();
+    expect(await idsAt('2026-11-01T09:00:00.000Z')).toEqual(['29:a', '29:b', '29:chair']);
+    expect(await idsAt('2026-12-01T09:00:00.000Z')).toEqual(['29:a', '29:b']);
     expect((await store.councils.findById(council.id))?.version).toBe(2);
     // Back in the conversation: the roster sync makes them a member again, with the role they had.
     expect(await store.councils.addMissingMembers(council.id, [{ ...member('29:chair', 'Åsa', 'member'), councilId: council.id }])).toBe(1);
