@@ -1,6 +1,6 @@
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
-import type { Meeting } from '../domain/meeting.js';
+import { type Meeting, meetingBegan } from '../domain/meeting.js';
 import { type Minutes, buildMinutes, folderName, minutesFileStem } from '../domain/minutes.js';
 import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
@@ -34,8 +34,7 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     deps.polls.forMeeting(meeting.id),
     deps.nominations.roundsForMeeting(meeting.id),
     // Who was a member then: someone who has left the conversation since is still in these minutes.
-    // A meeting opened early began when it was opened.
-    deps.councils.membersAt(view.council.id, meeting.openedAt && meeting.openedAt < meeting.startsAt ? meeting.openedAt : meeting.startsAt),
+    deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
   ]);
   // Only closed polls have a result; anonymous ones are counted, never named.
   const pollResults = await Promise.all(

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
+import { soonMeeting } from '../support/soon.js';
 import { type Conversation, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -147,13 +148,38 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
   });
 
   it('keeps a member who left on the record but not among the members; back again, they have their role', async () => {
+    // A decision at a meeting Cecilia attended, with her reservation.
+    await client.say(chat, chair, `nytt möte ${soonMeeting(120)}`);
+    await client.say(chat, chair, 'öppna mötet');
     connector.reset();
-    expect((await client.membersRemoved(chat, chair, [cecilia])).status).toBe(200);
+    await client.say(chat, chair, 'närvaro');
+    const attendance = connector
+      .sent(chat.id)
+      .map((c) => cardOf(c.body))
+      .find((c) => c && walkCard(c).some((n) => n.verb === 'attendance.save'));
+    const save = findAction(attendance, 'attendance.save');
+    await client.execute(chat, chair, save, Object.fromEntries(save.data.userIds.map((_: string, i: number) => [`s${i}`, 'present'])));
+    connector.reset();
+    await client.say(chat, chair, 'Beslut: Rådet godkänner budgeten.');
+    const decision = connector
+      .sent(chat.id)
+      .map((c) => cardOf(c.body))
+      .find((c) => c && walkCard(c).some((n) => n.verb === 'decision.reserve'));
+    const reserved = await client.execute(chat, david, findAction(decision, 'decision.reserve'), { rText: 'Budgeten är för snål.' });
+    expect(cardText(reserved.card)).toContain('David Dal reserverade sig: Budgeten är för snål.');
+
+    connector.reset();
+    expect((await client.membersRemoved(chat, chair, [cecilia, david])).status).toBe(200);
     expect(cardText(await councilCard(chat))).not.toContain('Cecilia Ek');
+    expect(cardText(await councilCard(chat))).not.toContain('David Dal');
+    // The decision still names who made the reservation.
+    const shown = await client.execute(chat, chair, findAction(decision, 'decision.show'));
+    expect(cardText(shown.card)).toContain('David Dal reserverade sig: Budgeten är för snål.');
     // Nothing is said in the chat for an ordinary member leaving.
     expect(connector.sent(chat.id)).toHaveLength(0);
-    await client.membersAdded(chat, chair, [cecilia]);
+    await client.membersAdded(chat, chair, [cecilia, david]);
     expect(cardText(await councilCard(chat))).toMatch(/Cecilia Ek\s+Sekreterare/);
+    expect(cardText(await councilCard(chat))).toMatch(/David Dal\s+Ledamot/);
   });
 
   it('never leaves the council without a chair: the secretary takes over when the last chair leaves, and the chat is told', async () => {
