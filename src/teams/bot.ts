@@ -103,6 +103,9 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     if (!command && conversationKind(activity) !== 'personal' && !mentionsBot(activity)) return;
     const found = await kit.councilAndLocale(activity);
+    // Teams tells a team's re-install only in its General channel: a message from another channel's
+    // council is the word that the bot is back there.
+    if (found.view?.council.unreachableSince) await reachable(kit, activity.conversation.id, 'a message from the conversation');
     // Outside a council the words someone typed say more about their language than the
     // client's locale does (a Swedish user on an English Teams client types "hjälp").
     const locale = found.view ? found.locale : (command?.language ?? found.locale);

@@ -86,10 +86,10 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
     expect(connector.refused).toHaveLength(1);
   });
 
-  it('is reachable again when the app is added back (installationUpdate add), with all its data', async () => {
+  it('is reachable again once a message comes from the conversation (the app added back to the team), with all its data', async () => {
     connector.reinstall(chat.id);
     connector.reset();
-    expect((await client.installationUpdate(chat, chair, 'add')).status).toBe(200);
+    await client.say(chat, bjorn, 'rådet');
     expect(lines('council reachable again')).toHaveLength(1);
     await vote(chat, david, 'o1');
     const update = await connector.waitFor((c) => c.kind === 'update' && c.conversationId === chat.id, 10_000);
@@ -100,7 +100,7 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
     expect(card).toMatch(/David Dal\s+Ledamot/);
   });
 
-  it('is marked not reachable on installationUpdate remove: its jobs are dropped unsent, its data kept for add-upgrade', async () => {
+  it('is marked not reachable on installationUpdate remove: its jobs are dropped unsent, its data kept for add and add-upgrade', async () => {
     connector.reset();
     const refusedBefore = connector.refused.length;
     expect((await client.installationUpdate(chat, chair, 'remove')).status).toBe(200);
@@ -112,9 +112,16 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
     expect(connector.requests.filter((r) => r.conversationId === chat.id)).toHaveLength(0);
     expect(connector.refused).toHaveLength(refusedBefore);
 
-    expect((await client.installationUpdate(chat, chair, 'add-upgrade')).status).toBe(200);
+    expect((await client.installationUpdate(chat, chair, 'add')).status).toBe(200);
     expect(lines('council reachable again')).toHaveLength(2);
     expect(cardText(await councilCard(chat))).toMatch(/Björn Berg\s+Ledamot/);
+    // An upgrade removes and adds the app again.
+    expect((await client.installationUpdate(chat, chair, 'remove-upgrade')).status).toBe(200);
+    expect((await client.installationUpdate(chat, chair, 'add-upgrade')).status).toBe(200);
+    expect(lines('council reachable again')).toHaveLength(3);
+    connector.reset();
+    await vote(chat, bjorn, 'o1');
+    await connector.waitFor((c) => c.kind === 'update' && c.conversationId === chat.id, 10_000);
   });
 
   it('does not let an edited or deleted Beslut: message change the record silently', async () => {
