@@ -203,3 +203,32 @@ export async function setQuorumRule(deps: CouncilDeps, input: { conversationId: 
   if (!saved) throw new StaleError();
   return requireCouncil(deps, input.conversationId);
 }
+
+/**
+ * People who left the conversation leave the council: kept on the record, no longer members.
+ * A council whose last chair left is never without one: its secretary, or else its
+ * longest-standing member, becomes chair. The successor, if one was named.
+ */
+export async function membersLeft(
+  deps: CouncilDeps,
+  input: { conversationId: string; userIds: readonly string[] },
+): Promise<{ left: CouncilMember[]; chairless: boolean; successor?: CouncilMember } | undefined> {
+  // Another change may land between reading and writing: read again and retry a few times.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const view = await councilForConversation(deps, input.conversationId);
+    if (!view) return undefined;
+    const leaving = view.members.filter((m) => input.userIds.includes(m.userId));
+    if (leaving.length === 0) return { left: [], chairless: false };
+    const staying = view.members.filter((m) => !input.userIds.includes(m.userId));
+    let successor: CouncilMember | undefined;
+    const chairless = leaving.some((m) => m.role === 'chair') && !staying.some((m) => m.role === 'chair');
+    if (chairless) {
+      const byTenure = [...staying].sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name, 'sv'));
+      successor = byTenure.find((m) => m.role === 'secretary') ?? byTenure.find((m) => m.role === 'member');
+    }
+    const at = deps.clock.now().toISOString();
+    const ids = leaving.map((m) => m.userId);
+    if (await deps.councils.markLeft(view.council.id, ids, successor?.userId, view.council.version, at)) return { left: leaving, chairless, successor };
+  }
+  throw new StaleError();
+}

@@ -1,5 +1,5 @@
 import { isVotingRole, statusOf } from '../domain/attendance.js';
-import { requirePermission } from '../domain/council.js';
+import { type CouncilMember, requirePermission } from '../domain/council.js';
 import {
   type Decision,
   type DecisionInput,
@@ -10,7 +10,7 @@ import {
   checkProtocolNote,
   checkReservation,
 } from '../domain/decision.js';
-import type { Meeting } from '../domain/meeting.js';
+import { type Meeting, meetingBegan } from '../domain/meeting.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { type AgendaView, load } from './agendas.js';
 import { decisionCardJob, liveCardJobs } from './conversation-jobs.js';
@@ -116,14 +116,21 @@ export interface DecisionView {
   decision: Decision;
   reservations: Reservation[];
   notes: ProtocolNote[];
+  /** The council's members when the meeting began, for names: someone who has left since keeps theirs. */
+  membersThen?: CouncilMember[];
 }
 
 export async function decisionView(deps: MeetingDeps, conversationId: string, decisionId: string): Promise<DecisionView> {
   const view = await requireCouncil(deps, conversationId);
   const { decision, meeting } = await councilDecision(deps, view, decisionId);
-  const [reservations, notes] = await Promise.all([deps.decisions.reservations(meeting.id), deps.decisions.protocolNotes(meeting.id)]);
+  const [reservations, notes, membersThen] = await Promise.all([
+    deps.decisions.reservations(meeting.id),
+    deps.decisions.protocolNotes(meeting.id),
+    deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
+  ]);
   return {
     view,
+    membersThen,
     meeting,
     decision,
     reservations: reservations.filter((r) => r.decisionId === decision.id),

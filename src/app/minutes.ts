@@ -1,6 +1,6 @@
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
-import type { Meeting } from '../domain/meeting.js';
+import { type Meeting, meetingBegan } from '../domain/meeting.js';
 import { type Minutes, buildMinutes, folderName, minutesFileStem } from '../domain/minutes.js';
 import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
@@ -22,7 +22,7 @@ export interface MinutesDeps extends MeetingDeps {
 /** The minutes of a meeting as recorded so far, with the justering as it stands. */
 export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering' | 'polls' | 'nominations'>, agenda: AgendaView): Promise<Minutes> {
   const { view, meeting } = agenda;
-  const [attendance, guests, reservations, protocolNotes, actions, upcoming, record, adjusters, polls, rounds] = await Promise.all([
+  const [attendance, guests, reservations, protocolNotes, actions, upcoming, record, adjusters, polls, rounds, members] = await Promise.all([
     deps.attendance.forMeeting(meeting.id),
     deps.meetings.guests(meeting.id),
     deps.decisions.reservations(meeting.id),
@@ -33,6 +33,8 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     deps.justering.adjusters(meeting.id),
     deps.polls.forMeeting(meeting.id),
     deps.nominations.roundsForMeeting(meeting.id),
+    // Who was a member then: someone who has left the conversation since is still in these minutes.
+    deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
   ]);
   // Only closed polls have a result; anonymous ones are counted, never named.
   const pollResults = await Promise.all(
@@ -50,7 +52,7 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     council: view.council,
     meeting,
     diaryNumber: record?.diaryNumber ?? null,
-    members: view.members,
+    members,
     attendance,
     guests,
     regrets: agenda.regrets,

@@ -20,7 +20,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type IdFactory = () => string;
 
-export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy' | 'calendar' | 'minutesLibrary'>;
+export type NewCouncil = Omit<Council, 'updatedAt' | 'version' | 'quorumRule' | 'membersCreatePolls' | 'reminderPolicy' | 'calendar' | 'minutesLibrary' | 'unreachableSince'>;
 
 export interface RosterEntry {
   userId: string;
@@ -38,6 +38,15 @@ export interface CouncilRepository {
   /** The councils a person belongs to, by name. */
   councilsOf(userId: string): Promise<Council[]>;
   member(councilId: string, userId: string): Promise<CouncilMember | undefined>;
+  /**
+   * Marks people as having left the conversation (kept on the record, no longer members) and,
+   * when given, makes `successor` chair, in one versioned change; false when the version moved.
+   */
+  markLeft(councilId: string, userIds: readonly string[], successor: string | undefined, expectedVersion: number, at: string): Promise<boolean>;
+  /** Its members as of `at`: people who left since are among them, so past minutes keep who was there. */
+  membersAt(councilId: string, at: string): Promise<CouncilMember[]>;
+  /** Marks the council of a conversation as not reachable since `since`, or reachable again (null); the council, if any. */
+  setUnreachable(conversationId: string, since: string | null): Promise<Council | undefined>;
   /**
    * Applies a change only if the council is still at `expectedVersion`; bumps the version.
    * Returns false when somebody else changed the council first.
@@ -280,6 +289,11 @@ export interface OutboxRepository {
    * same job from being queued again until old jobs are purged. False when no such job is parked.
    */
   drop(id: string, at: string): Promise<boolean>;
+  /**
+   * Gives up on a job being delivered: its conversation is gone, so no retry or admin can deliver
+   * it. Marked done with the reason; its key keeps it from being queued again until old jobs are purged.
+   */
+  discard(id: string, reason: string, at: string): Promise<void>;
   /** Keeps jobs still being delivered leased until `until`; one completed or failed meanwhile stays as it is. */
   extendLeases(ids: readonly string[], until: string): Promise<void>;
   /**

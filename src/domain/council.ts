@@ -30,6 +30,8 @@ export interface Council {
   calendar: CouncilCalendar | null;
   /** The SharePoint document library approved minutes go to (its browser URL); null: the bot's own folder. */
   minutesLibrary: string | null;
+  /** When Teams said the bot is no longer in the conversation (uninstalled, deleted); absent or null while reachable. */
+  unreachableSince?: string | null;
 }
 
 export interface CouncilMember {

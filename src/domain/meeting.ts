@@ -28,6 +28,11 @@ export interface Meeting {
   version: number;
 }
 
+/** When the meeting began: its planned start, or its opening when it was opened early. */
+export function meetingBegan(meeting: Pick<Meeting, 'startsAt' | 'openedAt'>): string {
+  return meeting.openedAt && meeting.openedAt < meeting.startsAt ? meeting.openedAt : meeting.startsAt;
+}
+
 export const MEETING_TITLE_MAX = 200;
 export const MEETING_PLACE_MAX = 300;
 /** A council meeting is a working day at most; longer is a typing mistake. */

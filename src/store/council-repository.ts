@@ -23,6 +23,7 @@ function toCouncil(row: Selectable<CouncilsTable>): Council {
     reminderPolicy: decodeReminderPolicy(row.reminder_policy),
     calendar: decodeCalendar(row.calendar_mailbox, row.calendar_category, row.calendar_subject_rule),
     minutesLibrary: row.minutes_library ?? null,
+    unreachableSince: row.unreachable_since ?? null,
   };
 }
 
@@ -53,6 +54,10 @@ function memberRow(m: CouncilMember): CouncilMembersTable {
 }
 
 const roleOrder = { chair: 0, secretary: 1, member: 2, guest: 3 } as const;
+
+function byRoleAndName(a: CouncilMember, b: CouncilMember): number {
+  return roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name, 'sv');
+}
 
 export class KyselyCouncilRepository implements CouncilRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -103,16 +108,25 @@ export class KyselyCouncilRepository implements CouncilRepository {
       .innerJoin('council_members', 'council_members.council_id', 'councils.id')
       .selectAll('councils')
       .where('council_members.user_id', '=', userId)
+      .where('council_members.left_at', 'is', null)
       .orderBy('councils.name')
       .execute();
     return rows.map(toCouncil);
   }
 
   async members(councilId: string): Promise<CouncilMember[]> {
-    const rows = await this.db.selectFrom('council_members').selectAll().where('council_id', '=', councilId).execute();
-    return rows
-      .map(toMember)
-      .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name, 'sv'));
+    const rows = await this.db.selectFrom('council_members').selectAll().where('council_id', '=', councilId).where('left_at', 'is', null).execute();
+    return rows.map(toMember).sort(byRoleAndName);
+  }
+
+  async membersAt(councilId: string, at: string): Promise<CouncilMember[]> {
+    const rows = await this.db
+      .selectFrom('council_members')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', at)]))
+      .execute();
+    return rows.map(toMember).sort(byRoleAndName);
   }
 
   async member(councilId: string, userId: string): Promise<CouncilMember | undefined> {
@@ -121,8 +135,25 @@ export class KyselyCouncilRepository implements CouncilRepository {
       .selectAll()
       .where('council_id', '=', councilId)
       .where('user_id', '=', userId)
+      .where('left_at', 'is', null)
       .executeTakeFirst();
     return row && toMember(row);
+  }
+
+  async markLeft(councilId: string, userIds: readonly string[], successor: string | undefined, expectedVersion: number, at: string): Promise<boolean> {
+    if (userIds.length === 0) return true;
+    return this.versioned(councilId, expectedVersion, at, async (trx) => {
+      await trx.updateTable('council_members').set({ left_at: at }).where('council_id', '=', councilId).where('user_id', 'in', [...userIds]).execute();
+      if (successor) await trx.updateTable('council_members').set({ role: 'chair' }).where('council_id', '=', councilId).where('user_id', '=', successor).execute();
+      return true;
+    });
+  }
+
+  async setUnreachable(conversationId: string, since: string | null): Promise<Council | undefined> {
+    // The first moment it was found gone is kept: a second notice (several failed sends) does not move it.
+    const query = this.db.updateTable('councils').set({ unreachable_since: since }).where('conversation_id', '=', conversationId);
+    await (since === null ? query : query.where('unreachable_since', 'is', null)).execute();
+    return this.findByConversation(conversationId);
   }
 
   async setRole(councilId: string, userId: string, role: Role, expectedVersion: number, at: string): Promise<boolean> {
@@ -164,7 +195,13 @@ export class KyselyCouncilRepository implements CouncilRepository {
     const r = await this.db
       .insertInto('council_members')
       .values(members.map(memberRow))
-      .onConflict((oc) => oc.columns(['council_id', 'user_id']).doNothing())
+      // Someone who left and came back is a member again, with the role they had.
+      .onConflict((oc) =>
+        oc
+          .columns(['council_id', 'user_id'])
+          .doUpdateSet({ left_at: null })
+          .where('council_members.left_at', 'is not', null),
+      )
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n);
   }

@@ -572,6 +572,20 @@ const migrations: Record<string, Migration> = {
       // The thread a council came from is not kept: the councils stay with their channels.
     },
   },
+  '0019_conversation_gone': {
+    async up(db: Kysely<any>) {
+      // Set when Teams says the bot is no longer in the council's conversation (uninstalled, chat
+      // or channel deleted); the council's data stays, and re-adding the app clears it.
+      await db.schema.alterTable('councils').addColumn('unreachable_since', 'varchar(32)').execute();
+      // A person who left the conversation stays on the council's record (past minutes and
+      // decisions keep their names) but no longer counts as a member.
+      await db.schema.alterTable('council_members').addColumn('left_at', 'varchar(32)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('council_members').dropColumn('left_at').execute();
+      await db.schema.alterTable('councils').dropColumn('unreachable_since').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

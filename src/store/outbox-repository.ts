@@ -195,6 +195,10 @@ export class KyselyOutboxRepository implements OutboxRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async discard(id: string, reason: string, at: string): Promise<void> {
+    await this.db.updateTable('outbox').set({ sent_at: at, lease_until: null, last_error: reason.slice(0, 2000) }).where('id', '=', id).execute();
+  }
+
   async extendLeases(ids: readonly string[], until: string): Promise<void> {
     if (ids.length === 0) return;
     // complete() and fail() clear the lease: a job they have finished with is not taken back.

@@ -20,6 +20,8 @@ export interface CouncilsTable {
   calendar_category: string | null;
   calendar_subject_rule: string | null;
   minutes_library: string | null;
+  /** When Teams said the bot is gone from the conversation; null while it can be reached. */
+  unreachable_since?: string | null;
 }
 
 export interface CouncilMembersTable {
@@ -31,6 +33,8 @@ export interface CouncilMembersTable {
   role: string;
   organisation: string | null;
   added_at: string;
+  /** When the person left the conversation; the row stays so the record keeps their name. */
+  left_at?: string | null;
 }
 
 export interface ConversationsTable {

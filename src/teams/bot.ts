@@ -28,6 +28,8 @@ import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
 import { justeringActions } from './justering-handlers.js';
 import { createProactive } from './proactive.js';
+import { watchingGone } from './conversation-gone.js';
+import { lifecycleRoutes, reachable } from './lifecycle.js';
 import { RateLimiter } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
@@ -98,6 +100,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     const activity = context.activity;
     const { locale, view } = await kit.councilAndLocale(activity);
     if ((activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id)) {
+      await reachable(kit, activity.conversation.id, 'bot added to the conversation');
       const card =
         conversationKind(activity) === 'personal'
           ? helpCard(locale, { scope: 'personal' })
@@ -113,12 +116,17 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     }
   });
 
+  lifecycleRoutes(app, kit);
+
   app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
     const command = parseCommand(activity.text);
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     if (!command && conversationKind(activity) !== 'personal' && !mentionsBot(activity)) return;
     const found = await kit.councilAndLocale(activity);
+    // Teams tells a team's re-install only in its General channel: a message from another channel's
+    // council is the word that the bot is back there.
+    if (found.view?.council.unreachableSince) await reachable(kit, activity.conversation.id, 'a message from the conversation');
     // Outside a council the words someone typed say more about their language than the
     // client's locale does (a Swedish user on an English Teams client types "hjälp").
     const locale = found.view ? found.locale : (command?.language ?? found.locale);
@@ -160,7 +168,10 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
-      const proactive = createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond });
+      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), {
+        councils: deps.store.councils,
+        clock: deps.clock,
+      });
       const outbox = startOutbox(kit, proactive, { intervalMs, concurrency, retentionYears, lease });
       kit.wakeOutbox = outbox.wake;
       return outbox;

@@ -67,6 +67,17 @@ export function cardActionHandler(kit: TurnKit, actions: readonly CardAction[]) 
         await respondWithCard(context, errorCard(locale, t(locale, 'error.storageFull')));
         return;
       }
+      if ((err as { statusCode?: unknown } | null)?.statusCode === 412) {
+        // Teams refused to update the shared card (412: the message was being changed at once); the
+        // actions save before they update cards, so the change stands and is no error to the person.
+        kit.deps.logger.warn({ conversation: activity.conversation.id, verb: action.verb }, 'card action: saved, but Teams did not update the card (412)');
+        const current = (await kit.councilAndLocale(activity)).locale;
+        const notice = { text: t(current, 'card.savedNotShared'), kind: 'good' as const };
+        if (action.freshCard) await respondWithCard(context, await action.freshCard(turn, notice, parsed.data));
+        // Universal Actions' plain answer: a message the client shows in place of a card.
+        else await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: notice.text } } });
+        return;
+      }
       kit.deps.logger.error({ err, conversation: activity.conversation.id, verb: action.verb }, 'card action failed');
       await respondWithCard(context, errorCard(locale, t(locale, 'error.unexpected')));
     }

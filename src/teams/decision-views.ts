@@ -29,7 +29,7 @@ export function decisionCard(
   const { view, meeting, decision } = data;
   const locale = view.council.locale;
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
-  const names = new Map(view.members.map((m) => [m.userId, m.name]));
+  const names = new Map([...(data.membersThen ?? []), ...view.members].map((m) => [m.userId, m.name]));
   const nameOf = (userId: string) => names.get(userId) ?? tr('decision.formerMember');
   const role = viewerId ? view.members.find((m) => m.userId === viewerId)?.role : undefined;
   const open = meeting.status === 'open' && !options.undone;

@@ -27,6 +27,7 @@ import { pollCard, pollDecisionText } from './poll-views.js';
 import type { Proactive } from './proactive.js';
 import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
+import { ConversationGoneError } from './conversation-gone.js';
 import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
 import { retryAfterMs } from './retry-after.js';
 import { cardActivity } from './replies.js';
@@ -370,6 +371,12 @@ export function startOutbox(
       // Every Graph job would fail alike until the administrator renews the credentials: it waits for the next probe.
       logger.info({ id: job.id, kind: job.kind, job: job.key, until: refused.retryAt }, 'outbox job waits: Graph refuses the app credentials');
       await store.outbox.postpone(job.id, 'waiting: Graph refuses the app credentials', refused.retryAt);
+      return;
+    }
+    if (err instanceof ConversationGoneError) {
+      // No retry or admin can deliver it: the app was removed or the conversation deleted. Said once, here.
+      await store.outbox.discard(job.id, `dropped: ${err.message}`, clock.now().toISOString());
+      logger.info({ id: job.id, kind: job.kind, job: job.key, conversation: err.conversationId, reason: err.reason }, 'outbox job dropped: the bot is no longer in its conversation');
       return;
     }
     const failure = classifyFailure(err);

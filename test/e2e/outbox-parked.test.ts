@@ -64,7 +64,7 @@ describe('an outbox job Teams refuses for good', () => {
   });
 
   it('is tried 3 times, then parked: logged once with its kind and id, counted in /readyz, listed for the admin', async () => {
-    // The bot was removed from the chat: Teams answers 403 to every update of the poll's card.
+    // Teams refuses every update of the poll's card (403 Forbidden; a bot gone from the chat is dropped, see conversation-gone).
     connector.refuse(403, updatesOfPoll());
     expect((await client.execute(chat, bjorn, { verb: 'poll.vote', data: { pollId } }, { choices: 'o1' })).status).toBe(200);
     for (let attempt = 1; attempt <= 3; attempt++) {

@@ -119,6 +119,36 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.councils.members(council.id)).length).toBe(4);
   });
 
+  it('keeps people who left on the record, out of the members, and takes them back with their role', async () => {
+    const council = await newCouncil();
+    expect(await store.councils.markLeft(council.id, ['29:chair'], '29:b', 2, at)).toBe(false);
+    expect(await store.councils.markLeft(council.id, ['29:chair'], '29:b', 1, at)).toBe(true);
+    expect((await store.councils.members(council.id)).map((m) => [m.userId, m.role])).toEqual([
+      ['29:b', 'chair'],
+      ['29:a', 'member'],
+    ]);
+    expect(await store.councils.member(council.id, '29:chair')).toBeUndefined();
+    expect(await store.councils.councilsOf('29:chair')).toEqual([]);
+    // Minutes of a meeting before they left still have them; of one after, not.
+    const idsAt = async (moment: string) => (await store.councils.membersAt(council.id, moment)).map((m) => m.userId).sort();
+    expect(await idsAt('2026-11-01T09:00:00.000Z')).toEqual(['29:a', '29:b', '29:chair']);
+    expect(await idsAt('2026-12-01T09:00:00.000Z')).toEqual(['29:a', '29:b']);
+    expect((await store.councils.findById(council.id))?.version).toBe(2);
+    // Back in the conversation: the roster sync makes them a member again, with the role they had.
+    expect(await store.councils.addMissingMembers(council.id, [{ ...member('29:chair', 'Åsa', 'member'), councilId: council.id }])).toBe(1);
+    expect(await store.councils.member(council.id, '29:chair')).toMatchObject({ role: 'chair', name: 'Åsa Chair' });
+  });
+
+  it('marks a council not reachable from the first notice on, and reachable again', async () => {
+    const council = await newCouncil();
+    expect((await store.councils.findById(council.id))?.unreachableSince).toBeNull();
+    expect((await store.councils.setUnreachable(council.conversationId, '2026-03-02T10:00:00.000Z'))?.unreachableSince).toBe('2026-03-02T10:00:00.000Z');
+    expect((await store.councils.setUnreachable(council.conversationId, '2026-03-02T11:00:00.000Z'))?.unreachableSince).toBe('2026-03-02T10:00:00.000Z');
+    expect((await store.councils.setUnreachable(council.conversationId, null))?.unreachableSince).toBeNull();
+    expect(await store.councils.setUnreachable('19:no-council', at)).toBeUndefined();
+    expect((await store.councils.members(council.id)).length).toBe(3);
+  });
+
   it('updates settings under the version check', async () => {
     const council = await newCouncil();
     expect(await store.councils.updateSettings(council.id, { name: 'Samordningsråd', locale: 'en', timeZone: 'UTC' }, 1, at)).toBe(true);
@@ -526,6 +556,18 @@ describe.each(backends)('store contract on $name', ({ options }) => {
       ['bad', undefined, true],
       ['good', { pollId: 'p' }, false],
     ]);
+  });
+
+  it('discards a job being delivered whose conversation is gone: done, not parked, its key still taken', async () => {
+    const job = { key: 'gone', kind: 'test', payload: {}, dueAt: '2026-03-01T00:00:00.000Z' };
+    await store.outbox.enqueue([job], at);
+    const [claimed] = await store.outbox.claim(at, 30_000, 10);
+    await store.outbox.discard(claimed!.id, 'dropped: the bot is no longer in the conversation', at);
+    expect(await store.outbox.pending()).toBe(0);
+    expect(await store.outbox.parked()).toEqual([]);
+    expect(await store.outbox.claim('2026-12-01T00:00:00.000Z', 30_000, 10)).toEqual([]);
+    await store.outbox.enqueue([job], at);
+    expect(await store.outbox.pending()).toBe(0);
   });
 
   it('renews the lease of a job still being delivered, not of one completed or failed meanwhile', async () => {

@@ -57,9 +57,10 @@ export class FakeConnector {
   readonly refusePersonalChat = new Set<string>();
   /** Answers only once recorded, so a waiting test sees the call before the bot gets its answer. */
   latencyMs = 0;
-  private refusals: { status: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
+  private refusals: { status: number; matches: (c: ConnectorCall) => boolean; left: number; code?: string }[] = [];
   /** Sends and updates answered with an error status by refuse(), not counted as sent. */
   readonly refused: (ConnectorCall & { status: number })[] = [];
+  private gone = new Map<string, 'removed' | 'deleted'>();
   private holds: { matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void; release?: Promise<unknown> }[] = [];
   private storms: { retryAfterS: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
   /** Every send and update request, in the order they arrived, whatever the answer: when each came, and to which conversation. */
@@ -117,12 +118,12 @@ export class FakeConnector {
   }
 
   /**
-   * Sends and updates that match get `status` (403: the bot was removed from the chat; 404: the
-   * message is gone; 5xx: the service failed), `times` times or until cleared. The bot's proactive
+   * Sends and updates that match get `status` (403: not allowed; 404: the message is gone; 5xx:
+   * the service failed), with `code` in the error body, `times` times or until cleared. The bot's proactive
    * sends see each refusal (one request per call); a reply inside a turn is tried once more.
    */
-  refuse(status: number, matches: (c: ConnectorCall) => boolean, times = Number.POSITIVE_INFINITY): void {
-    this.refusals.push({ status, matches, left: times });
+  refuse(status: number, matches: (c: ConnectorCall) => boolean, times = Number.POSITIVE_INFINITY, code?: string): void {
+    this.refusals.push({ status, matches, left: times, code });
   }
 
   /**
@@ -152,6 +153,19 @@ export class FakeConnector {
   /** Resends that came sooner than the Retry-After of the 429 before them. */
   resendsTooSoon(): (ConnectorRequest & { afterMs: number; retryAfterS: number })[] {
     return this.resendsAfter429().filter((r) => r.afterMs < r.retryAfterS * 1000);
+  }
+
+  /**
+   * The app removed from the conversation (or the conversation deleted): from now on every send and
+   * update to it gets what the connector answers then, 403 BotNotInConversationRoster (404
+   * ConversationNotFound for a deleted one), until reinstall().
+   */
+  uninstall(conversationId: string, how: 'removed' | 'deleted' = 'removed'): void {
+    this.gone.set(conversationId, how);
+  }
+
+  reinstall(conversationId: string): void {
+    this.gone.delete(conversationId);
   }
 
   clearRefusals(): void {
@@ -280,7 +294,21 @@ export class FakeConnector {
         refusal.left -= 1;
         request.status = refusal.status;
         this.refused.push({ ...attempted, status: refusal.status });
-        return this.reply(res, refusal.status, { error: { code: refusal.status === 403 ? 'BotNotInConversationRoster' : `HTTP${refusal.status}`, message: 'refused by the test' } });
+        // A bare 403 is a refusal of this request (uninstall() is the bot gone from the chat).
+        const code = refusal.code ?? (refusal.status === 403 ? 'Forbidden' : `HTTP${refusal.status}`);
+        return this.reply(res, refusal.status, { error: { code, message: 'refused by the test' } });
+      }
+      const gone = this.gone.get(conversationId);
+      if (gone) {
+        request.status = gone === 'removed' ? 403 : 404;
+        this.refused.push({ ...attempted, status: request.status });
+        return this.reply(
+          res,
+          request.status,
+          gone === 'removed'
+            ? { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }
+            : { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
+        );
       }
       const activityId = method === 'PUT' ? id : randomUUID();
       request.status = 200;

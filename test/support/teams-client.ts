@@ -129,6 +129,64 @@ export class TeamsClient {
   }
 
   /**
+   * The app installed in or removed from the conversation, as Teams says it: an `installationUpdate`
+   * whose action is add or remove, or add-upgrade / remove-upgrade when a new version replaces the old.
+   */
+  async installationUpdate(conversation: Conversation, from: User, action: 'add' | 'remove' | 'add-upgrade' | 'remove-upgrade') {
+    const activity = this.base(conversation, from);
+    activity.type = 'installationUpdate';
+    activity.action = action;
+    if (conversation.type === 'channel') activity.channelData.settings = { selectedChannel: { id: conversation.id } };
+    return this.post(activity);
+  }
+
+  /** People (or the bot itself) leaving the conversation: `teamMemberRemoved` in a team. */
+  async membersRemoved(conversation: Conversation, from: User, removed: { id: string; aadObjectId?: string }[]) {
+    const activity = this.base(conversation, from);
+    activity.type = 'conversationUpdate';
+    activity.membersRemoved = removed.map((u) => ({ id: u.id, ...(u.aadObjectId ? { aadObjectId: u.aadObjectId } : {}) }));
+    if (conversation.type === 'channel') activity.channelData.eventType = 'teamMemberRemoved';
+    return this.post(activity);
+  }
+
+  /**
+   * A channel of the team deleted or renamed. Teams sends it in the team's General channel
+   * (`generalId`) and names the channel concerned in channelData.channel.
+   */
+  async channelEvent(channel: Conversation, from: User, eventType: 'channelDeleted' | 'channelRenamed' | 'channelRestored', generalId: string, newName?: string) {
+    const activity = this.base({ ...channel, id: generalId }, from);
+    activity.type = 'conversationUpdate';
+    activity.channelData = {
+      ...activity.channelData,
+      eventType,
+      channel: { id: channel.id, ...(newName ? { name: newName } : {}) },
+      team: { id: generalId, name: 'Team' },
+    };
+    return this.post(activity);
+  }
+
+  /** A person edited their message `messageId`: Teams sends the whole revised message as a `messageUpdate`. */
+  async editMessage(conversation: Conversation, from: User, messageId: string, text: string, options: { mention?: boolean } = {}) {
+    const activity = this.base(conversation, from);
+    activity.type = 'messageUpdate';
+    activity.id = messageId;
+    activity.text = options.mention ? `<at>${BOT.name}</at> ${text}` : text;
+    if (options.mention) activity.entities = [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }];
+    activity.textFormat = 'plain';
+    activity.channelData.eventType = 'editMessage';
+    return this.post(activity);
+  }
+
+  /** A person deleted their message `messageId` (Teams keeps it restorable: a soft delete). */
+  async deleteMessage(conversation: Conversation, from: User, messageId: string) {
+    const activity = this.base(conversation, from);
+    activity.type = 'messageDelete';
+    activity.id = messageId;
+    activity.channelData.eventType = 'softDeleteMessage';
+    return this.post(activity);
+  }
+
+  /**
    * Clicks an Action.Execute as Teams does: an `adaptiveCard/action` invoke whose data is the
    * action's data merged with the card's input values, replying to the card's message.
    */
