@@ -31,7 +31,6 @@ export function mentionsBot(activity: Activity): boolean {
  * before the first ';' is the channel (or chat) itself. A suffix Teams may add one day is read
  * the same way: the conversation is still the one before it.
  */
-/** The conversation a thread id (`<channel>;messageid=<root>`) or any suffixed id belongs to. */
 export function baseConversationId(id: string): string {
   const cut = id.indexOf(';');
   return cut < 0 ? id : id.slice(0, cut);
