@@ -168,10 +168,12 @@ describe.each(backends)('a council whose conversation goes away, over HTTP on $n
     await client.execute(chat, chair, save, Object.fromEntries(save.data.userIds.map((_: string, i: number) => [`s${i}`, 'present'])));
     connector.reset();
     await client.say(chat, chair, 'Beslut: Rådet godkänner budgeten.');
-    const decision = connector
-      .sent(chat.id)
-      .map((c) => cardOf(c.body))
-      .find((c) => c && walkCard(c).some((n) => n.verb === 'decision.reserve'));
+    // The decision's card follows the answer through the outbox.
+    const posted = await connector.waitFor(
+      (c) => c.kind === 'send' && c.conversationId === chat.id && walkCard(cardOf(c.body) ?? {}).some((n) => n.verb === 'decision.reserve'),
+      10_000,
+    );
+    const decision = cardOf(posted.body);
     const reserved = await client.execute(chat, david, findAction(decision, 'decision.reserve'), { rText: 'Budgeten är för snål.' });
     expect(cardText(reserved.card)).toContain('David Dal reserverade sig: Budgeten är för snål.');
 
