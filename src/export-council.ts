@@ -6,7 +6,8 @@
  * Reads DATABASE_URL (PostgreSQL) or the SQLite file under DATA_DIR; changes nothing.
  */
 import { writeFileSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config.js';
+import { runAdminCommand } from './admin-command.js';
+import { loadConfig } from './config.js';
 import { exportCouncil } from './store/council-export.js';
 import { openDatabase } from './store/database.js';
 
@@ -36,10 +37,4 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-    process.exit(1);
-  },
-);
+runAdminCommand(run);

@@ -9,7 +9,8 @@
  * Reads DATABASE_URL (PostgreSQL) or the SQLite file under DATA_DIR. A running bot picks a
  * retried job up on its next pass; nothing needs restarting.
  */
-import { ConfigError, loadConfig } from './config.js';
+import { runAdminCommand } from './admin-command.js';
+import { loadConfig } from './config.js';
 import { openDatabase } from './store/database.js';
 import { KyselyOutboxRepository } from './store/outbox-repository.js';
 
@@ -51,10 +52,4 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-    process.exit(1);
-  },
-);
+runAdminCommand(run);

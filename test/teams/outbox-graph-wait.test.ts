@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Calendar, CalendarEventInput, Logger, Store } from '../../src/app/ports.js';
-import { folderLibrary } from '../../src/export/folder-library.js';
 import { guardCredentials } from '../../src/graph/credentials-gate.js';
 import { openStore } from '../../src/store/database.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
-import { createTurnKit } from '../../src/teams/turn-kit.js';
+import { testTurnKit } from '../support/turn-kit.js';
 
 /** What MSAL throws when Entra ID answers 401 invalid_client for a wrong secret. */
 function invalidClient(): Error {
@@ -65,20 +64,7 @@ describe('outbox jobs needing Graph while Entra ID refuses the secret', () => {
 
   beforeAll(async () => {
     store = await openStore({ sqlitePath: file });
-    const kit = createTurnKit({
-      store,
-      clock: { now: () => new Date(now) },
-      newId: randomUUID,
-      logger,
-      defaultLocale: 'sv',
-      defaultTimeZone: 'Europe/Stockholm',
-      botAppId: '',
-      anonymousVoterKey: () => 'k',
-      calendar,
-      graphAccess: gate,
-      minutesLibrary: folderLibrary(join(dir, 'minutes')),
-      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
-    });
+    const kit = testTurnKit(store, { clock: { now: () => new Date(now) }, logger, calendar, graphAccess: gate });
     const at = new Date(now).toISOString();
     const council = (await store.councils.create(
       { id: randomUUID(), conversationId: `19:${randomUUID()}`, tenantId: 't1', name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm', createdBy: '29:chair', createdAt: at },

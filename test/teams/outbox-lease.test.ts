@@ -3,14 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger, Store } from '../../src/app/ports.js';
-import { folderLibrary } from '../../src/export/folder-library.js';
+import type { Store } from '../../src/app/ports.js';
 import { openStore } from '../../src/store/database.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
-import { createTurnKit } from '../../src/teams/turn-kit.js';
+import { testTurnKit } from '../support/turn-kit.js';
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const at = () => new Date().toISOString();
 
 describe('an outbox job that takes longer than its lease', () => {
@@ -22,18 +20,7 @@ describe('an outbox job that takes longer than its lease', () => {
   async function instance() {
     const store = await openStore({ sqlitePath: join(dir, 'db.sqlite') });
     stores.push(store);
-    const kit = createTurnKit({
-      store,
-      clock: { now: () => new Date() },
-      newId: randomUUID,
-      logger: silent,
-      defaultLocale: 'sv',
-      defaultTimeZone: 'Europe/Stockholm',
-      botAppId: '',
-      anonymousVoterKey: () => 'k',
-      minutesLibrary: folderLibrary(join(dir, 'minutes')),
-      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
-    });
+    const kit = testTurnKit(store);
     const proactive: Proactive = {
       inConversation: async () => undefined,
       toPerson: async (_via, person) => {

@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger, Store } from '../../src/app/ports.js';
-import { folderLibrary } from '../../src/export/folder-library.js';
 import { openStore } from '../../src/store/database.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
-import { createTurnKit } from '../../src/teams/turn-kit.js';
+import { testTurnKit } from '../support/turn-kit.js';
 
 /** What the Bot Connector client throws when Teams answers with an error status. */
 function connectorError(statusCode: number): Error {
@@ -45,18 +44,7 @@ describe('the outbox sorting failed deliveries', () => {
 
   beforeAll(async () => {
     store = await openStore({ sqlitePath: file });
-    const kit = createTurnKit({
-      store,
-      clock: { now: () => new Date(now) },
-      newId: randomUUID,
-      logger,
-      defaultLocale: 'sv',
-      defaultTimeZone: 'Europe/Stockholm',
-      botAppId: '',
-      anonymousVoterKey: () => 'k',
-      minutesLibrary: folderLibrary(join(dir, 'minutes')),
-      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
-    });
+    const kit = testTurnKit(store, { clock: { now: () => new Date(now) }, logger });
     const council = await store.councils.create(
       { id: randomUUID(), conversationId: `19:${randomUUID()}`, tenantId: 't1', name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm', createdBy: '29:chair', createdAt: at() },
       ['29:chair', '29:removed', '29:busy', '29:fine'].map((userId, i) => ({ userId, aadObjectId: null, name: `Ledamot ${i}`, email: null, role: i === 0 ? ('chair' as const) : ('member' as const), organisation: null, addedAt: at() })),

@@ -1,16 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimedJob, Logger, Store } from '../../src/app/ports.js';
-import { folderLibrary } from '../../src/export/folder-library.js';
+import type { ClaimedJob, Store } from '../../src/app/ports.js';
 import { openStore } from '../../src/store/database.js';
 import { type OutboxDispatcher, startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
-import { createTurnKit } from '../../src/teams/turn-kit.js';
+import { testTurnKit } from '../support/turn-kit.js';
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const HOUR = 3_600_000;
 
 /**
@@ -41,18 +38,7 @@ describe('waking the outbox', () => {
   });
 
   function start(): OutboxDispatcher {
-    const kit = createTurnKit({
-      store,
-      clock: { now: () => new Date() },
-      newId: randomUUID,
-      logger: silent,
-      defaultLocale: 'sv',
-      defaultTimeZone: 'Europe/Stockholm',
-      botAppId: '',
-      anonymousVoterKey: () => 'k',
-      minutesLibrary: folderLibrary(tmpdir()),
-      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
-    });
+    const kit = testTurnKit(store);
     const proactive: Proactive = {
       inConversation: async () => undefined,
       toPerson: async () => 'personal',

@@ -7,14 +7,13 @@ import { AggregationTemporality, type DataPoint, type Histogram, InMemoryMetricE
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/app/ports.js';
-import { folderLibrary } from '../../src/export/folder-library.js';
 import { graphCalendar } from '../../src/graph/calendar.js';
 import { graphLibrary } from '../../src/graph/library.js';
 import { createHost } from '../../src/server.js';
 import { openStore } from '../../src/store/database.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
-import { createTurnKit } from '../../src/teams/turn-kit.js';
+import { testTurnKit } from '../support/turn-kit.js';
 import { type Telemetry, registerTelemetry } from '../../src/telemetry/providers.js';
 import { GRAPH_THROTTLED, OUTBOX_LAG, OUTBOX_PARKED, TURN_DURATION, callingOut, labelTurn } from '../../src/telemetry/signals.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
@@ -107,18 +106,7 @@ describe('telemetry: what the instruments record when the code runs', () => {
   it('outbox: how late each job began, by kind, and a span per delivery that fails with the job', async () => {
     const now = new Date('2026-11-23T10:00:00.000Z');
     const store = await openStore({ sqlitePath: join(mkdtempSync(join(tmpdir(), 'council-telemetry-')), 'db.sqlite') });
-    const kit = createTurnKit({
-      store,
-      clock: { now: () => now },
-      newId: () => crypto.randomUUID(),
-      logger: silent,
-      defaultLocale: 'sv',
-      defaultTimeZone: 'Europe/Stockholm',
-      botAppId: '',
-      anonymousVoterKey: () => 'k',
-      minutesLibrary: folderLibrary(mkdtempSync(join(tmpdir(), 'council-telemetry-minutes-'))),
-      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
-    });
+    const kit = testTurnKit(store, { clock: { now: () => now } });
     const proactive: Proactive = { inConversation: async () => undefined, toPerson: async () => 'personal' };
     const due = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
     // Due items that are gone by now: delivered as nothing to send. A kind nobody handles fails.
@@ -151,18 +139,7 @@ describe('telemetry: what the instruments record when the code runs', () => {
   it('outbox: a job parked after failing for good is counted once, by kind and what failed', async () => {
     let now = Date.parse('2026-11-24T10:00:00.000Z');
     const store = await openStore({ sqlitePath: join(mkdtempSync(join(tmpdir(), 'council-telemetry-')), 'db.sqlite') });
-    const kit = createTurnKit({
-      store,
-      clock: { now: () => new Date(now) },
-      newId: () => crypto.randomUUID(),
-      logger: silent,
-      defaultLocale: 'sv',
-      defaultTimeZone: 'Europe/Stockholm',
-      botAppId: '',
-      anonymousVoterKey: () => 'k',
-      minutesLibrary: folderLibrary(mkdtempSync(join(tmpdir(), 'council-telemetry-minutes-'))),
-      minutesRenderer: { docx: async () => new Uint8Array(), markdown: () => '' },
-    });
+    const kit = testTurnKit(store, { clock: { now: () => new Date(now) } });
     const proactive: Proactive = { inConversation: async () => undefined, toPerson: async () => 'personal' };
     await store.outbox.enqueue([{ key: 'lost', kind: 'retiredKind', payload: {}, dueAt: new Date(now + 1_000).toISOString() }], new Date(now).toISOString());
     const outbox = startOutbox(kit, proactive, { intervalMs: 3_600_000, concurrency: 10 });
