@@ -60,6 +60,12 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   /** Secret for anonymous ballots' keyed hash; at least 32 characters. Without it a key file in DATA_DIR is made. */
   ANONYMOUS_VOTE_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  /**
+   * How long an incoming turn waits for Teams to take its replies before it answers Teams' HTTP
+   * request anyway; what is still going out then follows, and what Teams then refuses goes to the
+   * outbox. Teams gives up on an invoke after about 10 s, on a message after 15 s.
+   */
+  REPLY_WAIT_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
   /** How often the outbox of proactive messages, deadlines and reminders is looked at. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /**

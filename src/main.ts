@@ -8,6 +8,7 @@ import { createHost } from './server.js';
 import type { Store } from './app/ports.js';
 import { openStoreWhenReachable } from './store/startup.js';
 import { createAdapter } from './teams/adapter.js';
+import { drainLateReplies } from './teams/late-replies.js';
 import { type Bot, createBot } from './teams/bot.js';
 import { inboundTurns } from './teams/inbound-turn.js';
 import { localServiceUrls } from './teams/service-url.js';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
   });
   running = { store, bot };
   outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS, lease: { owner: currentLeaseOwner(config.instanceId), gone: earlierProcessGone } });
+  adapter.answerWithin(config.REPLY_WAIT_MS, bot.lateReplies);
   await bot.queueCalendarSyncs();
   const port = (server.address() as AddressInfo).port;
   logger.info(
@@ -142,6 +144,8 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_GRACE_MS + STOP_MARGIN_MS).unref();
     logger.info({ signal, inFlight: host.inFlight() }, 'shutting down: draining turns in flight');
     await host.drain(server, config.SHUTDOWN_GRACE_MS);
+    // Replies still going out after their turns answered: waited for a moment, the rest left to the outbox.
+    await drainLateReplies(Math.min(2_000, config.SHUTDOWN_GRACE_MS), logger);
     await outbox?.stop();
     await store.close();
     await telemetry.stop();

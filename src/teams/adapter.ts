@@ -1,4 +1,4 @@
-import { type Activity, CallerIdConstants, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { type Activity, CallerIdConstants, type InvokeResponse, type ResourceResponse, type TurnContext } from 'botbuilder';
 import {
   type AuthenticateRequestResult,
   AuthenticationConstants,
@@ -14,18 +14,63 @@ import { localeFromTag, t } from '../i18n/index.js';
 import { ADAPTIVE_CARD_ACTION } from './card-action-route.js';
 import { withOneRetryPolicy } from './connector-retries.js';
 import { traceConnectorCalls } from './connector-telemetry.js';
+import { type ConversationsApi, type LateReplySink, TurnReplies } from './late-replies.js';
 import { plainTextReplies, respondWithCard } from './replies.js';
 import { localServiceUrls } from './service-url.js';
 import { errorCard } from './views.js';
 
-/** The SDK's adapter with its authentication and its turn as two steps, so a refused token is ours to answer. */
+const TURN_REPLIES = Symbol('turnReplies');
+// Answered by the adapter itself, not sent to the connector.
+const LOCAL_TYPES = new Set(['invokeResponse', 'trace', 'delay']);
+
+/**
+ * The SDK's adapter with its authentication and its turn as two steps, so a refused token is ours
+ * to answer; and, once `answerWithin` is set, incoming turns that answer Teams by a deadline
+ * whatever the connector does with their replies (late-replies.ts).
+ */
 export class BotAdapter extends TeamsAdapter {
+  private late?: { waitMs: number; sink: LateReplySink };
+
   authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     return this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
   }
 
-  runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    return this.processActivity(auth, activity, logic);
+  /** From now on an incoming turn waits at most `waitMs` for its replies; those Teams refuses later go to `sink`. */
+  answerWithin(waitMs: number, sink: LateReplySink): void {
+    this.late = { waitMs, sink };
+  }
+
+  async runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    if (!this.late) return this.processActivity(auth, activity, logic);
+    const replies = new TurnReplies(Date.now() + this.late.waitMs, this.late.sink);
+    try {
+      return await this.processActivity(auth, activity, async (context) => {
+        context.turnState.set(TURN_REPLIES, replies);
+        await logic(context);
+      });
+    } finally {
+      // After the turn's error handler too: its answer is one of the turn's replies.
+      replies.finish();
+    }
+  }
+
+  private conversations(context: TurnContext): ConversationsApi {
+    const client = context.turnState.get(this.ConnectorClientKey) as { conversations?: ConversationsApi } | undefined;
+    if (!client?.conversations) throw new Error('Unable to extract ConnectorClient from turn context.');
+    return client.conversations;
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const replies = context.turnState.get(TURN_REPLIES) as TurnReplies | undefined;
+    if (!replies || activities.some((a) => LOCAL_TYPES.has(a.type ?? ''))) return super.sendActivities(context, activities);
+    return replies.run('send', activities, this.conversations(context));
+  }
+
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    const replies = context.turnState.get(TURN_REPLIES) as TurnReplies | undefined;
+    if (!replies) return super.updateActivity(context, activity);
+    const [response] = await replies.run('update', [activity], this.conversations(context));
+    return response?.id ? response : undefined;
   }
 }
 

@@ -7,6 +7,7 @@ import { previewCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
+import { keepingId } from './posted-cards.js';
 import { councilConversationId } from './activity.js';
 
 /** Posts the next meeting's agenda and remembers the message, so later changes update it in place. */
@@ -17,7 +18,7 @@ export async function postAgenda(turn: CommandTurn): Promise<void> {
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
     return;
   }
-  const sent = await turn.context.sendActivity(cardActivity(agendaCard(agenda, undefined)));
+  const sent = await turn.context.sendActivity(keepingId(cardActivity(agendaCard(agenda, undefined)), { kind: 'agendaCard', id: agenda.meeting.id }));
   if (sent?.id) await turn.kit.deps.store.meetings.setAgendaCard(agenda.meeting.id, sent.id);
 }
 

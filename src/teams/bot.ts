@@ -27,6 +27,8 @@ import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
 import { justeringActions } from './justering-handlers.js';
+import type { LateReplySink } from './late-replies.js';
+import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { watchingGone } from './conversation-gone.js';
 import { lifecycleRoutes, reachable } from './lifecycle.js';
@@ -47,6 +49,8 @@ export interface Bot {
   startOutbox(options: { intervalMs: number; tenantPerSecond: number; concurrency: number; retentionYears?: number; lease?: LeaseIdentity }): OutboxDispatcher;
   /** Every connected council calendar gets its next sync queued (one per slot, whichever instance queues it). */
   queueCalendarSyncs(): Promise<number>;
+  /** Where a turn's replies go that Teams refused after the turn had answered: the outbox. */
+  lateReplies: LateReplySink;
 }
 
 /**
@@ -167,6 +171,15 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     app,
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
+    lateReplies: {
+      async queue(payload) {
+        const at = deps.clock.now().toISOString();
+        await deps.store.outbox.enqueue([{ key: `late-replies:${deps.newId()}`, kind: 'lateReplies', payload, dueAt: at }], at);
+        kit.wakeOutbox();
+      },
+      remember: (key, activityId) => rememberPosted(deps.store, key, activityId),
+      logger: deps.logger,
+    },
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
       const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), {
         councils: deps.store.councils,

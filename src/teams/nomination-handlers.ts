@@ -10,6 +10,7 @@ import type { CommandTurn } from './command-handlers.js';
 import { nominationAskCard, roundCard, roundFormCard } from './nomination-views.js';
 import { pollCard } from './poll-views.js';
 import { cardActivity, respondWithCard } from './replies.js';
+import { keepingId } from './posted-cards.js';
 import { replaceCardForAll } from './shared-card.js';
 import { doneCard, type Notice } from './views.js';
 import { councilConversationId } from './activity.js';
@@ -55,7 +56,7 @@ const openAction = defineAction({
       clientKey: `form:${data.formId}`,
     });
     if (result.created) {
-      const sent = await turn.context.sendActivity(cardActivity(roundCard(result, undefined)));
+      const sent = await turn.context.sendActivity(keepingId(cardActivity(roundCard(result, undefined)), { kind: 'roundCard', id: result.round.id }));
       if (sent?.id) await deps.nominations.setRoundActivity(result.round.id, sent.id);
     }
     const locale = view.council.locale;
@@ -120,7 +121,7 @@ async function afterClosing(turn: ActionTurn, result: Awaited<ReturnType<typeof 
   await replaceCardForAll(turn, roundCard(result, undefined));
   if (result.poll) {
     const data = await showPoll(turn.kit.pollDeps, { conversationId: turn.conversationId, pollId: result.poll.id });
-    const sent = await turn.context.sendActivity(cardActivity(pollCard(data, undefined)));
+    const sent = await turn.context.sendActivity(keepingId(cardActivity(pollCard(data, undefined)), { kind: 'pollCard', id: result.poll.id }));
     if (sent?.id) await turn.kit.deps.store.polls.setActivity(result.poll.id, sent.id);
   }
   const notice: Notice = result.poll

@@ -30,6 +30,8 @@ import { reminderCard } from './reminder-views.js';
 import { ConversationGoneError } from './conversation-gone.js';
 import { UndeliverableJobError, classifyFailure, shouldPark } from './outbox-failure.js';
 import { retryAfterMs } from './retry-after.js';
+import type { LateRepliesPayload } from './late-replies.js';
+import { rememberPosted } from './posted-cards.js';
 import { cardActivity } from './replies.js';
 import type { SharedCardPayload } from './shared-card.js';
 import type { TurnKit } from './turn-kit.js';
@@ -201,6 +203,19 @@ export function startOutbox(
       const card = await postedActionCard(kit, view, item, viewerId, confirm);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(cardActivity(card));
+      });
+    },
+    async lateReplies({ conversationId, ops }: LateRepliesPayload) {
+      // In the thread the turn came from, in the turn's order; a retry after a partial failure sends the first ones again.
+      await proactive.inConversation(conversationId, async (context) => {
+        for (const op of ops) {
+          if (op.op === 'update') {
+            await context.updateActivity(op.activity);
+            continue;
+          }
+          const sent = await context.sendActivity(op.activity);
+          if (op.keep && sent?.id) await rememberPosted(store, op.keep, sent.id);
+        }
       });
     },
     async sharedCard({ conversationId, activityId, card }: SharedCardPayload) {

@@ -11,6 +11,7 @@ import { blankToUndefined, date, flag, id, time } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
 import { pollCard, pollFormCard } from './poll-views.js';
 import { cardActivity, replaceCardForAll, respondWithCard } from './replies.js';
+import { keepingId } from './posted-cards.js';
 import { doneCard, type Notice } from './views.js';
 import { councilConversationId } from './activity.js';
 
@@ -25,7 +26,7 @@ async function postPoll(turn: { context: ActionTurn['context']; kit: ActionTurn[
   if (!created && !(await claimPollCard(deps, pollId))) return false;
   try {
     const data = await showPoll(deps, { conversationId, pollId });
-    const sent = await turn.context.sendActivity(cardActivity(pollCard(data, undefined)));
+    const sent = await turn.context.sendActivity(keepingId(cardActivity(pollCard(data, undefined)), { kind: 'pollCard', id: pollId }));
     if (sent?.id) await deps.polls.setActivity(pollId, sent.id);
   } catch (err) {
     // Not posted after all: a retry need not wait for the claim to run out.

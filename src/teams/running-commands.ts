@@ -5,6 +5,7 @@ import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
+import { keepingId } from './posted-cards.js';
 import { councilConversationId } from './activity.js';
 
 function nowLine(turn: CommandTurn, agenda: AgendaView): string {
@@ -22,7 +23,7 @@ async function showLive(turn: CommandTurn, agenda: AgendaView, text: string, opt
   if (existing && options.queued) turn.kit.wakeOutbox();
   else if (existing) await updatePostedCard(turn, agenda);
   if (!existing || options.repost) {
-    const sent = await turn.context.sendActivity(cardActivity(agendaCard(agenda, undefined)));
+    const sent = await turn.context.sendActivity(keepingId(cardActivity(agendaCard(agenda, undefined)), { kind: 'agendaCard', id: agenda.meeting.id }));
     if (sent?.id) await turn.kit.deps.store.meetings.setAgendaCard(agenda.meeting.id, sent.id);
   }
   if (text) await turn.context.sendActivity(text);

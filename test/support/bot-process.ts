@@ -53,6 +53,9 @@ export class BotProcess {
         HOST: '127.0.0.1',
         DATA_DIR: this.dataDir,
         LOG_LEVEL: 'info',
+        // A test reads the replies once the turn has answered; on a busy machine a turn may take
+        // longer than the production default. The tests of late replies set their own.
+        REPLY_WAIT_MS: '10000',
         ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
