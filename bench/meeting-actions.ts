@@ -90,7 +90,7 @@ function describe(result: InvokeResult): string {
 }
 
 /** The state a live card (the chair's view) shows: version, recording form and current item. */
-function readLive(card: any): { version: number; recordData: Record<string, unknown>; currentItemId: string } {
+export function readLive(card: any): { version: number; recordData: Record<string, unknown>; currentItemId: string } {
   const version = Number(findAction(card, 'meeting.goTo').data?.version);
   const recordData = findAction(card, 'decision.record').data as Record<string, unknown>;
   const currentItemId = String(recordData.forItemId ?? recordData.itemId ?? '');

@@ -59,3 +59,18 @@ export function actionCardJob(payload: ActionCardPayload, answerId: string, at: 
 export function liveCardJobs(meeting: Pick<Meeting, 'id' | 'agendaCardActivityId'>, at: string): OutboxJob[] {
   return meeting.agendaCardActivityId ? [agendaCardJob(meeting.id, meeting.agendaCardActivityId, at)] : [];
 }
+
+/**
+ * The conversation's people, fetched by the outbox when Teams was too slow to give them within
+ * the turn. `cardActivityId`: the council card to show them on once fetched (set-up's card);
+ * `tell`: say in the chat how many were added (the chair asked for it).
+ */
+export interface RosterSyncPayload {
+  conversationId: string;
+  cardActivityId?: string;
+  tell?: boolean;
+}
+
+export function rosterSyncJob(payload: RosterSyncPayload, answerId: string, at: string): OutboxJob {
+  return { key: `roster-sync:${payload.conversationId}:${answerId}`, kind: 'rosterSync', payload, dueAt: at };
+}

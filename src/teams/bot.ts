@@ -30,6 +30,7 @@ import { justeringActions } from './justering-handlers.js';
 import type { LateReplySink } from './late-replies.js';
 import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
+import { queueRosterSync } from './roster.js';
 import { watchingGone } from './conversation-gone.js';
 import { lifecycleRoutes, reachable } from './lifecycle.js';
 import { RateLimiter } from './rate-limit.js';
@@ -115,7 +116,12 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       return;
     }
     if (view) {
-      const count = await syncRoster(kit.councilDeps, { conversationId: councilConversationId(activity), roster: await kit.roster(context) });
+      const roster = await kit.rosterInTime(context);
+      if (!roster) {
+        await queueRosterSync(kit, { conversationId: councilConversationId(activity) });
+        return;
+      }
+      const count = await syncRoster(kit.councilDeps, { conversationId: councilConversationId(activity), roster });
       deps.logger.info({ council: view.council.id, added: count }, 'roster synced on membersAdded');
     }
   });

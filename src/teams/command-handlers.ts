@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
+import { queueRosterSync } from './roster.js';
 import { type CouncilView, requireCouncil, roleOf, syncRoster } from '../app/councils.js';
 import type { Locale } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
@@ -61,7 +62,14 @@ export const commands: Record<CommandKind, CommandHandler> = {
     const { context, kit, locale } = turn;
     const council = await currentCouncil(turn);
     if (!roleOf(council, context.activity.from.id)) throw new RuleError('error.notMember');
-    const count = await syncRoster(kit.councilDeps, { conversationId: councilConversationId(context.activity), roster: await kit.roster(context) });
+    const conversationId = councilConversationId(context.activity);
+    const roster = await kit.rosterInTime(context);
+    if (!roster) {
+      await queueRosterSync(kit, { conversationId, tell: true });
+      await context.sendActivity(t(locale, 'council.rosterSyncing'));
+      return;
+    }
+    const count = await syncRoster(kit.councilDeps, { conversationId, roster });
     await context.sendActivity(t(locale, 'council.rosterSynced', { count }));
   },
 

@@ -1,3 +1,4 @@
+import { queueRosterSync } from './roster.js';
 import { z } from 'zod';
 import { type CouncilView, addGuest, changeRole, removeGuest, requireCouncil, setUpCouncil } from '../app/councils.js';
 import { COUNCIL_NAME_MAX, LOCALES } from '../domain/council.js';
@@ -40,6 +41,7 @@ const setup = defineAction({
       await respondWithCard(context, councilCard(turn.council, turn.actorId, council.locale, notice));
       return;
     }
+    const roster = await kit.rosterInTime(context);
     const view = await setUpCouncil(kit.councilDeps, {
       conversationId: turn.conversationId,
       tenantId: tenantOf(context.activity),
@@ -47,10 +49,13 @@ const setup = defineAction({
       locale: input.locale,
       timeZone: input.timeZone,
       actor: actorOf(context.activity),
-      roster: await kit.roster(context),
+      roster: roster ?? [],
     });
+    // Teams slow to give the roster: the council is set up now, its members follow from the outbox onto the card.
+    if (!roster) await queueRosterSync(kit, { conversationId: view.council.conversationId, ...(context.activity.replyToId ? { cardActivityId: context.activity.replyToId } : {}) });
     const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
-    const notice: Notice = { text: t(view.council.locale, 'setup.done', { chair, count: view.members.length }), kind: 'good' };
+    const text = roster ? t(view.council.locale, 'setup.done', { chair, count: view.members.length }) : t(view.council.locale, 'setup.doneRosterLater', { chair });
+    const notice: Notice = { text, kind: 'good' };
     kit.deps.logger.info({ council: view.council.id, members: view.members.length }, 'council set up');
     await replaceCardForAll(turn, councilCard(view, undefined, view.council.locale, notice));
     await respondWithCard(context, councilCard(view, turn.actorId, view.council.locale, notice));

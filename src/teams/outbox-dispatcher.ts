@@ -4,7 +4,8 @@ import { stillRefused } from '../app/graph-credentials.js';
 import { justeringById } from '../app/justering.js';
 import { type ExportPayload, runExport } from '../app/minutes-export.js';
 import { adjusterNames, exportedCard, justeringCard } from './justering-views.js';
-import { type CouncilView, councilById } from '../app/councils.js';
+import { type CouncilView, councilById, councilForConversation, syncRoster } from '../app/councils.js';
+import type { RosterEntry } from '../app/ports.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { StoreUnavailableError } from '../domain/errors.js';
 import { roundById } from '../app/nominations.js';
@@ -15,7 +16,7 @@ import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
 import { assignedCard, postedActionCard } from './action-handlers.js';
 import { load } from '../app/agendas.js';
-import type { ActionCardPayload, AgendaCardPayload, DecisionCardPayload } from '../app/conversation-jobs.js';
+import type { ActionCardPayload, AgendaCardPayload, DecisionCardPayload, RosterSyncPayload } from '../app/conversation-jobs.js';
 import { decisionView } from '../app/decisions.js';
 import { upcomingMeetings } from '../app/meetings.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -33,6 +34,8 @@ import { retryAfterMs } from './retry-after.js';
 import type { LateRepliesPayload } from './late-replies.js';
 import { rememberPosted } from './posted-cards.js';
 import { cardActivity } from './replies.js';
+import { fetchRoster } from './roster.js';
+import { councilCard } from './views.js';
 import type { SharedCardPayload } from './shared-card.js';
 import type { TurnKit } from './turn-kit.js';
 
@@ -216,6 +219,25 @@ export function startOutbox(
           const sent = await context.sendActivity(op.activity);
           if (op.keep && sent?.id) await rememberPosted(store, op.keep, sent.id);
         }
+      });
+    },
+    async rosterSync({ conversationId, cardActivityId, tell }: RosterSyncPayload) {
+      let roster: RosterEntry[] = [];
+      // Fetched outside a turn, through the conversation's stored reference; a failure is retried like any job.
+      await proactive.inConversation(conversationId, async (context) => {
+        roster = await fetchRoster(context);
+      });
+      const count = await syncRoster(kit.councilDeps, { conversationId, roster });
+      const view = await councilForConversation(kit.councilDeps, conversationId);
+      if (!view) return;
+      const { locale } = view.council;
+      const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
+      await proactive.inConversation(conversationId, async (context) => {
+        if (cardActivityId) {
+          const notice = { text: t(locale, 'setup.done', { chair, count: view.members.length }), kind: 'good' as const };
+          await context.updateActivity({ ...cardActivity(councilCard(view, undefined, locale, notice)), id: cardActivityId });
+        }
+        if (tell) await context.sendActivity(t(locale, 'council.rosterSynced', { count }));
       });
     },
     async sharedCard({ conversationId, activityId, card }: SharedCardPayload) {

@@ -1,6 +1,8 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { type RosterSyncPayload, rosterSyncJob } from '../app/conversation-jobs.js';
 import type { RosterEntry } from '../app/ports.js';
 import { storableText } from '../domain/storable-text.js';
+import type { TurnKit } from './turn-kit.js';
 
 const MAX_PAGES = 50;
 
@@ -23,4 +25,11 @@ export async function fetchRoster(context: TurnContext): Promise<RosterEntry[]> 
     if (!token) break;
   }
   return roster;
+}
+
+/** The roster Teams did not give within the turn, fetched and synced by the outbox instead. */
+export async function queueRosterSync(kit: TurnKit, payload: RosterSyncPayload): Promise<void> {
+  const at = kit.deps.clock.now().toISOString();
+  await kit.deps.store.outbox.enqueue([rosterSyncJob(payload, kit.deps.newId(), at)], at);
+  kit.wakeOutbox();
 }

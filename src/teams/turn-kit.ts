@@ -31,6 +31,8 @@ export interface BotDeps {
   minutesRenderer: MinutesRenderer;
   /** Whether Graph takes the app's credentials; undefined without Graph settings. */
   graphAccess?: GraphAccess;
+  /** How long a turn waits on Teams (its replies, a roster) before answering without it; 1 s by default. */
+  replyWaitMs?: number;
 }
 
 /** What every handler of a turn needs besides the turn itself. */
@@ -48,9 +50,16 @@ export interface TurnKit {
   suggestedName(activity: Activity): string;
   /** The conversation's roster, or nobody if the connector cannot give it. */
   roster(context: TurnContext): Promise<RosterEntry[]>;
+  /**
+   * The roster if the connector gives it within the turn's wait; undefined when it is slower, and
+   * the caller then has the outbox fetch it (rosterSyncJob), so the turn still answers Teams in time.
+   */
+  rosterInTime(context: TurnContext): Promise<RosterEntry[] | undefined>;
   /** Has the outbox deliver what a committed change queued now, not at its next poll; nothing before it runs. */
   wakeOutbox(): void;
 }
+
+const DEFAULT_REPLY_WAIT_MS = 1_000;
 
 export function createTurnKit(deps: BotDeps): TurnKit {
   const councilDeps: CouncilDeps = { councils: deps.store.councils, clock: deps.clock, newId: deps.newId };
@@ -102,6 +111,17 @@ export function createTurnKit(deps: BotDeps): TurnKit {
         // Without the roster the council still works; members can be synced later.
         deps.logger.warn({ err, conversation: context.activity.conversation.id }, 'roster fetch failed');
         return [];
+      }
+    },
+    async rosterInTime(context) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), deps.replyWaitMs ?? DEFAULT_REPLY_WAIT_MS);
+      });
+      try {
+        return await Promise.race([this.roster(context), late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

@@ -4,7 +4,7 @@ import { BotProcess } from '../support/bot-process.js';
 import { said, sentSaying, updateOf } from '../support/delivered.js';
 import { type ConnectorCall, FakeConnector } from '../support/fake-connector.js';
 import { soonMeeting } from '../support/soon.js';
-import { type Conversation, TeamsClient, cardOf, findAction, user } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
@@ -90,6 +90,27 @@ describe('replies Teams takes only after the turn has answered', () => {
     expect(connector.refused.filter(toChat('Nu: punkt'))).toHaveLength(2);
     expect(connector.sent(chat.id).filter(toChat('Nu: punkt'))).toHaveLength(1);
     connector.clearRefusals();
+  });
+
+  it('sets a council up while Teams is slow to give the roster: answered at once, the members follow onto the card', async () => {
+    const other: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+    connector.setRoster(other.id, [chair, bjorn, user(3, 'Cecilia Ceder')]);
+    connector.reset();
+    connector.latencyMs = 1_500;
+    try {
+      const welcome = randomUUID();
+      const answer = await client.execute(other, chair, { verb: 'council.setup' }, { name: 'Samordningsråd', locale: 'sv', timeZone: 'Europe/Stockholm' }, { replyToId: welcome });
+      expect(answer.status).toBe(200);
+      expect(cardText(answer.card)).toContain('Rådets medlemmar hämtas från konversationen');
+      const filled = await updateOf(connector, welcome, 'rådets 3 medlemmar', 20_000);
+      expect(said(filled)).toContain('Cecilia Ceder');
+      // Asked again while Teams is slow: a word now, the count once fetched.
+      expect((await client.say(other, chair, 'hämta medlemmar')).status).toBe(200);
+      await sentSaying(connector, other.id, 'Medlemmarna hämtas från konversationen', 20_000);
+      await sentSaying(connector, other.id, '0 nya medlemmar hämtades', 20_000);
+    } finally {
+      connector.latencyMs = 0;
+    }
   });
 
   it('sends a reply not yet begun when the bot stops after the restart, through the outbox', async () => {
