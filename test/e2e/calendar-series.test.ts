@@ -183,5 +183,38 @@ describe('a recurring Outlook series in the council calendar', () => {
     expect(await say(chat, bjorn, 'kalender horisont: 12')).toContain('Det här får bara rådets ordförande');
     expect(await say(chat, chair, 'kalender horisont: 12 veckor')).toContain('högst 12 veckor bort');
     expect(await say(chat, chair, 'kalender')).toContain('möten läggs till 12 veckor före');
+    // Twelve weeks from 4 December reach 25 February: January's and February's meetings are made.
+    await until(() => meetings().filter((m) => m.external_event_id === occurrence['2027-01-28'] || m.external_event_id === occurrence['2027-02-25']).length === 2, 'the meetings of a longer horizon');
+  });
+
+  it('cancels the planned meetings of a series deleted whole, and no longer lists it', async () => {
+    connector.reset();
+    graph.outlookDelete(mailbox, seriesId);
+    await until(() => meetings().filter((m) => [occurrence['2027-01-28'], occurrence['2027-02-25']].includes(m.external_event_id ?? '') && m.status === 'cancelled').length === 2, 'the meetings cancelled');
+    expect(meetings().find((m) => m.external_event_id === occurrence['2026-12-03'])?.status).toBe('open');
+    expect(await say(chat, chair, 'kalender')).not.toContain('Återkommande serier');
+  });
+
+  it('reads the pattern of a series begun before the sync window from its master, which the delta round leaves out', async () => {
+    const other: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+    const otherMailbox = 'samordning@region.se';
+    graph.addMailbox(otherMailbox);
+    connector.setRoster(other.id, [{ ...chair, email: 'asa.ordforande@region.se' }]);
+    await client.execute(other, chair, { verb: 'council.setup' }, { name: 'Samordningsråd', locale: 'en', timeZone: zone });
+    const series = graph.outlookCreateSeries(otherMailbox, {
+      subject: 'Samordningsråd',
+      start: '2026-06-01T07:00:00Z',
+      end: '2026-06-01T08:00:00Z',
+      categories: ['Samordningsråd'],
+      recurrence: { pattern: { type: 'weekly', interval: 2, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' }, range: { type: 'noEnd', startDate: '2026-06-01' } },
+    });
+    connector.reset();
+    await client.say(other, chair, `calendar: ${otherMailbox}`);
+    const notice = await until(() => connector.sent(other.id).map((c) => c.body.text ?? '').find((t) => t.includes('New meeting series')), 'the notice in English');
+    expect(notice).toContain('Samordningsråd: every other Monday 09:00, until further notice');
+    expect(graph.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/events/${series.id}`) && r.status === 200)).toBe(true);
+    const theirs = query<MeetingRow>('select m.* from meetings m join councils c on c.id = m.council_id where c.conversation_id = ? order by starts_at', other.id);
+    // Four Mondays in eight weeks from Friday 4 December, at 09.00 winter time.
+    expect(theirs.map((m) => m.starts_at)).toEqual(['2026-12-14T08:00:00.000Z', '2026-12-28T08:00:00.000Z', '2027-01-11T08:00:00.000Z', '2027-01-25T08:00:00.000Z']);
   });
 });
