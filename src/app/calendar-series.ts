@@ -41,21 +41,10 @@ function seriesNoticeJob(council: Council, seriesId: string, now: string): Outbo
   return { key: `calendar-series:${council.id}:${seriesId}`, kind: 'calendarSeriesNotice', payload: { councilId: council.id, seriesId }, dueAt: now };
 }
 
-/**
- * Brings the council's series up to date with what a round said of them. Returns the ids of
- * series the council is hearing of for the first time: their first meetings are made without a
- * notice each, the series' one notice names them.
- */
-export async function syncSeries(
-  deps: CalendarDeps,
-  calendar: Calendar,
-  council: Council,
-  round: Map<string, SeriesInRound>,
-  now: string,
-): Promise<{ fresh: Set<string>; unreadable: number }> {
+/** Brings the council's series up to date with what a round said of them; the number of parts that could not be read. */
+export async function syncSeries(deps: CalendarDeps, calendar: Calendar, council: Council, round: Map<string, SeriesInRound>, now: string): Promise<number> {
   const settings = council.calendar!;
   const known = new Map((await deps.calendarSync.series(council.id)).map((s) => [s.id, s]));
-  const fresh = new Set<string>();
   let unreadable = 0;
   for (const [seriesId, seen] of round) {
     const stored = known.get(seriesId);
@@ -78,7 +67,8 @@ export async function syncSeries(
       onlineUrl: master ? master.onlineUrl : stored!.onlineUrl,
       startsAt: master?.startsAt ?? stored!.startsAt,
       recurrence: master?.series?.recurrence ?? stored?.recurrence ?? null,
-      toldAt: stored?.toldAt ?? now,
+      // Told once the round's meetings are made, so the notice can name them.
+      toldAt: stored?.toldAt ?? null,
       updatedAt: now,
     };
     const occurrences: CalendarOccurrence[] = seen.parts.filter(meetingTimesFit).map((part) => ({
@@ -92,13 +82,14 @@ export async function syncSeries(
       cancelled: part.cancelled,
     }));
     unreadable += seen.parts.length - occurrences.length;
-    // The round holds the series whole: an occurrence known before and not in it was deleted.
-    const before = stored ? await deps.calendarSync.occurrences(council.id, seriesId) : [];
-    const now_ = new Set(occurrences.map((o) => o.eventId));
-    const isNew = !stored;
-    await deps.calendarSync.saveSeries(series, occurrences, isNew ? [seriesNoticeJob(council, seriesId, now)] : []);
-    if (isNew) fresh.add(seriesId);
-    for (const gone of before.filter((o) => !now_.has(o.eventId))) await eventGone(deps, council, gone.eventId);
+    // A round with the master or plain occurrences holds the series whole: an occurrence known
+    // before and not in it was deleted. An exception alone (should Graph send one so) changes just itself.
+    const whole = seen.master !== undefined || seen.parts.some((p) => p.series?.kind === 'occurrence');
+    const before = stored && whole ? await deps.calendarSync.occurrences(council.id, seriesId) : [];
+    const listed = new Set(occurrences.map((o) => o.eventId));
+    await deps.calendarSync.saveSeries(series, whole ? occurrences : undefined);
+    if (!whole) for (const occurrence of occurrences) await deps.calendarSync.saveOccurrence(occurrence);
+    for (const gone of before.filter((o) => !listed.has(o.eventId))) await eventGone(deps, council, gone.eventId);
     for (const occurrence of occurrences) {
       if (occurrence.cancelled) {
         await eventGone(deps, council, occurrence.eventId);
@@ -108,7 +99,14 @@ export async function syncSeries(
       if (meeting) await followEvent(deps, council, meeting, occurrenceEvent(occurrence, series), now);
     }
   }
-  return { fresh, unreadable };
+  return unreadable;
+}
+
+/** Series not yet told of get their one notice, once their first meetings are made (a crash in between only delays it). */
+export async function tellNewSeries(deps: CalendarDeps, council: Council, now: string): Promise<void> {
+  for (const series of await deps.calendarSync.series(council.id)) {
+    if (series.toldAt === null) await deps.calendarSync.saveSeries({ ...series, toldAt: now }, undefined, [seriesNoticeJob(council, series.id, now)]);
+  }
 }
 
 /** The whole series was deleted (or cancelled) in Outlook: its meetings go with it, and the series line. */
@@ -121,10 +119,12 @@ export async function seriesGone(deps: CalendarDeps, council: Council, seriesId:
  * Occurrences within the planning horizon become meetings. Run after every round, so an
  * occurrence becomes a meeting as time brings it near, whether or not the calendar changed.
  */
-export async function promoteOccurrences(deps: CalendarDeps, council: Council, now: string, quiet: ReadonlySet<string>): Promise<void> {
+export async function promoteOccurrences(deps: CalendarDeps, council: Council, now: string): Promise<void> {
   const horizonEnd = new Date(Date.parse(now) + horizonWeeksOf(council.calendar!) * WEEK_MS).toISOString();
   const series = new Map((await deps.calendarSync.series(council.id)).map((s) => [s.id, s]));
   if (series.size === 0) return;
+  // A series not yet told of is told as one notice naming its meetings, not a notice per meeting.
+  const quiet = new Set([...series.values()].filter((s) => s.toldAt === null).map((s) => s.id));
   for (const occurrence of await deps.calendarSync.occurrences(council.id)) {
     if (occurrence.cancelled || occurrence.startsAt <= now || occurrence.startsAt > horizonEnd) continue;
     const of = series.get(occurrence.seriesId);

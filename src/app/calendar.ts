@@ -5,7 +5,7 @@ import type { Meeting } from '../domain/meeting.js';
 import { load } from './agendas.js';
 import { eventInput } from './calendar-event.js';
 import { eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
-import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries } from './calendar-series.js';
+import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries, tellNewSeries } from './calendar-series.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import {
@@ -301,8 +301,7 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
       if (!(await occurrenceRemoved(deps, council, change.id))) await eventGone(deps, council, change.id);
     } else if (!(await eventSeen(deps, council, change.event, now))) unreadable += 1;
   }
-  const { fresh, unreadable: unreadableParts } = await syncSeries(deps, calendar, council, series, now);
-  unreadable += unreadableParts;
+  unreadable += await syncSeries(deps, calendar, council, series, now);
   if (round.full) {
     // A full round lists everything there is: a linked meeting whose event is not in it was deleted meanwhile.
     // An event there but unreadable is still there: its meeting is not cancelled for it.
@@ -312,7 +311,8 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
       if (!seen.has(meeting.externalEventId!)) await eventGone(deps, council, meeting.externalEventId!);
     }
   }
-  await promoteOccurrences(deps, council, now, fresh);
+  await promoteOccurrences(deps, council, now);
+  await tellNewSeries(deps, council, now);
   if (unreadable > 0) deps.logger.warn({ councilId: council.id, unreadable }, 'calendar events without the fields a meeting needs were skipped');
   const after = deps.clock.now().toISOString();
   await recordStatus(deps, council, 'ok', null, { window: round.window, deltaLink: round.deltaLink, syncedAt: after, mailbox: settings.mailbox });

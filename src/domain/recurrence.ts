@@ -126,7 +126,7 @@ export interface SeriesSummary {
 
 /**
  * "var fjärde torsdag 13.00, 9 möten till juni" / "every fourth Thursday 13:00, 9 meetings
- * until June". The year is said only when the last meeting is not within a year of `now`.
+ * until June". The year is said only when the month's name alone would not mean the next one.
  */
 export function seriesWords(summary: SeriesSummary, locale: Locale, timeZone: string, nowIso: string): string {
   const w = WORDS[locale];
@@ -136,10 +136,18 @@ export function seriesWords(summary: SeriesSummary, locale: Locale, timeZone: st
   if (summary.remaining === 0) return `${how} ${time}, ${locale === 'sv' ? 'inga fler möten' : 'no more meetings'}`;
   const count = locale === 'sv' ? `${summary.remaining} ${summary.remaining === 1 ? 'möte' : 'möten'}` : `${summary.remaining} ${summary.remaining === 1 ? 'meeting' : 'meetings'}`;
   if (open || !summary.lastStartsAt) return `${how} ${time}, ${locale === 'sv' ? 'tills vidare' : 'until further notice'}`;
+  const { endDate } = summary.recurrence.range;
+  if (summary.recurrence.range.type === 'endDate' && endDate && Date.parse(`${endDate}T12:00:00Z`) - Date.parse(nowIso) >= 330 * 86_400_000) {
+    // Beyond the year the calendar is read for, the meetings are not all known: the end is said, not a count.
+    const [year, month] = endDate.split('-').map(Number) as [number, number];
+    return `${how} ${time}, ${locale === 'sv' ? 'till' : 'until'} ${w.months[month - 1]} ${year}`;
+  }
   const last = utcToZoned(summary.lastStartsAt, timeZone).date;
   const [year, month] = last.split('-').map(Number) as [number, number];
-  const withinYear = Date.parse(summary.lastStartsAt) - Date.parse(nowIso) < 330 * 86_400_000;
-  const until = `${w.months[month - 1]}${withinYear ? '' : ` ${year}`}`;
+  const [nowYear, nowMonth] = utcToZoned(nowIso, timeZone).date.split('-').map(Number) as [number, number];
+  // "till juni" is the next June; the year is said when the month alone would mean another one.
+  const nextOfItsName = year === nowYear || (year === nowYear + 1 && month < nowMonth);
+  const until = `${w.months[month - 1]}${nextOfItsName ? '' : ` ${year}`}`;
   return `${how} ${time}, ${count} ${locale === 'sv' ? 'till' : 'until'} ${until}`;
 }
 

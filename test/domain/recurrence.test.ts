@@ -53,7 +53,11 @@ describe('a recurring series in words', () => {
     expect(seriesWords(summary, 'en', zone, '2026-09-28T08:00:00Z')).toBe('every fourth Thursday 13:00, 9 meetings until June');
     expect(seriesWords({ ...summary, remaining: 1 }, 'sv', zone, '2027-06-01T08:00:00Z')).toBe('var fjärde torsdag 13.00, 1 möte till juni');
     // A year or more away, the year is said.
-    expect(seriesWords({ ...summary, lastStartsAt: '2028-06-15T11:00:00Z', remaining: 22 }, 'sv', zone, '2026-09-28T08:00:00Z')).toBe('var fjärde torsdag 13.00, 22 möten till juni 2028');
+    expect(seriesWords({ ...summary, lastStartsAt: '2027-08-12T11:00:00Z', remaining: 11 }, 'sv', zone, '2026-09-28T08:00:00Z')).toBe('var fjärde torsdag 13.00, 11 möten till augusti');
+    expect(seriesWords({ ...summary, lastStartsAt: '2027-09-09T11:00:00Z', remaining: 12 }, 'sv', zone, '2026-09-28T08:00:00Z')).toBe('var fjärde torsdag 13.00, 12 möten till september 2027');
+    // An end beyond the year the calendar is read for: the end month and year, not a count of what is known so far.
+    const long = { ...recurrence, range: { ...recurrence.range, endDate: '2028-06-30' } };
+    expect(seriesWords({ ...summary, recurrence: long, lastStartsAt: '2027-09-09T11:00:00Z', remaining: 12 }, 'en', zone, '2026-09-28T08:00:00Z')).toBe('every fourth Thursday 13:00, until June 2028');
     expect(seriesWords({ ...summary, remaining: 0, lastStartsAt: null }, 'en', zone, '2027-07-01T08:00:00Z')).toBe('every fourth Thursday 13:00, no more meetings');
     const open = { ...recurrence, range: { ...recurrence.range, type: 'noEnd' as const, endDate: null } };
     expect(seriesWords({ ...summary, recurrence: open }, 'sv', zone, '2026-09-28T08:00:00Z')).toBe('var fjärde torsdag 13.00, tills vidare');
