@@ -110,7 +110,7 @@ export async function connectCalendar(
   return saveCalendar(deps, view, calendar);
 }
 
-/** "kalender kategori: …" / "kalender ämne: …": changes how the council's events are recognised. */
+/** "kalender kategori: …" / "kalender ämne: …": how the council's events are recognised; "kalender horisont: 12": how far ahead a series' occurrences become meetings. */
 export async function setCalendarRule(
   deps: CalendarDeps,
   input: { conversationId: string; actorId: string; category?: string; subjectRule?: string; horizon?: string },

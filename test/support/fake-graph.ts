@@ -721,7 +721,8 @@ class FakeGraphServer implements FakeGraph {
     master.recurrence = recurrence;
     master.deletedDays = new Set();
     // A series master shows its first occurrence's start and end, which need not be on range.startDate
-    // ("the first occurrence of the meeting might not occur on this date if it does not fit the pattern").
+    // ("the first occurrence of the meeting might not occur on this date if it does not fit the
+    // pattern", https://learn.microsoft.com/graph/outlook-schedule-recurring-events).
     const first = this.instances(box, master)[0];
     if (!first || !('occurrence' in first)) throw new Error('fake Graph: the series has no occurrence');
     master.startMs = first.occurrence.startMs;
@@ -1771,7 +1772,7 @@ class FakeGraphServer implements FakeGraph {
     return { status: 202 };
   }
 
-  /** "The list contains single instance meetings and series masters" (https://learn.microsoft.com/graph/api/user-list-events). */
+  /** List events: "The list contains single instance meetings and series masters" (https://learn.microsoft.com/graph/api/resources/event). */
   private listEvents(r: GraphRequest): Reply {
     const events = [...r.mailbox!.events.values()].filter((e) => !e.deleted && e.type !== 'exception').sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
     return this.listPage(r, events, 'events');
@@ -2016,7 +2017,9 @@ class FakeGraphServer implements FakeGraph {
   }
 
   /**
-   * What a delta round says about one stored event. A series comes whole: its master when the
+   * What a delta round says about one stored event. "The returned events may include single
+   * instances or occurrences and exceptions of a recurring series"
+   * (https://learn.microsoft.com/graph/delta-query-events). A series comes whole: its master when the
    * master's own span (its first occurrence) is in the window, then each occurrence as the bare
    * stub Graph sends (@odata.type, @odata.etag, id, seriesMasterId, type, start, end; reported in
    * microsoftgraph/microsoft-graph-docs issues 7632 and 22197 on the event: delta page) and each
