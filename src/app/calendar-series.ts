@@ -59,6 +59,11 @@ export async function syncSeries(deps: CalendarDeps, calendar: Calendar, council
       continue;
     }
     if (!stored && !belongsToCouncil(master!, settings)) continue;
+    // A series of all-day or week-long events (deadlines, holidays) holds no meetings: not a series to tell of.
+    if (!stored && !meetingTimesFit(master!)) {
+      unreadable += 1;
+      continue;
+    }
     const series: CalendarSeries = {
       councilId: council.id,
       id: seriesId,

@@ -95,6 +95,14 @@ describe('a recurring Outlook series in the council calendar', () => {
     expect(Object.keys(occurrence)).toHaveLength(10);
     graph.outlookUpdate(mailbox, occurrence['2026-11-05']!, { start: '2026-11-06T09:00:00Z', end: '2026-11-06T11:00:00Z' });
     graph.outlookDelete(mailbox, occurrence['2026-12-31']!);
+    // The council's deadlines, a series of all-day events with its category: no meetings, no series to tell of.
+    graph.outlookCreateSeries(mailbox, {
+      subject: 'Vårdvalsråd: sista dag för handlingar',
+      start: '2026-09-30T22:00:00Z',
+      end: '2026-10-01T22:00:00Z',
+      categories: ['Vårdvalsråd'],
+      recurrence: { pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 1 }, range: { type: 'numbered', startDate: '2026-10-01', numberOfOccurrences: 9 } },
+    });
   });
   afterAll(async () => {
     await bot?.stop();
