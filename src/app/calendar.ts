@@ -1,10 +1,11 @@
-import { standingItems } from '../domain/agenda-standing.js';
-import { type CouncilCalendar, belongsToCouncil, checkCategory, checkMailbox, checkSubjectRule, syncWindow } from '../domain/calendar.js';
+import { type CouncilCalendar, belongsToCouncil, checkCategory, checkHorizon, checkMailbox, checkSubjectRule, syncWindow } from '../domain/calendar.js';
 import { type Council, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
+import type { Meeting } from '../domain/meeting.js';
 import { load } from './agendas.js';
 import { eventInput } from './calendar-event.js';
+import { eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
+import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries, tellNewSeries } from './calendar-series.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import {
@@ -20,11 +21,9 @@ import {
   GraphCredentialsError,
   type GraphStatus,
   type Logger,
-  type NewMeeting,
   type OutboxJob,
   TransientError,
 } from './ports.js';
-import { reminderJobs } from './reminders.js';
 
 export interface CalendarDeps extends MeetingDeps {
   calendarSync: CalendarSyncRepository;
@@ -106,23 +105,26 @@ export async function connectCalendar(
     mailbox: checkMailbox(input.mailbox),
     category: checkCategory(input.category ?? view.council.calendar?.category ?? view.council.name),
     subjectRule: input.subjectRule === undefined ? (view.council.calendar?.subjectRule ?? null) : input.subjectRule === null ? null : checkSubjectRule(input.subjectRule),
+    ...(view.council.calendar?.horizonWeeks !== undefined ? { horizonWeeks: view.council.calendar.horizonWeeks } : {}),
   };
   return saveCalendar(deps, view, calendar);
 }
 
-/** "kalender kategori: …" / "kalender ämne: …": changes how the council's events are recognised. */
+/** "kalender kategori: …" / "kalender ämne: …": how the council's events are recognised; "kalender horisont: 12": how far ahead a series' occurrences become meetings. */
 export async function setCalendarRule(
   deps: CalendarDeps,
-  input: { conversationId: string; actorId: string; category?: string; subjectRule?: string },
+  input: { conversationId: string; actorId: string; category?: string; subjectRule?: string; horizon?: string },
 ): Promise<CouncilView> {
   const view = await requireCouncil(deps, input.conversationId);
   requireCalendarAdmin(view, input.actorId);
   const current = view.council.calendar;
   if (!current) throw new RuleError('error.calendarNotConnected');
+  const horizonWeeks = input.horizon === undefined ? current.horizonWeeks : checkHorizon(input.horizon);
   return saveCalendar(deps, view, {
     mailbox: current.mailbox,
     category: input.category === undefined ? current.category : checkCategory(input.category),
     subjectRule: input.subjectRule === undefined ? current.subjectRule : checkSubjectRule(input.subjectRule),
+    ...(horizonWeeks !== undefined ? { horizonWeeks } : {}),
   });
 }
 
@@ -165,10 +167,11 @@ export async function disconnectCalendar(deps: CalendarDeps, input: { conversati
 export async function calendarStatus(
   deps: CalendarDeps,
   conversationId: string,
-): Promise<{ view: CouncilView; state: CalendarSyncState | undefined; graph: boolean; graphStatus: GraphStatus }> {
+): Promise<{ view: CouncilView; state: CalendarSyncState | undefined; graph: boolean; graphStatus: GraphStatus; series: SeriesView[] }> {
   const view = await requireCouncil(deps, conversationId);
   const state = view.council.calendar ? await deps.calendarSync.find(view.council.id) : undefined;
-  return { view, state, graph: deps.calendar !== undefined, graphStatus: deps.graphAccess?.status() ?? { status: 'ok' } };
+  const series = view.council.calendar ? await seriesViews(deps, view.council, deps.clock.now().toISOString()) : [];
+  return { view, state, graph: deps.calendar !== undefined, graphStatus: deps.graphAccess?.status() ?? { status: 'ok' }, series };
 }
 
 /** A problem with the mailbox is told to the council once per kind of problem, not at every sync. */
@@ -283,20 +286,33 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
   // The last word on an event is the one that counts, when a round reports it twice.
   const latest = new Map<string, CalendarChange>();
   for (const change of round.changes) latest.set(changeId(change), change);
+  // A series' master, occurrences and exceptions are taken together; single events one by one.
+  const series = new Map<string, SeriesInRound>();
   let unreadable = 0;
   for (const change of latest.values()) {
-    if (change.kind === 'unreadable') unreadable += 1;
-    else if (change.kind === 'removed') await eventGone(deps, council, change.id);
-    else if (!(await eventSeen(deps, council, change.event, now))) unreadable += 1;
+    const part = change.kind === 'event' ? change.event.series : undefined;
+    if (change.kind === 'event' && part) {
+      const entry = series.get(part.masterId) ?? { master: undefined, parts: [] };
+      if (part.kind === 'master') entry.master = change.event;
+      else entry.parts.push(change.event);
+      series.set(part.masterId, entry);
+    } else if (change.kind === 'unreadable') unreadable += 1;
+    else if (change.kind === 'removed') {
+      if (!(await occurrenceRemoved(deps, council, change.id))) await eventGone(deps, council, change.id);
+    } else if (!(await eventSeen(deps, council, change.event, now))) unreadable += 1;
   }
+  unreadable += await syncSeries(deps, calendar, council, series, now);
   if (round.full) {
     // A full round lists everything there is: a linked meeting whose event is not in it was deleted meanwhile.
     // An event there but unreadable is still there: its meeting is not cancelled for it.
     const seen = new Set([...latest.values()].filter((c) => c.kind !== 'removed').map(changeId));
+    await reconcileSeries(deps, council, seen, round.window);
     for (const meeting of await deps.meetings.linkedBetween(council.id, round.window.start, round.window.end)) {
       if (!seen.has(meeting.externalEventId!)) await eventGone(deps, council, meeting.externalEventId!);
     }
   }
+  await promoteOccurrences(deps, council, now);
+  await tellNewSeries(deps, council, now);
   if (unreadable > 0) deps.logger.warn({ councilId: council.id, unreadable }, 'calendar events without the fields a meeting needs were skipped');
   const after = deps.clock.now().toISOString();
   await recordStatus(deps, council, 'ok', null, { window: round.window, deltaLink: round.deltaLink, syncedAt: after, mailbox: settings.mailbox });
@@ -306,29 +322,9 @@ function changeId(change: CalendarChange): string {
   return change.kind === 'event' ? change.event.id : change.id;
 }
 
-function noticeJob(meeting: Meeting, change: 'created' | 'moved' | 'cancelled', now: string): OutboxJob {
-  return { key: `calendar-notice:${meeting.id}:${change}:${meeting.version}:${meeting.startsAt}`, kind: 'calendarNotice', payload: { meetingId: meeting.id, change }, dueAt: now };
-}
-
-async function eventGone(deps: CalendarDeps, council: Council, eventId: string): Promise<void> {
-  const meeting = await deps.meetings.findByExternalEvent(council.id, eventId);
-  if (!meeting || meeting.status !== 'planned') return;
-  const now = deps.clock.now().toISOString();
-  await deps.meetings.update(meeting.id, { status: 'cancelled' }, meeting.version, now, [noticeJob(meeting, 'cancelled', now)]);
-}
-
-function clean(text: string | null, max: number): string | null {
-  const trimmed = text?.replace(/\s+/g, ' ').trim() ?? '';
-  return trimmed === '' ? null : trimmed.slice(0, max);
-}
-
-/** An event as a meeting; false when it cannot be one (an all-day or week-long event). */
+/** A single event as a meeting; false when it cannot be one (an all-day or week-long event). */
 async function eventSeen(deps: CalendarDeps, council: Council, event: CalendarEvent, now: string): Promise<boolean> {
-  try {
-    checkMeetingTimes(event.startsAt, event.endsAt);
-  } catch {
-    return false;
-  }
+  if (!meetingTimesFit(event)) return false;
   const meeting = await deps.meetings.findByExternalEvent(council.id, event.id);
   if (meeting) {
     if (event.cancelled) return eventGone(deps, council, event.id).then(() => true);
@@ -336,49 +332,6 @@ async function eventSeen(deps: CalendarDeps, council: Council, event: CalendarEv
     return true;
   }
   if (event.cancelled || event.startsAt <= now || !belongsToCouncil(event, council.calendar!)) return true;
-  // The bot's own new event, seen before its id was saved: the meeting is there already.
-  const twin = (await deps.meetings.upcoming(council.id, now, 50)).find((m) => !m.externalEventId && m.status === 'planned' && m.startsAt === event.startsAt);
-  if (twin && (await deps.meetings.linkEvent(twin.id, event.id, event.onlineUrl))) return true;
-  const draft: NewMeeting = {
-      id: deps.newId(),
-      councilId: council.id,
-      title: clean(event.subject, MEETING_TITLE_MAX) ?? council.name,
-      startsAt: event.startsAt,
-      endsAt: event.endsAt,
-      place: clean(event.place, MEETING_PLACE_MAX),
-      online: event.onlineUrl !== null,
-      onlineUrl: event.onlineUrl,
-      status: 'planned',
-      externalEventId: event.id,
-      agendaCardActivityId: null,
-      createdBy: 'calendar',
-      createdAt: now,
-  };
-  const fresh = { ...draft, version: 1, updatedAt: now, currentItemId: null, openedAt: null, closedAt: null };
-  await deps.meetings.createFromEvent(draft, standingItems(council.locale, deps.newId), [...reminderJobs(council, draft, now), noticeJob(fresh, 'created', now)]);
+  await meetingFromEvent(deps, council, event, now, true);
   return true;
-}
-
-/** The calendar is the source of truth for time and place: a meeting not yet begun follows its event. */
-async function followEvent(deps: CalendarDeps, council: Council, meeting: Meeting, event: CalendarEvent, now: string, attempt = 0): Promise<void> {
-  if (meeting.status !== 'planned') return;
-  const place = clean(event.place, MEETING_PLACE_MAX);
-  const title = clean(event.subject, MEETING_TITLE_MAX) ?? meeting.title;
-  const moved = meeting.startsAt !== event.startsAt || meeting.endsAt !== event.endsAt;
-  if (!moved && meeting.place === place && meeting.title === title && meeting.onlineUrl === event.onlineUrl) return;
-  const jobs = meeting.startsAt !== event.startsAt ? reminderJobs(council, { id: meeting.id, startsAt: event.startsAt }, now) : [];
-  const updated = await deps.meetings.update(
-    meeting.id,
-    { startsAt: event.startsAt, endsAt: event.endsAt, place, title, onlineUrl: event.onlineUrl, online: event.onlineUrl !== null || meeting.online },
-    meeting.version,
-    now,
-    jobs,
-  );
-  if (!updated) {
-    // Somebody changed the meeting in the bot meanwhile; the calendar still has the last word.
-    const current = attempt < 3 ? await deps.meetings.findById(meeting.id) : undefined;
-    if (current) await followEvent(deps, council, current, event, now, attempt + 1);
-    return;
-  }
-  if (moved) await deps.outbox.enqueue([noticeJob(updated, 'moved', now)], now);
 }

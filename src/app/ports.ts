@@ -4,6 +4,7 @@ import type { ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
 import type { CouncilCalendar } from '../domain/calendar.js';
+import type { Recurrence } from '../domain/recurrence.js';
 import type { Adjuster, MinutesComment, MinutesExport, MinutesRecord } from '../domain/justering.js';
 import type { Minutes } from '../domain/minutes.js';
 import type { CheckedDecision, Decision, ProtocolNote, Reservation } from '../domain/decision.js';
@@ -464,6 +465,16 @@ export interface CalendarEvent {
   categories: string[];
   cancelled: boolean;
   onlineUrl: string | null;
+  /** Set for an event of a recurring series: the master (which holds the pattern), an occurrence, or an exception (a changed occurrence). */
+  series?: CalendarSeriesPart;
+}
+
+export interface CalendarSeriesPart {
+  kind: 'master' | 'occurrence' | 'exception';
+  /** The series master's id (the master's own for the master). */
+  masterId: string;
+  /** The master's pattern and range; null on occurrences and exceptions. */
+  recurrence: Recurrence | null;
 }
 
 export type CalendarChange = { kind: 'event'; event: CalendarEvent } | { kind: 'removed'; id: string } | { kind: 'unreadable'; id: string; reason: string };
@@ -484,6 +495,8 @@ export interface Calendar {
   cancelEvent(mailbox: string, eventId: string, comment: string): Promise<void>;
   /** One page of changes: from a window (a full round), or from a nextLink or deltaLink. */
   changes(mailbox: string, from: { start: string; end: string } | { link: string }): Promise<CalendarPage>;
+  /** One event (a series master not in a round); undefined when it no longer exists. */
+  event(mailbox: string, eventId: string): Promise<CalendarEvent | undefined>;
 }
 
 /** The mailbox cannot be used at all: it does not exist, or the app may not read it. */
@@ -559,6 +572,46 @@ export interface CalendarSyncState {
 export interface CalendarSyncRepository {
   find(councilId: string): Promise<CalendarSyncState | undefined>;
   save(state: CalendarSyncState, jobs?: readonly OutboxJob[]): Promise<void>;
+  /** The council's recurring series as last read from its calendar. */
+  series(councilId: string): Promise<CalendarSeries[]>;
+  /** Saves a series as read (its occurrences replacing those known, when `occurrences` is given), with jobs. */
+  saveSeries(series: CalendarSeries, occurrences: readonly CalendarOccurrence[] | undefined, jobs?: readonly OutboxJob[]): Promise<void>;
+  /** Forgets a series deleted in Outlook, with its occurrences. */
+  removeSeries(councilId: string, seriesId: string): Promise<void>;
+  occurrences(councilId: string, seriesId?: string): Promise<CalendarOccurrence[]>;
+  /** Adds or replaces one occurrence (a change reported without its series). */
+  saveOccurrence(occurrence: CalendarOccurrence): Promise<void>;
+  removeOccurrences(councilId: string, eventIds: readonly string[]): Promise<void>;
+}
+
+/** A recurring series in a council's calendar: one line, however many meetings it holds. */
+export interface CalendarSeries {
+  councilId: string;
+  /** The series master's event id. */
+  id: string;
+  subject: string;
+  place: string | null;
+  onlineUrl: string | null;
+  /** The master's start: the first occurrence as the pattern has it, whose time of day is the series'. */
+  startsAt: string;
+  recurrence: Recurrence | null;
+  /** When the council was told of the series (null: not yet). */
+  toldAt: string | null;
+  updatedAt: string;
+}
+
+/** An occurrence of a series, known before it is near enough to be a meeting. */
+export interface CalendarOccurrence {
+  councilId: string;
+  seriesId: string;
+  /** The occurrence's (or exception's) event id: what its meeting is linked by. */
+  eventId: string;
+  startsAt: string;
+  endsAt: string;
+  /** An exception's own subject and place; null: the series'. */
+  subject: string | null;
+  place: string | null;
+  cancelled: boolean;
 }
 
 /** A file as it landed in a document library. */

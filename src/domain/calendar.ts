@@ -4,6 +4,7 @@
  * subject matches the chair's rule).
  */
 import { RuleError } from './errors.js';
+import { DEFAULT_HORIZON_WEEKS, HORIZON_WEEKS_MAX, HORIZON_WEEKS_MIN } from './recurrence.js';
 
 export interface CouncilCalendar {
   /** The user or shared mailbox, e.g. vardvalsradet@region.se. */
@@ -12,6 +13,12 @@ export interface CouncilCalendar {
   category: string;
   /** Events whose subject contains this (case-insensitive) belong to the council too. */
   subjectRule: string | null;
+  /**
+   * The planning horizon: occurrences of a recurring series this many weeks ahead or nearer are
+   * meetings; later ones wait, so a series of a year is not a year of meetings at once. Absent:
+   * DEFAULT_HORIZON_WEEKS.
+   */
+  horizonWeeks?: number;
 }
 
 export const CALENDAR_CATEGORY_MAX = 255;
@@ -45,18 +52,39 @@ function fold(text: string): string {
 }
 
 /** Whether an event the bot did not make is one of the council's meetings. */
-export function belongsToCouncil(event: { subject: string; categories: readonly string[] }, calendar: CouncilCalendar): boolean {
+export function belongsToCouncil(event: { subject: string; categories: readonly string[] }, calendar: Pick<CouncilCalendar, 'category' | 'subjectRule'>): boolean {
   const category = fold(calendar.category);
   if (event.categories.some((c) => fold(c) === category)) return true;
   return calendar.subjectRule !== null && fold(event.subject).includes(fold(calendar.subjectRule));
 }
 
-export function encodeCalendar(calendar: CouncilCalendar | null): { calendar_mailbox: string | null; calendar_category: string | null; calendar_subject_rule: string | null } {
-  return { calendar_mailbox: calendar?.mailbox ?? null, calendar_category: calendar?.category ?? null, calendar_subject_rule: calendar?.subjectRule ?? null };
+export function checkHorizon(text: string): number {
+  const weeks = /^(\d{1,3})(?:\s*(?:v|veckor|vecka|w|weeks?)\.?)?$/i.exec(text.trim());
+  const n = weeks ? Number(weeks[1]) : NaN;
+  if (!(n >= HORIZON_WEEKS_MIN && n <= HORIZON_WEEKS_MAX)) throw new RuleError('error.calendarHorizon', { min: HORIZON_WEEKS_MIN, max: HORIZON_WEEKS_MAX });
+  return n;
 }
 
-export function decodeCalendar(mailbox: string | null, category: string | null, subjectRule: string | null): CouncilCalendar | null {
-  return mailbox ? { mailbox, category: category ?? '', subjectRule } : null;
+export function encodeCalendar(calendar: CouncilCalendar | null): {
+  calendar_mailbox: string | null;
+  calendar_category: string | null;
+  calendar_subject_rule: string | null;
+  calendar_horizon_weeks: number | null;
+} {
+  return {
+    calendar_mailbox: calendar?.mailbox ?? null,
+    calendar_category: calendar?.category ?? null,
+    calendar_subject_rule: calendar?.subjectRule ?? null,
+    calendar_horizon_weeks: calendar?.horizonWeeks ?? null,
+  };
+}
+
+export function decodeCalendar(mailbox: string | null, category: string | null, subjectRule: string | null, horizonWeeks: number | null = null): CouncilCalendar | null {
+  return mailbox ? { mailbox, category: category ?? '', subjectRule, ...(horizonWeeks === null ? {} : { horizonWeeks: Number(horizonWeeks) }) } : null;
+}
+
+export function horizonWeeksOf(calendar: CouncilCalendar): number {
+  return calendar.horizonWeeks ?? DEFAULT_HORIZON_WEEKS;
 }
 
 /**

@@ -5,9 +5,11 @@ import {
   type CalendarChange,
   type CalendarEvent,
   type CalendarEventInput,
+  type CalendarSeriesPart,
   CalendarSyncExpired,
   TransientError,
 } from '../app/ports.js';
+import { readRecurrence } from '../domain/recurrence.js';
 import { storableText } from '../domain/storable-text.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { zonedToUtc } from '../domain/meeting-time.js';
@@ -33,6 +35,10 @@ const graphEvent = z
     categories: z.array(z.string()).nullish(),
     isCancelled: z.boolean().nullish(),
     onlineMeeting: z.object({ joinUrl: z.string().nullish() }).nullish(),
+    // singleInstance, occurrence, exception or seriesMaster; an occurrence in a delta round has little else.
+    type: z.string().nullish(),
+    seriesMasterId: z.string().nullish(),
+    recurrence: z.unknown().optional(),
     '@removed': z.object({ reason: z.string().optional() }).optional(),
   })
   .passthrough();
@@ -69,11 +75,20 @@ export function instantOf(value: z.infer<typeof dateTimeZone>): string | undefin
   return zonedToUtc(match[1]!, match[2]!, zone);
 }
 
+/** Which part of a recurring series the event is, from Graph's type and seriesMasterId. */
+function seriesPart(e: GraphEvent): CalendarSeriesPart | undefined {
+  if (e.type === 'seriesMaster') return { kind: 'master', masterId: e.id, recurrence: readRecurrence(e.recurrence) };
+  if ((e.type === 'occurrence' || e.type === 'exception') && e.seriesMasterId) return { kind: e.type, masterId: e.seriesMasterId, recurrence: null };
+  return undefined;
+}
+
 function toEvent(e: GraphEvent): CalendarEvent | undefined {
   const startsAt = e.start ? instantOf(e.start) : undefined;
   const endsAt = e.end ? instantOf(e.end) : undefined;
   if (!startsAt || !endsAt) return undefined;
+  const series = seriesPart(e);
   return {
+    ...(series ? { series } : {}),
     id: e.id,
     subject: e.subject ?? '',
     startsAt,
@@ -162,6 +177,17 @@ export function graphCalendar(http: GraphHttp): Calendar {
           await http.send({ method: 'POST', path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}/cancel`, body: { comment } });
         } catch (err) {
           if (err instanceof GraphError && err.status === 404 && !MAILBOX_ERRORS.has(err.code)) return;
+          throw err;
+        }
+      });
+    },
+    event(mailbox, eventId) {
+      return guarded(mailbox, async () => {
+        try {
+          const found = await http.call({ method: 'GET', path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}`, headers: UTC_PREFERENCE }, graphEvent);
+          return toEvent(found);
+        } catch (err) {
+          if (err instanceof GraphError && err.status === 404 && !MAILBOX_ERRORS.has(err.code)) return undefined;
           throw err;
         }
       });

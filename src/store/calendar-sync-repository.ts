@@ -1,7 +1,54 @@
 import type { Kysely } from 'kysely';
-import type { CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob } from '../app/ports.js';
+import type { CalendarOccurrence, CalendarSeries, CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob } from '../app/ports.js';
+import { readRecurrence } from '../domain/recurrence.js';
 import { insertJobs } from './outbox-repository.js';
-import type { CalendarSyncTable, Database } from './schema.js';
+import type { CalendarOccurrencesTable, CalendarSeriesTable, CalendarSyncTable, Database } from './schema.js';
+
+function toSeries(row: CalendarSeriesTable): CalendarSeries {
+  let recurrence: unknown = null;
+  try {
+    recurrence = row.recurrence ? JSON.parse(row.recurrence) : null;
+  } catch {
+    recurrence = null;
+  }
+  return {
+    councilId: row.council_id,
+    id: row.series_id,
+    subject: row.subject,
+    place: row.place,
+    onlineUrl: row.online_url,
+    startsAt: row.starts_at,
+    recurrence: readRecurrence(recurrence),
+    toldAt: row.told_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toOccurrence(row: CalendarOccurrencesTable): CalendarOccurrence {
+  return {
+    councilId: row.council_id,
+    seriesId: row.series_id,
+    eventId: row.event_id,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    subject: row.subject,
+    place: row.place,
+    cancelled: Number(row.cancelled) === 1,
+  };
+}
+
+function occurrenceRow(o: CalendarOccurrence): CalendarOccurrencesTable {
+  return {
+    council_id: o.councilId,
+    event_id: o.eventId,
+    series_id: o.seriesId,
+    starts_at: o.startsAt,
+    ends_at: o.endsAt,
+    subject: o.subject?.slice(0, 500) ?? null,
+    place: o.place?.slice(0, 500) ?? null,
+    cancelled: o.cancelled ? 1 : 0,
+  };
+}
 
 function toState(row: CalendarSyncTable): CalendarSyncState {
   return {
@@ -45,5 +92,71 @@ export class KyselyCalendarSyncRepository implements CalendarSyncRepository {
         .execute();
       await insertJobs(trx, jobs, state.checkedAt);
     });
+  }
+
+  async series(councilId: string): Promise<CalendarSeries[]> {
+    const rows = await this.db.selectFrom('calendar_series').selectAll().where('council_id', '=', councilId).orderBy('series_id').execute();
+    return rows.map(toSeries);
+  }
+
+  async saveSeries(series: CalendarSeries, occurrences: readonly CalendarOccurrence[] | undefined, jobs: readonly OutboxJob[] = []): Promise<void> {
+    const row: CalendarSeriesTable = {
+      council_id: series.councilId,
+      series_id: series.id,
+      subject: series.subject.slice(0, 500),
+      place: series.place?.slice(0, 500) ?? null,
+      online_url: series.onlineUrl,
+      starts_at: series.startsAt,
+      recurrence: series.recurrence ? JSON.stringify(series.recurrence) : null,
+      told_at: series.toldAt,
+      updated_at: series.updatedAt,
+    };
+    const { council_id: _c, series_id: _s, ...rest } = row;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('calendar_series')
+        .values(row)
+        .onConflict((oc) => oc.columns(['council_id', 'series_id']).doUpdateSet(rest))
+        .execute();
+      if (occurrences) {
+        await trx.deleteFrom('calendar_occurrences').where('council_id', '=', series.councilId).where('series_id', '=', series.id).execute();
+        // Batches keep a long series within the parameter limits of both databases.
+        for (let i = 0; i < occurrences.length; i += 100) {
+          const batch = occurrences.slice(i, i + 100).map(occurrenceRow);
+          if (batch.length > 0) await trx.insertInto('calendar_occurrences').values(batch).onConflict((oc) => oc.columns(['council_id', 'event_id']).doNothing()).execute();
+        }
+      }
+      await insertJobs(trx, jobs, series.updatedAt);
+    });
+  }
+
+  async removeSeries(councilId: string, seriesId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('calendar_occurrences').where('council_id', '=', councilId).where('series_id', '=', seriesId).execute();
+      await trx.deleteFrom('calendar_series').where('council_id', '=', councilId).where('series_id', '=', seriesId).execute();
+    });
+  }
+
+  async occurrences(councilId: string, seriesId?: string): Promise<CalendarOccurrence[]> {
+    let query = this.db.selectFrom('calendar_occurrences').selectAll().where('council_id', '=', councilId);
+    if (seriesId !== undefined) query = query.where('series_id', '=', seriesId);
+    return (await query.orderBy('starts_at').orderBy('event_id').execute()).map(toOccurrence);
+  }
+
+  async saveOccurrence(occurrence: CalendarOccurrence): Promise<void> {
+    const row = occurrenceRow(occurrence);
+    const { council_id: _c, event_id: _e, ...rest } = row;
+    await this.db
+      .insertInto('calendar_occurrences')
+      .values(row)
+      .onConflict((oc) => oc.columns(['council_id', 'event_id']).doUpdateSet(rest))
+      .execute();
+  }
+
+  async removeOccurrences(councilId: string, eventIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < eventIds.length; i += 100) {
+      const batch = eventIds.slice(i, i + 100);
+      if (batch.length > 0) await this.db.deleteFrom('calendar_occurrences').where('council_id', '=', councilId).where('event_id', 'in', batch).execute();
+    }
   }
 }

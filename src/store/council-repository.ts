@@ -21,7 +21,7 @@ function toCouncil(row: Selectable<CouncilsTable>): Council {
     quorumRule: decodeQuorumRule(row.quorum_rule),
     membersCreatePolls: Number(row.members_create_polls) === 1,
     reminderPolicy: decodeReminderPolicy(row.reminder_policy),
-    calendar: decodeCalendar(row.calendar_mailbox, row.calendar_category, row.calendar_subject_rule),
+    calendar: decodeCalendar(row.calendar_mailbox, row.calendar_category, row.calendar_subject_rule, row.calendar_horizon_weeks ?? null),
     minutesLibrary: row.minutes_library ?? null,
     unreachableSince: row.unreachable_since ?? null,
   };

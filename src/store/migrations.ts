@@ -586,6 +586,45 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('unreachable_since').execute();
     },
   },
+  '0021_calendar_series': {
+    async up(db: Kysely<any>) {
+      // How far ahead a series' occurrences become meetings; null: the default (8 weeks).
+      await db.schema.alterTable('councils').addColumn('calendar_horizon_weeks', 'integer').execute();
+      // A recurring Outlook series is one thing to the council, however many meetings it holds.
+      await db.schema
+        .createTable('calendar_series')
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('series_id', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('subject', 'varchar(500)', (c) => c.notNull())
+        .addColumn('place', 'varchar(500)')
+        .addColumn('online_url', 'text')
+        .addColumn('starts_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('recurrence', 'text')
+        .addColumn('told_at', 'varchar(32)')
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('calendar_series_pk', ['council_id', 'series_id'])
+        .execute();
+      // Occurrences beyond the planning horizon wait here until they are near enough to be meetings.
+      await db.schema
+        .createTable('calendar_occurrences')
+        .addColumn('council_id', 'varchar(64)', (c) => c.notNull().references('councils.id').onDelete('cascade'))
+        .addColumn('event_id', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('series_id', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('starts_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('ends_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('subject', 'varchar(500)')
+        .addColumn('place', 'varchar(500)')
+        .addColumn('cancelled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('calendar_occurrences_pk', ['council_id', 'event_id'])
+        .execute();
+      await db.schema.createIndex('calendar_occurrences_series').on('calendar_occurrences').columns(['council_id', 'series_id']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('calendar_occurrences').execute();
+      await db.schema.dropTable('calendar_series').execute();
+      await db.schema.alterTable('councils').dropColumn('calendar_horizon_weeks').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -19,6 +19,8 @@ export interface CouncilsTable {
   calendar_mailbox: string | null;
   calendar_category: string | null;
   calendar_subject_rule: string | null;
+  /** Weeks ahead that a series' occurrences become meetings; null: the default. */
+  calendar_horizon_weeks?: number | null;
   minutes_library: string | null;
   /** When Teams said the bot is gone from the conversation; null while it can be reached. */
   unreachable_since?: string | null;
@@ -310,6 +312,32 @@ export interface CalendarSyncTable {
   synced_at: string | null;
 }
 
+export interface CalendarSeriesTable {
+  council_id: string;
+  series_id: string;
+  subject: string;
+  place: string | null;
+  online_url: string | null;
+  /** The master's start: the series' first occurrence, and its time of day. */
+  starts_at: string;
+  /** Graph's patternedRecurrence as read (JSON). */
+  recurrence: string | null;
+  told_at: string | null;
+  updated_at: string;
+}
+
+export interface CalendarOccurrencesTable {
+  council_id: string;
+  event_id: string;
+  series_id: string;
+  starts_at: string;
+  ends_at: string;
+  subject: string | null;
+  place: string | null;
+  /** 1 for an attendee's copy of a cancelled occurrence. */
+  cancelled: number;
+}
+
 export interface MinutesTable {
   meeting_id: string;
   version: number;
@@ -369,6 +397,8 @@ export interface Database {
   nominations: NominationsTable;
   reminder_opt_outs: ReminderOptOutsTable;
   calendar_sync: CalendarSyncTable;
+  calendar_series: CalendarSeriesTable;
+  calendar_occurrences: CalendarOccurrencesTable;
   minutes: MinutesTable;
   minutes_adjusters: MinutesAdjustersTable;
   minutes_comments: MinutesCommentsTable;

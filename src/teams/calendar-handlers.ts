@@ -1,7 +1,9 @@
 import { calendarStatus, connectCalendar, disconnectCalendar, setCalendarRule } from '../app/calendar.js';
+import type { SeriesView } from '../app/calendar-series.js';
 import type { CalendarSyncState, GraphStatus } from '../app/ports.js';
+import { horizonWeeksOf } from '../domain/calendar.js';
 import type { Council, Locale } from '../domain/council.js';
-import { formatMeetingWhen } from '../domain/meeting-time.js';
+import { formatMeetingWhen, formatShortDate, formatTime, utcToZoned } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
 import { councilConversationId } from './activity.js';
@@ -14,6 +16,7 @@ export function calendarStatusText(
   graph: boolean,
   intervalMs: number,
   graphStatus: GraphStatus = { status: 'ok' },
+  series: readonly SeriesView[] = [],
 ): string {
   if (!graph) return t(locale, 'calendar.noGraph');
   // Said before anything else: until an administrator acts, no sync and no export to SharePoint happens.
@@ -29,6 +32,10 @@ export function calendarStatusText(
     t(locale, 'calendar.rules', { category: calendar.category, rule }),
     ...refused,
   ];
+  // One line per recurring series, however many meetings it holds.
+  if (series.length > 0) {
+    lines.push([t(locale, 'calendar.seriesHeading', { weeks: horizonWeeksOf(calendar) }), ...series.map((s) => `- ${seriesLine(council, s)}`)].join('\n'));
+  }
   // While the credentials are refused the mailbox's own state is from before and says nothing now.
   const mailboxState = refused.length > 0 ? undefined : state?.status;
   if (mailboxState === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
@@ -37,6 +44,24 @@ export function calendarStatusText(
   if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).split('–')[0]! }));
   else lines.push(t(locale, 'calendar.statusNever'));
   return lines.join('\n\n');
+}
+
+/** "Vårdvalsråd: var fjärde torsdag 13.00, 9 möten till juni". */
+function seriesLine(council: Council, view: SeriesView): string {
+  return `${view.series.subject}: ${view.words || t(council.locale, 'calendar.seriesUnknownPattern')}`;
+}
+
+/** The one notice of a series found in the calendar: the series in words, and which of its meetings are here already. */
+export function seriesNoticeText(council: Council, view: SeriesView): string {
+  const { locale, timeZone } = council;
+  const weeks = horizonWeeksOf(council.calendar ?? { mailbox: '', category: '', subjectRule: null });
+  const dates = view.planned.map((at) => {
+    const zoned = utcToZoned(at, timeZone);
+    return `${formatShortDate(zoned.date, locale)} ${formatTime(zoned.time, locale)}`;
+  });
+  const head = t(locale, 'calendar.noticeSeries', { line: seriesLine(council, view) });
+  const tail = dates.length > 0 ? t(locale, 'calendar.noticeSeriesPlanned', { weeks, dates: dates.join(', ') }) : t(locale, 'calendar.noticeSeriesLater', { weeks });
+  return `${head} ${tail}`;
 }
 
 /**
@@ -49,7 +74,7 @@ export async function calendarCommand(turn: CommandTurn, args: string): Promise<
   const actor = { conversationId: councilConversationId(activity), actorId: activity.from.id };
   const value = args.trim();
   const lower = value.toLocaleLowerCase('sv');
-  const rule = /^(kategori|category|ämne|ämnesregel|subject)\s*(?::\s*)?(\S.*)?$/i.exec(value);
+  const rule = /^(kategori|category|ämne|ämnesregel|subject|horisont|horizon)\s*(?::\s*)?(\S.*)?$/i.exec(value);
   if (/^(av|off|koppla bort|disconnect)$/.test(lower)) {
     await disconnectCalendar(deps, actor);
     await turn.context.sendActivity(t(turn.locale, 'calendar.disconnected'));
@@ -57,8 +82,9 @@ export async function calendarCommand(turn: CommandTurn, args: string): Promise<
   }
   if (rule) {
     const isCategory = /^(kategori|category)$/i.test(rule[1]!);
+    const isHorizon = /^(horisont|horizon)$/i.test(rule[1]!);
     const text = /^(ingen|none|-)$/i.test((rule[2] ?? '').trim()) ? '' : (rule[2] ?? '');
-    const view = await setCalendarRule(deps, { ...actor, ...(isCategory ? { category: text } : { subjectRule: text }) });
+    const view = await setCalendarRule(deps, { ...actor, ...(isHorizon ? { horizon: text } : isCategory ? { category: text } : { subjectRule: text }) });
     await turn.context.sendActivity(`${t(turn.locale, 'calendar.ruleSaved')} ${statusOf(turn, view.council)}`);
     return;
   }
@@ -67,12 +93,12 @@ export async function calendarCommand(turn: CommandTurn, args: string): Promise<
     await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, undefined, true, deps.syncIntervalMs).split('\n\n').slice(0, 2).join('\n\n'));
     return;
   }
-  const { view, state, graph, graphStatus } = await calendarStatus(deps, actor.conversationId);
-  await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, state, graph, deps.syncIntervalMs, graphStatus));
+  const { view, state, graph, graphStatus, series } = await calendarStatus(deps, actor.conversationId);
+  await turn.context.sendActivity(calendarStatusText(turn.locale, view.council, state, graph, deps.syncIntervalMs, graphStatus, series));
 }
 
 function statusOf(turn: CommandTurn, council: Council): string {
   const calendar = council.calendar!;
   const rule = calendar.subjectRule ? t(turn.locale, 'calendar.ruleSubject', { rule: calendar.subjectRule }) : '';
-  return t(turn.locale, 'calendar.rules', { category: calendar.category, rule });
+  return `${t(turn.locale, 'calendar.rules', { category: calendar.category, rule })} ${t(turn.locale, 'calendar.horizon', { weeks: horizonWeeksOf(calendar) })}`;
 }

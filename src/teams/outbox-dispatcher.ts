@@ -1,5 +1,7 @@
 import { assignedItem } from '../app/action-items.js';
 import { pushMeeting, syncCalendar } from '../app/calendar.js';
+import { seriesViews } from '../app/calendar-series.js';
+import { seriesNoticeText } from './calendar-handlers.js';
 import { stillRefused } from '../app/graph-credentials.js';
 import { justeringById } from '../app/justering.js';
 import { type ExportPayload, runExport } from '../app/minutes-export.js';
@@ -294,6 +296,29 @@ export function startOutbox(
       const when = formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, timeZone);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(t(locale, key, { title: meeting.title, when }));
+      });
+    },
+    async calendarSeriesNotice({ councilId, seriesId }: { councilId: string; seriesId: string }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      const series = view && (await seriesViews(kit.calendarDeps, view.council, clock.now().toISOString())).find((s) => s.series.id === seriesId);
+      if (!view || !series) return;
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(seriesNoticeText(view.council, series));
+      });
+    },
+    async calendarGoneWhileOpen({ meetingId }: { meetingId: string }) {
+      const meeting = await kit.meetingDeps.meetings.findById(meetingId);
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      if (!meeting || !view) return;
+      const { locale, timeZone } = view.council;
+      const chairs = view.members.filter((m) => m.role === 'chair').map((m) => m.name);
+      const text = t(locale, 'calendar.goneWhileOpen', {
+        chair: chairs.join(', ') || t(locale, 'calendar.theChair'),
+        title: meeting.title,
+        when: formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, timeZone),
+      });
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(text);
       });
     },
     async justeringAsk({ meetingId, version, userId }: { meetingId: string; version: number; userId: string }) {

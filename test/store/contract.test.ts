@@ -318,6 +318,36 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.councils.findById(council.id))?.calendar).toBeNull();
   });
 
+  it('keeps a recurring series as one row with its occurrences, and the planning horizon with the calendar', async () => {
+    const council = await newCouncil();
+    const calendar = { mailbox: 'radet@region.se', category: 'Vårdvalsråd', subjectRule: null, horizonWeeks: 12 };
+    expect(await store.councils.setCalendar(council.id, calendar, council.version, at)).toBe(true);
+    expect((await store.councils.findById(council.id))?.calendar).toEqual(calendar);
+    const recurrence = {
+      pattern: { type: 'weekly' as const, interval: 4, daysOfWeek: ['thursday'], dayOfMonth: null, month: null, index: null },
+      range: { type: 'endDate' as const, startDate: '2026-10-08', endDate: '2027-06-30', numberOfOccurrences: null },
+    };
+    const series = { councilId: council.id, id: 'AAMk-series', subject: 'Vårdvalsråd', place: 'Regionens hus', onlineUrl: null, startsAt: '2026-10-08T11:00:00.000Z', recurrence, toldAt: at, updatedAt: at };
+    const occurrence = (eventId: string, startsAt: string) => ({ councilId: council.id, seriesId: series.id, eventId, startsAt, endsAt: startsAt.replace('T11', 'T13'), subject: null, place: null, cancelled: false });
+    const many = Array.from({ length: 130 }, (_, i) => occurrence(`AAMk-o${String(i).padStart(3, '0')}`, `2027-${String((i % 12) + 1).padStart(2, '0')}-01T11:00:00.000Z`));
+    const job = { key: `k-${randomUUID()}`, kind: 'calendarSeriesNotice', payload: {}, dueAt: at };
+    await store.calendarSync.saveSeries(series, many, [job]);
+    expect(await store.calendarSync.series(council.id)).toEqual([series]);
+    expect(await store.calendarSync.occurrences(council.id, series.id)).toHaveLength(130);
+    // A series read again replaces its occurrences; a moved one is saved on its own.
+    await store.calendarSync.saveSeries({ ...series, place: 'Stadshuset' }, [occurrence('AAMk-a', '2026-10-08T11:00:00.000Z'), occurrence('AAMk-b', '2026-11-05T11:00:00.000Z')]);
+    await store.calendarSync.saveOccurrence({ ...occurrence('AAMk-b', '2026-11-06T09:00:00.000Z'), subject: 'Vårdvalsråd (flyttat)', cancelled: true });
+    expect(await store.calendarSync.occurrences(council.id)).toEqual([
+      occurrence('AAMk-a', '2026-10-08T11:00:00.000Z'),
+      { ...occurrence('AAMk-b', '2026-11-06T09:00:00.000Z'), subject: 'Vårdvalsråd (flyttat)', cancelled: true },
+    ]);
+    await store.calendarSync.removeOccurrences(council.id, ['AAMk-a']);
+    expect((await store.calendarSync.occurrences(council.id)).map((o) => o.eventId)).toEqual(['AAMk-b']);
+    await store.calendarSync.removeSeries(council.id, series.id);
+    expect(await store.calendarSync.series(council.id)).toEqual([]);
+    expect(await store.calendarSync.occurrences(council.id)).toEqual([]);
+  });
+
   it('records a decision once per client key, even when two arrive at once', async () => {
     const council = await newCouncil();
     await store.meetings.create(bare([meeting(council.id, 'md', '2026-12-03')]));

@@ -1,6 +1,7 @@
 import {
   X509Certificate,
   constants as cryptoConstants,
+  createHash,
   randomBytes,
   randomUUID,
   verify as verifySignature,
@@ -10,6 +11,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { type Server, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type GraphClientCertificate, graphClientCertificate, testCertificate } from './tls.js';
+import { type PatternedRecurrence, checkRecurrence, dateOf, recurrenceDays } from './fake-graph-recurrence.js';
 
 /*
  * A stand-in for Microsoft Graph (calendar and SharePoint files) and the Entra ID v2 token endpoint, over https
@@ -123,6 +125,11 @@ export interface OutlookEventInput {
 
 export type OutlookEventChanges = Partial<Pick<OutlookEventInput, 'subject' | 'start' | 'end' | 'location' | 'categories'>>;
 
+/** A recurring series as Outlook makes one: `start`/`end` are the first meeting's, `recurrence` Graph's patternedRecurrence. */
+export interface OutlookSeriesInput extends OutlookEventInput {
+  recurrence: { pattern: Record<string, unknown>; range: Record<string, unknown> };
+}
+
 /** A document library (a drive) of a fake SharePoint site. */
 export interface FakeLibraryInput {
   /** The drive's name, as the library's title. */
@@ -210,6 +217,14 @@ export interface FakeGraph {
   outlookDelete(mailbox: string, id: string): void;
   /** What an attendee's copy shows once the organizer cancels. */
   outlookMarkCancelled(mailbox: string, id: string): void;
+  /**
+   * A recurring series (the series master). Its occurrences exist only as Graph expands them;
+   * outlookUpdate, outlookDelete and outlookMarkCancelled also take an occurrence's id, and change
+   * just that occurrence (it becomes an exception, or is deleted from the series).
+   */
+  outlookCreateSeries(mailbox: string, series: OutlookSeriesInput): FakeEvent;
+  /** The occurrences and exceptions of a series as calendarView returns them, within [start, end) (UTC ISO). */
+  occurrences(mailbox: string, seriesMasterId: string, start: string, end: string): FakeEvent[];
   /**
    * The next n Graph requests (whose path contains pathIncludes) get 429 with Retry-After.
    * Upload session URLs count too (their path contains "uploadSession").
@@ -447,7 +462,25 @@ interface StoredEvent {
   deleted: boolean;
   /** When it last changed, on the fake's change counter: what delta compares against. */
   changeSeq: number;
+  /** Stored events are single instances, series masters, or exceptions of a series (a changed occurrence). */
+  type: 'singleInstance' | 'seriesMaster' | 'exception';
+  recurrence: PatternedRecurrence | null;
+  seriesMasterId: string | null;
+  /** An exception's place in its series: the start its occurrence had by the pattern. */
+  originalStartMs: number | null;
+  /** A master's occurrences deleted from the series, by the day number of their original start. */
+  deletedDays?: Set<number>;
 }
+
+/** An occurrence that is just as the pattern makes it: never stored, only expanded. */
+interface Occurrence {
+  id: string;
+  masterId: string;
+  startMs: number;
+  endMs: number;
+}
+
+type Instance = { occurrence: Occurrence } | { exception: StoredEvent };
 
 interface DeltaWindow {
   startMs: number;
@@ -456,7 +489,8 @@ interface DeltaWindow {
   endRaw: string;
 }
 
-type DeltaEntry = { removed: string } | { event: StoredEvent };
+/** `series` keeps a series' items together: Graph does not split a series over delta pages. */
+type DeltaEntry = ({ removed: string } | { event: StoredEvent } | { occurrence: Occurrence }) & { series?: string };
 
 /** One round of delta pages: a snapshot taken when the round starts, served page by page. */
 interface DeltaRound {
@@ -511,6 +545,8 @@ class FakeGraphServer implements FakeGraph {
   private deltaGeneration = 0;
   private readonly rounds = new Map<string, DeltaRound>();
   private readonly deltaStates = new Map<string, DeltaState>();
+  /** occurrence id -> its series and the day of its original start */
+  private readonly occurrenceIds = new Map<string, { masterId: string; day: number }>();
   private readonly routes: Route[] = [];
   private readonly sites: SpSite[] = [];
   /** comparable site URL -> how the app is kept out */
@@ -669,6 +705,39 @@ class FakeGraphServer implements FakeGraph {
     // Exchange rewrites an attendee's copy from the cancellation it received
     if (!event.subject.startsWith('Canceled: ')) event.subject = `Canceled: ${event.subject}`;
     this.touch(event);
+  }
+
+  outlookCreateSeries(mailbox: string, input: OutlookSeriesInput): FakeEvent {
+    const box = this.mailboxFor(mailbox);
+    const recurrence = checkRecurrence(input.recurrence);
+    const master = this.newEvent(box, {
+      subject: input.subject,
+      body: { contentType: 'html', content: input.body ?? '' },
+      startMs: utcInstant(input.start),
+      endMs: utcInstant(input.end),
+      timeZone: 'W. Europe Standard Time',
+    });
+    master.type = 'seriesMaster';
+    master.recurrence = recurrence;
+    master.deletedDays = new Set();
+    // A series master shows its first occurrence's start and end, which need not be on range.startDate
+    // ("the first occurrence of the meeting might not occur on this date if it does not fit the
+    // pattern", https://learn.microsoft.com/graph/outlook-schedule-recurring-events).
+    const first = this.instances(box, master)[0];
+    if (!first || !('occurrence' in first)) throw new Error('fake Graph: the series has no occurrence');
+    master.startMs = first.occurrence.startMs;
+    master.endMs = first.occurrence.endMs;
+    if (input.location !== undefined) setLocation(master, { displayName: input.location });
+    if (input.categories) master.categories = [...input.categories];
+    if (input.isOnlineMeeting) this.makeOnline(box, master);
+    return this.render(box, master, { bodyAsText: false });
+  }
+
+  occurrences(mailbox: string, seriesMasterId: string, start: string, end: string): FakeEvent[] {
+    const box = this.mailboxFor(mailbox);
+    const master = this.liveEvent(box, seriesMasterId);
+    const window = { startMs: utcInstant(start), endMs: utcInstant(end) };
+    return this.instances(box, master, window).map((i) => this.render(box, this.instanceEvent(box, i), { bodyAsText: false }));
   }
 
   // --- faults ---
@@ -1703,15 +1772,19 @@ class FakeGraphServer implements FakeGraph {
     return { status: 202 };
   }
 
+  /** List events: "The list contains single instance meetings and series masters" (https://learn.microsoft.com/graph/api/resources/event). */
   private listEvents(r: GraphRequest): Reply {
-    const events = [...r.mailbox!.events.values()].filter((e) => !e.deleted).sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
+    const events = [...r.mailbox!.events.values()].filter((e) => !e.deleted && e.type !== 'exception').sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
     return this.listPage(r, events, 'events');
   }
 
   private listCalendarView(r: GraphRequest): Reply {
     const window = parseWindow(r.url);
-    const events = [...r.mailbox!.events.values()]
-      .filter((e) => !e.deleted && overlaps(e, window))
+    const mailbox = r.mailbox!;
+    // No series master in a calendar view: its occurrences and exceptions stand for it.
+    const events = [...mailbox.events.values()]
+      .filter((e) => !e.deleted && e.type !== 'exception')
+      .flatMap((e) => (e.type === 'seriesMaster' ? this.instances(mailbox, e, window).map((i) => this.instanceEvent(mailbox, i)) : overlaps(e, window) ? [e] : []))
       .sort((a, b) => a.startMs - b.startMs);
     return this.listPage(r, events, 'calendarView');
   }
@@ -1757,17 +1830,15 @@ class FakeGraphServer implements FakeGraph {
     if (deltaToken !== undefined) {
       const state = this.deltaStates.get(deltaToken);
       if (!state || state.generation !== this.deltaGeneration || state.mailboxId !== mailbox.id) throw this.syncStateGone(state);
-      const changed = [...mailbox.events.values()].filter((e) => e.changeSeq > state.seq).sort((a, b) => a.changeSeq - b.changeSeq);
-      round = this.newRound(
-        mailbox,
-        state.path,
-        state.window,
-        changed.map((e) => (e.deleted || !overlaps(e, state.window) ? { removed: e.id } : { event: structuredClone(e) })),
-      );
+      // Exceptions change with their master (touch() moves both), and are reported with its series.
+      const changed = [...mailbox.events.values()].filter((e) => e.changeSeq > state.seq && e.type !== 'exception').sort((a, b) => a.changeSeq - b.changeSeq);
+      round = this.newRound(mailbox, state.path, state.window, changed.flatMap((e) => this.deltaEntries(mailbox, e, state.window, false)));
     } else {
       const window = parseWindow(r.url);
-      const current = [...mailbox.events.values()].filter((e) => !e.deleted && overlaps(e, window)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
-      round = this.newRound(mailbox, r.url.pathname, window, current.map((e) => ({ event: structuredClone(e) })));
+      const current = [...mailbox.events.values()]
+        .filter((e) => !e.deleted && e.type !== 'exception')
+        .sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+      round = this.newRound(mailbox, r.url.pathname, window, current.flatMap((e) => this.deltaEntries(mailbox, e, window, true)));
     }
     return this.deltaPage(r, round, 0);
   }
@@ -1788,16 +1859,31 @@ class FakeGraphServer implements FakeGraph {
     const mailbox = r.mailbox!;
     const link = `${this.url}${round.path}`;
     const body: Record<string, unknown> = { '@odata.context': `${this.graphBaseUrl}/$metadata#Collection(event)` };
-    if (offset + size < round.entries.length) {
-      body['@odata.nextLink'] = `${link}?$skiptoken=${Buffer.from(`${round.id}:${offset + size}`).toString('base64url')}`;
+    // A page may run over its size rather than split a series (pull request 4501 above).
+    let end = Math.min(offset + size, round.entries.length);
+    while (end < round.entries.length && round.entries[end]!.series !== undefined && round.entries[end]!.series === round.entries[end - 1]!.series) end += 1;
+    if (end < round.entries.length) {
+      body['@odata.nextLink'] = `${link}?$skiptoken=${Buffer.from(`${round.id}:${end}`).toString('base64url')}`;
     } else {
       body['@odata.deltaLink'] = `${link}?$deltatoken=${round.deltaToken}`;
     }
-    body.value = round.entries.slice(offset, offset + size).map((entry) =>
-      'removed' in entry
-        ? { '@odata.type': '#microsoft.graph.event', id: entry.removed, '@removed': { reason: 'deleted' } }
-        : { '@odata.type': '#microsoft.graph.event', ...this.render(mailbox, entry.event, view) },
-    );
+    const when = (ms: number): DateTimeTimeZone =>
+      view.timeZone ? { dateTime: graphLocal(ms + zoneOffsetMs(view.timeZone.iana, ms)), timeZone: view.timeZone.name } : { dateTime: graphLocal(ms), timeZone: 'UTC' };
+    body.value = round.entries.slice(offset, end).map((entry) => {
+      if ('removed' in entry) return { '@odata.type': '#microsoft.graph.event', id: entry.removed, '@removed': { reason: 'deleted' } };
+      if ('event' in entry) return { '@odata.type': '#microsoft.graph.event', ...this.render(mailbox, entry.event, view) };
+      const o = entry.occurrence;
+      const master = mailbox.events.get(o.masterId);
+      return {
+        '@odata.type': '#microsoft.graph.event',
+        '@odata.etag': `W/"${master?.changeKey ?? ''}"`,
+        id: o.id,
+        seriesMasterId: o.masterId,
+        type: 'occurrence',
+        start: when(o.startMs),
+        end: when(o.endMs),
+      };
+    });
     const headers = preferenceApplied(view);
     if (r.prefer.has('odata.maxpagesize')) {
       headers['Preference-Applied'] = [headers['Preference-Applied'], `odata.maxpagesize=${size}`].filter(Boolean).join(', ');
@@ -1815,16 +1901,152 @@ class FakeGraphServer implements FakeGraph {
     return new GraphError(410, 'syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.', headers);
   }
 
+  /**
+   * An occurrence's id works wherever an event's does. Reading one gives the occurrence; changing
+   * or deleting it changes or deletes that occurrence only, as with occurrenceId on the event page.
+   */
   private eventFromPath(r: GraphRequest): StoredEvent {
-    const event = r.mailbox!.events.get(r.params.id ?? '');
+    const mailbox = r.mailbox!;
+    const id = r.params.id ?? '';
+    let event = mailbox.events.get(id);
+    if (!event && r.method === 'GET') {
+      const known = this.occurrenceIds.get(id);
+      const master = known && mailbox.events.get(known.masterId);
+      const instance = master && !master.deleted ? this.instances(mailbox, master).find((i) => 'occurrence' in i && i.occurrence.id === id) : undefined;
+      if (instance) return this.instanceEvent(mailbox, instance);
+    }
+    event ??= this.exceptionFor(mailbox, id);
     if (!event || event.deleted) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     return event;
   }
 
   private liveEvent(mailbox: Mailbox, id: string): StoredEvent {
-    const event = mailbox.events.get(id);
+    const event = mailbox.events.get(id) ?? this.exceptionFor(mailbox, id);
     if (!event || event.deleted) throw new Error(`fake Graph: no event ${id} in ${mailbox.address}`);
     return event;
+  }
+
+  // --- recurring series ---
+
+  /**
+   * An occurrence's id: stable for its series and original date, so a client that linked the
+   * occurrence finds it again. The event page: occurrenceId "can identify any occurrence in a
+   * recurring series, including an occurrence that has been modified or canceled", formatted
+   * OID.{seriesMasterId-value}.{occurrence-start-date}
+   * (https://learn.microsoft.com/graph/api/resources/event). The id of a changed occurrence (an
+   * exception) is the occurrence's own.
+   */
+  private occurrenceId(master: StoredEvent, day: number): string {
+    const id = `AAMkA${createHash('sha256').update(`${master.id}:${day}`).digest('base64url')}${master.id.slice(48, 100)}`;
+    this.occurrenceIds.set(id, { masterId: master.id, day });
+    return id;
+  }
+
+  /**
+   * The series' occurrences and exceptions in order, within the window when one is given
+   * (calendarView: "occurrences, exceptions, and single instances of events in a calendar view",
+   * https://learn.microsoft.com/graph/api/user-list-calendarview). Occurrences keep the master's
+   * wall-clock time in its time zone, so a 13.00 meeting stays at 13.00 across summer time
+   * ("If not specified, the time zone of the event is used", recurrenceRange). Deleted occurrences
+   * are simply not there.
+   */
+  private instances(mailbox: Mailbox, master: StoredEvent, window?: { startMs: number; endMs: number }): Instance[] {
+    const recurrence = master.recurrence!;
+    const zone = ianaZone(recurrence.range.recurrenceTimeZone ?? master.originalStartTimeZone) ?? 'UTC';
+    const day = 86_400_000;
+    const firstWall = master.startMs + zoneOffsetMs(zone, master.startMs);
+    const timeOfDay = ((firstWall % day) + day) % day;
+    const duration = master.endMs - master.startMs;
+    // Days past the window's end cannot start inside it; without a window, two years is every test's series.
+    const untilDay = Math.floor(((window?.endMs ?? Date.now() + 730 * day) + day) / day);
+    const out: Instance[] = [];
+    for (const d of recurrenceDays(recurrence, untilDay)) {
+      if (master.deletedDays?.has(d)) continue;
+      const id = this.occurrenceId(master, d);
+      const exception = mailbox.events.get(id);
+      let item: Instance;
+      if (exception && !exception.deleted) {
+        item = { exception };
+      } else {
+        const startMs = wallToUtc(d * day + timeOfDay, zone);
+        item = { occurrence: { id, masterId: master.id, startMs, endMs: startMs + duration } };
+      }
+      const span = 'exception' in item ? item.exception : item.occurrence;
+      if (!window || (span.startMs < window.endMs && span.endMs > window.startMs)) out.push(item);
+    }
+    return out;
+  }
+
+  /** The occurrence's date by the pattern (in the series' zone), as occurrenceId writes it. */
+  private occurrenceDate(event: StoredEvent): string {
+    const day = this.occurrenceIds.get(event.id)?.day;
+    return day === undefined ? new Date(event.originalStartMs!).toISOString().slice(0, 10) : dateOf(day);
+  }
+
+  /** An occurrence made into an exception, the way changing one occurrence in Outlook does. */
+  private exceptionFor(mailbox: Mailbox, id: string): StoredEvent | undefined {
+    const known = this.occurrenceIds.get(id);
+    const master = known && mailbox.events.get(known.masterId);
+    if (!known || !master || master.deleted || master.deletedDays?.has(known.day)) return undefined;
+    const instance = this.instances(mailbox, master).find((i) => 'occurrence' in i && i.occurrence.id === id);
+    if (!instance || !('occurrence' in instance)) return undefined;
+    const exception: StoredEvent = {
+      ...structuredClone({ ...master, deletedDays: undefined }),
+      id,
+      type: 'exception',
+      recurrence: null,
+      seriesMasterId: master.id,
+      originalStartMs: instance.occurrence.startMs,
+      startMs: instance.occurrence.startMs,
+      endMs: instance.occurrence.endMs,
+      iCalUId: `${master.iCalUId.slice(0, 40)}${createHash('sha256').update(id).digest('hex').slice(0, 72).toUpperCase()}`,
+      transactionId: null,
+      createdFrom: null,
+    };
+    delete exception.deletedDays;
+    mailbox.events.set(id, exception);
+    return exception;
+  }
+
+  /** An instance as a whole event: an occurrence is the master's properties at the occurrence's time. */
+  private instanceEvent(mailbox: Mailbox, instance: Instance): StoredEvent {
+    if ('exception' in instance) return instance.exception;
+    const master = mailbox.events.get(instance.occurrence.masterId)!;
+    const { id, startMs, endMs } = instance.occurrence;
+    return { ...master, id, type: 'exception', recurrence: null, seriesMasterId: master.id, originalStartMs: startMs, startMs, endMs, deletedDays: undefined, occurrence: true } as StoredEvent;
+  }
+
+  /**
+   * What a delta round says about one stored event. "The returned events may include single
+   * instances or occurrences and exceptions of a recurring series"
+   * (https://learn.microsoft.com/graph/delta-query-events). A series comes whole: its master when the
+   * master's own span (its first occurrence) is in the window, then each occurrence as the bare
+   * stub Graph sends (@odata.type, @odata.etag, id, seriesMasterId, type, start, end; reported in
+   * microsoftgraph/microsoft-graph-docs issues 7632 and 22197 on the event: delta page) and each
+   * exception in full. Any change to a series is a change of its master, reported as the series
+   * again, and a deleted occurrence gets no @removed of its own (microsoftgraph/microsoft-graph-docs
+   * pull request 4501, "No indication is given for a deleted occurrence"; issue 5520, "Removal of
+   * a recurring event instance causes only update notification on the SeriesMaster event"): a
+   * client learns of it by its absence from the series. A deleted series is @removed with its
+   * occurrences; a changed event outside the window is @removed, as the delta page says.
+   */
+  private deltaEntries(mailbox: Mailbox, event: StoredEvent, window: DeltaWindow, full: boolean): DeltaEntry[] {
+    if (event.type === 'singleInstance') {
+      if (event.deleted || !overlaps(event, window)) return full ? [] : [{ removed: event.id }];
+      return [{ event: structuredClone(event) }];
+    }
+    const series = event.id;
+    if (event.deleted) {
+      if (full) return [];
+      const gone = this.instances(mailbox, event, window).map((i) => ('exception' in i ? i.exception.id : i.occurrence.id));
+      return [event.id, ...gone].map((removed) => ({ removed, series }));
+    }
+    const items: DeltaEntry[] = this.instances(mailbox, event, window).map((i) =>
+      'exception' in i ? { event: structuredClone(i.exception), series } : { occurrence: { ...i.occurrence }, series },
+    );
+    if (overlaps(event, window)) items.unshift({ event: structuredClone({ ...event, deletedDays: undefined }), series });
+    if (items.length === 0) return full ? [] : [{ removed: event.id, series }];
+    return items;
   }
 
   private newEvent(
@@ -1858,6 +2080,10 @@ class FakeGraphServer implements FakeGraph {
       extra: {},
       deleted: false,
       changeSeq: ++this.changeSeq,
+      type: 'singleInstance',
+      recurrence: null,
+      seriesMasterId: null,
+      originalStartMs: null,
     };
     mailbox.events.set(event.id, event);
     return event;
@@ -1891,11 +2117,25 @@ class FakeGraphServer implements FakeGraph {
     event.lastModifiedDateTime = graphInstant(Date.now());
     event.changeKey = randomBytes(16).toString('base64');
     event.changeSeq = ++this.changeSeq;
+    // An exception is kept inside its master in Exchange: changing one changes the series.
+    const master = event.seriesMasterId ? this.masterOf(event) : undefined;
+    if (master) this.touch(master);
   }
 
+  /** Deleting an occurrence (or the organizer cancelling it) takes it out of the series; the rest stays. */
   private remove(event: StoredEvent): void {
     event.deleted = true;
+    const master = event.seriesMasterId ? this.masterOf(event) : undefined;
+    if (master && event.originalStartMs !== null) master.deletedDays?.add(this.occurrenceIds.get(event.id)?.day ?? Math.floor(event.originalStartMs / 86_400_000));
     this.touch(event);
+  }
+
+  private masterOf(event: StoredEvent): StoredEvent | undefined {
+    for (const box of this.mailboxes.values()) {
+      const master = box.events.get(event.seriesMasterId!);
+      if (master) return master;
+    }
+    return undefined;
   }
 
   private view(r: GraphRequest): View {
@@ -1952,15 +2192,16 @@ class FakeGraphServer implements FakeGraph {
       isCancelled: e.isCancelled,
       isOrganizer: e.isOrganizer,
       responseRequested: true,
-      seriesMasterId: null,
+      seriesMasterId: e.seriesMasterId,
       showAs: 'busy',
-      type: 'singleInstance',
+      type: (e as { occurrence?: boolean }).occurrence ? 'occurrence' : e.type,
       webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(e.id)}&exvsurl=1&path=/calendar/item`,
       onlineMeetingUrl: null,
       isOnlineMeeting: e.isOnlineMeeting,
       onlineMeetingProvider: e.isOnlineMeeting ? 'teamsForBusiness' : 'unknown',
       allowNewTimeProposals: true,
-      occurrenceId: null,
+      occurrenceId: e.seriesMasterId && e.originalStartMs !== null ? `OID.${e.seriesMasterId}.${this.occurrenceDate(e)}` : null,
+      ...(e.originalStartMs !== null ? { originalStart: graphInstant(e.originalStartMs).replace(/\.\d+Z$/, 'Z') } : {}),
       isDraft: false,
       hideAttendees: false,
       ...structuredClone(e.extra),
@@ -1970,7 +2211,7 @@ class FakeGraphServer implements FakeGraph {
       end: when(e.endMs),
       location: structuredClone(e.location),
       locations: structuredClone(e.locations),
-      recurrence: null,
+      recurrence: e.recurrence ? structuredClone(e.recurrence) : null,
       attendees: structuredClone(e.attendees),
       organizer: { emailAddress: { name: mailbox.displayName, address: mailbox.address } },
       onlineMeeting: e.onlineMeeting ? { ...e.onlineMeeting } : null,

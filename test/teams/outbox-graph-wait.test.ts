@@ -52,6 +52,7 @@ describe('outbox jobs needing Graph while Entra ID refuses the secret', () => {
     updateEvent: async () => undefined,
     cancelEvent: async () => undefined,
     changes: async () => ({ changes: [], deltaLink: 'https://graph.example/delta' }),
+    event: async () => undefined,
   };
   const proactive: Proactive = { inConversation: async () => undefined, toPerson: async () => 'personal' };
   let outbox: ReturnType<typeof startOutbox>;
