@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob } from '../app/ports.js';
+import type { CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob, TeamsSource } from '../app/ports.js';
 import { insertJobs } from './outbox-repository.js';
 import type { CalendarSyncTable, Database } from './schema.js';
 
@@ -13,6 +13,7 @@ function toState(row: CalendarSyncTable): CalendarSyncState {
     detail: row.detail,
     checkedAt: row.checked_at,
     syncedAt: row.synced_at,
+    teams: (row.teams as TeamsSource | null) ?? null,
   };
 }
 
@@ -35,6 +36,7 @@ export class KyselyCalendarSyncRepository implements CalendarSyncRepository {
       detail: state.detail?.slice(0, 1000) ?? null,
       checked_at: state.checkedAt,
       synced_at: state.syncedAt,
+      teams: state.teams ?? null,
     };
     const { council_id: _, ...rest } = row;
     await this.db.transaction().execute(async (trx) => {
