@@ -1358,7 +1358,8 @@ class FakeGraphServer implements FakeGraph {
         status: 200,
         body: {
           '@odata.context': `${this.graphBaseUrl}/$metadata#drives('${item.drive.id}')/items('${item.id}')/versions`,
-          value: [...item.versions].reverse().map((v) => ({
+          // A checked-out draft is the item's content, not yet one of its versions.
+          value: item.versions.slice(0, item.draft ? -1 : undefined).reverse().map((v) => ({
             '@microsoft.graph.downloadUrl': this.downloadUrl(v.content, item.name),
             id: v.label,
             lastModifiedDateTime: v.at,
