@@ -64,7 +64,8 @@ export function eventInput(agenda: AgendaView, joinUrl: string | null = null): C
 }
 
 /** A run of underscores: the rules Exchange draws above and below the Teams join block. */
-const RULE = /_{20,}/g;
+// A match starts only where a run starts: linear however many underscores there are.
+const RULE = /(?<!_)_{20,}/g;
 
 /**
  * The body to write over `current`, an online meeting's body as Graph gave it: `ours`, then the

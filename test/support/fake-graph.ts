@@ -1823,7 +1823,7 @@ class FakeGraphServer implements FakeGraph {
     const filter = queryParam(r.url, '$filter');
     let users = [...this.mailboxes.values()];
     if (filter !== undefined) {
-      const tests = filter.split(/\s+or\s+/i).map((clause): ((m: Mailbox) => boolean) => {
+      const tests = filter.split(/(?<!\s)\s+or\s+/i).map((clause): ((m: Mailbox) => boolean) => {
         const proxy = /^proxyAddresses\/any\((\w+):\s*\1\s+eq\s+'([^']*)'\)$/i.exec(clause.trim());
         if (proxy) return (m) => (this.renderUser(m).proxyAddresses as string[]).some((p) => p.toLowerCase() === proxy[2]!.toLowerCase());
         const simple = /^(mail|userPrincipalName)\s+eq\s+'([^']*)'$/i.exec(clause.trim());
