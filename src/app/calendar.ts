@@ -332,7 +332,8 @@ async function updateEvent(push: Push, eventId: string): Promise<void> {
     if (body !== undefined) patch.bodyHtml = body;
     if (!sameSet(event.categories, wanted.categories)) patch.categories = wanted.categories;
   }
-  const updated = changed ? await calendar.updateEvent(mailbox, eventId, patch) : event;
+  // Nothing to send when the only difference was a body that cannot be rewritten safely.
+  const updated = Object.keys(patch).length > 0 ? await calendar.updateEvent(mailbox, eventId, patch) : event;
   if (!updated) return;
   if (!sameSet(event.attendees, wanted.attendees.map((a) => a.email))) {
     await calendar.updateEvent(mailbox, eventId, { attendees: wanted.attendees });
@@ -351,14 +352,19 @@ function textOf(html: string): string {
   return html
     .replace(/<head[\s\S]*?<\/head>/gi, ' ')
     .replace(/<[^<>]*>/g, ' ')
-    .replace(/&nbsp;|&#160;/gi, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&#(\d{1,7});/g, (_, code: string) => character(Number(code)))
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_, code: string) => character(Number.parseInt(code, 16)))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+function character(code: number): string {
+  return code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
