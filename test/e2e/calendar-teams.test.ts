@@ -150,6 +150,26 @@ describe('online meetings and mailboxes in a real tenant', () => {
     expect(graph.mails(licensed).slice(before).map((m) => m.kind)).toEqual(['update']);
   });
 
+  it('invites a member who joined with an invitation of their own, and mails the others only for what changed for them', async () => {
+    const where = councils.licensed;
+    const eva = { ...user(3, 'Eva Ny'), email: 'eva.ny@region.se' };
+    connector.setRoster(where.id, [...roster, eva]);
+    await client.membersAdded(where, chair, [eva]);
+    const meeting = meetings(where).find((m) => m.online_url)!;
+    const before = graph.mails(licensed).length;
+    const card = (await client.execute(where, chair, { verb: 'agenda.show', data: { meetingId: meeting.id } })).card;
+    await client.execute(where, chair, findAction(card, 'agenda.addItem'), { title: 'Rapport från arbetsgruppen', kind: 'information' });
+    await until(() => eventOf(licensed, meeting.external_event_id)?.attendees.some((a) => a.emailAddress.address === eva.email), 'the new member invited');
+    await settled(licensed);
+    const mails = graph.mails(licensed).slice(before);
+    expect(mails.map((m) => [m.kind, [...m.to].sort()])).toEqual([
+      ['update', ['asa.ordforande@region.se', 'bjorn.berg@region.se']],
+      ['invitation', ['eva.ny@region.se']],
+    ]);
+    expect(mails[1]!.body).toContain('Rapport från arbetsgruppen');
+    expect(mails[1]!.body).toContain(meeting.online_url!);
+  });
+
   it('makes the Teams meeting through onlineMeetings when the calendar offers no Teams, and says so on "kalender"', async () => {
     const where = councils.shared;
     graph.grantUserRead();
