@@ -1358,7 +1358,8 @@ class FakeGraphServer implements FakeGraph {
         status: 200,
         body: {
           '@odata.context': `${this.graphBaseUrl}/$metadata#drives('${item.drive.id}')/items('${item.id}')/versions`,
-          // A checked-out draft is the item's content, not yet one of its versions.
+          // A checked-out draft is the item's content, not yet one of its versions: changes are not
+          // visible until the document is checked in (https://learn.microsoft.com/graph/api/driveitem-checkout).
           value: item.versions.slice(0, item.draft ? -1 : undefined).reverse().map((v) => ({
             '@microsoft.graph.downloadUrl': this.downloadUrl(v.content, item.name),
             id: v.label,
@@ -1604,7 +1605,8 @@ class FakeGraphServer implements FakeGraph {
     if (existing && behavior !== 'rename') {
       if (behavior === 'fail' || existing.folder) throw nameAlreadyExists();
       // A library that requires check-out refuses changes to a file nobody checked out (SharePoint's
-      // "The file … must be checked out first"; Graph passes SharePoint's lock errors on as 423).
+      // "The file … must be checked out first"), answered as Graph's 423 Locked, "the resource that
+      // is being accessed is locked" (https://learn.microsoft.com/graph/errors).
       if (drive.requireCheckout && !existing.checkedOut) {
         throw new GraphError(423, 'resourceLocked', `The file "${existing.name}" must be checked out before it can be changed.`);
       }
@@ -1981,7 +1983,10 @@ class FakeGraphServer implements FakeGraph {
     return { status: 204 };
   }
 
-  /** The organizer's cancel sends the cancellation and moves the event to Deleted Items: gone from the calendar. */
+  /**
+   * The organizer's cancel sends the cancellation to every attendee and moves the event to
+   * Deleted Items: gone from the calendar (https://learn.microsoft.com/graph/api/event-cancel).
+   */
   private cancelEvent(r: GraphRequest): Reply {
     const event = this.eventFromPath(r);
     const input = r.json();
