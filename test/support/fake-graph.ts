@@ -25,6 +25,14 @@ import { type GraphClientCertificate, graphClientCertificate, testCertificate } 
  * of 320 KiB. Upload URLs and download URLs live on the fake's host outside /v1.0, need no token,
  * and meet the same throttle/fail faults.
  *
+ * Calendar, as a real tenant has it, always on: an online meeting's Teams join block lives in the
+ * event's body and a PATCHed body without it turns the meeting off; every change the organizer
+ * makes is mailed to attendees (counted by mails()); a calendar whose
+ * allowedOnlineMeetingProviders lacks Teams saves online events without a link; /users/{x}
+ * knows ids and UPNs, not SMTP aliases; reading users takes User.Read.All and the onlineMeetings
+ * API an application access policy, neither granted until a test grants it. A library may
+ * require check-out. Each of these cites the Microsoft page it follows where it is modelled.
+ *
  * Certificates: the server uses testCertificate(); clients in vitest workers trust it because
  * globalSetup puts it in NODE_EXTRA_CA_CERTS; a bot child process needs
  * NODE_EXTRA_CA_CERTS=testCertificate().caFile in its env.
