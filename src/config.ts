@@ -99,6 +99,8 @@ const envSchema = z.object({
   RETENTION_YEARS: z.coerce.number().int().min(1).max(100).optional(),
   /** How often each connected council calendar is synced from Outlook. */
   CALENDAR_SYNC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  /** Agenda edits wait this long before they go to the calendar, so a session of edits costs attendees one update e-mail. */
+  CALENDAR_AGENDA_DELAY_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /**
    * Outside production only: a file holding an ISO instant that the bot's clock runs from, so
    * tests can move time forward to when reminders fall due.

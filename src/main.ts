@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     anonymousVoterKey: anonymousVoterKeyFunction(config.ANONYMOUS_VOTE_KEY, config.DATA_DIR),
     calendar,
     calendarSyncMs: config.CALENDAR_SYNC_MS,
+    calendarAgendaDelayMs: config.CALENDAR_AGENDA_DELAY_MS,
     minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
     sharePoint: graphHttp && graphLibrary(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },

@@ -106,8 +106,9 @@ async function changeAgenda(
   const items = edit(await deps.meetings.agenda(meeting.id), view);
   if (items.length > AGENDA_MAX_ITEMS) throw new RuleError('error.agendaTooLong', { max: AGENDA_MAX_ITEMS });
   const now = deps.clock.now().toISOString();
-  // The calendar event carries the agenda in its body; a planned meeting's event follows it.
-  const jobs = meeting.status === 'planned' ? calendarPushJobs(view.council, [meeting], now) : [];
+  // The calendar event carries the agenda in its body; a planned meeting's event follows it, a
+  // while after the edit, so that the edits of one sitting cost attendees one update e-mail.
+  const jobs = meeting.status === 'planned' ? calendarPushJobs(view.council, [meeting], now, deps.calendarAgendaDelayMs) : [];
   const saved = await deps.meetings.saveAgenda(meeting.id, items, input.expectedVersion, now, jobs);
   if (!saved) throw new StaleError();
   return load(deps, view, saved);

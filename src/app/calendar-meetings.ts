@@ -52,7 +52,7 @@ export function meetingTimesFit(event: Pick<CalendarEvent, 'startsAt' | 'endsAt'
 export async function meetingFromEvent(deps: CalendarDeps, council: Council, event: CalendarEvent, now: string, notify: boolean): Promise<void> {
   // The bot's own new event, seen before its id was saved: the meeting is there already.
   const twin = (await deps.meetings.upcoming(council.id, now, 50)).find((m) => !m.externalEventId && m.status === 'planned' && m.startsAt === event.startsAt);
-  if (twin && (await deps.meetings.linkEvent(twin.id, event.id, event.onlineUrl))) return;
+  if (twin && (await deps.meetings.linkEvent(twin.id, event.id, event.onlineUrl ?? twin.onlineUrl))) return;
   const draft: NewMeeting = {
     id: deps.newId(),
     councilId: council.id,
@@ -79,11 +79,13 @@ export async function followEvent(deps: CalendarDeps, council: Council, meeting:
   const place = clean(event.place, MEETING_PLACE_MAX);
   const title = clean(event.subject, MEETING_TITLE_MAX) ?? meeting.title;
   const moved = meeting.startsAt !== event.startsAt || meeting.endsAt !== event.endsAt;
-  if (!moved && meeting.place === place && meeting.title === title && meeting.onlineUrl === event.onlineUrl) return;
+  // A Teams link the bot made itself is in the body, not in the event's onlineMeeting: it stays.
+  const onlineUrl = event.onlineUrl ?? meeting.onlineUrl;
+  if (!moved && meeting.place === place && meeting.title === title && meeting.onlineUrl === onlineUrl) return;
   const jobs = meeting.startsAt !== event.startsAt ? reminderJobs(council, { id: meeting.id, startsAt: event.startsAt }, now) : [];
   const updated = await deps.meetings.update(
     meeting.id,
-    { startsAt: event.startsAt, endsAt: event.endsAt, place, title, onlineUrl: event.onlineUrl, online: event.onlineUrl !== null || meeting.online },
+    { startsAt: event.startsAt, endsAt: event.endsAt, place, title, onlineUrl, online: onlineUrl !== null || meeting.online },
     meeting.version,
     now,
     jobs,

@@ -2,8 +2,8 @@ import { type CouncilCalendar, belongsToCouncil, checkCategory, checkHorizon, ch
 import { type Council, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import type { Meeting } from '../domain/meeting.js';
-import { load } from './agendas.js';
-import { eventInput } from './calendar-event.js';
+import { type AgendaView, load as loadAgenda } from './agendas.js';
+import { bodyKeepingJoin, eventInput } from './calendar-event.js';
 import { eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
 import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries, tellNewSeries } from './calendar-series.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
@@ -13,6 +13,7 @@ import {
   CalendarAccessError,
   type CalendarChange,
   type CalendarEvent,
+  type CalendarEventPatch,
   type CalendarStatus,
   CalendarSyncExpired,
   type CalendarSyncRepository,
@@ -22,6 +23,8 @@ import {
   type GraphStatus,
   type Logger,
   type OutboxJob,
+  TeamsMeetingRefused,
+  type TeamsSource,
   TransientError,
 } from './ports.js';
 
@@ -39,12 +42,17 @@ export interface CalendarDeps extends MeetingDeps {
 const MAX_PAGES = 200;
 
 /** Keeps the meeting's calendar event in step: made, changed or cancelled, whatever the meeting is now when the job runs. */
-export function calendarPushJob(meetingId: string, now: string): OutboxJob {
-  return { key: `calendar-push:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt: now, mode: 'rearm' };
+export function calendarPushJob(meetingId: string, now: string, delayMs = 0): OutboxJob {
+  const dueAt = delayMs > 0 ? new Date(Date.parse(now) + delayMs).toISOString() : now;
+  return { key: `calendar-push:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt, mode: 'rearm' };
 }
 
-export function calendarPushJobs(council: Council, meetings: readonly Pick<Meeting, 'id'>[], now: string): OutboxJob[] {
-  return council.calendar ? meetings.map((m) => calendarPushJob(m.id, now)) : [];
+/**
+ * `delayMs` for agenda edits: one job per meeting waits that long from the first edit, and an
+ * unsent job keeps its time, so a session of edits reaches the calendar as one change.
+ */
+export function calendarPushJobs(council: Council, meetings: readonly Pick<Meeting, 'id'>[], now: string, delayMs = 0): OutboxJob[] {
+  return council.calendar ? meetings.map((m) => calendarPushJob(m.id, now, delayMs)) : [];
 }
 
 function hashOffset(text: string, modulo: number): number {
@@ -146,6 +154,7 @@ async function saveCalendar(deps: CalendarDeps, view: CouncilView, calendar: Cou
       detail: sameMailbox ? previous.detail : null,
       checkedAt: now,
       syncedAt: sameMailbox ? previous.syncedAt : null,
+      teams: sameMailbox ? previous.teams : null,
     },
     [
       syncNowJob(updated.council, now, deps.syncIntervalMs),
@@ -197,10 +206,44 @@ async function handled(deps: CalendarDeps, council: Council, run: () => Promise<
   } catch (err) {
     // Refused credentials are the administrator's, not this council's mailbox: nothing is recorded against it.
     if (err instanceof TransientError || err instanceof GraphCredentialsError) throw err;
-    if (err instanceof CalendarAccessError) return recordStatus(deps, council, err.reason, err.detail);
+    if (err instanceof CalendarAccessError) {
+      if (err.reason === 'notFound' && (await followAlias(deps, council))) return;
+      return recordStatus(deps, council, err.reason, err.detail);
+    }
     deps.logger.error({ err, councilId: council.id }, 'council calendar request failed');
     await recordStatus(deps, council, 'failing', (err as Error).message ?? String(err));
   }
+}
+
+/**
+ * A mailbox named by one of its SMTP aliases is unknown to /users/{id | userPrincipalName}: the
+ * user holding the address is looked up, and the council's calendar moves to its main address.
+ * False when there is none, or the app may not look users up; then the chair is asked for it.
+ */
+async function followAlias(deps: CalendarDeps, council: Council): Promise<boolean> {
+  const alias = council.calendar?.mailbox;
+  if (!alias || !deps.calendar) return false;
+  let upn: string | undefined;
+  try {
+    upn = await deps.calendar.mailboxOf(alias);
+  } catch {
+    return false;
+  }
+  if (!upn || upn.toLowerCase() === alias.toLowerCase()) return false;
+  const view = await councilById(deps, council.id);
+  const calendar = view?.council.calendar;
+  if (!view || calendar?.mailbox !== alias) return false;
+  try {
+    await saveCalendar(deps, view, { ...calendar, mailbox: checkMailbox(upn) });
+  } catch (err) {
+    // Changed meanwhile by the chair: the next sync sees whatever the calendar is now.
+    if (err instanceof StaleError) return true;
+    throw err;
+  }
+  const now = deps.clock.now().toISOString();
+  await deps.outbox.enqueue([{ key: `calendar-alias:${council.id}:${alias}`, kind: 'calendarAlias', payload: { councilId: council.id, alias, mailbox: upn.toLowerCase() }, dueAt: now }], now);
+  deps.logger.info({ councilId: council.id }, 'council calendar named by an alias: moved to the mailbox main address');
+  return true;
 }
 
 /** The outbox job: the meeting as it is now goes to the calendar. */
@@ -217,17 +260,148 @@ export async function pushMeeting(deps: CalendarDeps, meetingId: string): Promis
       return;
     }
     if (meeting.status !== 'planned') return;
-    const input = eventInput(await load(deps, view, meeting));
-    if (!meeting.externalEventId) {
-      // The meeting's id as transactionId: a retry after a lost answer gets the same event back.
-      const event = await calendar.createEvent(settings.mailbox, input, meeting.id);
+    const agenda = await loadAgenda(deps, view, meeting);
+    const push: Push = { deps, calendar, council: view.council, mailbox: settings.mailbox, agenda };
+    if (meeting.externalEventId) await updateEvent(push, meeting.externalEventId);
+    else await createEvent(push);
+  });
+}
+
+interface Push {
+  deps: CalendarDeps;
+  calendar: Calendar;
+  council: Council;
+  mailbox: string;
+  agenda: AgendaView;
+}
+
+async function createEvent(push: Push): Promise<void> {
+  const { deps, calendar, mailbox, agenda } = push;
+  const meeting = agenda.meeting;
+  // The meeting's id as transactionId: a retry after a lost answer gets the same event back.
+  if (!meeting.online) {
+    const event = await calendar.createEvent(mailbox, eventInput(agenda), meeting.id);
+    await deps.meetings.linkEvent(meeting.id, event.id, null);
+    return;
+  }
+  if (await calendar.allowsTeams(mailbox)) {
+    const event = await calendar.createEvent(mailbox, eventInput(agenda), meeting.id);
+    if (event.onlineUrl) {
+      await noteTeams(push, 'calendar', null);
       await deps.meetings.linkEvent(meeting.id, event.id, event.onlineUrl);
       return;
     }
-    const event = await calendar.updateEvent(settings.mailbox, meeting.externalEventId, input);
-    // Gone from the calendar: the next sync sees it removed and cancels the meeting.
-    if (event && event.onlineUrl !== meeting.onlineUrl) await deps.meetings.linkEvent(meeting.id, event.id, event.onlineUrl);
-  });
+    // Saved without a link although the calendar offers Teams: the link comes the other way, in the body.
+    const joinUrl = await teamsMeeting(push);
+    if (joinUrl) await calendar.updateEvent(mailbox, event.id, { bodyHtml: eventInput(agenda, joinUrl).bodyHtml });
+    await deps.meetings.linkEvent(meeting.id, event.id, joinUrl);
+    return;
+  }
+  // A calendar that offers no Teams (a shared or unlicensed mailbox) would save the event
+  // without a link and without a word: the Teams meeting is made first, and its link goes in the body.
+  const joinUrl = await teamsMeeting(push);
+  const event = await calendar.createEvent(mailbox, { ...eventInput(agenda, joinUrl), online: false }, meeting.id);
+  await deps.meetings.linkEvent(meeting.id, event.id, joinUrl);
+}
+
+/**
+ * Changes only what differs from the event as it is: time, place, title and the agenda in the
+ * body (one update, with Exchange's Teams join block kept as it was), then members who came or
+ * went (an attendees-only change, which mails only them). Every other change costs each attendee
+ * an e-mail, so nothing is sent when nothing the attendees see has changed.
+ */
+async function updateEvent(push: Push, eventId: string): Promise<void> {
+  const { deps, calendar, mailbox, agenda } = push;
+  const meeting = agenda.meeting;
+  const event = await calendar.getEvent(mailbox, eventId);
+  // Gone from the calendar: the next sync sees it removed and cancels the meeting.
+  if (!event) return;
+  let joinUrl = event.onlineUrl ?? meeting.onlineUrl;
+  const patch: CalendarEventPatch = {};
+  let linkInBody = false;
+  if (meeting.online && !joinUrl) {
+    // An online meeting whose event has no link (it was lost, or never came): it gets one now.
+    if (await calendar.allowsTeams(mailbox)) patch.online = true;
+    else linkInBody = (joinUrl = await teamsMeeting(push)) !== null;
+  }
+  const wanted = eventInput(agenda, event.onlineUrl ? null : joinUrl);
+  if (event.subject !== wanted.subject) patch.subject = wanted.subject;
+  if (Date.parse(event.startsAt) !== Date.parse(wanted.startsAt)) patch.startsAt = wanted.startsAt;
+  if (Date.parse(event.endsAt) !== Date.parse(wanted.endsAt)) patch.endsAt = wanted.endsAt;
+  if ((event.place ?? '') !== (wanted.place ?? '').trim()) patch.place = wanted.place;
+  const changed = Object.keys(patch).length > 0 || linkInBody || !bodyShows(event.bodyHtml, wanted.bodyHtml);
+  if (changed) {
+    const body = bodyKeepingJoin(event.bodyHtml, event.onlineUrl, wanted.bodyHtml);
+    if (body !== undefined) patch.bodyHtml = body;
+    if (!sameSet(event.categories, wanted.categories)) patch.categories = wanted.categories;
+  }
+  // Nothing to send when the only difference was a body that cannot be rewritten safely.
+  const updated = Object.keys(patch).length > 0 ? await calendar.updateEvent(mailbox, eventId, patch) : event;
+  if (!updated) return;
+  if (!sameSet(event.attendees, wanted.attendees.map((a) => a.email))) {
+    await calendar.updateEvent(mailbox, eventId, { attendees: wanted.attendees });
+  }
+  // A join URL the bot has is never given up for none.
+  const kept = updated.onlineUrl ?? joinUrl;
+  if (kept && kept !== meeting.onlineUrl) await deps.meetings.linkEvent(meeting.id, eventId, kept);
+}
+
+/** Whether the event's body already says what ours says (Exchange may rewrite the markup, not the words). */
+function bodyShows(current: string, ours: string): boolean {
+  return textOf(current).includes(textOf(ours));
+}
+
+function textOf(html: string): string {
+  return html
+    .replace(/<head[\s\S]*?<\/head>/gi, ' ')
+    .replace(/<[^<>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&#(\d{1,7});/g, (_, code: string) => character(Number(code)))
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_, code: string) => character(Number.parseInt(code, 16)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function character(code: number): string {
+  return code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a.map((x) => x.toLowerCase()));
+  const right = new Set(b.map((x) => x.toLowerCase()));
+  return left.size === right.size && [...left].every((x) => right.has(x));
+}
+
+/** A Teams meeting through the onlineMeetings API; null when the tenant does not let the app make one. */
+async function teamsMeeting(push: Push): Promise<string | null> {
+  const meeting = push.agenda.meeting;
+  try {
+    const joinUrl = await push.calendar.createTeamsMeeting(push.mailbox, { externalId: meeting.id, subject: meeting.title, startsAt: meeting.startsAt, endsAt: meeting.endsAt });
+    await noteTeams(push, 'onlineMeetings', null);
+    return joinUrl;
+  } catch (err) {
+    if (!(err instanceof TeamsMeetingRefused)) throw err;
+    push.deps.logger.warn({ councilId: push.council.id, detail: err.detail }, 'no Teams meeting can be made for the council calendar');
+    await noteTeams(push, 'manual', err.detail);
+    return null;
+  }
+}
+
+/** Remembers where the council's Teams links come from; the chair hears once when they must add them by hand. */
+async function noteTeams(push: Push, teams: TeamsSource, detail: string | null): Promise<void> {
+  const { deps, council, mailbox } = push;
+  const state = await deps.calendarSync.find(council.id);
+  if (!state || state.mailbox !== mailbox || state.teams === teams) return;
+  const now = deps.clock.now().toISOString();
+  const jobs: OutboxJob[] =
+    teams === 'manual' || state.teams === 'manual'
+      ? [{ key: `calendar-teams:${council.id}:${mailbox}:${teams}:${now}`, kind: 'calendarTeams', payload: { councilId: council.id, teams, detail }, dueAt: now }]
+      : [];
+  await deps.calendarSync.save({ ...state, teams }, jobs);
 }
 
 /** The outbox job: one council's calendar read for changes since the last time. */

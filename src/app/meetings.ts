@@ -14,6 +14,8 @@ export interface MeetingDeps extends CouncilDeps {
   decisions: DecisionRepository;
   actionItems: ActionItemRepository;
   outbox: OutboxRepository;
+  /** Agenda edits reach the calendar this long after the first of them, together: each update mails every attendee. */
+  calendarAgendaDelayMs?: number;
 }
 
 /** A meeting as a person gives it: local date and times in the council's time zone. */

@@ -455,6 +455,30 @@ export interface CalendarEventInput {
   categories: string[];
 }
 
+/**
+ * What changes on an event the bot made: only the properties given are sent. Exchange mails
+ * every attendee an update for anything but an attendees-only change, so the caller sends what
+ * differs and nothing else.
+ */
+export interface CalendarEventPatch {
+  subject?: string;
+  /** The whole body; for an online meeting it must keep the join block Exchange put there. */
+  bodyHtml?: string;
+  startsAt?: string;
+  endsAt?: string;
+  place?: string | null;
+  attendees?: { name: string; email: string }[];
+  categories?: string[];
+  /** Ask Exchange for a Teams meeting on an event that has none. */
+  online?: true;
+}
+
+/** An event with what the bot compares before it changes it. */
+export interface CalendarEventDetail extends CalendarEvent {
+  bodyHtml: string;
+  attendees: string[];
+}
+
 /** An event as the calendar has it; times as UTC instants. */
 export interface CalendarEvent {
   id: string;
@@ -490,7 +514,21 @@ export interface Calendar {
   /** `transactionId` makes a retried create return the event made the first time. */
   createEvent(mailbox: string, event: CalendarEventInput, transactionId: string): Promise<CalendarEvent>;
   /** Undefined when the event no longer exists. */
-  updateEvent(mailbox: string, eventId: string, event: CalendarEventInput): Promise<CalendarEvent | undefined>;
+  getEvent(mailbox: string, eventId: string): Promise<CalendarEventDetail | undefined>;
+  /** Undefined when the event no longer exists. */
+  updateEvent(mailbox: string, eventId: string, patch: CalendarEventPatch): Promise<CalendarEvent | undefined>;
+  /** Whether the mailbox's calendar may give its events a Teams meeting (its allowedOnlineMeetingProviders). */
+  allowsTeams(mailbox: string): Promise<boolean>;
+  /**
+   * A Teams meeting made on behalf of the mailbox's user, outside its calendar; the same
+   * `externalId` gives the same meeting back. Throws TeamsMeetingRefused when the tenant does not let the app.
+   */
+  createTeamsMeeting(mailbox: string, meeting: { externalId: string; subject: string; startsAt: string; endsAt: string }): Promise<string>;
+  /**
+   * The user principal name of the mailbox that has `address` among its SMTP addresses;
+   * undefined when none has, or when the app may not look users up (User.Read.All).
+   */
+  mailboxOf(address: string): Promise<string | undefined>;
   /** Cancels and tells the attendees; an event already gone is fine. */
   cancelEvent(mailbox: string, eventId: string, comment: string): Promise<void>;
   /** One page of changes: from a window (a full round), or from a nextLink or deltaLink. */
@@ -507,6 +545,14 @@ export class CalendarAccessError extends Error {
   ) {
     super(`calendar ${reason}: ${detail}`);
     this.name = 'CalendarAccessError';
+  }
+}
+
+/** The tenant does not let the app make Teams meetings for this mailbox's user; `detail` says what is missing. */
+export class TeamsMeetingRefused extends Error {
+  constructor(readonly detail: string) {
+    super(`Teams meeting refused: ${detail}`);
+    this.name = 'TeamsMeetingRefused';
   }
 }
 
@@ -558,9 +604,17 @@ export class TransientError extends Error {
 
 export type CalendarStatus = 'ok' | 'denied' | 'notFound' | 'failing';
 
+/**
+ * How the council's online meetings get their Teams link: from the calendar itself, from the
+ * onlineMeetings API (the calendar offers no Teams), or not at all (the chair adds it in Outlook).
+ */
+export type TeamsSource = 'calendar' | 'onlineMeetings' | 'manual';
+
 export interface CalendarSyncState {
   councilId: string;
   mailbox: string;
+  /** Known once an online meeting was put in the calendar. */
+  teams?: TeamsSource | null;
   window: { start: string; end: string } | null;
   deltaLink: string | null;
   status: CalendarStatus;

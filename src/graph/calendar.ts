@@ -4,9 +4,12 @@ import {
   CalendarAccessError,
   type CalendarChange,
   type CalendarEvent,
+  type CalendarEventDetail,
   type CalendarEventInput,
+  type CalendarEventPatch,
   type CalendarSeriesPart,
   CalendarSyncExpired,
+  TeamsMeetingRefused,
   TransientError,
 } from '../app/ports.js';
 import { readRecurrence } from '../domain/recurrence.js';
@@ -44,6 +47,22 @@ const graphEvent = z
   .passthrough();
 
 type GraphEvent = z.infer<typeof graphEvent>;
+
+const eventDetail = graphEvent.and(
+  z
+    .object({
+      body: z.object({ content: z.string().nullish() }).nullish(),
+      attendees: z.array(z.object({ emailAddress: z.object({ address: z.string().nullish() }).nullish() }).passthrough()).nullish(),
+    })
+    .passthrough(),
+);
+
+const calendarResource = z.object({ allowedOnlineMeetingProviders: z.array(z.string()).nullish() }).passthrough();
+const directoryUser = z.object({ id: z.string().min(1), userPrincipalName: z.string().nullish() }).passthrough();
+const userPage = z.object({ value: z.array(directoryUser) });
+const onlineMeeting = z.object({ joinWebUrl: z.string().url() }).passthrough();
+
+const TEAMS = 'teamsForBusiness';
 
 const deltaPage = z.object({
   value: z.array(z.unknown()),
@@ -106,17 +125,30 @@ function utcDateTime(iso: string): { dateTime: string; timeZone: string } {
 
 function eventBody(input: CalendarEventInput): Record<string, unknown> {
   return {
-    subject: input.subject,
-    body: { contentType: 'html', content: input.bodyHtml },
-    // UTC on the wire: no reading of a local time that summer time makes ambiguous.
-    start: utcDateTime(input.startsAt),
-    end: utcDateTime(input.endsAt),
-    location: { displayName: input.place ?? '' },
+    ...patchBody({ ...input, online: undefined }),
     isOnlineMeeting: input.online,
-    ...(input.online ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
-    attendees: input.attendees.map((a) => ({ emailAddress: { address: a.email, name: a.name }, type: 'required' })),
-    categories: input.categories,
+    ...(input.online ? { onlineMeetingProvider: TEAMS } : {}),
   };
+}
+
+/** Only what the patch names: a property left out is left as it is, and costs no one an e-mail. */
+function patchBody(patch: CalendarEventPatch): Record<string, unknown> {
+  return {
+    ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
+    ...(patch.bodyHtml !== undefined ? { body: { contentType: 'html', content: patch.bodyHtml } } : {}),
+    // UTC on the wire: no reading of a local time that summer time makes ambiguous.
+    ...(patch.startsAt !== undefined ? { start: utcDateTime(patch.startsAt) } : {}),
+    ...(patch.endsAt !== undefined ? { end: utcDateTime(patch.endsAt) } : {}),
+    ...(patch.place !== undefined ? { location: { displayName: patch.place ?? '' } } : {}),
+    ...(patch.attendees !== undefined ? { attendees: patch.attendees.map((a) => ({ emailAddress: { address: a.email, name: a.name }, type: 'required' })) } : {}),
+    ...(patch.categories !== undefined ? { categories: patch.categories } : {}),
+    ...(patch.online ? { isOnlineMeeting: true, onlineMeetingProvider: TEAMS } : {}),
+  };
+}
+
+/** A value inside an OData string literal: a quote is doubled. */
+function odataString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 function mailboxPath(mailbox: string): string {
@@ -157,11 +189,36 @@ export function graphCalendar(http: GraphHttp): Calendar {
         return event;
       });
     },
-    updateEvent(mailbox, eventId, input) {
+    getEvent(mailbox, eventId) {
+      return guarded(mailbox, async () => {
+        try {
+          const found = await http.call(
+            {
+              method: 'GET',
+              path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}?$select=subject,start,end,location,categories,isCancelled,onlineMeeting,body,attendees`,
+              headers: { Prefer: `${UTC_PREFERENCE.Prefer}, outlook.body-content-type="html"` },
+            },
+            eventDetail,
+          );
+          const event = toEvent(found);
+          if (!event) return undefined;
+          const detail: CalendarEventDetail = {
+            ...event,
+            bodyHtml: found.body?.content ?? '',
+            attendees: (found.attendees ?? []).map((a) => a.emailAddress?.address ?? '').filter((a) => a !== ''),
+          };
+          return detail;
+        } catch (err) {
+          if (err instanceof GraphError && err.status === 404 && !MAILBOX_ERRORS.has(err.code)) return undefined;
+          throw err;
+        }
+      });
+    },
+    updateEvent(mailbox, eventId, patch) {
       return guarded(mailbox, async () => {
         try {
           const updated = await http.call(
-            { method: 'PATCH', path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}`, body: eventBody(input), headers: UTC_PREFERENCE },
+            { method: 'PATCH', path: `${mailboxPath(mailbox)}/events/${encodeURIComponent(eventId)}`, body: patchBody(patch), headers: UTC_PREFERENCE },
             graphEvent,
           );
           return toEvent(updated);
@@ -170,6 +227,49 @@ export function graphCalendar(http: GraphHttp): Calendar {
           throw err;
         }
       });
+    },
+    allowsTeams(mailbox) {
+      return guarded(mailbox, async () => {
+        const calendar = await http.call({ method: 'GET', path: `${mailboxPath(mailbox)}/calendar?$select=allowedOnlineMeetingProviders,defaultOnlineMeetingProvider` }, calendarResource);
+        return (calendar.allowedOnlineMeetingProviders ?? []).includes(TEAMS);
+      });
+    },
+    async createTeamsMeeting(mailbox, meeting) {
+      // The onlineMeetings API wants the organizer's object id, which only a directory read gives.
+      let userId: string;
+      try {
+        userId = (await http.call({ method: 'GET', path: `${mailboxPath(mailbox)}?$select=id` }, directoryUser)).id;
+      } catch (err) {
+        if (err instanceof GraphError && (err.status === 403 || err.status === 404)) throw new TeamsMeetingRefused(`User.Read.All (${err.status} ${err.code})`);
+        throw translate(err, mailbox);
+      }
+      try {
+        const made = await http.call(
+          {
+            method: 'POST',
+            path: `/users/${encodeURIComponent(userId)}/onlineMeetings/createOrGet`,
+            body: { externalId: meeting.externalId, subject: meeting.subject, startDateTime: meeting.startsAt, endDateTime: meeting.endsAt },
+          },
+          onlineMeeting,
+        );
+        return made.joinWebUrl;
+      } catch (err) {
+        if (err instanceof GraphError && (err.status === 401 || err.status === 403 || err.status === 404)) {
+          throw new TeamsMeetingRefused(`OnlineMeetings.ReadWrite.All with an application access policy (${err.status} ${err.code})`);
+        }
+        throw translate(err, mailbox);
+      }
+    },
+    async mailboxOf(address) {
+      try {
+        const filter = `proxyAddresses/any(x:x eq ${odataString(`smtp:${address}`)})`;
+        const page = await http.call({ method: 'GET', path: `/users?$filter=${encodeURIComponent(filter)}&$select=id,userPrincipalName` }, userPage);
+        return page.value.find((u) => u.userPrincipalName)?.userPrincipalName ?? undefined;
+      } catch (err) {
+        // Without User.Read.All the chair is asked for the main address instead.
+        if (err instanceof GraphError && err.status === 403) return undefined;
+        throw translate(err, address);
+      }
     },
     cancelEvent(mailbox, eventId, comment) {
       return guarded(mailbox, async () => {

@@ -90,6 +90,8 @@ const driveItem = z
     size: z.number().int().nonnegative().optional(),
     file: z.object({}).passthrough().optional(),
     folder: z.object({}).passthrough().optional(),
+    // SharePoint's publication facet: "checkout" while the file is checked out.
+    publication: z.object({ level: z.string().nullish() }).passthrough().nullish(),
   })
   .passthrough();
 
@@ -358,6 +360,27 @@ export function graphLibrary(http: GraphHttp, options: GraphLibraryOptions = {})
       .at(0);
   }
 
+  /**
+   * A library that requires check-out keeps a new file checked out to the app, unseen by anyone
+   * else, until it is checked in (https://learn.microsoft.com/graph/api/driveitem-checkin), and
+   * refuses new content for a file nobody checked out. So: an existing file is checked out
+   * before it is replaced (unless an earlier attempt left it so), and whatever the upload
+   * leaves checked out is checked in. In a library without that setting the file is simply
+   * checked out and in around the replace, which makes the same one new version.
+   */
+  async function putCheckedIn(driveId: string, path: readonly string[], content: Uint8Array, behavior: string, existing: DriveItem | undefined): Promise<DriveItem> {
+    const item = (id: string) => `/drives/${encodeId(driveId)}/items/${encodeId(id)}`;
+    if (existing && behavior === 'replace' && existing.publication?.level !== 'checkout') {
+      await http.send({ method: 'POST', path: `${item(existing.id)}/checkout` });
+    }
+    const saved = await put(driveId, path, content, behavior);
+    const now = await http.call({ method: 'GET', path: `${item(saved.id)}?$select=id,name,webUrl,size,publication` }, driveItem);
+    if (now.publication?.level === 'checkout') {
+      await http.send({ method: 'POST', path: `${item(saved.id)}/checkin`, body: { comment: 'Council Assistant', checkInAs: 'published' } });
+    }
+    return saved;
+  }
+
   async function put(driveId: string, path: readonly string[], content: Uint8Array, behavior: string): Promise<DriveItem> {
     if (content.byteLength <= SIMPLE_UPLOAD_MAX) {
       return http.upload(
@@ -475,7 +498,7 @@ export function graphLibrary(http: GraphHttp, options: GraphLibraryOptions = {})
         await ensureFolder(driveId, path.folder);
         const target = [...path.folder, path.name];
         if (conflict !== 'version') {
-          return stored(await put(driveId, target, content, conflict), content.byteLength);
+          return stored(await putCheckedIn(driveId, target, content, conflict, undefined), content.byteLength);
         }
         // "replace" keeps the item (same id and URL) and gives it new content; in a library with
         // versioning on (the SharePoint Online default) that content becomes a new version and the
@@ -484,7 +507,7 @@ export function graphLibrary(http: GraphHttp, options: GraphLibraryOptions = {})
         // not move, the earlier file is gone and the caller hears it instead of success.
         const existing = await itemAt(driveId, target);
         const before = existing && (await newestVersion(driveId, existing.id));
-        const item = await put(driveId, target, content, 'replace');
+        const item = await putCheckedIn(driveId, target, content, 'replace', existing);
         if (existing) {
           const after = await newestVersion(driveId, item.id);
           if (after === before) {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CalendarOccurrence, CalendarSeries, CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob } from '../app/ports.js';
+import type { CalendarOccurrence, CalendarSeries, CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob, TeamsSource } from '../app/ports.js';
 import { readRecurrence } from '../domain/recurrence.js';
 import { insertJobs } from './outbox-repository.js';
 import type { CalendarOccurrencesTable, CalendarSeriesTable, CalendarSyncTable, Database } from './schema.js';
@@ -60,6 +60,7 @@ function toState(row: CalendarSyncTable): CalendarSyncState {
     detail: row.detail,
     checkedAt: row.checked_at,
     syncedAt: row.synced_at,
+    teams: (row.teams as TeamsSource | null) ?? null,
   };
 }
 
@@ -82,6 +83,7 @@ export class KyselyCalendarSyncRepository implements CalendarSyncRepository {
       detail: state.detail?.slice(0, 1000) ?? null,
       checked_at: state.checkedAt,
       synced_at: state.syncedAt,
+      teams: state.teams ?? null,
     };
     const { council_id: _, ...rest } = row;
     await this.db.transaction().execute(async (trx) => {

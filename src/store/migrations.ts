@@ -586,6 +586,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('unreachable_since').execute();
     },
   },
+  '0020_calendar_teams': {
+    async up(db: Kysely<any>) {
+      // How the council's online meetings get their Teams link ('calendar', 'onlineMeetings',
+      // 'manual'); unknown (null) until an online meeting was put in the calendar.
+      await db.schema.alterTable('calendar_sync').addColumn('teams', 'varchar(20)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('calendar_sync').dropColumn('teams').execute();
+    },
+  },
   '0021_calendar_series': {
     async up(db: Kysely<any>) {
       // How far ahead a series' occurrences become meetings; null: the default (8 weeks).

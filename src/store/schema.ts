@@ -310,6 +310,8 @@ export interface CalendarSyncTable {
   detail: string | null;
   checked_at: string;
   synced_at: string | null;
+  /** 'calendar', 'onlineMeetings' or 'manual': where online meetings get their Teams link; null until known. */
+  teams: string | null;
 }
 
 export interface CalendarSeriesTable {

@@ -41,6 +41,11 @@ export function calendarStatusText(
   if (mailboxState === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
   else if (mailboxState === 'notFound') lines.push(t(locale, 'calendar.statusNotFound', { mailbox: calendar.mailbox }));
   else if (mailboxState === 'failing') lines.push(t(locale, 'calendar.statusFailing', { detail: state?.detail ?? '' }));
+  // What works and what does not for Teams links, once an online meeting has shown it.
+  if (state?.mailbox === calendar.mailbox && state.teams) {
+    const key = state.teams === 'calendar' ? 'calendar.teamsCalendar' : state.teams === 'onlineMeetings' ? 'calendar.teamsOnlineMeetings' : 'calendar.teamsManual';
+    lines.push(t(locale, key, { mailbox: calendar.mailbox }));
+  }
   if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).split('–')[0]! }));
   else lines.push(t(locale, 'calendar.statusNever'));
   return lines.join('\n\n');

@@ -12,7 +12,7 @@ import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { StoreUnavailableError } from '../domain/errors.js';
 import { roundById } from '../app/nominations.js';
 import { closeAtDeadline, pollView, pollWithCouncil, recordPollDecision, remindNonVoters, reminderJobKey, stillNotVoted } from '../app/polls.js';
-import { type CalendarStatus, type ClaimedJob, GraphCredentialsError, type LeaseOwner, type LibraryError } from '../app/ports.js';
+import { type CalendarStatus, type ClaimedJob, GraphCredentialsError, type LeaseOwner, type LibraryError, type TeamsSource } from '../app/ports.js';
 import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminders.js';
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
@@ -277,6 +277,21 @@ export function startOutbox(
       const key = status === 'denied' ? 'calendar.statusDenied' : status === 'notFound' ? 'calendar.statusNotFound' : 'calendar.recovered';
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(t(view.council.locale, key, { mailbox }));
+      });
+    },
+    async calendarAlias({ councilId, alias, mailbox }: { councilId: string; alias: string; mailbox: string }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      if (!view) return;
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(view.council.locale, 'calendar.aliasFollowed', { alias, mailbox }));
+      });
+    },
+    async calendarTeams({ councilId, teams }: { councilId: string; teams: TeamsSource }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      const mailbox = view?.council.calendar?.mailbox;
+      if (!view || !mailbox) return;
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(view.council.locale, teams === 'manual' ? 'calendar.teamsManual' : 'calendar.teamsRestored', { mailbox }));
       });
     },
     async graphCredentials({ councilId, since }: { councilId: string; since: string }) {

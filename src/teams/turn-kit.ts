@@ -24,6 +24,8 @@ export interface BotDeps {
   /** The council calendars in Exchange; undefined without Graph settings. */
   calendar?: Calendar;
   calendarSyncMs?: number;
+  /** How long agenda edits wait before they go to the calendar (CALENDAR_AGENDA_DELAY_MS). */
+  calendarAgendaDelayMs?: number;
   /** Where minutes are written: SharePoint through Graph, or a folder under DATA_DIR. */
   minutesLibrary: DocumentLibrary;
   /** SharePoint through Graph, for councils that name a library; undefined without Graph settings. */
@@ -70,6 +72,7 @@ export function createTurnKit(deps: BotDeps): TurnKit {
     decisions: deps.store.decisions,
     actionItems: deps.store.actionItems,
     outbox: deps.store.outbox,
+    calendarAgendaDelayMs: deps.calendarAgendaDelayMs,
   };
   return {
     deps,

@@ -85,6 +85,7 @@ describe('the council calendar through Graph', () => {
       env: {
         OUTBOX_POLL_MS: '100',
         CALENDAR_SYNC_MS: '1000',
+        CALENDAR_AGENDA_DELAY_MS: '1000',
         ...graph.botEnv(),
       },
     }).start();

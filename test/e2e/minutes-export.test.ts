@@ -129,4 +129,18 @@ describe('minutes exported to the council’s SharePoint library', () => {
     expect(cardText(cardOf((await exported()).body))).toContain('Protokollsutkastet från');
     expect(files().filter((f) => f.name.endsWith('protokoll utkast.docx'))[0]!.versions).toBe(3);
   });
+
+  it('checks the minutes in where the library requires check-out, so the council sees them, and a new export is a new version', async () => {
+    const strict = 'https://region.sharepoint.com/sites/Samordning';
+    graph.addSite(strict, [{ name: 'Protokoll', requireCheckout: true }]);
+    await say(chair, `protokollbibliotek: ${strict}/Protokoll`);
+    const word = () => graph.files(strict).filter((f) => f.name.endsWith('protokoll utkast.docx'));
+    for (const version of [1, 2]) {
+      await say(cecilia, 'exportera protokollet');
+      expect(cardText(cardOf((await exported()).body))).toContain('Protokollsutkastet från');
+      expect(word()).toHaveLength(1);
+      expect(word()[0]).toMatchObject({ checkedOut: false, visibleToOthers: true, versions: version });
+      expect(graph.files(strict).filter((f) => f.checkedOut || !f.visibleToOthers)).toEqual([]);
+    }
+  });
 });

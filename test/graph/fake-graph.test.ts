@@ -404,6 +404,105 @@ describe('events', () => {
   });
 });
 
+describe('online meetings, attendee mail and mailboxes', () => {
+  it('a PATCHed body without the join block disables the online meeting; one that keeps it does not', async () => {
+    const created = (await graph('POST', events, { body: councilMeeting() })).json;
+    const join: string = created.onlineMeeting.joinUrl;
+    const kept = created.body.content.replace('Dagordning', 'Ny dagordning');
+    const keeping = await graph('PATCH', eventPath(created.id), { body: { body: { contentType: 'html', content: kept } } });
+    expect([keeping.json.isOnlineMeeting, keeping.json.onlineMeeting?.joinUrl]).toEqual([true, join]);
+    const dropping = await graph('PATCH', eventPath(created.id), { body: { body: { contentType: 'html', content: '<p>Ny dagordning</p>' }, isOnlineMeeting: true } });
+    expect([dropping.json.isOnlineMeeting, dropping.json.onlineMeeting]).toEqual([false, null]);
+    expect(dropping.json.body.content).not.toContain(join);
+    // Asked again on its own, the event becomes online again, with a new link.
+    const again = await graph('PATCH', eventPath(created.id), { body: { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' } });
+    expect(again.json.onlineMeeting.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\//);
+    expect(again.json.onlineMeeting.joinUrl).not.toBe(join);
+  });
+
+  it('mails an invitation on create, every attendee on an update, only the changed ones on an attendees-only update', async () => {
+    const created = (await graph('POST', events, { body: councilMeeting() })).json;
+    await graph('PATCH', eventPath(created.id), { body: { location: { displayName: 'Sal 4' } } });
+    await graph('PATCH', eventPath(created.id), {
+      body: { attendees: [...created.attendees, { emailAddress: { address: 'bo.ek@region.se', name: 'Bo Ek' }, type: 'required' }] },
+    });
+    await graph('PATCH', eventPath(created.id), { body: { attendees: [{ emailAddress: { address: 'bo.ek@region.se', name: 'Bo Ek' }, type: 'required' }] } });
+    await graph('POST', `${eventPath(created.id)}/cancel`, { body: { Comment: 'Inställt' } });
+    expect(fake.mails(MAILBOX).map((m) => [m.kind, m.to])).toEqual([
+      ['invitation', ['anna.berg@region.se']],
+      ['update', ['anna.berg@region.se']],
+      ['invitation', ['bo.ek@region.se']],
+      ['cancellation', ['anna.berg@region.se']],
+      ['cancellation', ['bo.ek@region.se']],
+    ]);
+  });
+
+  it('a calendar without Teams among its allowedOnlineMeetingProviders saves an online event without a link, and says why', async () => {
+    expect((await graph('GET', `/users/${MAILBOX}/calendar`)).json).toMatchObject({ allowedOnlineMeetingProviders: ['teamsForBusiness'], defaultOnlineMeetingProvider: 'teamsForBusiness' });
+    fake.setOnlineMeetingProviders(MAILBOX, []);
+    expect((await graph('GET', `/users/${MAILBOX}/calendar`)).json).toMatchObject({ allowedOnlineMeetingProviders: [], defaultOnlineMeetingProvider: 'unknown' });
+    const created = await graph('POST', events, { body: councilMeeting() });
+    expect(created.status).toBe(201);
+    expect([created.json.isOnlineMeeting, created.json.onlineMeeting]).toEqual([false, null]);
+  });
+
+  it('knows a mailbox by id or UPN only; its alias is found by filtering proxyAddresses, with User.Read.All', async () => {
+    fake.addAlias(MAILBOX, 'VVR@region.se');
+    const byAlias = await graph('GET', '/users/vvr@region.se/events');
+    expect([byAlias.status, byAlias.json.error.code]).toEqual([404, 'ErrorInvalidUser']);
+    const filter = encodeURIComponent("proxyAddresses/any(x:x eq 'smtp:vvr@region.se')");
+    const refused = await graph('GET', `/users?$filter=${filter}`);
+    expect([refused.status, refused.json.error.code]).toEqual([403, 'Authorization_RequestDenied']);
+    fake.grantUserRead();
+    const found = await graph('GET', `/users?$filter=${filter}&$select=id,userPrincipalName`);
+    expect(found.json.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual([MAILBOX]);
+    const user = (await graph('GET', `/users/${MAILBOX}?$select=id`)).json;
+    expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await graph('GET', `/users?$filter=${encodeURIComponent("displayName eq 'x'")}`)).status).toBe(400);
+  });
+
+  it('onlineMeetings: refused without an application access policy; createOrGet gives the same meeting for the same externalId', async () => {
+    fake.grantUserRead();
+    const id = (await graph('GET', `/users/${MAILBOX}?$select=id`)).json.id;
+    const body = { externalId: 'meeting-1', subject: 'Vårdvalsrådet', startDateTime: '2026-11-30T09:00:00Z', endDateTime: '2026-11-30T11:00:00Z' };
+    const refused = await graph('POST', `/users/${id}/onlineMeetings/createOrGet`, { body });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toContain('is not authorized to Create meeting on behalf of user');
+    fake.allowOnlineMeetings(MAILBOX);
+    expect((await graph('POST', `/users/${MAILBOX}/onlineMeetings/createOrGet`, { body })).status).toBe(400);
+    const first = await graph('POST', `/users/${id}/onlineMeetings/createOrGet`, { body });
+    const second = await graph('POST', `/users/${id}/onlineMeetings/createOrGet`, { body });
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.json.joinWebUrl).toBe(first.json.joinWebUrl);
+    expect(fake.onlineMeetings(MAILBOX)).toHaveLength(1);
+  });
+});
+
+describe('a SharePoint library that requires check-out', () => {
+  it('keeps a new file checked out and unseen until check-in, and refuses new content for a file nobody checked out', async () => {
+    const site = fake.addSite('https://region.sharepoint.com/sites/Rad', [{ name: 'Protokoll', requireCheckout: true }]);
+    const drive = site.drives[0]!.id;
+    const bearer = await token();
+    const put = (text: string) =>
+      fetch(`${fake.graphBaseUrl}/drives/${drive}/root:/Protokoll.docx:/content`, { method: 'PUT', headers: { Authorization: `Bearer ${bearer}` }, body: text }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+    const created = await put('v1');
+    expect(created.json.publication).toMatchObject({ level: 'checkout' });
+    expect(fake.files(site.webUrl)[0]).toMatchObject({ checkedOut: true, visibleToOthers: false, versions: 0 });
+    const item = `/drives/${drive}/items/${created.json.id}`;
+    expect((await graph('POST', `${item}/checkin`, { body: { comment: 'Klart' } })).status).toBe(204);
+    expect(fake.files(site.webUrl)[0]).toMatchObject({ checkedOut: false, visibleToOthers: true, versions: 1 });
+    const again = await graph('POST', `${item}/checkin`, { body: {} });
+    expect([again.status, again.json.error.message]).toEqual([400, 'The file is not checked out.']);
+
+    expect((await put('v2')).status).toBe(423);
+    expect((await graph('POST', `${item}/checkout`)).status).toBe(204);
+    expect((await put('v2')).status).toBe(200);
+    expect((await graph('GET', `${item}/versions`)).json.value.map((v: { id: string }) => v.id)).toEqual(['1.0']);
+    await graph('POST', `${item}/checkin`, { body: {} });
+    expect((await graph('GET', `${item}/versions`)).json.value.map((v: { id: string }) => v.id)).toEqual(['2.0', '1.0']);
+  });
+});
+
 describe('calendarView delta', () => {
   const window = ['2026-09-01T00:00:00Z', '2026-12-31T00:00:00Z'] as const;
 

@@ -87,6 +87,33 @@ describe('minutes into a council SharePoint library', () => {
     expect(graph.files(SITE).find((f) => f.name === 'Protokoll.docx')!.content.toString()).toContain('justerat');
   });
 
+  it('checks minutes in, in a library that requires check-out, so others see them; a new version too, small or through a session', async () => {
+    const site = 'https://region.sharepoint.com/sites/Samordning';
+    graph.addSite(site, [{ name: 'Protokoll', requireCheckout: true }]);
+    const url = `${site}/Protokoll`;
+    await library.upload(url, 'Samordningsråd/2026', 'Protokoll 2026-12-01.docx', docx('Utkast'), 'fail');
+    expect(graph.files(site)[0]).toMatchObject({ checkedOut: false, visibleToOthers: true, versions: 1 });
+
+    await library.upload(url, 'Samordningsråd/2026', 'Protokoll 2026-12-01.docx', docx('Justerat'), 'version');
+    const [file] = graph.files(site);
+    expect(file).toMatchObject({ checkedOut: false, visibleToOthers: true, versions: 2 });
+    expect(file!.content.toString()).toContain('Justerat');
+
+    // An attempt whose check-in failed left the file checked out: the next one goes on from there.
+    graph.fail(3, 503, undefined, '/checkin');
+    expect(await failure(library.upload(url, 'Samordningsråd/2026', 'Protokoll 2026-12-01.docx', docx('Version 3'), 'version'))).toBeInstanceOf(TransientError);
+    expect(graph.files(site)[0]).toMatchObject({ checkedOut: true, versions: 2 });
+    const checkouts = graph.requests.filter((r) => r.path.endsWith('/checkout')).length;
+    await library.upload(url, 'Samordningsråd/2026', 'Protokoll 2026-12-01.docx', docx('Version 3'), 'version');
+    expect(graph.files(site)[0]).toMatchObject({ checkedOut: false, versions: 3 });
+    expect(graph.requests.filter((r) => r.path.endsWith('/checkout')).length).toBe(checkouts);
+
+    // Through an upload session, as a large file goes.
+    const big = new Uint8Array(5 * 1024 * 1024).fill(7);
+    await library.upload(url, 'Samordningsråd/2026', 'Bilaga.pdf', big, 'fail');
+    expect(graph.files(site).find((f) => f.name === 'Bilaga.pdf')).toMatchObject({ checkedOut: false, visibleToOthers: true, size: big.byteLength });
+  });
+
   it("says so when 'version' overwrote the file because the library keeps no versions", async () => {
     const site = 'https://region.sharepoint.com/sites/Samordning';
     graph.addSite(site, [{ name: 'Dokument', webUrlPath: 'Delade dokument', versioning: false }]);

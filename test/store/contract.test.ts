@@ -311,8 +311,9 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect(await store.calendarSync.find(council.id)).toBeUndefined();
     const state = { councilId: council.id, mailbox: calendar.mailbox, window: { start: at, end: '2027-12-01T00:00:00.000Z' }, deltaLink: 'https://graph/delta?$deltatoken=1', status: 'ok' as const, detail: null, checkedAt: at, syncedAt: at };
     await store.calendarSync.save(state);
-    await store.calendarSync.save({ ...state, status: 'denied', detail: 'ErrorAccessDenied' });
-    expect(await store.calendarSync.find(council.id)).toEqual({ ...state, status: 'denied', detail: 'ErrorAccessDenied' });
+    expect((await store.calendarSync.find(council.id))?.teams).toBeNull();
+    await store.calendarSync.save({ ...state, status: 'denied', detail: 'ErrorAccessDenied', teams: 'onlineMeetings' });
+    expect(await store.calendarSync.find(council.id)).toEqual({ ...state, status: 'denied', detail: 'ErrorAccessDenied', teams: 'onlineMeetings' });
     const current = (await store.councils.findById(council.id))!;
     expect(await store.councils.setCalendar(council.id, null, current.version, at)).toBe(true);
     expect((await store.councils.findById(council.id))?.calendar).toBeNull();

@@ -27,6 +27,14 @@ import { type PatternedRecurrence, checkRecurrence, dateOf, recurrenceDays } fro
  * of 320 KiB. Upload URLs and download URLs live on the fake's host outside /v1.0, need no token,
  * and meet the same throttle/fail faults.
  *
+ * Calendar, as a real tenant has it, always on: an online meeting's Teams join block lives in the
+ * event's body and a PATCHed body without it turns the meeting off; every change the organizer
+ * makes is mailed to attendees (counted by mails()); a calendar whose
+ * allowedOnlineMeetingProviders lacks Teams saves online events without a link; /users/{x}
+ * knows ids and UPNs, not SMTP aliases; reading users takes User.Read.All and the onlineMeetings
+ * API an application access policy, neither granted until a test grants it. A library may
+ * require check-out. Each of these cites the Microsoft page it follows where it is modelled.
+ *
  * Certificates: the server uses testCertificate(); clients in vitest workers trust it because
  * globalSetup puts it in NODE_EXTRA_CA_CERTS; a bot child process needs
  * NODE_EXTRA_CA_CERTS=testCertificate().caFile in its env.
@@ -89,6 +97,29 @@ export interface FakeEvent {
   [property: string]: unknown;
 }
 
+/**
+ * A message Exchange sends on the organizer's behalf when an event with attendees is created,
+ * updated or cancelled: what tests count to see how much mail a change costs the council.
+ */
+export interface FakeMail {
+  eventId: string;
+  kind: 'invitation' | 'update' | 'cancellation';
+  /** Attendees' addresses, as they were written in the event. */
+  to: string[];
+  /** The event's subject and body as the mail carries them (HTML). */
+  subject: string;
+  body: string;
+  at: number;
+}
+
+/** A Teams meeting made through /users/{id}/onlineMeetings (not in any calendar). */
+export interface FakeOnlineMeeting {
+  id: string;
+  externalId: string | null;
+  joinWebUrl: string;
+  subject: string;
+}
+
 export interface FakeGraphRequest {
   method: string;
   /** Decoded path, e.g. /v1.0/users/rad@region.se/events; upload sessions and downloads are logged with their own paths. */
@@ -123,7 +154,8 @@ export interface OutlookEventInput {
   body?: string;
 }
 
-export type OutlookEventChanges = Partial<Pick<OutlookEventInput, 'subject' | 'start' | 'end' | 'location' | 'categories'>>;
+/** isOnlineMeeting: someone adds a Teams meeting to the event in Outlook (from their own Teams licence). */
+export type OutlookEventChanges = Partial<Pick<OutlookEventInput, 'subject' | 'start' | 'end' | 'location' | 'categories' | 'isOnlineMeeting'>>;
 
 /** A recurring series as Outlook makes one: `start`/`end` are the first meeting's, `recurrence` Graph's patternedRecurrence. */
 export interface OutlookSeriesInput extends OutlookEventInput {
@@ -138,6 +170,8 @@ export interface FakeLibraryInput {
   webUrlPath?: string;
   /** Major versions kept on every change (the SharePoint Online default); false overwrites. */
   versioning?: boolean;
+  /** The library's "Require documents to be checked out before they can be edited?" setting. */
+  requireCheckout?: boolean;
 }
 
 /** A file in a fake library, as a test inspects it. */
@@ -149,10 +183,15 @@ export interface FakeFile {
   path: string;
   name: string;
   size: number;
-  /** Versions kept, the current one included. */
+  /** Versions others can see (checked in), the current one included. */
   versions: number;
+  /** The newest content, as the app sees it (a checked-out draft included). */
   content: Buffer;
   webUrl: string;
+  /** Checked out (to the app): its newest content is a draft nobody else sees until it is checked in. */
+  checkedOut: boolean;
+  /** Whether anyone but the app sees the file at all: not before its first check-in. */
+  visibleToOthers: boolean;
 }
 
 export interface FakeSiteInfo {
@@ -208,6 +247,21 @@ export interface FakeGraph {
   maxPageSize: number | undefined;
   addMailbox(address: string, displayName?: string): void;
   denyMailbox(address: string, status?: 403 | 404): void;
+  /** Another SMTP address of the mailbox (a proxyAddresses "smtp:" entry); Graph's /users/{id | upn} does not know it. */
+  addAlias(mailbox: string, alias: string): void;
+  /**
+   * The calendar's allowedOnlineMeetingProviders (default ["teamsForBusiness"]); [] for a shared
+   * or unlicensed mailbox, whose events asked to be online get no Teams meeting.
+   */
+  setOnlineMeetingProviders(mailbox: string, providers: string[]): void;
+  /** The app holds User.Read.All (application): it may read users and filter them by address. */
+  grantUserRead(granted?: boolean): void;
+  /** OnlineMeetings.ReadWrite.All with an application access policy granted for this mailbox's user. */
+  allowOnlineMeetings(mailbox: string, allowed?: boolean): void;
+  /** Mail Exchange sent for the mailbox's events, oldest first. */
+  mails(mailbox: string): FakeMail[];
+  /** Teams meetings created on behalf of the mailbox's user through the onlineMeetings API. */
+  onlineMeetings(mailbox: string): FakeOnlineMeeting[];
   /** Current events, UTC, as Graph would return them. */
   events(mailbox: string): FakeEvent[];
   outlookCreate(mailbox: string, event: OutlookEventInput): FakeEvent;
@@ -314,6 +368,7 @@ interface SpDrive {
   webUrl: string;
   site: SpSite;
   versioning: boolean;
+  requireCheckout: boolean;
   full: boolean;
   createdDateTime: string;
   root: SpItem;
@@ -341,6 +396,10 @@ interface SpItem {
   createdDateTime: string;
   lastModifiedDateTime: string;
   changeCount: number;
+  /** Checked out to the app. */
+  checkedOut?: boolean;
+  /** The last of `versions` is the checked-out draft, not yet checked in. */
+  draft?: boolean;
 }
 
 type ConflictBehavior = 'fail' | 'replace' | 'rename';
@@ -424,12 +483,22 @@ interface Spoiler extends Fault {
 }
 
 interface Mailbox {
+  /** The user's object id. */
   id: string;
+  /** The user principal name, which is also the primary SMTP address here. */
   address: string;
   displayName: string;
+  /** Further SMTP addresses (proxyAddresses "smtp:"), lower-cased. */
+  aliases: string[];
+  allowedProviders: string[];
+  /** Whether an application access policy lets the app make Teams meetings for this user. */
+  onlineMeetingPolicy: boolean;
   events: Map<string, StoredEvent>;
   /** transactionId -> event id */
   transactions: Map<string, string>;
+  mails: FakeMail[];
+  /** externalId (or id) -> meeting */
+  onlineMeetings: Map<string, FakeOnlineMeeting>;
 }
 
 interface StoredEvent {
@@ -538,6 +607,7 @@ class FakeGraphServer implements FakeGraph {
   /** lower-case address -> mailbox; ids are resolved by search */
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly denied = new Map<string, 403 | 404>();
+  private userRead = false;
   private readonly refusals: Refusal[] = [];
   private readonly spoilers: Spoiler[] = [];
   private readonly droppers: Fault[] = [];
@@ -641,9 +711,38 @@ class FakeGraphServer implements FakeGraph {
       id: randomUUID(),
       address,
       displayName: displayName ?? address.split('@')[0] ?? address,
+      aliases: [],
+      allowedProviders: ['teamsForBusiness'],
+      onlineMeetingPolicy: false,
       events: new Map(),
       transactions: new Map(),
+      mails: [],
+      onlineMeetings: new Map(),
     });
+  }
+
+  addAlias(mailbox: string, alias: string): void {
+    this.mailboxFor(mailbox).aliases.push(alias.toLowerCase());
+  }
+
+  setOnlineMeetingProviders(mailbox: string, providers: string[]): void {
+    this.mailboxFor(mailbox).allowedProviders = [...providers];
+  }
+
+  grantUserRead(granted = true): void {
+    this.userRead = granted;
+  }
+
+  allowOnlineMeetings(mailbox: string, allowed = true): void {
+    this.mailboxFor(mailbox).onlineMeetingPolicy = allowed;
+  }
+
+  mails(mailbox: string): FakeMail[] {
+    return this.mailboxFor(mailbox).mails.map((m) => ({ ...m, to: [...m.to] }));
+  }
+
+  onlineMeetings(mailbox: string): FakeOnlineMeeting[] {
+    return [...this.mailboxFor(mailbox).onlineMeetings.values()].map((m) => ({ ...m }));
   }
 
   denyMailbox(address: string, status: 403 | 404 = 403): void {
@@ -682,6 +781,7 @@ class FakeGraphServer implements FakeGraph {
     if (changes.end !== undefined) event.endMs = utcInstant(changes.end);
     if (changes.location !== undefined) setLocation(event, { displayName: changes.location });
     if (changes.categories !== undefined) event.categories = [...changes.categories];
+    if (changes.isOnlineMeeting) this.makeOnline(box, event);
     this.touch(event);
     return this.render(box, event, { bodyAsText: false });
   }
@@ -856,15 +956,18 @@ class FakeGraphServer implements FakeGraph {
         .filter((item) => !item.folder)
         .map((item) => {
           const current = item.versions.at(-1)!;
+          const published = item.versions.length - (item.draft ? 1 : 0);
           return {
             id: item.id,
             library: drive.name,
             path: itemPath(item).join('/'),
             name: item.name,
             size: current.content.length,
-            versions: item.versions.length,
+            versions: published,
             content: Buffer.from(current.content),
             webUrl: this.itemWebUrl(item),
+            checkedOut: item.checkedOut === true,
+            visibleToOthers: published > 0,
           };
         })
         .sort((a, b) => a.path.localeCompare(b.path)),
@@ -883,6 +986,7 @@ class FakeGraphServer implements FakeGraph {
       webUrl,
       site,
       versioning: library.versioning ?? true,
+      requireCheckout: library.requireCheckout ?? false,
       full: false,
       createdDateTime: now,
       root: undefined as unknown as SpItem,
@@ -1192,6 +1296,11 @@ class FakeGraphServer implements FakeGraph {
     return pathMatched ? 'method' : undefined;
   }
 
+  /**
+   * Outlook resources are under /users/{id | userPrincipalName}
+   * (https://learn.microsoft.com/graph/api/user-list-events): an SMTP alias of the mailbox is
+   * neither, and gets the 404 an unknown user gets.
+   */
   private resolveMailbox(segment: string): Mailbox {
     const key = segment.toLowerCase();
     const mailbox = this.mailboxes.get(key) ?? [...this.mailboxes.values()].find((m) => m.id === key);
@@ -1326,7 +1435,9 @@ class FakeGraphServer implements FakeGraph {
         status: 200,
         body: {
           '@odata.context': `${this.graphBaseUrl}/$metadata#drives('${item.drive.id}')/items('${item.id}')/versions`,
-          value: [...item.versions].reverse().map((v) => ({
+          // A checked-out draft is the item's content, not yet one of its versions: changes are not
+          // visible until the document is checked in (https://learn.microsoft.com/graph/api/driveitem-checkout).
+          value: item.versions.slice(0, item.draft ? -1 : undefined).reverse().map((v) => ({
             '@microsoft.graph.downloadUrl': this.downloadUrl(v.content, item.name),
             id: v.label,
             lastModifiedDateTime: v.at,
@@ -1370,7 +1481,40 @@ class FakeGraphServer implements FakeGraph {
     const op = r.params.op?.toLowerCase();
     if (op === 'children') return this.createFolder(r);
     if (op === 'createuploadsession') return this.createUploadSession(r);
+    if (op === 'checkout') return this.checkout(r);
+    if (op === 'checkin') return this.checkin(r);
     throw new GraphError(405, 'MethodNotAllowed', `POST is not allowed on ${r.url.pathname}.`);
+  }
+
+  /**
+   * https://learn.microsoft.com/graph/api/driveitem-checkout: the file is checked out to the
+   * caller; what it writes from now on is not seen by others until it is checked in. Checking
+   * out a file that is checked out already is refused (423 here; the docs list no code for it).
+   */
+  private checkout(r: GraphRequest): Reply {
+    const { base, path } = this.addressed(r);
+    const item = this.walk(base, path);
+    if (item.folder) throw new GraphError(400, 'invalidRequest', 'Only files can be checked out.');
+    if (item.checkedOut) throw new GraphError(423, 'resourceLocked', `The file "${item.name}" is checked out.`);
+    item.checkedOut = true;
+    item.changeCount += 1;
+    return { status: 204 };
+  }
+
+  /**
+   * https://learn.microsoft.com/graph/api/driveitem-checkin: the checked-out version becomes
+   * the one others see (204); a file that is not checked out gets 400 ("The file is not checked out.").
+   */
+  private checkin(r: GraphRequest): Reply {
+    const { base, path } = this.addressed(r);
+    const item = this.walk(base, path);
+    const body = r.json();
+    if (body !== undefined) requireObject(body);
+    if (item.folder || !item.checkedOut) throw new GraphError(400, 'invalidRequest', 'The file is not checked out.');
+    item.checkedOut = false;
+    item.draft = false;
+    item.changeCount += 1;
+    return { status: 204 };
   }
 
   private createFolder(r: GraphRequest): Reply {
@@ -1537,17 +1681,33 @@ class FakeGraphServer implements FakeGraph {
     const now = graphInstant(Date.now());
     if (existing && behavior !== 'rename') {
       if (behavior === 'fail' || existing.folder) throw nameAlreadyExists();
+      // A library that requires check-out refuses changes to a file nobody checked out (SharePoint's
+      // "The file … must be checked out first"), answered as Graph's 423 Locked, "the resource that
+      // is being accessed is locked" (https://learn.microsoft.com/graph/errors).
+      if (drive.requireCheckout && !existing.checkedOut) {
+        throw new GraphError(423, 'resourceLocked', `The file "${existing.name}" must be checked out before it can be changed.`);
+      }
       // "replace" keeps the item and its id; the library's versioning decides whether the old content stays as a version.
-      const label = `${drive.versioning ? existing.versions.length + 1 : 1}.0`;
-      const version = { label, content: Buffer.from(content), at: now };
+      const version = { label: '', content: Buffer.from(content), at: now };
+      if (existing.draft) existing.versions.pop();
+      version.label = `${drive.versioning ? existing.versions.length + 1 : 1}.0`;
       if (drive.versioning) existing.versions.push(version);
       else existing.versions = [version];
+      // While checked out, the new content is the caller's draft until check-in.
+      existing.draft = existing.checkedOut === true;
       existing.lastModifiedDateTime = now;
       existing.changeCount += 1;
       return { status: 200, body: this.renderItem(existing, true) };
     }
     const file = this.newItem(drive, parent, existing ? freeName(parent, name) : name, false);
     file.versions = [{ label: '1.0', content: Buffer.from(content), at: now }];
+    // The SPDocumentLibrary.CheckedOutFiles page (https://learn.microsoft.com/previous-versions/office/sharepoint-server/ms464471(v=office.15)):
+    // a file added to a library that requires check-out is checked out to whoever added it, who
+    // must check it in before other people can use it.
+    if (drive.requireCheckout) {
+      file.checkedOut = true;
+      file.draft = true;
+    }
     return { status: 201, body: this.renderItem(file, true) };
   }
 
@@ -1652,6 +1812,8 @@ class FakeGraphServer implements FakeGraph {
         : { driveType: 'documentLibrary', driveId: drive.id },
       fileSystemInfo: { createdDateTime: item.createdDateTime, lastModifiedDateTime: item.lastModifiedDateTime },
       ...(item.folder ? { folder: { childCount: item.children.size } } : { file: { mimeType: mediaTypeOf(item.name) }, shared: { scope: 'users' } }),
+      // https://learn.microsoft.com/graph/api/resources/publicationfacet: "published" or "checkout", and who has it.
+      ...(item.folder ? {} : { publication: { level: item.checkedOut ? 'checkout' : 'published', versionId: current!.label, ...(item.checkedOut ? { checkedOutBy: this.appIdentity() } : {}) } }),
       ...(item === drive.root ? { root: {} } : {}),
     };
   }
@@ -1671,6 +1833,122 @@ class FakeGraphServer implements FakeGraph {
       this.route('GET', view, (r) => this.listCalendarView(r));
       this.route('GET', `${view}/delta`, (r) => this.calendarViewDelta(r));
     }
+    this.route('GET', 'users/:mailbox/calendar', (r) => this.getCalendar(r));
+    this.route('GET', 'users', (r) => this.listUsers(r));
+    this.route('GET', 'users/:user', (r) => this.getUser(r));
+    this.route('POST', 'users/:user/onlineMeetings', (r) => this.createOnlineMeeting(r, false));
+    this.route('POST', 'users/:user/onlineMeetings/createOrGet', (r) => this.createOnlineMeeting(r, true));
+  }
+
+  /**
+   * https://learn.microsoft.com/graph/outlook-calendar-online-meetings ("Calendars and online
+   * meeting providers"): the calendar says which providers its events may use.
+   */
+  private getCalendar(r: GraphRequest): Reply {
+    const mailbox = r.mailbox!;
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${this.graphBaseUrl}/$metadata#users('${r.params.mailbox}')/calendar/$entity`,
+        id: `AQMkAD${Buffer.from(mailbox.id).toString('base64url')}AAAA==`,
+        name: 'Calendar',
+        color: 'auto',
+        changeKey: randomBytes(16).toString('base64'),
+        canShare: true,
+        canViewPrivateItems: true,
+        canEdit: true,
+        allowedOnlineMeetingProviders: [...mailbox.allowedProviders],
+        defaultOnlineMeetingProvider: mailbox.allowedProviders[0] ?? 'unknown',
+        isTallyingResponses: true,
+        isRemovable: false,
+        owner: { name: mailbox.displayName, address: mailbox.address },
+      },
+    };
+  }
+
+  /**
+   * Users are directory objects: reading them takes User.Read.All (application), and without it
+   * Graph answers 403 Authorization_RequestDenied (https://learn.microsoft.com/graph/api/user-get,
+   * "Permissions"). /users/{id | userPrincipalName} knows no other address: a mailbox's SMTP
+   * alias is found only by filtering on proxyAddresses or mail
+   * (https://learn.microsoft.com/graph/api/resources/user, proxyAddresses: "the any operator is
+   * required for filter expressions on multi-valued properties"; compared case-insensitively).
+   */
+  private requireUserRead(): void {
+    if (!this.userRead) throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  }
+
+  private renderUser(m: Mailbox): Record<string, unknown> {
+    return {
+      id: m.id,
+      displayName: m.displayName,
+      userPrincipalName: m.address,
+      mail: m.address,
+      proxyAddresses: [`SMTP:${m.address}`, ...m.aliases.map((a) => `smtp:${a}`)],
+    };
+  }
+
+  private getUser(r: GraphRequest): Reply {
+    this.requireUserRead();
+    const key = r.params.user!.toLowerCase();
+    const user = this.mailboxes.get(key) ?? [...this.mailboxes.values()].find((m) => m.id === key);
+    if (!user) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${r.params.user}' does not exist or one of its queried reference-property objects are not present.`);
+    return { status: 200, body: { '@odata.context': `${this.graphBaseUrl}/$metadata#users/$entity`, ...this.renderUser(user) } };
+  }
+
+  /** Only the filters a client looking for a mailbox by address needs: proxyAddresses/any(x:x eq '…'), mail eq '…', userPrincipalName eq '…', joined by "or". */
+  private listUsers(r: GraphRequest): Reply {
+    this.requireUserRead();
+    const filter = queryParam(r.url, '$filter');
+    let users = [...this.mailboxes.values()];
+    if (filter !== undefined) {
+      const tests = filter.split(/(?<!\s)\s+or\s+/i).map((clause): ((m: Mailbox) => boolean) => {
+        const proxy = /^proxyAddresses\/any\((\w+):\s*\1\s+eq\s+'([^']*)'\)$/i.exec(clause.trim());
+        if (proxy) return (m) => (this.renderUser(m).proxyAddresses as string[]).some((p) => p.toLowerCase() === proxy[2]!.toLowerCase());
+        const simple = /^(mail|userPrincipalName)\s+eq\s+'([^']*)'$/i.exec(clause.trim());
+        if (simple) return (m) => m.address.toLowerCase() === simple[2]!.toLowerCase();
+        throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${clause.trim()}' of resource 'User'.`);
+      });
+      users = users.filter((m) => tests.some((test) => test(m)));
+    }
+    return { status: 200, body: { '@odata.context': `${this.graphBaseUrl}/$metadata#users`, value: users.map((m) => this.renderUser(m)) } };
+  }
+
+  /**
+   * https://learn.microsoft.com/graph/api/application-post-onlinemeetings and
+   * https://learn.microsoft.com/graph/api/onlinemeeting-createorget: with application permission
+   * the user in the path is the object id, and an administrator must have granted an application
+   * access policy for that user; without one the answer is the refusal
+   * https://learn.microsoft.com/graph/cloud-communication-online-meeting-application-access-policy
+   * shows ("App … is not authorized to Create meeting on behalf of user …"), as a 403. createOrGet
+   * gives back the meeting already made with the same externalId (200) instead of a second one.
+   * Stricter than the service: a userPrincipalName in the path is refused, not guessed at.
+   */
+  private createOnlineMeeting(r: GraphRequest, orGet: boolean): Reply {
+    const id = r.params.user!.toLowerCase();
+    const user = [...this.mailboxes.values()].find((m) => m.id === id);
+    if (!user) {
+      if (!/^[0-9a-f-]{36}$/.test(id)) throw new GraphError(400, 'BadRequest', 'The user in the path must be the object id of the meeting organizer.');
+      throw new GraphError(404, 'NotFound', `User ${r.params.user} was not found.`);
+    }
+    if (!user.onlineMeetingPolicy) {
+      throw new GraphError(403, 'Forbidden', `App ${this.clientId} is not authorized to Create meeting on behalf of user ${user.id}`);
+    }
+    const input = requireObject(r.json());
+    const externalId = typeof input.externalId === 'string' && input.externalId ? input.externalId : null;
+    if (orGet && !externalId) throw new GraphError(400, 'BadRequest', 'externalId is required.');
+    const existing = externalId ? user.onlineMeetings.get(externalId) : undefined;
+    if (existing) return { status: 200, body: { ...existing } };
+    const thread = `19%3ameeting_${randomBytes(36).toString('base64url')}%40thread.v2`;
+    const context = encodeURIComponent(JSON.stringify({ Tid: this.tenantId, Oid: user.id })).toLowerCase();
+    const meeting: FakeOnlineMeeting = {
+      id: `MSo${randomBytes(40).toString('base64url')}`,
+      externalId,
+      joinWebUrl: `https://teams.microsoft.com/l/meetup-join/${thread}/0?context=${context}`,
+      subject: typeof input.subject === 'string' ? input.subject : '',
+    };
+    user.onlineMeetings.set(externalId ?? meeting.id, meeting);
+    return { status: 201, body: { '@odata.context': `${this.graphBaseUrl}/$metadata#users('${user.id}')/onlineMeetings/$entity`, ...meeting } };
   }
 
   private createEvent(r: GraphRequest): Reply {
@@ -1711,6 +1989,8 @@ class FakeGraphServer implements FakeGraph {
     event.createdFrom = fingerprint;
     if (transactionId) mailbox.transactions.set(transactionId, event.id);
     this.applyEventProperties(mailbox, event, input);
+    if (input.isOnlineMeeting === true) this.askOnline(mailbox, event, input.onlineMeetingProvider);
+    this.mail(mailbox, event, 'invitation', event.attendees);
     return this.entity(r, 201, event);
   }
 
@@ -1736,7 +2016,19 @@ class FakeGraphServer implements FakeGraph {
       if (typeof input.subject !== 'string') throw new GraphError(400, 'ErrorInvalidRequest', 'subject must be a string.');
       event.subject = input.subject;
     }
-    if (input.body !== undefined) event.body = parseBody(input.body);
+    const before = event.attendees;
+    const join = event.onlineMeeting?.joinUrl;
+    if (input.body !== undefined) {
+      event.body = parseBody(input.body);
+      // https://learn.microsoft.com/graph/api/event-update ("body property and online meetings"): the
+      // body of an online meeting holds its join information, and a body that leaves it out
+      // disables the meeting online. isOnlineMeeting: true in the same request does not bring it
+      // back: it is already true as far as Exchange can tell.
+      if (join && !bodyHolds(event.body, join)) {
+        event.onlineMeeting = null;
+        event.isOnlineMeeting = false;
+      }
+    }
     const start = input.start === undefined ? undefined : parseDateTimeTimeZone(input.start, 'start');
     const end = input.end === undefined ? undefined : parseDateTimeTimeZone(input.end, 'end');
     if ((end?.ms ?? event.endMs) < (start?.ms ?? event.startMs)) {
@@ -1751,16 +2043,27 @@ class FakeGraphServer implements FakeGraph {
       event.originalEndTimeZone = end.timeZone;
     }
     this.applyEventProperties(r.mailbox!, event, input);
+    // https://learn.microsoft.com/graph/outlook-calendar-online-meetings ("Update a meeting to
+    // enable attendees to meet online"): isOnlineMeeting on an event that is not online makes it so.
+    if (input.isOnlineMeeting === true && !join) this.askOnline(r.mailbox!, event, input.onlineMeetingProvider);
     this.touch(event);
+    this.mailUpdate(r.mailbox!, event, input, before);
     return this.entity(r, 200, event);
   }
 
   private deleteEvent(r: GraphRequest): Reply {
-    this.remove(this.eventFromPath(r));
+    const event = this.eventFromPath(r);
+    // https://learn.microsoft.com/graph/api/event-delete: deleting a meeting in the organizer's
+    // calendar sends the attendees a cancellation.
+    if (event.isOrganizer) this.mail(r.mailbox!, event, 'cancellation', event.attendees);
+    this.remove(event);
     return { status: 204 };
   }
 
-  /** The organizer's cancel sends the cancellation and moves the event to Deleted Items: gone from the calendar. */
+  /**
+   * The organizer's cancel sends the cancellation to every attendee and moves the event to
+   * Deleted Items: gone from the calendar (https://learn.microsoft.com/graph/api/event-cancel).
+   */
   private cancelEvent(r: GraphRequest): Reply {
     const event = this.eventFromPath(r);
     const input = r.json();
@@ -1768,6 +2071,7 @@ class FakeGraphServer implements FakeGraph {
     if (!event.isOrganizer) {
       throw new GraphError(400, 'ErrorInvalidRequest', "Your request can't be completed. You need to be an organizer to cancel a meeting.");
     }
+    this.mail(r.mailbox!, event, 'cancellation', event.attendees);
     this.remove(event);
     return { status: 202 };
   }
@@ -2098,10 +2402,22 @@ class FakeGraphServer implements FakeGraph {
       }
       event.categories = [...input.categories];
     }
-    if (input.isOnlineMeeting === true) this.makeOnline(mailbox, event);
     for (const name of SIMPLE_PROPERTIES) if (input[name] !== undefined) event.extra[name] = input[name];
   }
 
+  /**
+   * https://learn.microsoft.com/graph/outlook-calendar-online-meetings: an event is made online
+   * with one of the providers its calendar's allowedOnlineMeetingProviders lists (the calendar's
+   * defaultOnlineMeetingProvider when none is named). With a provider the calendar does not
+   * offer (a shared or unlicensed mailbox offers none) the event is saved all the same, without a
+   * join link and with no error: that is what a client has to look for.
+   */
+  private askOnline(mailbox: Mailbox, event: StoredEvent, provider: unknown): void {
+    const wanted = typeof provider === 'string' ? provider : (mailbox.allowedProviders[0] ?? 'unknown');
+    if (mailbox.allowedProviders.includes(wanted)) this.makeOnline(mailbox, event);
+  }
+
+  /** Exchange writes the Teams join block into the event's body, after what the organizer wrote. */
   private makeOnline(mailbox: Mailbox, event: StoredEvent): void {
     event.isOnlineMeeting = true;
     if (event.onlineMeeting) return;
@@ -2111,6 +2427,29 @@ class FakeGraphServer implements FakeGraph {
       joinUrl: `https://teams.microsoft.com/l/meetup-join/${thread}/0?context=${context}`,
       conferenceId: String(100_000_000 + (randomBytes(4).readUInt32BE() % 900_000_000)),
     };
+    event.body = withJoinBlock(event.body, event.onlineMeeting.joinUrl);
+  }
+
+  private mail(mailbox: Mailbox, event: StoredEvent, kind: FakeMail['kind'], to: readonly FakeAttendee[]): void {
+    if (to.length === 0) return;
+    mailbox.mails.push({ eventId: event.id, kind, to: to.map((a) => a.emailAddress.address), subject: event.subject, body: renderBody(event, false).content, at: Date.now() });
+  }
+
+  /**
+   * https://learn.microsoft.com/graph/api/event-update ("attendees property and meeting updates"):
+   * an update whose body holds only attendees sends a meeting update to only the attendees that
+   * changed (an invitation to those added, a cancellation to those removed); any other update by
+   * the organizer goes to every attendee, whatever it changed.
+   */
+  private mailUpdate(mailbox: Mailbox, event: StoredEvent, input: Record<string, unknown>, before: readonly FakeAttendee[]): void {
+    if (!event.isOrganizer) return;
+    const key = (a: FakeAttendee) => a.emailAddress.address.toLowerCase();
+    const had = new Set(before.map(key));
+    const has = new Set(event.attendees.map(key));
+    this.mail(mailbox, event, 'cancellation', before.filter((a) => !has.has(key(a))));
+    const names = Object.keys(input).filter((n) => !n.startsWith('@') && !n.includes('@odata.'));
+    if (names.length === 1 && names[0] === 'attendees') this.mail(mailbox, event, 'invitation', event.attendees.filter((a) => !had.has(key(a))));
+    else if (names.length > 0) this.mail(mailbox, event, 'update', event.attendees);
   }
 
   private touch(event: StoredEvent): void {
@@ -2450,32 +2789,44 @@ function setLocation(event: StoredEvent, location: unknown, locations?: unknown)
   event.locations = (list ?? (displayName ? [displayName] : [])).map((name) => ({ displayName: name, locationType: 'default', uniqueIdType: 'unknown' }));
 }
 
+const JOIN_RULE = '_'.repeat(80);
+
 /**
- * Event bodies come back as HTML unless the client prefers text, and Exchange adds the Teams
- * join block to the body of an online meeting.
+ * The join block as https://learn.microsoft.com/graph/outlook-calendar-online-meetings shows it
+ * in an event's body: a rule, the "Join Microsoft Teams Meeting" link, a conference id, a rule.
  */
+function joinBlock(joinUrl: string): string {
+  return [
+    `<div style="width:100%; height:20px"><span style="white-space:nowrap; color:gray; opacity:.36">${JOIN_RULE}</span>\r\n</div>`,
+    '<div class="me-email-text" style="color:#252424">',
+    `<div style="margin-top:24px; margin-bottom:10px"><a class="me-email-headline" href="${escapeHtml(joinUrl)}" target="_blank" rel="noreferrer noopener">Join\r\n Microsoft Teams Meeting</a> </div>`,
+    '</div>',
+    `<div style="width:100%; height:20px"><span style="white-space:nowrap; color:gray; opacity:.36">${JOIN_RULE}</span>\r\n</div>`,
+  ].join('\r\n');
+}
+
+/** The organizer's body as HTML with the join block after it, the way Exchange stores an online meeting's body. */
+function withJoinBlock(body: StoredEvent['body'], joinUrl: string): StoredEvent['body'] {
+  const inner = body.contentType === 'text' ? escapeHtml(body.content).replace(/\r?\n/g, '<br>') : body.content;
+  const block = joinBlock(joinUrl);
+  if (/<\/body>/i.test(inner)) return { contentType: 'html', content: inner.replace(/<\/body>/i, `${block}\r\n</body>`) };
+  return { contentType: 'html', content: `${inner}\r\n${block}` };
+}
+
+/** Whether the join link is still in a body a client sent (as written, or HTML-escaped). */
+function bodyHolds(body: StoredEvent['body'], joinUrl: string): boolean {
+  return body.content.includes(joinUrl) || body.content.includes(escapeHtml(joinUrl));
+}
+
+/** Event bodies come back as HTML (a whole document) unless the client prefers text. */
 function renderBody(e: StoredEvent, asText: boolean): FakeEvent['body'] {
-  const join = e.onlineMeeting?.joinUrl;
-  const rule = '_'.repeat(80);
-  if (asText) {
-    const text = e.body.contentType === 'text' ? e.body.content : textOf(e.body.content);
-    const block = join ? ['', rule, 'Microsoft Teams meeting', `Join: ${join}`, rule, ''].join('\r\n') : '';
-    return { contentType: 'text', content: text + block };
-  }
+  if (asText) return { contentType: 'text', content: e.body.contentType === 'text' ? e.body.content : textOf(e.body.content) };
   const inner = e.body.contentType === 'text' ? escapeHtml(e.body.content).replace(/\r?\n/g, '<br>\r\n') : e.body.content;
-  const block = join
-    ? [
-        `<div style="width:100%"><span style="white-space:nowrap">${rule}</span></div>`,
-        '<div><span style="font-size:24px">Microsoft Teams meeting</span></div>',
-        `<div><a href="${escapeHtml(join)}">Join the meeting now</a></div>`,
-        `<div><span style="white-space:nowrap">${rule}</span></div>`,
-      ].join('')
-    : '';
-  if (!inner && !block) return { contentType: 'html', content: '' };
-  if (/<\/body>/i.test(inner)) return { contentType: 'html', content: inner.replace(/<\/body>/i, `${block}</body>`) };
+  if (!inner) return { contentType: 'html', content: '' };
+  if (/<\/body>/i.test(inner)) return { contentType: 'html', content: inner };
   return {
     contentType: 'html',
-    content: `<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${inner}${block}\r\n</body>\r\n</html>\r\n`,
+    content: `<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${inner}\r\n</body>\r\n</html>\r\n`,
   };
 }
 

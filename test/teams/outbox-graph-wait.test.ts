@@ -49,7 +49,11 @@ describe('outbox jobs needing Graph while Entra ID refuses the secret', () => {
       created.push(event);
       return { id: 'event-1', subject: event.subject, startsAt: event.startsAt, endsAt: event.endsAt, place: event.place, categories: event.categories, cancelled: false, onlineUrl: null };
     },
+    getEvent: async () => undefined,
     updateEvent: async () => undefined,
+    allowsTeams: async () => true,
+    createTeamsMeeting: async () => 'https://teams.microsoft.com/l/meetup-join/x',
+    mailboxOf: async () => undefined,
     cancelEvent: async () => undefined,
     changes: async () => ({ changes: [], deltaLink: 'https://graph.example/delta' }),
     event: async () => undefined,
