@@ -43,8 +43,11 @@ const MAX_PAGES = 200;
 
 /** Keeps the meeting's calendar event in step: made, changed or cancelled, whatever the meeting is now when the job runs. */
 export function calendarPushJob(meetingId: string, now: string, delayMs = 0): OutboxJob {
-  const dueAt = delayMs > 0 ? new Date(Date.parse(now) + delayMs).toISOString() : now;
-  return { key: `calendar-push:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt, mode: 'rearm' };
+  if (delayMs <= 0) return { key: `calendar-push:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt: now, mode: 'rearm' };
+  // A key of its own: a re-armed job keeps its time, and a move made while agenda edits wait must not wait with them.
+  // Either push sends the meeting as it is then; the later one finds nothing left to change.
+  const dueAt = new Date(Date.parse(now) + delayMs).toISOString();
+  return { key: `calendar-push-agenda:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt, mode: 'rearm' };
 }
 
 /**

@@ -234,4 +234,26 @@ describe('online meetings and mailboxes in a real tenant', () => {
     const requests = graph.requests.filter((r) => r.path.includes(`/users/${alias}/`));
     expect(requests.every((r) => r.status === 404)).toBe(true);
   });
+
+  it('moves a meeting at once while its agenda edits wait for the calendar, and the move carries them', async () => {
+    // Agenda edits wait the default ten minutes here: only a move that does not wait with them reaches the event.
+    await bot.stop();
+    bot = await new BotProcess({ dataDir: bot.dataDir, env: { OUTBOX_POLL_MS: '100', CALENDAR_SYNC_MS: '1000', ...graph.botEnv() } }).start();
+    const where = councils.licensed;
+    const meeting = meetings(where).find((m) => m.online_url)!;
+    await settled(licensed);
+    const before = graph.mails(licensed).length;
+    let card = (await client.execute(where, chair, { verb: 'agenda.show', data: { meetingId: meeting.id } })).card;
+    card = (await client.execute(where, chair, findAction(card, 'agenda.addItem'), { title: 'Remiss om hälsoval', kind: 'decision' })).card;
+    const day = daysAhead(24);
+    await client.execute(where, chair, findAction(card, 'meeting.update'), { mDate: day, mStart: '10:00', mEnd: '11:00', mPlace: 'Regionens hus' });
+    const event = await until(() => {
+      const e = eventOf(licensed, meeting.external_event_id);
+      return `${e?.start.dateTime.slice(0, 19)}Z` === zonedToUtc(day, '10:00', zone).replace('.000Z', 'Z') && e;
+    }, 'the moved event');
+    expect(event.body.content).toContain('Remiss om hälsoval');
+    expect(event.onlineMeeting?.joinUrl).toBe(meeting.online_url);
+    await settled(licensed);
+    expect(graph.mails(licensed).slice(before).map((m) => m.kind)).toEqual(['update']);
+  });
 });
