@@ -178,9 +178,12 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
     queueCalendarSyncs: () => queueCalendarSyncs(kit.calendarDeps),
     lateReplies: {
-      async queue(payload) {
-        const at = deps.clock.now().toISOString();
-        await deps.store.outbox.enqueue([{ key: `late-replies:${deps.newId()}`, kind: 'lateReplies', payload, dueAt: at }], at);
+      async queue(payload, notBeforeMs) {
+        const now = deps.clock.now();
+        const at = now.toISOString();
+        // After Teams' Retry-After, and a little later still, so a storm's replies do not all come back at once.
+        const dueAt = notBeforeMs > 0 ? new Date(now.getTime() + notBeforeMs * (1 + Math.random() / 10)).toISOString() : at;
+        await deps.store.outbox.enqueue([{ key: `late-replies:${deps.newId()}`, kind: 'lateReplies', payload, dueAt }], at);
         kit.wakeOutbox();
       },
       remember: (key, activityId) => rememberPosted(deps.store, key, activityId),

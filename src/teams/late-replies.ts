@@ -1,6 +1,7 @@
 import type { Activity, ResourceResponse } from 'botbuilder';
 import type { Logger } from '../app/ports.js';
 import { type PostedCardKey, postedCardKey } from './posted-cards.js';
+import { retryAfterMs } from './retry-after.js';
 
 /**
  * A turn's replies, when Teams is slow to take them. Teams waits about 10 s for the HTTP answer
@@ -10,6 +11,8 @@ import { type PostedCardKey, postedCardKey } from './posted-cards.js';
  * until its deadline; then it answers Teams, and what is still going out goes on after the turn,
  * in the order it was sent. A reply the connector refuses after that has no one left to tell: it
  * goes to the outbox with the ones after it, which sends them with its retries and Retry-After.
+ * So does one Teams throttles (429) within the turn: its Retry-After is longer than a turn may wait
+ * (connector-retries.ts waits out the short ones), and the answer would otherwise be lost.
  */
 
 /** What the outbox is given: sends and updates of one conversation, in order. */
@@ -21,8 +24,8 @@ export interface LateRepliesPayload {
 }
 
 export interface LateReplySink {
-  /** Replies Teams did not take after the turn had answered, in order, for the outbox to send. */
-  queue(payload: LateRepliesPayload): Promise<void>;
+  /** Replies Teams did not take, in order, for the outbox to send; not before `notBeforeMs` from now (Teams' Retry-After). */
+  queue(payload: LateRepliesPayload, notBeforeMs: number): Promise<void>;
   /** Keeps a shared card's message id once Teams has given it. */
   remember(key: PostedCardKey, activityId: string): Promise<void>;
   logger: Logger;
@@ -68,6 +71,8 @@ export class TurnReplies {
   /** Once a late reply has failed, the rest of the turn's replies follow it into the outbox, keeping their order. */
   private fallen: ReplyOp[] | undefined;
   private conversationId = '';
+  /** The longest Retry-After Teams gave the turn's replies: the outbox waits that long. */
+  private notBeforeMs = 0;
 
   constructor(
     private readonly deadline: number,
@@ -119,11 +124,13 @@ export class TurnReplies {
       try {
         response = await this.call(api, step.kind, activity);
       } catch (err) {
-        if (!step.late) throw err;
+        const status = (err as { statusCode?: unknown }).statusCode;
+        if (!step.late && status !== 429) throw err;
         const rest = step.activities.slice(index);
+        this.notBeforeMs = Math.max(this.notBeforeMs, retryAfterMs(err) ?? 0);
         this.sink.logger.warn(
-          { conversation: this.conversationId, status: (err as { statusCode?: unknown }).statusCode, reason: (err as Error)?.message, replies: rest.length },
-          'a reply Teams did not take after the turn had answered goes out through the outbox',
+          { conversation: this.conversationId, status, reason: (err as Error)?.message, replies: rest.length, notBeforeMs: this.notBeforeMs },
+          step.late ? 'a reply Teams did not take after the turn had answered goes out through the outbox' : 'a reply Teams throttled goes out through the outbox after its Retry-After',
         );
         this.fallen = rest.map((a) => asOp(step.kind, a));
         return blank();
@@ -165,7 +172,7 @@ export class TurnReplies {
     if (!ops?.length) return;
     this.fallen = [];
     try {
-      await this.sink.queue({ conversationId: this.conversationId, ops });
+      await this.sink.queue({ conversationId: this.conversationId, ops }, this.notBeforeMs);
     } catch (err) {
       this.sink.logger.error({ err, conversation: this.conversationId, replies: ops.length }, 'replies Teams refused could not be queued for the outbox; they are lost');
     }

@@ -100,13 +100,16 @@ describe('a reply inside a turn when Teams refuses it', () => {
     expect(connector.sent(chat.id)[0]!.body.text ?? cardText(cardOf(connector.sent(chat.id)[0]!.body))).not.toContain('Något gick fel');
   });
 
-  it('is not held in the turn for a Retry-After longer than a turn waits, nor answered into the throttled chat', async () => {
+  it('is not held in the turn for a Retry-After longer than a turn waits, nor answered with an error; the answer follows once Retry-After has passed', async () => {
     connector.reset();
     connector.storm((c) => c.kind === 'send' && c.conversationId === chat.id, 7, 1);
     await client.say(chat, bjorn, 'hjälp');
-    // The turn is over: one request, refused, and nothing sent after it.
+    // The turn is over: one request, refused; the answer is the outbox's now, after Teams' pause.
     expect(replies().map((r) => r.status)).toEqual([429]);
-    await vi.waitFor(() => expect(bot.output).toContain('unhandled error in turn'), { timeout: 5_000, interval: 50 });
-    expect(replies()).toHaveLength(1);
+    await vi.waitFor(() => expect(replies().map((r) => r.status)).toEqual([429, 200]), { timeout: 20_000, interval: 100 });
+    expect(connector.resendsTooSoon()).toEqual([]);
+    expect(connector.sent(chat.id)).toHaveLength(1);
+    expect(cardText(cardOf(connector.sent(chat.id)[0]!.body))).not.toContain('Något gick fel');
+    expect(bot.output).not.toContain('unhandled error in turn');
   });
 });
