@@ -212,6 +212,8 @@ export interface ActionItemRepository {
 export interface AttendanceRepository {
   /** Sets each person's status; a person not named keeps theirs. */
   mark(meetingId: string, entries: readonly AttendanceEntry[], markedBy: string, at: string): Promise<void>;
+  /** Writes what `write` makes of the person's entry as it is in the store; false when it makes nothing. */
+  markActed(meetingId: string, userId: string, write: (existing: AttendanceEntry | undefined) => AttendanceEntry | undefined, at: string): Promise<boolean>;
   forMeeting(meetingId: string): Promise<AttendanceEntry[]>;
 }
 

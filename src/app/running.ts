@@ -1,4 +1,5 @@
-import { initialAttendance } from '../domain/attendance.js';
+import { openingAttendance } from '../domain/attendance.js';
+import { type AttendanceView, noteAct, viewOf } from './attendance.js';
 import { requirePermission } from '../domain/council.js';
 import { NOT_REACHED } from '../domain/decision.js';
 import { RuleError, StaleError } from '../domain/errors.js';
@@ -29,13 +30,17 @@ export async function openMeetingView(deps: MeetingDeps, conversationId: string)
 }
 
 /**
- * Opens the council's next meeting: its first item becomes current, and attendance starts from
- * the återbud sent. Opening an open meeting again answers with it as it is.
+ * Opens the council's next meeting: its first item becomes current, and attendance is prefilled
+ * (the chair and the opener present, återbud as sent, the rest to confirm) for the chair or
+ * secretary to confirm. Opening an open meeting again answers with it as it is.
  */
-export async function openMeeting(deps: MeetingDeps, input: { conversationId: string; actorId: string }): Promise<{ agenda: AgendaView; alreadyOpen: boolean }> {
+export async function openMeeting(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string },
+): Promise<{ agenda: AgendaView; alreadyOpen: boolean; attendance: AttendanceView }> {
   const view = await runner(deps, input.conversationId, input.actorId);
   const open = await deps.meetings.findOpen(view.council.id);
-  if (open) return { agenda: await load(deps, view, open), alreadyOpen: true };
+  if (open) return { agenda: await load(deps, view, open), alreadyOpen: true, attendance: await viewOf(deps, view, open) };
   const now = deps.clock.now();
   const [next] = await deps.meetings.upcoming(view.council.id, now.toISOString(), 1);
   if (!next || Date.parse(next.startsAt) - now.getTime() > OPEN_EARLY_HOURS * 3_600_000) throw new RuleError('error.noMeetingToOpen');
@@ -43,11 +48,10 @@ export async function openMeeting(deps: MeetingDeps, input: { conversationId: st
   const at = now.toISOString();
   const opened = await deps.meetings.moveCurrent(next.id, { toItemId: items[0]?.id ?? null, changes: { status: 'open', openedAt: at } }, next.version, at);
   if (!opened) throw new StaleError();
-  if ((await deps.attendance.forMeeting(next.id)).length === 0) {
-    const regrets = (await deps.meetings.regrets(next.id)).map((r) => r.userId);
-    await deps.attendance.mark(next.id, initialAttendance(view.members, regrets), input.actorId, at);
-  }
-  return { agenda: await load(deps, view, opened), alreadyOpen: false };
+  const regrets = (await deps.meetings.regrets(next.id)).map((r) => r.userId);
+  const existing = await deps.attendance.forMeeting(next.id);
+  await deps.attendance.mark(next.id, openingAttendance(view.members, regrets, input.actorId, at, existing), input.actorId, at);
+  return { agenda: await load(deps, view, opened), alreadyOpen: false, attendance: await viewOf(deps, view, opened) };
 }
 
 function targetIndex(agenda: AgendaView, target: ItemTarget): number {
@@ -182,5 +186,6 @@ export async function addItemNote(
     { id: deps.newId(), meetingId: meeting.id, itemId: item.id, text, writtenBy: input.actorId, writtenAt: deps.clock.now().toISOString() },
     input.clientKey,
   );
+  if (created) await noteAct(deps, view, meeting, input.actorId, 'recorded');
   return { agenda: await load(deps, view, meeting), created, itemNumber: item.number };
 }

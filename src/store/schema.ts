@@ -145,6 +145,9 @@ export interface AttendanceTable {
   status: string;
   marked_by: string;
   marked_at: string;
+  source: Generated<string>;
+  reason: string | null;
+  reason_at: string | null;
 }
 
 export interface ItemTimesTable {

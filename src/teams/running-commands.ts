@@ -3,6 +3,7 @@ import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting, type
 import { t } from '../i18n/index.js';
 import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
+import { attendanceCard } from './attendance-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
 import { keepingId } from './posted-cards.js';
@@ -34,10 +35,12 @@ function actor(turn: CommandTurn) {
 }
 
 export async function openMeetingCommand(turn: CommandTurn): Promise<void> {
-  const { agenda, alreadyOpen } = await openMeeting(turn.kit.meetingDeps, actor(turn));
+  const { agenda, alreadyOpen, attendance } = await openMeeting(turn.kit.meetingDeps, actor(turn));
   const heading = t(turn.locale, alreadyOpen ? 'live.alreadyOpen' : 'live.opened');
   // Opening posts the live card anew at the bottom of the conversation, where people look.
   await showLive(turn, agenda, [heading, nowLine(turn, agenda)].filter(Boolean).join(' '), { repost: !alreadyOpen });
+  // Then the roll call, prefilled, for the chair or secretary to confirm with one tap.
+  if (!alreadyOpen) await turn.context.sendActivity(cardActivity(attendanceCard(attendance, turn.context.activity.from.id)));
 }
 
 export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promise<void> {
