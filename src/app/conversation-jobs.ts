@@ -74,3 +74,12 @@ export interface RosterSyncPayload {
 export function rosterSyncJob(payload: RosterSyncPayload, answerId: string, at: string): OutboxJob {
   return { key: `roster-sync:${payload.conversationId}:${answerId}`, kind: 'rosterSync', payload, dueAt: at };
 }
+
+/** The notice at the bottom of the chat once a meeting is closed: when, and what comes next. */
+export interface MeetingClosedPayload {
+  meetingId: string;
+}
+
+export function meetingClosedJob(meetingId: string, at: string): OutboxJob {
+  return { key: `meeting-closed:${meetingId}`, kind: 'meetingClosed', payload: { meetingId } satisfies MeetingClosedPayload, dueAt: at };
+}

@@ -117,6 +117,12 @@ export interface MeetingGuest {
   addedAt: string;
 }
 
+/** What closing a meeting records with it, each once per key. */
+export interface ClosingRecords {
+  decisions: readonly { decision: Omit<Decision, 'version' | 'vote'>; clientKey: string }[];
+  notes: readonly { note: ItemNote; clientKey: string }[];
+}
+
 export interface MeetingRepository {
   /** Creates all meetings with their draft agendas and jobs (reminders) in one transaction (a pasted schedule is saved whole or not at all). */
   create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[], jobs?: readonly OutboxJob[]): Promise<Meeting[]>;
@@ -145,6 +151,12 @@ export interface MeetingRepository {
     at: string,
     jobs?: readonly OutboxJob[],
   ): Promise<Meeting | undefined>;
+  /**
+   * Closes the meeting at `expectedVersion` together with what closing records (items tabled,
+   * notes on items struck) and its jobs, in one transaction; undefined when stale, and then
+   * nothing of it is saved (a second chair closing at the same moment changes nothing).
+   */
+  close(meetingId: string, expectedVersion: number, at: string, records: ClosingRecords, jobs?: readonly OutboxJob[]): Promise<Meeting | undefined>;
   itemTimes(meetingId: string): Promise<ItemTime[]>;
   /** Adds a note (anteckning) to an item once per `clientKey`. */
   addNote(note: ItemNote, clientKey: string): Promise<{ note: ItemNote; created: boolean }>;

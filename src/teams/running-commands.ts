@@ -1,5 +1,6 @@
 import type { AgendaView } from '../app/agendas.js';
-import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting, type UnreachedChoice } from '../app/running.js';
+import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
+import { closeCard } from './closing-views.js';
 import { t } from '../i18n/index.js';
 import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
@@ -48,9 +49,18 @@ export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promis
   await showLive(turn, agenda, nowLine(turn, agenda), { queued: true });
 }
 
-export async function closeMeetingCommand(turn: CommandTurn, unreached: UnreachedChoice): Promise<void> {
-  const agenda = await closeMeeting(turn.kit.meetingDeps, { ...actor(turn), unreached });
-  await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'), { queued: true });
+/**
+ * "avsluta mötet": with items left that could be tabled, a card asks what happens to each;
+ * otherwise the meeting closes, and the outbox updates the live card and posts the notice at the
+ * bottom of the chat (both queued with the close).
+ */
+export async function closeMeetingCommand(turn: CommandTurn, how: 'ask' | 'defaults' | 'leave'): Promise<void> {
+  const result = await closeMeeting(turn.kit.meetingDeps, { ...actor(turn), choice: { kind: how } });
+  if (!result.closed) {
+    await turn.context.sendActivity(cardActivity(closeCard(result.agenda, result.left)));
+    return;
+  }
+  turn.kit.wakeOutbox();
 }
 
 export async function noteCommand(turn: CommandTurn, text: string): Promise<void> {
