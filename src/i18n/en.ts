@@ -292,6 +292,7 @@ export const en: Record<MessageKey, string> = {
   'close.introOne': "1 item has not been dealt with. Choose what happens to it and press Close the meeting.",
   'close.introMany': "{count} items have not been dealt with. Choose for each what happens to it and press Close the meeting.",
   'close.hint': "Procedural items (opening, adjusters, break, any other business, closing) and headings whose sub-items were dealt with are never tabled.",
+  'close.more': "{count} more items get the proposed choice; type \"close the meeting\" to choose for more.",
   'close.table': "Table to the next meeting",
   'close.strike': "Strike from the agenda",
   'close.handled': "Dealt with, no decision",

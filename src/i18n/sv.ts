@@ -290,6 +290,7 @@ export const sv = {
   'close.introOne': "1 punkt har inte behandlats. Välj vad som händer med den och tryck Avsluta mötet.",
   'close.introMany': "{count} punkter har inte behandlats. Välj för var och en vad som händer med den och tryck Avsluta mötet.",
   'close.hint': "Ordningsfrågor (öppnande, justerare, paus, övriga frågor, avslutande) och rubriker vars underpunkter är behandlade bordläggs aldrig.",
+  'close.more': "{count} punkter till får det föreslagna valet; skriv \"avsluta mötet\" för att välja för fler.",
   'close.table': "Bordlägg till nästa möte",
   'close.strike': "Stryk",
   'close.handled': "Behandlad utan beslut",

@@ -9,7 +9,7 @@ import type { ActionItem } from '../domain/action-item.js';
 import { formatMeetingWhen, formatShortDate, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
-import { closingData } from './closing-views.js';
+import { MAX_ITEMS_ON_LIVE_CARD, closingData } from './closing-views.js';
 import type { Notice } from './views.js';
 
 /** Long agendas page so each card stays far below Teams' message size limit. */
@@ -239,7 +239,7 @@ function recordingForm(agenda: AgendaView, item: TimedAgendaItem) {
 
 /** Closing asks about the items left, each with its own choice, so none is silently dropped. */
 function closingChoice(agenda: AgendaView) {
-  return closingData(agenda);
+  return closingData(agenda, undefined, MAX_ITEMS_ON_LIVE_CARD);
 }
 
 /** What was understood from pasted agenda text, before anything is saved. */

@@ -5,18 +5,23 @@ import { formatMeetingWhen, formatTime, utcToZoned } from '../domain/meeting-tim
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 
-/** A card stays under the size budget: the rest of a very long agenda closes with the proposed choice. */
+/**
+ * A card stays under the size budget: the rest of a very long agenda closes with the proposed
+ * choice. The live card, large already, shows fewer than the closing card does.
+ */
 const MAX_ITEMS = 30;
+export const MAX_ITEMS_ON_LIVE_CARD = 8;
 
 const CHOICE_KEYS = { table: 'close.table', strike: 'close.strike', handled: 'close.handled' } as const satisfies Record<string, MessageKey>;
 
 /** The items left with a choice each, as the closing card and the live card's close form show them. */
-export function closingData(agenda: AgendaView, left: readonly ItemLeft[] = leftItems(agenda)) {
+export function closingData(agenda: AgendaView, left: readonly ItemLeft[] = leftItems(agenda), max = MAX_ITEMS) {
   const locale = agenda.view.council.locale;
-  const shown = left.slice(0, MAX_ITEMS);
+  const shown = left.slice(0, max);
+  const more = left.length - shown.length;
   return {
     text: left.length === 0 ? t(locale, 'live.closeAll') : left.length === 1 ? t(locale, 'close.introOne') : t(locale, 'close.introMany', { count: left.length }),
-    hint: left.length > 0 ? t(locale, 'close.hint') : null,
+    hint: left.length > 0 ? [t(locale, 'close.hint'), more > 0 ? t(locale, 'close.more', { count: more }) : ''].filter(Boolean).join(' ') : null,
     items: shown.map((l, i) => ({
       inputId: `c${i}`,
       label: `${l.item.number}. ${l.item.title}`,
