@@ -5,6 +5,7 @@ import type { Meeting } from '../domain/meeting.js';
 import type { MeetingGuest } from './ports.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
+import { attendanceCardJobs } from './conversation-jobs.js';
 
 export interface AttendanceView {
   view: CouncilView;
@@ -98,7 +99,10 @@ export async function markMeetingAttendance(
     written.add(mark.userId);
   }
   const changed = attendance.filter((e) => written.has(e.userId));
-  await deps.attendance.mark(meeting.id, changed, input.actorId, deps.clock.now().toISOString());
+  const at = deps.clock.now().toISOString();
+  await deps.attendance.mark(meeting.id, changed, input.actorId, at);
+  // The card posted at the opening follows (the one clicked is answered with the new state at once).
+  if (changed.length > 0) await deps.outbox.enqueue(attendanceCardJobs(meeting, at), at);
   return viewOf(deps, view, meeting);
 }
 
@@ -112,7 +116,8 @@ export async function noteAct(deps: MeetingDeps, view: CouncilView, meeting: Mee
   const member = view.members.find((m) => m.userId === userId);
   if (!member) return;
   const at = deps.clock.now().toISOString();
-  await deps.attendance.markActed(meeting.id, userId, (existing) => actedEntry(existing, member, act, at), at);
+  const changed = await deps.attendance.markActed(meeting.id, userId, (existing) => actedEntry(existing, member, act, at), at);
+  if (changed) await deps.outbox.enqueue(attendanceCardJobs(meeting, at), at);
 }
 
 async function editableMeeting(deps: MeetingDeps, input: { conversationId: string; actorId: string; meetingId: string }) {

@@ -161,6 +161,8 @@ export interface MeetingRepository {
   /** Adds a note (anteckning) to an item once per `clientKey`. */
   addNote(note: ItemNote, clientKey: string): Promise<{ note: ItemNote; created: boolean }>;
   notes(meetingId: string): Promise<ItemNote[]>;
+  /** Remembers the attendance card posted at the opening; not a change of the meeting, so no version bump. */
+  setAttendanceCard(meetingId: string, activityId: string): Promise<void>;
   /** Remembers the agenda card message; not a change of the meeting, so no version bump. */
   setAgendaCard(meetingId: string, activityId: string): Promise<void>;
   /** Records (or updates) a member's återbud; a second one from the same person replaces the note. */

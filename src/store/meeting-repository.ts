@@ -21,6 +21,7 @@ function toMeeting(row: MeetingsTable): Meeting {
     currentItemId: row.current_item_id ?? null,
     openedAt: row.opened_at ?? null,
     closedAt: row.closed_at ?? null,
+    attendanceCardActivityId: row.attendance_card_activity_id ?? null,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -322,6 +323,10 @@ export class KyselyMeetingRepository implements MeetingRepository {
   async notes(meetingId: string): Promise<ItemNote[]> {
     const rows = await this.db.selectFrom('item_notes').selectAll().where('meeting_id', '=', meetingId).orderBy('written_at').orderBy('id').execute();
     return rows.map(toNote);
+  }
+
+  async setAttendanceCard(meetingId: string, activityId: string): Promise<void> {
+    await this.db.updateTable('meetings').set({ attendance_card_activity_id: activityId }).where('id', '=', meetingId).execute();
   }
 
   async setAgendaCard(meetingId: string, activityId: string): Promise<void> {

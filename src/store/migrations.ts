@@ -594,8 +594,11 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('attendance').addColumn('source', 'varchar(16)', (c) => c.notNull().defaultTo('chair')).execute();
       await db.schema.alterTable('attendance').addColumn('reason', 'varchar(16)').execute();
       await db.schema.alterTable('attendance').addColumn('reason_at', 'varchar(32)').execute();
+      // The attendance card posted at the opening, updated in place as people act or are marked.
+      await db.schema.alterTable('meetings').addColumn('attendance_card_activity_id', 'varchar(256)').execute();
     },
     async down(db: Kysely<any>) {
+      await db.schema.alterTable('meetings').dropColumn('attendance_card_activity_id').execute();
       for (const c of ['reason_at', 'reason', 'source']) await db.schema.alterTable('attendance').dropColumn(c).execute();
     },
   },

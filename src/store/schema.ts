@@ -72,6 +72,7 @@ export interface MeetingsTable {
   current_item_id: string | null;
   opened_at: string | null;
   closed_at: string | null;
+  attendance_card_activity_id?: string | null;
 }
 
 export interface AgendaItemsTable {

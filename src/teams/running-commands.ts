@@ -41,7 +41,11 @@ export async function openMeetingCommand(turn: CommandTurn): Promise<void> {
   // Opening posts the live card anew at the bottom of the conversation, where people look.
   await showLive(turn, agenda, [heading, nowLine(turn, agenda)].filter(Boolean).join(' '), { repost: !alreadyOpen });
   // Then the roll call, prefilled, for the chair or secretary to confirm with one tap.
-  if (!alreadyOpen) await turn.context.sendActivity(cardActivity(attendanceCard(attendance, turn.context.activity.from.id)));
+  if (!alreadyOpen) {
+    const card = cardActivity(attendanceCard(attendance, turn.context.activity.from.id));
+    const sent = await turn.context.sendActivity(keepingId(card, { kind: 'attendanceCard', id: agenda.meeting.id }));
+    if (sent?.id) await turn.kit.deps.store.meetings.setAttendanceCard(agenda.meeting.id, sent.id);
+  }
 }
 
 export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promise<void> {

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
-import { said, sentSaying } from '../support/delivered.js';
+import { said, sentSaying, updateOf } from '../support/delivered.js';
 import { docxText } from '../support/docx-text.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { soonMeeting } from '../support/soon.js';
@@ -64,6 +64,7 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
   const when = soonMeeting(120, 'Regionens hus');
   let meetingId = '';
   let pollCard: any;
+  let attendanceCardId = '';
   let closingCard: any;
 
   async function say(who: User, message: string) {
@@ -105,6 +106,7 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     await say(cecilia, 'öppna mötet');
     meetingId = findAction(cardOf(connector.sent(chat.id).find((c) => cardOf(c.body))!.body), 'agenda.show').data.meetingId;
     const card = lastCard();
+    attendanceCardId = connector.sent(chat.id).filter((c) => cardOf(c.body)).at(-1)!.activityId!;
     const text = cardText(card);
     expect(text).toContain('Närvaro');
     expect(rowOf(card, chair.name).value).toBe('present');
@@ -128,6 +130,8 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     const poll = lastCard();
     pollCard = poll;
     expect(cardText((await client.execute(chat, bjorn, findAction(poll, 'poll.vote'), { choices: 'o1' })).card)).toContain('Din röst är registrerad.');
+    // The card posted at the opening follows, in place.
+    expect(rowOf(cardOf((await updateOf(connector, attendanceCardId, 'röstade')).body), bjorn.name).text).toMatch(/röstade \d{2}\.\d{2}/);
     await say(eva, 'Protokollsanteckning: Jag hann komma ändå och instämmer.');
     await sentSaying(connector, chat.id, 'Jag hann komma ändå');
     await say(chair, 'närvaro');
