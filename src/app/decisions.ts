@@ -18,11 +18,15 @@ import { decisionCardJob, liveCardJobs } from './conversation-jobs.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 
-/** Voting members present; before attendance is taken every voting member counts, so a vote can still be recorded. */
+/**
+ * Voting members who may be there, for checking a vote's count: those present and those still to
+ * be confirmed (expected, no återbud), so a vote taken before the roll call is confirmed is not
+ * refused; before attendance is taken every voting member counts.
+ */
 async function presentVoting(deps: MeetingDeps, view: CouncilView, meetingId: string): Promise<number> {
   const attendance = await deps.attendance.forMeeting(meetingId);
   const voting = view.members.filter((m) => isVotingRole(m.role));
-  return voting.filter((m) => statusOf(attendance, m) === 'present').length || voting.length;
+  return voting.filter((m) => ['present', 'unconfirmed'].includes(statusOf(attendance, m))).length || voting.length;
 }
 
 /**

@@ -7,6 +7,7 @@ import { said, sentSaying, updateOf } from '../support/delivered.js';
 import { docxText } from '../support/docx-text.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { soonMeeting } from '../support/soon.js';
+import { utcToZoned } from '../../src/domain/meeting-time.js';
 import { type Conversation, type User, TeamsClient, cardOf, cardText, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -263,6 +264,7 @@ describe('two chairs closing the same meeting at once', () => {
   let bot: BotProcess;
   const client = new TeamsClient(() => bot.url, connector);
   const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+  let closedId = '';
 
   beforeAll(async () => {
     await connector.start();
@@ -296,6 +298,7 @@ describe('two chairs closing the same meeting at once', () => {
     expect(answers.filter((x) => /Mötet avslutades \d{2}\.\d{2}\./.test(x))).toHaveLength(1);
     expect(answers.filter((x) => x.includes('Mötet är redan avslutat') || x.includes('Kortet var inaktuellt'))).toHaveLength(1);
     const meetingId = close.data.meetingId;
+    closedId = meetingId;
     const held = cardText((await client.execute(chat, chair, { verb: 'agenda.show', data: { meetingId } })).card);
     const struck = held.includes('Punkten ströks från dagordningen.');
     const tabled = (held.match(/Punkten bordläggs till nästa sammanträde\./g) ?? []).length;
@@ -304,5 +307,20 @@ describe('two chairs closing the same meeting at once', () => {
     expect(struck).toBe(answers[0]!.includes('Mötet avslutades'));
     await sentSaying(connector, chat.id, 'Mötet avslutades');
     expect(connector.sent(chat.id).filter((c) => said(c).includes('Mötet avslutades'))).toHaveLength(1);
+  });
+
+  it('keeps the attendance of a meeting whose minutes are approved as it was', async () => {
+    const save = { verb: 'attendance.save', data: { meetingId: closedId, userIds: [chair.id, cecilia.id, bjorn.id] } };
+    await client.say(chat, chair, 'justerare: Björn Berg');
+    const inWeek = utcToZoned(new Date(Date.now() + 7 * 86_400_000).toISOString(), 'Europe/Stockholm').date;
+    await client.say(chat, chair, `skicka för justering senast ${inWeek}`);
+    const toBjorn = await connector.waitFor((c) => c.kind === 'send' && c.conversationId !== chat.id && walkCard(cardOf(c.body)).some((n) => n.verb === 'minutes.approve'), 10_000);
+    const dm: Conversation = { id: toBjorn.conversationId!, type: 'personal' };
+    expect(cardText((await client.execute(dm, bjorn, findAction(cardOf(toBjorn.body), 'minutes.approve'))).card)).toContain('protokollet är justerat');
+    const refused = await client.execute(chat, chair, save, { s0: 'absent', s1: 'absent', s2: 'absent' });
+    expect(cardText(refused.card)).toContain('Protokollet för mötet är justerat, så närvaron kan inte längre ändras.');
+    connector.reset();
+    await client.say(chat, chair, 'närvaro');
+    expect(said(connector.sent(chat.id)[0]!)).toContain('Det finns inget möte att ta närvaro för.');
   });
 });
