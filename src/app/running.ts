@@ -17,6 +17,8 @@ import type { MeetingDeps } from './meetings.js';
 
 /** A meeting can be opened from this long before its planned start. */
 export const OPEN_EARLY_HOURS = 12;
+/** "avsluta mötet" this long after a close is about that meeting (and is told it is closed); later, about none. */
+const CLOSED_RECENTLY_HOURS = 12;
 
 export type ItemTarget = { kind: 'next' } | { kind: 'previous' } | { kind: 'item'; itemId: string } | { kind: 'number'; number: string };
 
@@ -106,7 +108,7 @@ export async function goToItem(
  */
 export type CloseChoice = { kind: 'ask' } | { kind: 'defaults' } | { kind: 'leave' } | { kind: 'chosen'; items: Readonly<Record<string, Disposition>> };
 
-export type CloseResult = { closed: true; agenda: AgendaView; tabled: number } | { closed: false; agenda: AgendaView; left: ItemLeft[] };
+export type CloseResult = { closed: true; agenda: AgendaView } | { closed: false; agenda: AgendaView; left: ItemLeft[] };
 
 /** The items the meeting neither reached nor decided, with the chair's choices for each. */
 export function leftItems(agenda: AgendaView): ItemLeft[] {
@@ -125,7 +127,7 @@ async function closingMeeting(deps: MeetingDeps, view: CouncilView, meetingId: s
   if (!meeting && !meetingId) {
     // "avsluta mötet" typed again just after the close: that meeting, so the answer says it is closed already.
     const held = await deps.meetings.latestHeld(view.council.id);
-    const recent = held?.closedAt && deps.clock.now().getTime() - Date.parse(held.closedAt) < OPEN_EARLY_HOURS * 3_600_000;
+    const recent = held?.closedAt && deps.clock.now().getTime() - Date.parse(held.closedAt) < CLOSED_RECENTLY_HOURS * 3_600_000;
     if (recent) meeting = held;
   }
   if (!meeting || meeting.councilId !== view.council.id) throw new RuleError('error.meetingNotOpen');
@@ -184,7 +186,7 @@ export async function closeMeeting(
   }
   const held = await load(deps, view, closed);
   await carryOverTabled(deps, view, closed);
-  return { closed: true, agenda: held, tabled: decisions.length };
+  return { closed: true, agenda: held };
 }
 
 /**
