@@ -598,7 +598,7 @@ export const en: Record<MessageKey, string> = {
   'error.attendanceApproved': "The minutes of this meeting are approved, so its attendance can no longer be changed.",
   'error.attendanceNoMeeting': "There is no meeting to take attendance for. Plan one with \"new meeting\".",
   'decision.belowQuorum': "Note: the council has no quorum ({present} present, {required} required). The minutes say so at the decision.",
-  'decision.unconfirmed': "{count} still have their attendance to be confirmed: type \"attendance\".",
+  'decision.unconfirmed': "Attendance is still to be confirmed for {count}: type \"attendance\".",
   'help.cmd.attendance': "shows and marks attendance at the meeting",
   'field.userIds': "People",
   'note.saved': "The note is saved on item {number}.",
