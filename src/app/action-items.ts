@@ -8,6 +8,7 @@ import { minusDays } from '../domain/reminders.js';
 import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
 import { actionCardJob, liveCardJobs } from './conversation-jobs.js';
+import { noteAct } from './attendance.js';
 import type { MeetingDeps } from './meetings.js';
 import type { OutboxJob } from './ports.js';
 
@@ -104,6 +105,7 @@ export async function createActionItem(
     input.clientKey,
     jobs,
   );
+  if (created && meetingId) await noteAct(deps, view, formMeeting ?? (await deps.meetings.findById(meetingId)), input.actorId, 'recorded');
   return { item, created, view, ownerTold: created && ownerTold };
 }
 

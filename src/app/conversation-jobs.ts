@@ -74,3 +74,25 @@ export interface RosterSyncPayload {
 export function rosterSyncJob(payload: RosterSyncPayload, answerId: string, at: string): OutboxJob {
   return { key: `roster-sync:${payload.conversationId}:${answerId}`, kind: 'rosterSync', payload, dueAt: at };
 }
+
+/** The notice at the bottom of the chat once a meeting is closed: when, and what comes next. */
+export interface MeetingClosedPayload {
+  meetingId: string;
+}
+
+export function meetingClosedJob(meetingId: string, at: string): OutboxJob {
+  return { key: `meeting-closed:${meetingId}`, kind: 'meetingClosed', payload: { meetingId } satisfies MeetingClosedPayload, dueAt: at };
+}
+
+/** The attendance card posted at the opening, updated in place to the attendance as it is when the job runs. */
+export interface AttendanceCardPayload {
+  meetingId: string;
+  activityId: string;
+}
+
+/** Re-armed like the live card's update: a burst of votes gives one or a few updates. */
+export function attendanceCardJobs(meeting: Pick<Meeting, 'id' | 'attendanceCardActivityId'>, at: string): OutboxJob[] {
+  const activityId = meeting.attendanceCardActivityId;
+  if (!activityId) return [];
+  return [{ key: `attendance-card:${meeting.id}:${activityId}`, kind: 'attendanceCard', payload: { meetingId: meeting.id, activityId } satisfies AttendanceCardPayload, dueAt: at, mode: 'rearm' }];
+}

@@ -1,4 +1,5 @@
-import { isVotingRole, statusOf } from '../domain/attendance.js';
+import { type Quorum, isVotingRole, quorum, statusOf, unconfirmedCount } from '../domain/attendance.js';
+import { noteAct } from './attendance.js';
 import { type CouncilMember, requirePermission } from '../domain/council.js';
 import {
   type Decision,
@@ -17,11 +18,15 @@ import { decisionCardJob, liveCardJobs } from './conversation-jobs.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 
-/** Voting members present; before attendance is taken every voting member counts, so a vote can still be recorded. */
+/**
+ * Voting members who may be there, for checking a vote's count: those present and those still to
+ * be confirmed (expected, no återbud), so a vote taken before the roll call is confirmed is not
+ * refused; before attendance is taken every voting member counts.
+ */
 async function presentVoting(deps: MeetingDeps, view: CouncilView, meetingId: string): Promise<number> {
   const attendance = await deps.attendance.forMeeting(meetingId);
   const voting = view.members.filter((m) => isVotingRole(m.role));
-  return voting.filter((m) => statusOf(attendance, m) === 'present').length || voting.length;
+  return voting.filter((m) => ['present', 'unconfirmed'].includes(statusOf(attendance, m))).length || voting.length;
 }
 
 /**
@@ -34,7 +39,7 @@ async function presentVoting(deps: MeetingDeps, view: CouncilView, meetingId: st
 export async function recordDecision(
   deps: MeetingDeps,
   input: { conversationId: string; actorId: string; clientKey: string; meetingId?: string; itemId?: string; decision: DecisionInput },
-): Promise<{ decision: Decision; created: boolean; agenda: AgendaView }> {
+): Promise<{ decision: Decision; created: boolean; agenda: AgendaView; quorum?: Quorum; unconfirmed?: number }> {
   const view = await requireCouncil(deps, input.conversationId);
   requirePermission(roleOf(view, input.actorId), 'meeting.run');
   const meeting = input.meetingId ? await deps.meetings.findById(input.meetingId) : await deps.meetings.findOpen(view.council.id);
@@ -66,8 +71,16 @@ export async function recordDecision(
     input.clientKey,
     [decisionCardJob(id, at), ...liveCardJobs(meeting, at)],
   );
+  if (created) await noteAct(deps, view, meeting, input.actorId, 'recorded');
+  const attendance = await deps.attendance.forMeeting(meeting.id);
   // Nothing else changed: the view gains the decision rather than being read again.
-  return { decision, created, agenda: created ? { ...agenda, decisions: [...agenda.decisions, decision] } : agenda };
+  return {
+    decision,
+    created,
+    agenda: created ? { ...agenda, decisions: [...agenda.decisions, decision] } : agenda,
+    quorum: quorum(attendance, view.members, view.council.quorumRule),
+    unconfirmed: unconfirmedCount(attendance, view.members),
+  };
 }
 
 /** A decision of this council's meetings (ids on cards can be forged), with its meeting. */
@@ -118,19 +131,25 @@ export interface DecisionView {
   notes: ProtocolNote[];
   /** The council's members when the meeting began, for names: someone who has left since keeps theirs. */
   membersThen?: CouncilMember[];
+  /** The council's quorum as the meeting's attendance stands, and how many are still to be confirmed. */
+  quorum?: Quorum;
+  unconfirmed?: number;
 }
 
 export async function decisionView(deps: MeetingDeps, conversationId: string, decisionId: string): Promise<DecisionView> {
   const view = await requireCouncil(deps, conversationId);
   const { decision, meeting } = await councilDecision(deps, view, decisionId);
-  const [reservations, notes, membersThen] = await Promise.all([
+  const [reservations, notes, membersThen, attendance] = await Promise.all([
     deps.decisions.reservations(meeting.id),
     deps.decisions.protocolNotes(meeting.id),
     deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
+    deps.attendance.forMeeting(meeting.id),
   ]);
   return {
     view,
     membersThen,
+    quorum: quorum(attendance, view.members, view.council.quorumRule),
+    unconfirmed: unconfirmedCount(attendance, view.members),
     meeting,
     decision,
     reservations: reservations.filter((r) => r.decisionId === decision.id),
@@ -169,6 +188,8 @@ export async function reserveAgainst(
   const mine = existing.find((r) => r.decisionId === decision.id && r.userId === input.actorId);
   // The same click retried is answered as done; only a second, different reservation is refused.
   if (mine && (mine.text ?? null) === text) return { ...(await decisionView(deps, input.conversationId, decision.id)), created: false };
+  // Speaking up in the meeting shows the member is there, unless the chair has said otherwise.
+  if (view.members.some((m) => m.userId === input.actorId && isVotingRole(m.role))) await noteAct(deps, view, meeting, input.actorId, 'reserved');
   checkReservation(await participation(deps, view, meeting, input.actorId), decision.id, text, existing);
   const created = await deps.decisions.addReservation({ decisionId: decision.id, meetingId: meeting.id, userId: input.actorId, text, createdAt: deps.clock.now().toISOString() });
   return { ...(await decisionView(deps, input.conversationId, decision.id)), created };
@@ -181,6 +202,7 @@ export async function addProtocolNote(
 ): Promise<DecisionView & { created: boolean }> {
   const view = await requireCouncil(deps, input.conversationId);
   const { decision, meeting } = await targetDecision(deps, view, input.decisionId);
+  await noteAct(deps, view, meeting, input.actorId, 'noted');
   checkProtocolNote(await participation(deps, view, meeting, input.actorId), input.text);
   const { created } = await deps.decisions.addProtocolNote(
     {

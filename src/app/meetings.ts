@@ -1,5 +1,6 @@
 import { type Council, requirePermission } from '../domain/council.js';
-import { standingItems } from '../domain/agenda-standing.js';
+import { insertAfterStanding, standingItems } from '../domain/agenda-standing.js';
+import { returningItems } from './running.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import { formatShortDate, formatTime, isValidDate, isValidTime, zonedToUtcChecked } from '../domain/meeting-time.js';
@@ -151,8 +152,15 @@ export async function scheduleMeetings(
       createdAt: now,
     };
   });
+  // The items tabled at the last meeting held come back on the next one's draft agenda, also
+  // when it is planned after the close: on the earliest of these, unless a planned one has them.
+  const returning = await returningItems(deps, view, await deps.meetings.latestHeld(view.council.id));
+  const earliest = drafts.reduce<(typeof drafts)[number] | undefined>((a, m) => (!a || m.startsAt < a.startsAt ? m : a), undefined);
   const meetings = await deps.meetings.create(
-    drafts.map((meeting) => ({ meeting, agenda: standingItems(view.council.locale, deps.newId) })),
+    drafts.map((meeting) => ({
+      meeting,
+      agenda: insertAfterStanding(standingItems(view.council.locale, deps.newId), meeting === earliest ? returning : []),
+    })),
     [...drafts.flatMap((meeting) => reminderJobs(view.council, meeting, now)), ...calendarPushJobs(view.council, drafts, now)],
   );
   return { view, meetings: meetings.sort((a, b) => a.startsAt.localeCompare(b.startsAt)), alreadySaved: false };

@@ -3,6 +3,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { ANONYMOUS_LIVE_MIN_VOTERS, type Poll, type PollSettings, type Tally, checkBallot, checkPoll, count, leaders, tallyOf } from '../domain/poll.js';
 import { type CouncilView, councilActingOn, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
+import { noteAct } from './attendance.js';
 import type { OutboxJob, OutboxRepository, PollRepository, StoredBallot } from './ports.js';
 
 export interface PollDeps extends MeetingDeps {
@@ -170,6 +171,8 @@ export async function castVote(
   // would wait on the same outbox row. A crash in between only leaves the count on the shared
   // card behind until the next vote or the closing.
   if (outcome === 'saved') await deps.outbox.enqueue([refresh], now.toISOString());
+  // A vote in a poll of the running meeting shows the member is there.
+  if (outcome === 'saved' && poll.meetingId) await noteAct(deps, view, await deps.meetings.findById(poll.meetingId), input.actorId, 'voted');
   return { result: await pollView(deps, view, poll, input.actorId), changed: outcome === 'saved' };
 }
 

@@ -118,6 +118,12 @@ export interface MeetingGuest {
   addedAt: string;
 }
 
+/** What closing a meeting records with it, each once per key. */
+export interface ClosingRecords {
+  decisions: readonly { decision: Omit<Decision, 'version' | 'vote'>; clientKey: string }[];
+  notes: readonly { note: ItemNote; clientKey: string }[];
+}
+
 export interface MeetingRepository {
   /** Creates all meetings with their draft agendas and jobs (reminders) in one transaction (a pasted schedule is saved whole or not at all). */
   create(entries: readonly { meeting: NewMeeting; agenda: readonly AgendaItemDraft[] }[], jobs?: readonly OutboxJob[]): Promise<Meeting[]>;
@@ -146,10 +152,18 @@ export interface MeetingRepository {
     at: string,
     jobs?: readonly OutboxJob[],
   ): Promise<Meeting | undefined>;
+  /**
+   * Closes the meeting at `expectedVersion` together with what closing records (items tabled,
+   * notes on items struck) and its jobs, in one transaction; undefined when stale, and then
+   * nothing of it is saved (a second chair closing at the same moment changes nothing).
+   */
+  close(meetingId: string, expectedVersion: number, at: string, records: ClosingRecords, jobs?: readonly OutboxJob[]): Promise<Meeting | undefined>;
   itemTimes(meetingId: string): Promise<ItemTime[]>;
   /** Adds a note (anteckning) to an item once per `clientKey`. */
   addNote(note: ItemNote, clientKey: string): Promise<{ note: ItemNote; created: boolean }>;
   notes(meetingId: string): Promise<ItemNote[]>;
+  /** Remembers the attendance card posted at the opening; not a change of the meeting, so no version bump. */
+  setAttendanceCard(meetingId: string, activityId: string): Promise<void>;
   /** Remembers the agenda card message; not a change of the meeting, so no version bump. */
   setAgendaCard(meetingId: string, activityId: string): Promise<void>;
   /** Records (or updates) a member's återbud; a second one from the same person replaces the note. */
@@ -213,6 +227,8 @@ export interface ActionItemRepository {
 export interface AttendanceRepository {
   /** Sets each person's status; a person not named keeps theirs. */
   mark(meetingId: string, entries: readonly AttendanceEntry[], markedBy: string, at: string): Promise<void>;
+  /** Writes what `write` makes of the person's entry as it is in the store; false when it makes nothing. */
+  markActed(meetingId: string, userId: string, write: (existing: AttendanceEntry | undefined) => AttendanceEntry | undefined, at: string): Promise<boolean>;
   forMeeting(meetingId: string): Promise<AttendanceEntry[]>;
 }
 

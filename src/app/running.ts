@@ -1,17 +1,24 @@
-import { initialAttendance } from '../domain/attendance.js';
+import { openingAttendance } from '../domain/attendance.js';
+import { type AttendanceView, noteAct, viewOf } from './attendance.js';
 import { requirePermission } from '../domain/council.js';
 import { NOT_REACHED } from '../domain/decision.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { carriedItem, insertAfterStanding } from '../domain/agenda-standing.js';
 import type { Meeting } from '../domain/meeting.js';
-import { utcToZoned } from '../domain/meeting-time.js';
+import { formatTime, utcToZoned } from '../domain/meeting-time.js';
 import { type AgendaView, afterMove, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
-import { liveCardJobs } from './conversation-jobs.js';
+import { liveCardJobs, meetingClosedJob } from './conversation-jobs.js';
+import type { ClosingRecords } from './ports.js';
+import { type Disposition, type ItemLeft, itemsLeft, needsAsking } from '../domain/closing.js';
+import type { AgendaItemDraft } from '../domain/agenda.js';
+import { t } from '../i18n/index.js';
 import type { MeetingDeps } from './meetings.js';
 
 /** A meeting can be opened from this long before its planned start. */
 export const OPEN_EARLY_HOURS = 12;
+/** "avsluta mötet" this long after a close is about that meeting (and is told it is closed); later, about none. */
+const CLOSED_RECENTLY_HOURS = 12;
 
 export type ItemTarget = { kind: 'next' } | { kind: 'previous' } | { kind: 'item'; itemId: string } | { kind: 'number'; number: string };
 
@@ -29,13 +36,17 @@ export async function openMeetingView(deps: MeetingDeps, conversationId: string)
 }
 
 /**
- * Opens the council's next meeting: its first item becomes current, and attendance starts from
- * the återbud sent. Opening an open meeting again answers with it as it is.
+ * Opens the council's next meeting: its first item becomes current, and attendance is prefilled
+ * (the chair and the opener present, återbud as sent, the rest to confirm) for the chair or
+ * secretary to confirm. Opening an open meeting again answers with it as it is.
  */
-export async function openMeeting(deps: MeetingDeps, input: { conversationId: string; actorId: string }): Promise<{ agenda: AgendaView; alreadyOpen: boolean }> {
+export async function openMeeting(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string },
+): Promise<{ agenda: AgendaView; alreadyOpen: boolean; attendance: AttendanceView }> {
   const view = await runner(deps, input.conversationId, input.actorId);
   const open = await deps.meetings.findOpen(view.council.id);
-  if (open) return { agenda: await load(deps, view, open), alreadyOpen: true };
+  if (open) return { agenda: await load(deps, view, open), alreadyOpen: true, attendance: await viewOf(deps, view, open) };
   const now = deps.clock.now();
   const [next] = await deps.meetings.upcoming(view.council.id, now.toISOString(), 1);
   if (!next || Date.parse(next.startsAt) - now.getTime() > OPEN_EARLY_HOURS * 3_600_000) throw new RuleError('error.noMeetingToOpen');
@@ -43,11 +54,10 @@ export async function openMeeting(deps: MeetingDeps, input: { conversationId: st
   const at = now.toISOString();
   const opened = await deps.meetings.moveCurrent(next.id, { toItemId: items[0]?.id ?? null, changes: { status: 'open', openedAt: at } }, next.version, at);
   if (!opened) throw new StaleError();
-  if ((await deps.attendance.forMeeting(next.id)).length === 0) {
-    const regrets = (await deps.meetings.regrets(next.id)).map((r) => r.userId);
-    await deps.attendance.mark(next.id, initialAttendance(view.members, regrets), input.actorId, at);
-  }
-  return { agenda: await load(deps, view, opened), alreadyOpen: false };
+  const regrets = (await deps.meetings.regrets(next.id)).map((r) => r.userId);
+  const existing = await deps.attendance.forMeeting(next.id);
+  await deps.attendance.mark(next.id, openingAttendance(view.members, regrets, input.actorId, at, existing), input.actorId, at);
+  return { agenda: await load(deps, view, opened), alreadyOpen: false, attendance: await viewOf(deps, view, opened) };
 }
 
 function targetIndex(agenda: AgendaView, target: ItemTarget): number {
@@ -91,76 +101,121 @@ export async function goToItem(
   return afterMove(deps, agenda, moved);
 }
 
-/** What to do with items the meeting never reached: ask first, table them all, or leave them. */
-export type UnreachedChoice = 'ask' | 'table' | 'leave';
-
 /**
- * Items the meeting never got to and that nothing was decided on. Breaks and the standing
- * items (opening, next meeting, closing) are no business to table.
+ * How the chair closes: `ask` answers with the items left when any would be tabled (or could
+ * be); `defaults` closes with the proposed choice for each; `leave` records nothing for them;
+ * `chosen` is the closing card's answer, item by item.
  */
-export function unreachedItems(agenda: AgendaView) {
-  const reached = new Set(agenda.times.map((x) => x.itemId));
-  const decided = new Set(agenda.decisions.map((d) => d.agendaItemId));
-  return agenda.timing.items.filter((i) => !reached.has(i.id) && !decided.has(i.id) && i.kind !== 'break' && !i.standing);
+export type CloseChoice = { kind: 'ask' } | { kind: 'defaults' } | { kind: 'leave' } | { kind: 'chosen'; items: Readonly<Record<string, Disposition>> };
+
+export type CloseResult = { closed: true; agenda: AgendaView } | { closed: false; agenda: AgendaView; left: ItemLeft[] };
+
+/** The items the meeting neither reached nor decided, with the chair's choices for each. */
+export function leftItems(agenda: AgendaView): ItemLeft[] {
+  const handled = new Set([...agenda.times.map((x) => x.itemId), ...agenda.decisions.flatMap((d) => (d.agendaItemId ? [d.agendaItemId] : []))]);
+  return itemsLeft(agenda.timing.items, handled);
 }
 
+function chosenFor(left: ItemLeft, choice: CloseChoice): Disposition {
+  if (choice.kind === 'leave') return 'handled';
+  const chosen = choice.kind === 'chosen' ? choice.items[left.item.id] : undefined;
+  return chosen && left.choices.includes(chosen) ? chosen : left.proposed;
+}
+
+async function closingMeeting(deps: MeetingDeps, view: CouncilView, meetingId: string | undefined): Promise<Meeting> {
+  let meeting = meetingId ? await deps.meetings.findById(meetingId) : await deps.meetings.findOpen(view.council.id);
+  if (!meeting && !meetingId) {
+    // "avsluta mötet" typed again just after the close: that meeting, so the answer says it is closed already.
+    const held = await deps.meetings.latestHeld(view.council.id);
+    const recent = held?.closedAt && deps.clock.now().getTime() - Date.parse(held.closedAt) < CLOSED_RECENTLY_HOURS * 3_600_000;
+    if (recent) meeting = held;
+  }
+  if (!meeting || meeting.councilId !== view.council.id) throw new RuleError('error.meetingNotOpen');
+  if (meeting.status === 'closed' || meeting.status === 'approved') throw alreadyClosed(view, meeting);
+  if (meeting.status !== 'open') throw new RuleError('error.meetingNotOpen');
+  return meeting;
+}
+
+function alreadyClosed(view: CouncilView, meeting: Meeting): RuleError {
+  const time = meeting.closedAt ? formatTime(utcToZoned(meeting.closedAt, view.council.timeZone).time, view.council.locale) : '';
+  return new RuleError('error.meetingAlreadyClosed', { time });
+}
+
+/**
+ * Closes the running meeting. What happens to each item left (tabled to the next meeting, struck,
+ * or dealt with without a decision) is saved with the close in one transaction, with the notice
+ * at the bottom of the chat and the live card's update; a second close at the same moment (two
+ * chairs, a retried click) is told the meeting is closed already and changes nothing.
+ */
 export async function closeMeeting(
   deps: MeetingDeps,
-  input: { conversationId: string; actorId: string; meetingId?: string; expectedVersion?: number; unreached?: UnreachedChoice },
-): Promise<AgendaView> {
+  input: { conversationId: string; actorId: string; meetingId?: string; expectedVersion?: number; choice: CloseChoice },
+): Promise<CloseResult> {
   const view = await runner(deps, input.conversationId, input.actorId);
-  const meeting = await runningMeeting(deps, view, input.meetingId);
+  const meeting = await closingMeeting(deps, view, input.meetingId);
   if (input.expectedVersion !== undefined && input.expectedVersion !== meeting.version) throw new StaleError();
-  const unreached = unreachedItems(await load(deps, view, meeting));
-  const choice = input.unreached ?? 'ask';
-  if (choice === 'ask' && unreached.length > 0) {
-    throw new RuleError('error.closeUnreached', { items: unreached.map((i) => i.number).join(', ') });
-  }
+  const agenda = await load(deps, view, meeting);
+  const left = leftItems(agenda);
+  if (input.choice.kind === 'ask' && needsAsking(left)) return { closed: false, agenda, left };
   const at = deps.clock.now().toISOString();
-  if (choice === 'table') {
-    const words = NOT_REACHED[view.council.locale];
-    for (const item of unreached) {
-      // Keyed by meeting and item: closing again after a stale answer tables nothing twice.
-      await deps.decisions.record(
-        {
-          id: deps.newId(),
-          meetingId: meeting.id,
-          agendaItemId: item.id,
-          itemNumber: item.number,
-          itemTitle: item.title,
-          text: words.text,
-          outcome: 'tabled',
-          reason: words.reason,
-          vote: null,
-          recordedBy: input.actorId,
-          recordedAt: at,
-        },
-        `close:${meeting.id}:${item.id}`,
-      );
+  const words = NOT_REACHED[view.council.locale];
+  const decisions: ClosingRecords['decisions'][number][] = [];
+  const notes: ClosingRecords['notes'][number][] = [];
+  for (const l of left) {
+    const disposition = chosenFor(l, input.choice);
+    const { item } = l;
+    // Keyed by meeting and item: nothing is recorded twice for an item, whoever closes.
+    if (disposition === 'table') {
+      decisions.push({
+        decision: { id: deps.newId(), meetingId: meeting.id, agendaItemId: item.id, itemNumber: item.number, itemTitle: item.title, text: words.text, outcome: 'tabled', reason: words.reason, recordedBy: input.actorId, recordedAt: at },
+        clientKey: `close:${meeting.id}:${item.id}`,
+      });
+    } else if (disposition === 'strike') {
+      notes.push({
+        note: { id: deps.newId(), meetingId: meeting.id, itemId: item.id, text: t(view.council.locale, 'close.struckNote'), writtenBy: input.actorId, writtenAt: at },
+        clientKey: `close:${meeting.id}:${item.id}`,
+      });
     }
   }
-  const closed = await deps.meetings.moveCurrent(meeting.id, { toItemId: null, changes: { status: 'closed', closedAt: at } }, meeting.version, at, liveCardJobs(meeting, at));
-  if (!closed) throw new StaleError();
+  const jobs = [...liveCardJobs(meeting, at), meetingClosedJob(meeting.id, at)];
+  const closed = await deps.meetings.close(meeting.id, meeting.version, at, { decisions, notes }, jobs);
+  if (!closed) {
+    const now = await deps.meetings.findById(meeting.id);
+    if (now && (now.status === 'closed' || now.status === 'approved')) throw alreadyClosed(view, now);
+    throw new StaleError();
+  }
+  const held = await load(deps, view, closed);
   await carryOverTabled(deps, view, closed);
-  return load(deps, view, closed);
+  return { closed: true, agenda: held };
 }
 
 /**
- * Items tabled or referred back return on the next meeting's draft agenda, with their history,
- * once; a later meeting scheduled afterwards does not get them (noted in the issue).
+ * Items tabled or referred back at the last meeting held return on the next meeting's draft
+ * agenda, with their history, once: at the close when the next meeting is planned already, or
+ * when it is planned afterwards (see returningItems).
  */
 async function carryOverTabled(deps: MeetingDeps, view: CouncilView, closed: Meeting): Promise<void> {
-  const returning = (await deps.decisions.forMeeting(closed.id)).filter((d) => d.outcome !== 'decided');
-  if (returning.length === 0) return;
   const [next] = (await deps.meetings.upcoming(view.council.id, closed.endsAt, 10)).filter((m) => m.status === 'planned' && m.id !== closed.id);
   if (!next) return;
-  const date = utcToZoned(closed.startsAt, view.council.timeZone).date;
-  const items = await deps.meetings.agenda(next.id);
-  const carried = returning
-    .filter((d) => !items.some((i) => i.carriedFrom === d.id))
-    .map((d) => carriedItem(view.council.locale, d, date, deps.newId));
+  const carried = await returningItems(deps, view, closed);
   if (carried.length === 0) return;
+  const items = await deps.meetings.agenda(next.id);
   await deps.meetings.saveAgenda(next.id, insertAfterStanding(items, carried), next.version, deps.clock.now().toISOString());
+}
+
+/**
+ * The tabled and referred-back items of the meeting held last that no planned meeting carries
+ * yet, as items for a draft agenda.
+ */
+export async function returningItems(deps: MeetingDeps, view: CouncilView, held: Meeting | undefined): Promise<AgendaItemDraft[]> {
+  if (!held || (held.status !== 'closed' && held.status !== 'approved')) return [];
+  const returning = (await deps.decisions.forMeeting(held.id)).filter((d) => d.outcome !== 'decided');
+  if (returning.length === 0) return [];
+  const planned = (await deps.meetings.upcoming(view.council.id, held.endsAt, 20)).filter((m) => m.status === 'planned');
+  const agendas = await Promise.all(planned.map((m) => deps.meetings.agenda(m.id)));
+  const carried = new Set(agendas.flat().flatMap((i) => (i.carriedFrom ? [i.carriedFrom] : [])));
+  const date = utcToZoned(held.startsAt, view.council.timeZone).date;
+  return returning.filter((d) => !carried.has(d.id)).map((d) => carriedItem(view.council.locale, d, date, deps.newId));
 }
 
 export const NOTE_MAX = 4_000;
@@ -182,5 +237,6 @@ export async function addItemNote(
     { id: deps.newId(), meetingId: meeting.id, itemId: item.id, text, writtenBy: input.actorId, writtenAt: deps.clock.now().toISOString() },
     input.clientKey,
   );
+  if (created) await noteAct(deps, view, meeting, input.actorId, 'recorded');
   return { agenda: await load(deps, view, meeting), created, itemNumber: item.number };
 }

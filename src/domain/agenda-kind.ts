@@ -39,3 +39,26 @@ export function kindFromLabel(label: string): AgendaItemKind | undefined {
   const kind = guessKind(text);
   return kind === 'information' ? undefined : kind;
 }
+
+// Whole phrases only where a single word would also name real business ("Avslutande diskussion", "Opening hours").
+const PROCEDURAL = word(
+  [
+    'mötets öppnande|mötet öppnas|öppnande|öppnande av mötet|inledning|upprop',
+    'val av justerare|val av protokolljusterare|val av justeringsperson|justering av protokollet',
+    'godkännande av dagordning(?:en)?|fastställande av dagordning(?:en)?',
+    'paus|pausen|lunch|fika',
+    'övriga frågor|övrigt|övrig fråga',
+    'mötets avslutande|mötet avslutas|avslutning|mötets avslutning|nästa möte|kommande möten',
+    'opening of the meeting|call to order|roll call|election of adjusters|approval of the agenda|adoption of the agenda',
+    'break|coffee break|lunch break|any other business|other business|aob|closing of the meeting|close of the meeting|next meeting',
+  ].join('|'),
+);
+
+/**
+ * The items of the meeting's own order (opening, adjusters, the agenda, a break, any other
+ * business, the closing): dealt with by holding the meeting, never business to table. Recognised
+ * by the words of their titles, as agenda kinds are.
+ */
+export function isProceduralTitle(title: string): boolean {
+  return PROCEDURAL.test(title) && title.split(/\s+/).length <= 8;
+}

@@ -18,6 +18,8 @@ export interface Meeting {
   externalEventId: string | null;
   /** The agenda card message in the council's conversation, so changes update it in place. */
   agendaCardActivityId: string | null;
+  /** The attendance card posted at the opening, updated in place as attendance changes. */
+  attendanceCardActivityId?: string | null;
   /** While the meeting runs: the item under discussion; when it opened and closed. */
   currentItemId: string | null;
   openedAt: string | null;

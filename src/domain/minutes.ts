@@ -5,7 +5,7 @@
  */
 import type { ActionItem, ActionStatus } from './action-item.js';
 import type { TimedAgendaItem } from './agenda.js';
-import type { AttendanceEntry } from './attendance.js';
+import { type AttendanceEntry, type QuorumRule, quorum } from './attendance.js';
 import type { CouncilMember, Locale } from './council.js';
 import type { Decision, DecisionOutcome, ProtocolNote, Reservation, VoteResult } from './decision.js';
 import type { Meeting } from './meeting.js';
@@ -25,6 +25,8 @@ export interface MinutesDecision {
   vote: VoteResult | null;
   reservations: { name: string; text: string | null }[];
   protocolNotes: { name: string; text: string }[];
+  /** Taken while the meeting's attendance shows no quorum. */
+  belowQuorum?: boolean;
 }
 
 export interface MinutesAction {
@@ -81,6 +83,10 @@ export interface Minutes {
     /** Särskilt inbjudna / adjungerade: guests present. */
     guests: MinutesPerson[];
     regrets: MinutesPerson[];
+    /** Members whose attendance the chair or secretary never confirmed (nor did they act). */
+    unconfirmed: MinutesPerson[];
+    /** Set when the attendance shows no quorum. */
+    belowQuorum: { present: number; required: number } | null;
   };
   items: MinutesItem[];
   /** Decisions recorded with no item (a rare case: the item was removed afterwards). */
@@ -100,7 +106,7 @@ export interface Minutes {
 }
 
 export interface MinutesInput {
-  council: { name: string; locale: Locale; timeZone: string };
+  council: { name: string; locale: Locale; timeZone: string; quorumRule?: QuorumRule };
   meeting: Pick<Meeting, 'id' | 'title' | 'startsAt' | 'endsAt' | 'place' | 'online' | 'status'>;
   diaryNumber: string | null;
   members: readonly CouncilMember[];
@@ -149,6 +155,7 @@ export function buildMinutes(input: MinutesInput): Minutes {
   const absent: MinutesPerson[] = [];
   const guests: MinutesPerson[] = [];
   const regrets: MinutesPerson[] = [];
+  const unconfirmed: MinutesPerson[] = [];
   for (const member of input.members) {
     const status = statusOf.get(member.userId) ?? (regretIds.has(member.userId) ? 'regrets' : undefined);
     if (member.role === 'guest') {
@@ -159,8 +166,10 @@ export function buildMinutes(input: MinutesInput): Minutes {
     else if (status === 'regrets') regrets.push(person(member.userId));
     else if (status === 'absent') absent.push(person(member.userId));
     else if (status === 'guest') guests.push(person(member.userId));
-    else if (meeting.status !== 'planned') absent.push(person(member.userId));
+    else if (meeting.status !== 'planned') unconfirmed.push(person(member.userId));
   }
+  const counted = quorum(input.attendance, input.members, input.council.quorumRule);
+  const belowQuorum = counted.met === false && counted.required !== null && meeting.status !== 'planned' ? { present: counted.present, required: counted.required } : null;
   for (const guest of input.guests) guests.push({ name: guest.name, detail: guest.organisation });
 
   const decisionOf = (d: Decision): MinutesDecision => ({
@@ -170,6 +179,7 @@ export function buildMinutes(input: MinutesInput): Minutes {
     vote: d.vote,
     reservations: input.reservations.filter((r) => r.decisionId === d.id).map((r) => ({ name: nameOf(r.userId), text: r.text })),
     protocolNotes: input.protocolNotes.filter((n) => n.decisionId === d.id).map((n) => ({ name: nameOf(n.userId), text: n.text })),
+    belowQuorum: belowQuorum !== null && d.outcome === 'decided',
   });
   const numberOf = new Map(input.items.map((i) => [i.id, i.number]));
   const actionOf = (a: ActionItem): MinutesAction => ({
@@ -213,7 +223,7 @@ export function buildMinutes(input: MinutesInput): Minutes {
     date: zoned.date,
     place: meeting.online ? [meeting.place, 'Teams'].filter(Boolean).join(' / ') : meeting.place,
     diaryNumber: input.diaryNumber,
-    attendance: { present, absent, guests, regrets },
+    attendance: { present, absent, guests, regrets, unconfirmed, belowQuorum },
     items,
     otherDecisions: input.decisions.filter((d) => !d.agendaItemId || !itemIds.has(d.agendaItemId)).map(decisionOf),
     actions: meetingActions.map(actionOf),

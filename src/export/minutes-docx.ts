@@ -86,6 +86,7 @@ function decisionParagraphs(d: MinutesDecision, tr: Tr, locale: 'sv' | 'en'): Pa
       ],
     }),
   ];
+  if (d.belowQuorum) out.push(para(tr('minutes.decisionBelowQuorum'), { italics: true }));
   if (d.reason) out.push(para(`${tr('minutes.reason')} ${d.reason}`));
   if (d.vote) out.push(para(tr('minutes.vote', { for: d.vote.for, against: d.vote.against, abstain: d.vote.abstain })));
   for (const r of d.reservations) out.push(para(r.text ? tr('minutes.reservationWith', { name: r.name, text: r.text }) : tr('minutes.reservation', { name: r.name }), { italics: true }));
@@ -151,12 +152,14 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
   body.push(metadataTable(minutes, tr));
 
   body.push(heading(tr('minutes.attendance'), HeadingLevel.HEADING_1));
-  const { present, absent, guests, regrets } = minutes.attendance;
+  const { present, absent, guests, regrets, unconfirmed, belowQuorum } = minutes.attendance;
   body.push(
     ...(present.length > 0 ? peopleParagraphs(tr('minutes.present'), present) : [para(`${tr('minutes.present')}: ${tr('minutes.nobody')}`)]),
     ...peopleParagraphs(tr('minutes.guests'), guests),
     ...peopleParagraphs(tr('minutes.regrets'), regrets),
     ...peopleParagraphs(tr('minutes.absent'), absent),
+    ...peopleParagraphs(tr('minutes.unconfirmed'), unconfirmed),
+    ...(belowQuorum ? [para(tr('minutes.belowQuorum', belowQuorum), { bold: true })] : []),
   );
 
   body.push(heading(tr('minutes.items'), HeadingLevel.HEADING_1));

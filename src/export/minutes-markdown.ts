@@ -14,6 +14,7 @@ function people(list: readonly MinutesPerson[], none: string): string[] {
 
 export function decisionLines(d: MinutesDecision, tr: (k: MessageKey, p?: Record<string, string | number>) => string, locale: 'sv' | 'en'): string[] {
   const lines = [`**${tr('minutes.decision')}** ${md(d.text)}${d.outcome === 'decided' ? '' : ` *(${OUTCOME_TITLES[d.outcome][locale]})*`}`];
+  if (d.belowQuorum) lines.push(`*${tr('minutes.decisionBelowQuorum')}*`);
   if (d.reason) lines.push(`${tr('minutes.reason')} ${md(d.reason)}`);
   if (d.vote) lines.push(tr('minutes.vote', { for: d.vote.for, against: d.vote.against, abstain: d.vote.abstain }));
   for (const r of d.reservations) lines.push(r.text ? tr('minutes.reservationWith', { name: md(r.name), text: md(r.text) }) : tr('minutes.reservation', { name: md(r.name) }));
@@ -31,12 +32,14 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
   if (minutes.place) out.push(`| ${tr('minutes.place')} | ${md(minutes.place)} |`);
   if (minutes.diaryNumber) out.push(`| ${tr('minutes.diary')} | ${md(minutes.diaryNumber)} |`);
   out.push('', `## ${tr('minutes.attendance')}`, '');
-  const { present, absent, guests, regrets } = minutes.attendance;
+  const { present, absent, guests, regrets, unconfirmed, belowQuorum } = minutes.attendance;
   const none = tr('minutes.nobody');
   out.push(`### ${tr('minutes.present')}`, ...people(present, none), '');
   if (guests.length > 0) out.push(`### ${tr('minutes.guests')}`, ...people(guests, none), '');
   if (regrets.length > 0) out.push(`### ${tr('minutes.regrets')}`, ...people(regrets, none), '');
   if (absent.length > 0) out.push(`### ${tr('minutes.absent')}`, ...people(absent, none), '');
+  if (unconfirmed.length > 0) out.push(`### ${tr('minutes.unconfirmed')}`, ...people(unconfirmed, none), '');
+  if (belowQuorum) out.push(`**${tr('minutes.belowQuorum', belowQuorum)}**`, '');
 
   out.push(`## ${tr('minutes.items')}`, '');
   for (const item of minutes.items) {

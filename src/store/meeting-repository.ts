@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { ItemNote, ItemTime, MeetingChanges, MeetingGuest, MeetingRepository, NewMeeting, OutboxJob, Regret } from '../app/ports.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { ClosingRecords, ItemNote, ItemTime, MeetingChanges, MeetingGuest, MeetingRepository, NewMeeting, OutboxJob, Regret } from '../app/ports.js';
 import { insertJobs } from './outbox-repository.js';
 import { AGENDA_ITEM_KINDS, type AgendaItemDraft, type AgendaItemKind } from '../domain/agenda.js';
 import type { Meeting, MeetingStatus } from '../domain/meeting.js';
@@ -21,6 +21,7 @@ function toMeeting(row: MeetingsTable): Meeting {
     currentItemId: row.current_item_id ?? null,
     openedAt: row.opened_at ?? null,
     closedAt: row.closed_at ?? null,
+    attendanceCardActivityId: row.attendance_card_activity_id ?? null,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -82,6 +83,44 @@ function toItem(row: AgendaItemsTable): AgendaItemDraft {
 
 function toNote(row: { id: string; meeting_id: string; item_id: string; text: string; written_by: string; written_at: string }): ItemNote {
   return { id: row.id, meetingId: row.meeting_id, itemId: row.item_id, text: row.text, writtenBy: row.written_by, writtenAt: row.written_at };
+}
+
+/** The move of moveCurrent inside a transaction: false when the meeting is not at `expectedVersion`. */
+async function moveIn(
+  trx: Transaction<Database>,
+  meetingId: string,
+  move: { toItemId: string | null; changes?: MeetingChanges },
+  expectedVersion: number,
+  at: string,
+  jobs: readonly OutboxJob[],
+): Promise<boolean> {
+  const before = await trx.selectFrom('meetings').select('current_item_id').where('id', '=', meetingId).executeTakeFirst();
+  const bumped = await trx
+    .updateTable('meetings')
+    .set((eb) => ({
+      ...changeColumns(move.changes ?? {}),
+      current_item_id: move.toItemId,
+      updated_at: at,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', meetingId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(bumped.numUpdatedRows) !== 1) return false;
+  await insertJobs(trx, jobs, at);
+  const left = before?.current_item_id;
+  if (left && left !== move.toItemId) {
+    await trx.updateTable('item_times').set({ ended_at: at }).where('meeting_id', '=', meetingId).where('item_id', '=', left).execute();
+  }
+  if (move.toItemId) {
+    // Coming back to an item keeps its first start and reopens it.
+    await trx
+      .insertInto('item_times')
+      .values({ meeting_id: meetingId, item_id: move.toItemId, started_at: at, ended_at: null })
+      .onConflict((oc) => oc.columns(['meeting_id', 'item_id']).doUpdateSet({ ended_at: null }))
+      .execute();
+  }
+  return true;
 }
 
 export class KyselyMeetingRepository implements MeetingRepository {
@@ -215,36 +254,47 @@ export class KyselyMeetingRepository implements MeetingRepository {
     at: string,
     jobs: readonly OutboxJob[] = [],
   ): Promise<Meeting | undefined> {
-    const moved = await this.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('meetings').select('current_item_id').where('id', '=', meetingId).executeTakeFirst();
-      const bumped = await trx
-        .updateTable('meetings')
-        .set((eb) => ({
-          ...changeColumns(move.changes ?? {}),
-          current_item_id: move.toItemId,
-          updated_at: at,
-          version: eb('version', '+', 1),
-        }))
-        .where('id', '=', meetingId)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      if (Number(bumped.numUpdatedRows) !== 1) return false;
-      await insertJobs(trx, jobs, at);
-      const left = before?.current_item_id;
-      if (left && left !== move.toItemId) {
-        await trx.updateTable('item_times').set({ ended_at: at }).where('meeting_id', '=', meetingId).where('item_id', '=', left).execute();
-      }
-      if (move.toItemId) {
-        // Coming back to an item keeps its first start and reopens it.
+    const moved = await this.db.transaction().execute((trx) => moveIn(trx, meetingId, move, expectedVersion, at, jobs));
+    return moved ? this.findById(meetingId) : undefined;
+  }
+
+  async close(meetingId: string, expectedVersion: number, at: string, records: ClosingRecords, jobs: readonly OutboxJob[] = []): Promise<Meeting | undefined> {
+    const closed = await this.db.transaction().execute(async (trx) => {
+      const move = { toItemId: null, changes: { status: 'closed' as const, closedAt: at } };
+      if (!(await moveIn(trx, meetingId, move, expectedVersion, at, jobs))) return false;
+      for (const { decision: d, clientKey } of records.decisions) {
         await trx
-          .insertInto('item_times')
-          .values({ meeting_id: meetingId, item_id: move.toItemId, started_at: at, ended_at: null })
-          .onConflict((oc) => oc.columns(['meeting_id', 'item_id']).doUpdateSet({ ended_at: null }))
+          .insertInto('decisions')
+          .values({
+            id: d.id,
+            meeting_id: d.meetingId,
+            agenda_item_id: d.agendaItemId,
+            item_number: d.itemNumber,
+            item_title: d.itemTitle,
+            text: d.text,
+            outcome: d.outcome,
+            reason: d.reason,
+            vote_for: null,
+            vote_against: null,
+            vote_abstain: null,
+            recorded_by: d.recordedBy,
+            recorded_at: d.recordedAt,
+            client_key: clientKey,
+            version: 1,
+          })
+          .onConflict((oc) => oc.column('client_key').doNothing())
+          .execute();
+      }
+      for (const { note, clientKey } of records.notes) {
+        await trx
+          .insertInto('item_notes')
+          .values({ id: note.id, meeting_id: note.meetingId, item_id: note.itemId, text: note.text, written_by: note.writtenBy, written_at: note.writtenAt, client_key: clientKey })
+          .onConflict((oc) => oc.column('client_key').doNothing())
           .execute();
       }
       return true;
     });
-    return moved ? this.findById(meetingId) : undefined;
+    return closed ? this.findById(meetingId) : undefined;
   }
 
   async itemTimes(meetingId: string): Promise<ItemTime[]> {
@@ -273,6 +323,10 @@ export class KyselyMeetingRepository implements MeetingRepository {
   async notes(meetingId: string): Promise<ItemNote[]> {
     const rows = await this.db.selectFrom('item_notes').selectAll().where('meeting_id', '=', meetingId).orderBy('written_at').orderBy('id').execute();
     return rows.map(toNote);
+  }
+
+  async setAttendanceCard(meetingId: string, activityId: string): Promise<void> {
+    await this.db.updateTable('meetings').set({ attendance_card_activity_id: activityId }).where('id', '=', meetingId).execute();
   }
 
   async setAgendaCard(meetingId: string, activityId: string): Promise<void> {

@@ -635,6 +635,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('calendar_horizon_weeks').execute();
     },
   },
+  '0023_attendance_source': {
+    async up(db: Kysely<any>) {
+      // Who put a person's status there: the chair or secretary ('chair'), the opening's prefill
+      // ('opening'), or the person's own act in the meeting ('acted', with what and when). Only a
+      // status the chair set stands against an act; rows from before were all set by hand.
+      await db.schema.alterTable('attendance').addColumn('source', 'varchar(16)', (c) => c.notNull().defaultTo('chair')).execute();
+      await db.schema.alterTable('attendance').addColumn('reason', 'varchar(16)').execute();
+      await db.schema.alterTable('attendance').addColumn('reason_at', 'varchar(32)').execute();
+      // The attendance card posted at the opening, updated in place as people act or are marked.
+      await db.schema.alterTable('meetings').addColumn('attendance_card_activity_id', 'varchar(256)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('meetings').dropColumn('attendance_card_activity_id').execute();
+      for (const c of ['reason_at', 'reason', 'source']) await db.schema.alterTable('attendance').dropColumn(c).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

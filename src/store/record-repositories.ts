@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ActionItemRepository, AttendanceRepository, DecisionRepository, OutboxJob } from '../app/ports.js';
 import { insertJobs } from './outbox-repository.js';
 import type { ActionComment, ActionItem, ActionStatus } from '../domain/action-item.js';
-import type { AttendanceEntry, AttendanceStatus } from '../domain/attendance.js';
+import type { Act, AttendanceEntry, AttendanceSource, AttendanceStatus } from '../domain/attendance.js';
 import type { CheckedDecision, Decision, DecisionOutcome, ProtocolNote, Reservation } from '../domain/decision.js';
 import type { ActionItemsTable, Database, DecisionsTable, ProtocolNotesTable } from './schema.js';
 
@@ -293,18 +293,44 @@ export class KyselyAttendanceRepository implements AttendanceRepository {
     if (entries.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       for (const entry of entries) {
-        const row = { meeting_id: meetingId, user_id: entry.userId, status: entry.status, marked_by: markedBy, marked_at: at };
+        const fields = { status: entry.status, marked_by: markedBy, marked_at: at, source: entry.source ?? 'chair', reason: entry.reason ?? null, reason_at: entry.reasonAt ?? null };
         await trx
           .insertInto('attendance')
-          .values(row)
-          .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet({ status: row.status, marked_by: markedBy, marked_at: at }))
+          .values({ meeting_id: meetingId, user_id: entry.userId, ...fields })
+          .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet(fields))
           .execute();
       }
     });
   }
 
-  async forMeeting(meetingId: string): Promise<AttendanceEntry[]> {
-    const rows = await this.db.selectFrom('attendance').select(['user_id', 'status']).where('meeting_id', '=', meetingId).orderBy('user_id').execute();
-    return rows.map((r) => ({ userId: r.user_id, status: r.status as AttendanceStatus }));
+  async markActed(meetingId: string, userId: string, write: (existing: AttendanceEntry | undefined) => AttendanceEntry | undefined, at: string): Promise<boolean> {
+    // One transaction, re-read inside it: the chair's mark made at the same moment is not overwritten by a stale read.
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('attendance').selectAll().where('meeting_id', '=', meetingId).where('user_id', '=', userId).executeTakeFirst();
+      const entry = write(row && toEntry(row));
+      if (!entry) return false;
+      const fields = { status: entry.status, marked_by: userId, marked_at: at, source: entry.source ?? 'acted', reason: entry.reason ?? null, reason_at: entry.reasonAt ?? null };
+      await trx
+        .insertInto('attendance')
+        .values({ meeting_id: meetingId, user_id: userId, ...fields })
+        .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet(fields))
+        .execute();
+      return true;
+    });
   }
+
+  async forMeeting(meetingId: string): Promise<AttendanceEntry[]> {
+    const rows = await this.db.selectFrom('attendance').selectAll().where('meeting_id', '=', meetingId).orderBy('user_id').execute();
+    return rows.map(toEntry);
+  }
+}
+
+function toEntry(r: { user_id: string; status: string; source: string; reason: string | null; reason_at: string | null }): AttendanceEntry {
+  return {
+    userId: r.user_id,
+    status: r.status as AttendanceStatus,
+    source: r.source as AttendanceSource,
+    reason: (r.reason as Act | null) ?? null,
+    reasonAt: r.reason_at ?? null,
+  };
 }

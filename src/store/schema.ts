@@ -74,6 +74,7 @@ export interface MeetingsTable {
   current_item_id: string | null;
   opened_at: string | null;
   closed_at: string | null;
+  attendance_card_activity_id?: string | null;
 }
 
 export interface AgendaItemsTable {
@@ -147,6 +148,9 @@ export interface AttendanceTable {
   status: string;
   marked_by: string;
   marked_at: string;
+  source: Generated<string>;
+  reason: string | null;
+  reason_at: string | null;
 }
 
 export interface ItemTimesTable {

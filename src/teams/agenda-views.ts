@@ -1,5 +1,4 @@
 import type { AgendaView } from '../app/agendas.js';
-import { unreachedItems } from '../app/running.js';
 import { DECISION_OUTCOMES } from '../domain/decision.js';
 import { decisionFacts } from './decision-views.js';
 import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';
@@ -10,6 +9,7 @@ import type { ActionItem } from '../domain/action-item.js';
 import { formatMeetingWhen, formatShortDate, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
+import { MAX_ITEMS_ON_LIVE_CARD, closingData } from './closing-views.js';
 import type { Notice } from './views.js';
 
 /** Long agendas page so each card stays far below Teams' message size limit. */
@@ -237,15 +237,9 @@ function recordingForm(agenda: AgendaView, item: TimedAgendaItem) {
   };
 }
 
-/** Closing asks about the items not reached, so none is silently dropped. */
+/** Closing asks about the items left, each with its own choice, so none is silently dropped. */
 function closingChoice(agenda: AgendaView) {
-  const locale = agenda.view.council.locale;
-  const unreached = unreachedItems(agenda);
-  return {
-    text: unreached.length > 0 ? t(locale, 'live.closeUnreached', { items: unreached.map((i) => i.number).join(', ') }) : t(locale, 'live.closeAll'),
-    canTable: unreached.length > 0,
-    tableLabel: t(locale, 'live.closeTable', { count: unreached.length }),
-  };
+  return closingData(agenda, undefined, MAX_ITEMS_ON_LIVE_CARD);
 }
 
 /** What was understood from pasted agenda text, before anything is saved. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { addMeetingGuest, markMeetingAttendance, meetingAttendance, removeMeetingGuest } from '../app/attendance.js';
 import { requireCouncil, setQuorumRule } from '../app/councils.js';
-import { ATTENDANCE_STATUSES, type QuorumRule } from '../domain/attendance.js';
+import { MARKED_STATUSES, type QuorumRule } from '../domain/attendance.js';
 import { t } from '../i18n/index.js';
-import { attendanceCard, quorumRuleText } from './attendance-views.js';
+import { attendanceCard, attendanceChoiceCard, quorumRuleText } from './attendance-views.js';
 import { type CardAction, defineAction } from './card-action.js';
 import { id, optionalText } from './card-fields.js';
 import type { CommandTurn } from './command-handlers.js';
@@ -12,12 +12,27 @@ import { councilConversationId } from './activity.js';
 
 export async function attendanceCommand(turn: CommandTurn): Promise<void> {
   const activity = turn.context.activity;
-  const data = await meetingAttendance(turn.kit.meetingDeps, { conversationId: councilConversationId(activity) });
+  const found = await meetingAttendance(turn.kit.meetingDeps, { conversationId: councilConversationId(activity) });
+  if (found.choose) {
+    const { council } = found.choose.view;
+    await turn.context.sendActivity(cardActivity(attendanceChoiceCard(council.locale, council.timeZone, found.choose.meetings)));
+    return;
+  }
   // Marking is per person, so the card shows the viewer's own actions; others see the state.
-  await turn.context.sendActivity(cardActivity(attendanceCard(data, activity.from.id)));
+  await turn.context.sendActivity(cardActivity(attendanceCard(found.attendance, activity.from.id)));
 }
 
-const status = z.enum(ATTENDANCE_STATUSES);
+const status = z.enum(MARKED_STATUSES);
+
+/** The answer to "which meeting?": that meeting's attendance. */
+const show = defineAction({
+  verb: 'attendance.show',
+  schema: z.object({ meetingId: id }),
+  async run(turn, data) {
+    const found = await meetingAttendance(turn.kit.meetingDeps, { conversationId: turn.conversationId, meetingId: data.meetingId });
+    await respondWithCard(turn.context, attendanceCard(found.attendance!, turn.actorId));
+  },
+});
 
 const save = defineAction({
   verb: 'attendance.save',
@@ -96,4 +111,4 @@ function parseQuorumValue(value: string): QuorumRule | undefined {
   return count ? { kind: 'minimum', count: Number(count[2]) } : undefined;
 }
 
-export const attendanceActions: CardAction[] = [save, addGuest, removeGuest];
+export const attendanceActions: CardAction[] = [save, show, addGuest, removeGuest];

@@ -1,7 +1,8 @@
-import type { AttendanceView } from '../app/attendance.js';
-import { type QuorumRule, statusOf } from '../domain/attendance.js';
+import { type AttendanceView, attendanceEditable } from '../app/attendance.js';
+import { type AttendanceEntry, type QuorumRule, statusOf } from '../domain/attendance.js';
 import { can, type Locale } from '../domain/council.js';
-import { formatMeetingWhen } from '../domain/meeting-time.js';
+import type { Meeting } from '../domain/meeting.js';
+import { formatMeetingWhen, formatTime, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
@@ -13,9 +14,10 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
   const { view, meeting, attendance, quorum, guests } = data;
   const locale = view.council.locale;
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
-  const canEdit = can(view.members.find((m) => m.userId === viewerId)?.role, 'meeting.run') && (meeting.status === 'planned' || meeting.status === 'open');
+  const canEdit = can(view.members.find((m) => m.userId === viewerId)?.role, 'meeting.run') && attendanceEditable(meeting);
   const members = view.members.slice(0, MAX_ROWS);
   const count = (status: string) => attendance.filter((e) => e.status === status).length;
+  const unconfirmed = count('unconfirmed');
   return renderTemplate('attendance', {
     notice: notice?.text ?? null,
     noticeStyle: notice?.kind ?? 'default',
@@ -24,14 +26,18 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
       quorum.required === null ? null : tr(quorum.met ? 'attendance.quorumMet' : 'attendance.quorumNot', { present: quorum.present, required: quorum.required }),
     quorumColor: quorum.met ? 'Good' : 'Attention',
     counts: tr('attendance.counts', { present: count('present'), absent: count('absent'), regrets: count('regrets'), guests: count('guest') + guests.length }),
+    toConfirm: unconfirmed > 0 ? tr('attendance.toConfirm', { count: unconfirmed }) : null,
+    closedNote: meeting.status === 'closed' ? tr('attendance.closedNote') : null,
     rows: members.map((m, i) => {
       const status = statusOf(attendance, m);
       const options = m.role === 'guest' ? (['guest', 'absent', 'regrets'] as const) : (['present', 'absent', 'regrets'] as const);
+      const entry = attendance.find((e) => e.userId === m.userId);
       return {
         name: m.name,
-        roleLabel: tr(`role.${m.role}` as MessageKey),
+        detail: [tr(`role.${m.role}` as MessageKey), whyPresent(locale, view.council.timeZone, entry)].filter(Boolean).join(' · '),
         inputId: `s${i}`,
-        status,
+        // Someone to confirm is expected (no återbud): confirming as shown marks them present.
+        status: status === 'unconfirmed' ? (m.role === 'guest' ? 'guest' : 'present') : status,
         statusLabel: tr(`status.${status}` as MessageKey),
         editable: canEdit,
         choices: options.map((o) => ({ title: tr(`status.${o}` as MessageKey), value: o })),
@@ -44,7 +50,7 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
     userIds: members.map((m) => m.userId),
     labels: {
       title: tr('attendance.title'),
-      save: tr('attendance.save'),
+      save: tr(unconfirmed > 0 ? 'attendance.confirm' : 'attendance.save'),
       guests: tr('attendance.guests'),
       removeGuest: tr('attendance.removeGuest'),
       guestToRemove: tr('attendance.guestToRemove'),
@@ -55,6 +61,26 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
       addGuestSend: tr('attendance.addGuestSend'),
       required: tr('card.required'),
     },
+  });
+}
+
+/** "röstade 13.42": what showed that a person present was there. */
+export function whyPresent(locale: Locale, timeZone: string, entry: AttendanceEntry | undefined): string | null {
+  if (!entry?.reason || !entry.reasonAt || (entry.status !== 'present' && entry.status !== 'guest')) return null;
+  const time = formatTime(utcToZoned(entry.reasonAt, timeZone).time, locale);
+  return t(locale, `attendance.why.${entry.reason}` as MessageKey, { time });
+}
+
+/** Which meeting `närvaro` is about, when it could be the last one held or the next one. */
+export function attendanceChoiceCard(locale: Locale, timeZone: string, meetings: readonly Meeting[]): CardJson {
+  return renderTemplate('meeting-choice', {
+    title: t(locale, 'attendance.which'),
+    intro: t(locale, 'attendance.whichIntro'),
+    options: meetings.map((m) => ({
+      title: t(locale, m.status === 'planned' ? 'attendance.whichNext' : 'attendance.whichHeld', { when: formatMeetingWhen(m.startsAt, m.endsAt, locale, timeZone) }),
+      verb: 'attendance.show',
+      data: { v: 1, meetingId: m.id },
+    })),
   });
 }
 

@@ -5,7 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 
 export type CardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
-export const TEMPLATE_NAMES = ['welcome', 'help', 'error', 'council', 'meetings', 'meeting-form', 'schedule-confirm', 'agenda', 'agenda-confirm', 'decision', 'actions', 'attendance', 'poll', 'poll-form', 'nomination', 'nomination-form', 'nomination-ask', 'done', 'meeting-reminder', 'justering', 'time-choice'] as const;
+export const TEMPLATE_NAMES = ['welcome', 'help', 'error', 'council', 'meetings', 'meeting-form', 'schedule-confirm', 'agenda', 'agenda-confirm', 'decision', 'actions', 'attendance', 'poll', 'poll-form', 'nomination', 'nomination-form', 'nomination-ask', 'done', 'meeting-reminder', 'justering', 'time-choice', 'meeting-choice', 'meeting-close'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 function findTemplatesDir(): string {

@@ -84,7 +84,7 @@ export const commands: Record<CommandKind, CommandHandler> = {
   // "punkt 3 a" names the item by its number as the agenda shows it.
   goToItem: (turn, args) => moveCommand(turn, { kind: 'number', number: args.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/^(\d+)\s?([a-z]+)$/, '$1 $2') }),
   closeMeeting: (turn) => closeMeetingCommand(turn, 'ask'),
-  closeAndTable: (turn) => closeMeetingCommand(turn, 'table'),
+  closeAndTable: (turn) => closeMeetingCommand(turn, 'defaults'),
   closeAnyway: (turn) => closeMeetingCommand(turn, 'leave'),
   decision: (turn, args) => decisionCommand(turn, args),
   action: (turn, args) => actionCommand(turn, args),

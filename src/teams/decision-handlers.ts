@@ -105,7 +105,7 @@ const record = defineAction({
   schema: z.object({ meetingId: id, forItemId: id }).and(decisionFields),
   async run(turn, data) {
     const { meetingId, forItemId: itemId, ...decision } = data;
-    const { decision: recorded, created, agenda } = await recordDecision(turn.kit.meetingDeps, {
+    const { decision: recorded, created, agenda, quorum, unconfirmed } = await recordDecision(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       // A retried click carries the same form; a second, different decision from the same card does not.
@@ -118,8 +118,12 @@ const record = defineAction({
     // The decision's card and the live card's update were queued with it: the chair's answer does not wait for Teams to take them.
     if (!created) await answerRetry(turn.kit, recorded, false);
     turn.kit.wakeOutbox();
+    const below = created && recorded.outcome === 'decided' && quorum?.met === false && quorum.required !== null;
+    const warning = below
+      ? [t(locale, 'decision.belowQuorum', { present: quorum.present, required: quorum.required! }), unconfirmed ? t(locale, 'decision.unconfirmed', { count: unconfirmed }) : ''].filter(Boolean).join(' ')
+      : '';
     const notice: Notice = created
-      ? { text: t(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '' }), kind: 'good' }
+      ? { text: [t(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '' }), warning].filter(Boolean).join(' '), kind: below ? 'warning' : 'good' }
       : { text: t(locale, 'decision.already'), kind: 'warning' };
     await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
   },

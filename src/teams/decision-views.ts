@@ -21,6 +21,17 @@ export function decisionFacts(decision: Decision, locale: Locale): { title: stri
  * themselves or write a protokollsanteckning there, and the chair and secretary get their own
  * view (edit, undo) through refresh or "Visa mina val".
  */
+/** A decision taken while the attendance shows no quorum says so (the minutes do too), and what to do if the roll call is not done. */
+function withQuorum(data: DecisionView, notice: Notice | undefined): Notice | undefined {
+  const q = data.quorum;
+  if (!q || q.met !== false || q.required === null || data.decision.outcome !== 'decided' || data.meeting.status !== 'open') return notice;
+  const locale = data.view.council.locale;
+  const warning = [t(locale, 'decision.belowQuorum', { present: q.present, required: q.required }), data.unconfirmed ? t(locale, 'decision.unconfirmed', { count: data.unconfirmed }) : '']
+    .filter(Boolean)
+    .join(' ');
+  return { text: notice ? `${notice.text} ${warning}` : warning, kind: 'warning' };
+}
+
 export function decisionCard(
   data: DecisionView,
   viewerId: string | undefined,
@@ -36,9 +47,10 @@ export function decisionCard(
   const editable = (meeting.status === 'open' || meeting.status === 'closed') && !options.undone;
   const leaders = view.members.filter((m) => can(m.role, 'meeting.run') && !isGuestId(m.userId)).slice(0, MAX_REFRESH_USERS);
   const shared = viewerId === undefined;
+  const notice = withQuorum(data, options.notice);
   return renderTemplate('decision', {
-    notice: options.notice?.text ?? null,
-    noticeStyle: options.notice?.kind ?? 'default',
+    notice: notice?.text ?? null,
+    noticeStyle: notice?.kind ?? 'default',
     heading: tr('decision.recorded', { number: decision.itemNumber ?? '', title: decision.itemTitle ?? '' }),
     text: decision.text,
     facts: decisionFacts(decision, locale),

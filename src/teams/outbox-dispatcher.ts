@@ -18,7 +18,11 @@ import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
 import { assignedCard, postedActionCard } from './action-handlers.js';
 import { load } from '../app/agendas.js';
-import type { ActionCardPayload, AgendaCardPayload, DecisionCardPayload, RosterSyncPayload } from '../app/conversation-jobs.js';
+import type { ActionCardPayload, AgendaCardPayload, AttendanceCardPayload, DecisionCardPayload, MeetingClosedPayload, RosterSyncPayload } from '../app/conversation-jobs.js';
+import { viewOf as attendanceView } from '../app/attendance.js';
+import { attendanceCard } from './attendance-views.js';
+import { unconfirmedCount } from '../domain/attendance.js';
+import { closedNotice } from './closing-views.js';
 import { decisionView } from '../app/decisions.js';
 import { upcomingMeetings } from '../app/meetings.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -199,6 +203,28 @@ export function startOutbox(
       const card = meeting.status === 'cancelled' ? await cancelledCard(view, meeting) : agendaCard(await load(kit.meetingDeps, view, meeting), undefined);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async attendanceCard({ meetingId, activityId }: AttendanceCardPayload) {
+      const meeting = await kit.meetingDeps.meetings.findById(meetingId);
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      if (!view || meeting.status === 'cancelled') return;
+      // As it was posted: in the view of those who take attendance, so its buttons stay for them.
+      const leader = view.members.find((m) => m.role === 'chair') ?? view.members.find((m) => m.role === 'secretary');
+      const card = attendanceCard(await attendanceView(kit.meetingDeps, view, meeting), leader?.userId ?? '');
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: activityId });
+      });
+    },
+    async meetingClosed({ meetingId }: MeetingClosedPayload) {
+      const meeting = await kit.meetingDeps.meetings.findById(meetingId);
+      const view = meeting && (await councilById(kit.councilDeps, meeting.councilId));
+      if (!view || !meeting.closedAt) return;
+      const agenda = await load(kit.meetingDeps, view, meeting);
+      const attendance = await kit.meetingDeps.attendance.forMeeting(meetingId);
+      const text = closedNotice(agenda, unconfirmedCount(attendance, view.members));
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(text);
       });
     },
     async actionCard({ actionItemId, viewerId, confirm }: ActionCardPayload) {

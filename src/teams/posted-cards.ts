@@ -8,7 +8,7 @@ import type { Store } from '../app/ports.js';
  * still has its id kept.
  */
 export interface PostedCardKey {
-  kind: 'agendaCard' | 'pollCard' | 'roundCard';
+  kind: 'agendaCard' | 'attendanceCard' | 'pollCard' | 'roundCard';
   id: string;
 }
 
@@ -28,6 +28,8 @@ export async function rememberPosted(store: Pick<Store, 'meetings' | 'polls' | '
   switch (key.kind) {
     case 'agendaCard':
       return store.meetings.setAgendaCard(key.id, activityId);
+    case 'attendanceCard':
+      return store.meetings.setAttendanceCard(key.id, activityId);
     case 'pollCard':
       return store.polls.setActivity(key.id, activityId);
     case 'roundCard':

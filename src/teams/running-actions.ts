@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { AgendaView } from '../app/agendas.js';
-import { addItemNote, closeMeeting, goToItem, type ItemTarget } from '../app/running.js';
+import { AGENDA_MAX_ITEMS } from '../app/agendas.js';
+import { type CloseChoice, addItemNote, closeMeeting, goToItem, type ItemTarget } from '../app/running.js';
+import { DISPOSITIONS } from '../domain/closing.js';
+import { formatTime, utcToZoned } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import { freshAgenda, target, updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { flag, id, version } from './card-fields.js';
 import { respondWithCard } from './replies.js';
+import { doneCard } from './views.js';
 import type { Notice } from './views.js';
 
 /** `queued`: the change queued the live card's update itself (in its transaction). */
@@ -27,12 +31,42 @@ const goTo = defineAction({
   freshCard: freshAgenda,
 });
 
+/**
+ * Closing from the live card's form or the closing card: each item's choice comes as c0, c1, …
+ * in the order of `itemIds`, which the card carries. A card from before the choices were per
+ * item sends `closeTable` instead.
+ */
 const close = defineAction({
   verb: 'meeting.close',
-  schema: z.object({ meetingId: id, version, closeTable: flag }),
+  schema: z
+    .object({ meetingId: id, version, itemIds: z.array(id).max(AGENDA_MAX_ITEMS).optional(), closeTable: flag, asked: flag })
+    .catchall(z.unknown())
+    .transform((d) => {
+      const choice: CloseChoice = d.itemIds
+        ? {
+            kind: 'chosen',
+            items: Object.fromEntries(
+              d.itemIds.flatMap((itemId, i) => {
+                const parsed = z.enum(DISPOSITIONS).safeParse(d[`c${i}`]);
+                return parsed.success ? [[itemId, parsed.data]] : [];
+              }),
+            ),
+          }
+        : { kind: d.closeTable ? 'defaults' : 'leave' };
+      return { meetingId: d.meetingId, version: d.version, choice, asked: d.asked };
+    }),
   async run(turn, data) {
-    const agenda = await closeMeeting(turn.kit.meetingDeps, { ...target(turn, data), unreached: data.closeTable ? 'table' : 'leave' });
-    await answer(turn, agenda, { text: t(agenda.view.council.locale, 'live.closedNotice'), kind: 'good' }, true);
+    const result = await closeMeeting(turn.kit.meetingDeps, { ...target(turn, data), choice: data.choice });
+    // Chosen on the card, so never a question again; the notice at the bottom of the chat was queued with the close.
+    if (!result.closed) throw new Error('closing with choices asked again');
+    const locale = result.agenda.view.council.locale;
+    const closedAt = result.agenda.meeting.closedAt ?? '';
+    const time = formatTime(utcToZoned(closedAt, result.agenda.view.council.timeZone).time, locale);
+    const said = t(locale, 'close.notice', { time });
+    if (!data.asked) return answer(turn, result.agenda, { text: said, kind: 'good' }, true);
+    // The question card becomes its answer; the live card above is updated by the outbox.
+    turn.kit.wakeOutbox();
+    await respondWithCard(turn.context, doneCard(t(locale, 'live.closedNotice'), said));
   },
   freshCard: freshAgenda,
 });

@@ -1,8 +1,10 @@
 import type { AgendaView } from '../app/agendas.js';
-import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting, type UnreachedChoice } from '../app/running.js';
+import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
+import { closeCard } from './closing-views.js';
 import { t } from '../i18n/index.js';
 import { updatePostedCard } from './agenda-actions.js';
 import { agendaCard } from './agenda-views.js';
+import { attendanceCard } from './attendance-views.js';
 import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
 import { keepingId } from './posted-cards.js';
@@ -34,10 +36,16 @@ function actor(turn: CommandTurn) {
 }
 
 export async function openMeetingCommand(turn: CommandTurn): Promise<void> {
-  const { agenda, alreadyOpen } = await openMeeting(turn.kit.meetingDeps, actor(turn));
+  const { agenda, alreadyOpen, attendance } = await openMeeting(turn.kit.meetingDeps, actor(turn));
   const heading = t(turn.locale, alreadyOpen ? 'live.alreadyOpen' : 'live.opened');
   // Opening posts the live card anew at the bottom of the conversation, where people look.
   await showLive(turn, agenda, [heading, nowLine(turn, agenda)].filter(Boolean).join(' '), { repost: !alreadyOpen });
+  // Then the roll call, prefilled, for the chair or secretary to confirm with one tap.
+  if (!alreadyOpen) {
+    const card = cardActivity(attendanceCard(attendance, turn.context.activity.from.id));
+    const sent = await turn.context.sendActivity(keepingId(card, { kind: 'attendanceCard', id: agenda.meeting.id }));
+    if (sent?.id) await turn.kit.deps.store.meetings.setAttendanceCard(agenda.meeting.id, sent.id);
+  }
 }
 
 export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promise<void> {
@@ -45,9 +53,18 @@ export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promis
   await showLive(turn, agenda, nowLine(turn, agenda), { queued: true });
 }
 
-export async function closeMeetingCommand(turn: CommandTurn, unreached: UnreachedChoice): Promise<void> {
-  const agenda = await closeMeeting(turn.kit.meetingDeps, { ...actor(turn), unreached });
-  await showLive(turn, agenda, t(turn.locale, 'live.closedNotice'), { queued: true });
+/**
+ * "avsluta mötet": with items left that could be tabled, a card asks what happens to each;
+ * otherwise the meeting closes, and the outbox updates the live card and posts the notice at the
+ * bottom of the chat (both queued with the close).
+ */
+export async function closeMeetingCommand(turn: CommandTurn, how: 'ask' | 'defaults' | 'leave'): Promise<void> {
+  const result = await closeMeeting(turn.kit.meetingDeps, { ...actor(turn), choice: { kind: how } });
+  if (!result.closed) {
+    await turn.context.sendActivity(cardActivity(closeCard(result.agenda, result.left)));
+    return;
+  }
+  turn.kit.wakeOutbox();
 }
 
 export async function noteCommand(turn: CommandTurn, text: string): Promise<void> {

@@ -19,7 +19,9 @@ import { parseAgendaText } from '../../src/domain/agenda-text.js';
 import { agendaCard, agendaConfirmCard } from '../../src/teams/agenda-views.js';
 import { decisionCard } from '../../src/teams/decision-views.js';
 import { actionsCard } from '../../src/teams/action-views.js';
-import { attendanceCard } from '../../src/teams/attendance-views.js';
+import { attendanceCard, attendanceChoiceCard } from '../../src/teams/attendance-views.js';
+import { closeCard } from '../../src/teams/closing-views.js';
+import { leftItems } from '../../src/app/running.js';
 import { quorum } from '../../src/domain/attendance.js';
 import { checkCard } from '../support/adaptive-cards.js';
 import { cardText, walkCard } from '../support/teams-client.js';
@@ -234,6 +236,22 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
           { text: 'Sparat', kind: 'good' },
         ),
       };
+    }),
+    ...[bigCouncil(12), bigCouncil(80)].map((council) => {
+      // Straight after the opening: some acted, some to confirm, a closed meeting being corrected.
+      const at = '2026-11-23T12:42:00.000Z';
+      const attendance = council.members.map((m, i) =>
+        i % 4 === 0 ? { userId: m.userId, status: 'present' as const, source: 'acted' as const, reason: 'voted' as const, reasonAt: at } : { userId: m.userId, status: (i % 4 === 1 ? 'unconfirmed' : 'regrets') as 'unconfirmed' },
+      );
+      return {
+        template: 'attendance',
+        card: attendanceCard({ view: council, meeting: { ...meetings(1)[0]!, status: 'closed' as const }, attendance, quorum: quorum(attendance, council.members), guests: [] }, '29:user-0'),
+      };
+    }),
+    { template: 'meeting-choice', card: attendanceChoiceCard(locale, 'Europe/Stockholm', [{ ...meetings(1)[0]!, status: 'closed' as const }, meetings(2)[1]!]) },
+    ...[agendaOf(view, 12), agendaOf(huge, 300)].map((agenda) => {
+      const live = { ...agenda, meeting: { ...agenda.meeting, status: 'open' as const, currentItemId: 'i1', openedAt: '2026-11-23T09:00:00.000Z' } };
+      return { template: 'meeting-close', card: closeCard(live, leftItems(live)) };
     }),
     ...pollFixtures(),
     ...nominationFixtures(),

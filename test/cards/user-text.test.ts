@@ -12,7 +12,9 @@ import { t } from '../../src/i18n/index.js';
 import { sv } from '../../src/i18n/sv.js';
 import { actionsCard } from '../../src/teams/action-views.js';
 import { agendaCard, agendaConfirmCard } from '../../src/teams/agenda-views.js';
-import { attendanceCard } from '../../src/teams/attendance-views.js';
+import { attendanceCard, attendanceChoiceCard } from '../../src/teams/attendance-views.js';
+import { closeCard } from '../../src/teams/closing-views.js';
+import { leftItems } from '../../src/app/running.js';
 import { TEMPLATE_NAMES } from '../../src/teams/card-templates.js';
 import { decisionCard } from '../../src/teams/decision-views.js';
 import { exportedCard, justeringCard } from '../../src/teams/justering-views.js';
@@ -194,6 +196,8 @@ function cards(locale: Locale): { template: string; card: unknown; quotes: boole
         notice,
       ),
     },
+    { template: 'meeting-choice', card: attendanceChoiceCard(locale, 'Europe/Stockholm', [meeting('closed'), meeting()]), quotes: false },
+    { template: 'meeting-close', card: closeCard(agenda(locale, 'open'), leftItems(agenda(locale, 'open'))) },
     ...(['open', 'closed'] as const).flatMap((status) =>
       [undefined, '29:chair', '29:member'].map((viewer) => ({ template: 'poll', card: pollCard(pollView(locale, status), viewer, notice) })),
     ),

@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testMember } from '../support/members.js';
-import { initialAttendance, markAttendance } from '../../src/domain/attendance.js';
-import type { Role } from '../../src/domain/council.js';
+import { type AttendanceEntry, markAttendance } from '../../src/domain/attendance.js';
+import type { CouncilMember, Role } from '../../src/domain/council.js';
+
+/** Attendance before anyone is marked: återbud as given, guests taking part, everyone else to confirm. */
+function notYetTaken(members: readonly CouncilMember[], regrets: Iterable<string>): AttendanceEntry[] {
+  const sent = new Set(regrets);
+  return members.map((m) => ({ userId: m.userId, status: sent.has(m.userId) ? 'regrets' : m.role === 'guest' ? 'guest' : 'unconfirmed' }));
+}
+
 import {
   DECISION_TEXT_MAX,
   type ParticipationContext,
@@ -158,7 +165,7 @@ describe('checkDecision', () => {
 
 describe('reservations and protocol notes', () => {
   const roster = [member('chair', 'chair'), member('m1', 'member'), member('m2', 'member'), member('guest:1', 'guest')];
-  let attendance = initialAttendance(roster, ['m2']);
+  let attendance = notYetTaken(roster, ['m2']);
   attendance = markAttendance(attendance, roster, 'chair', 'present');
   attendance = markAttendance(attendance, roster, 'm1', 'present');
   const ctx = (userId: string, status: MeetingStatus = 'open'): ParticipationContext => ({ status, attendance, members: roster, userId });

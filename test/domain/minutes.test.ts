@@ -11,7 +11,7 @@ function minutes(overrides: Partial<Parameters<typeof buildMinutes>[0]> = {}) {
     meeting: { id: 'm1', title: 'Vårdvalsråd', startsAt: '2026-12-03T12:00:00.000Z', endsAt: '2026-12-03T15:00:00.000Z', place: 'Regionens hus', online: true, status: 'closed' },
     diaryNumber: null,
     members,
-    attendance: [{ userId: 'u1', status: 'present' }, { userId: 'u4', status: 'guest' }],
+    attendance: [{ userId: 'u1', status: 'present' }, { userId: 'u2', status: 'absent' }, { userId: 'u4', status: 'guest' }],
     guests: [{ name: 'Karin Lund', organisation: 'Regionhälsan' }],
     regrets: [{ userId: 'u3', note: 'Sjuk' }],
     items: [{ id: 'i1', title: '*Viktigt* | budget', kind: 'decision', level: 0, presenters: ['Åsa'], links: [], number: '1' }],
@@ -40,6 +40,21 @@ describe('the minutes model', () => {
     expect(m.when).toBe('torsdag 3 december 2026, 13.00–16.00');
     expect(m.justering.adjusters).toEqual([{ name: 'Björn Berg', approvedAt: '5 dec 2026 10.14' }]);
     expect(m.justering.approved).toBe(true);
+  });
+
+  it('lists people whose attendance was never confirmed apart, and says when the council had no quorum', () => {
+    const decision = { id: 'd1', meetingId: 'm1', agendaItemId: 'i1', itemNumber: '1', itemTitle: 'Budget', text: 'Rådet fastställer budgeten.', outcome: 'decided' as const, reason: null, vote: null, recordedBy: 'u1', recordedAt: '2026-12-03T12:30:00.000Z', version: 1 };
+    const m = minutes({ attendance: [{ userId: 'u1', status: 'present' }, { userId: 'u2', status: 'unconfirmed' }], regrets: [], decisions: [decision] });
+    expect(m.attendance.unconfirmed.map((p) => p.name)).toEqual(['Björn Berg', 'Cecilia Ek']);
+    expect(m.attendance.absent).toEqual([]);
+    expect(m.attendance.belowQuorum).toEqual({ present: 1, required: 2 });
+    const md = minutesMarkdown(m, { draft: true });
+    expect(md).toContain('### Närvaro inte bekräftad\n- Björn Berg\n- Cecilia Ek');
+    expect(md).toContain('**Rådet var inte beslutfört: 1 närvarande, 2 krävs.**');
+    expect(md).toContain('*Beslutet fattades när rådet inte var beslutfört.*');
+    const enough = minutes({ attendance: [{ userId: 'u1', status: 'present' }, { userId: 'u2', status: 'present' }], decisions: [decision] });
+    expect(enough.attendance.belowQuorum).toBeNull();
+    expect(minutesMarkdown(enough, { draft: true })).not.toContain('beslutfört');
   });
 
   it('writes Markdown that shows titles as typed, not as formatting', () => {

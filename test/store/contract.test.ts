@@ -867,10 +867,48 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     await store.attendance.mark('mn', [{ userId: '29:a', status: 'regrets' }, { userId: '29:b', status: 'absent' }], '29:chair', at);
     await store.attendance.mark('mn', [{ userId: '29:b', status: 'present' }, { userId: 'guest:1', status: 'guest' }], '29:chair', at);
     expect(await store.attendance.forMeeting('mn')).toEqual([
-      { userId: '29:a', status: 'regrets' },
-      { userId: '29:b', status: 'present' },
-      { userId: 'guest:1', status: 'guest' },
+      { userId: '29:a', status: 'regrets', source: 'chair', reason: null, reasonAt: null },
+      { userId: '29:b', status: 'present', source: 'chair', reason: null, reasonAt: null },
+      { userId: 'guest:1', status: 'guest', source: 'chair', reason: null, reasonAt: null },
     ]);
+  });
+
+  it('keeps where a status came from, and writes an act only as the entry in the store allows', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'ma', '2026-12-03')]));
+    await store.attendance.mark('ma', [{ userId: '29:a', status: 'unconfirmed', source: 'opening' }, { userId: '29:b', status: 'absent', source: 'chair' }], '29:chair', at);
+    const act = (existing: { status: string; source?: string } | undefined) =>
+      existing?.source === 'chair' ? undefined : { userId: '', status: 'present' as const, source: 'acted' as const, reason: 'voted' as const, reasonAt: at };
+    expect(await store.attendance.markActed('ma', '29:a', (e) => act(e) && { ...act(e)!, userId: '29:a' }, at)).toBe(true);
+    expect(await store.attendance.markActed('ma', '29:b', (e) => act(e) && { ...act(e)!, userId: '29:b' }, at)).toBe(false);
+    expect(await store.attendance.markActed('ma', '29:c', (e) => act(e) && { ...act(e)!, userId: '29:c' }, at)).toBe(true);
+    expect(await store.attendance.forMeeting('ma')).toEqual([
+      { userId: '29:a', status: 'present', source: 'acted', reason: 'voted', reasonAt: at },
+      { userId: '29:b', status: 'absent', source: 'chair', reason: null, reasonAt: null },
+      { userId: '29:c', status: 'present', source: 'acted', reason: 'voted', reasonAt: at },
+    ]);
+  });
+
+  it('closes a meeting with what closing records in one step, or not at all when stale', async () => {
+    const council = await newCouncil();
+    await store.meetings.create(bare([meeting(council.id, 'mc', '2026-12-03')]));
+    await store.meetings.moveCurrent('mc', { toItemId: 'i1', changes: { status: 'open', openedAt: at } }, 1, at);
+    const records = (who: string) => ({
+      decisions: [
+        {
+          decision: { id: `d-${who}`, meetingId: 'mc', agendaItemId: 'i2', itemNumber: '2', itemTitle: 'Hälsoval', text: 'Bordläggs.', outcome: 'tabled' as const, reason: 'Hanns inte med.', recordedBy: who, recordedAt: at },
+          clientKey: 'close:mc:i2',
+        },
+      ],
+      notes: [{ note: { id: `n-${who}`, meetingId: 'mc', itemId: 'i3', text: 'Ströks.', writtenBy: who, writtenAt: at }, clientKey: 'close:mc:i3' }],
+    });
+    const job = { key: 'closed:mc', kind: 'meetingClosed', payload: { meetingId: 'mc' }, dueAt: at };
+    const closed = await store.meetings.close('mc', 2, at, records('29:a'), [job]);
+    expect(closed).toMatchObject({ status: 'closed', closedAt: at, currentItemId: null });
+    expect(await store.meetings.close('mc', 2, at, records('29:b'), [])).toBeUndefined();
+    expect((await store.decisions.forMeeting('mc')).map((d) => d.id)).toEqual(['d-29:a']);
+    expect((await store.meetings.notes('mc')).map((n) => n.id)).toEqual(['n-29:a']);
+    expect((await store.meetings.itemTimes('mc'))[0]).toMatchObject({ itemId: 'i1', endedAt: at });
   });
 
   it('keeps the running state of a meeting', async () => {
