@@ -480,6 +480,10 @@ describe('Agents Playground (browser)', () => {
     const live = cards(page).nth(before);
     await live.getByText(/^Mötet pågår sedan \d{2}\.\d{2} \(\d+ min\)\.$/).waitFor({ state: 'visible' });
     await textMessage(page, 'Mötet är öppnat. Nu: punkt 1 – Föregående mötes anteckningar och actionpunkter').waitFor({ state: 'visible' });
+    // The attendance card comes with the opening, prefilled, to confirm with one tap.
+    const attendance = cards(page).filter({ hasText: 'Bekräfta närvaron' }).last();
+    await attendance.waitFor({ state: 'visible' });
+    await cardScreenshot(page, attendance, 'playground-attendance-card.png');
 
     // 4. On to item 3, Ekonomi (the standing item shifted the imported numbers by one).
     await sendToBot(page, ['nästa']);
