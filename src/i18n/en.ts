@@ -32,6 +32,8 @@ export const en: Record<MessageKey, string> = {
   'council.addGuest': 'Add guest',
   'council.removeGuest': 'Remove guest',
   'council.refresh': 'Refresh',
+  'reach.unreachedOne': "1 member cannot be reached in a personal chat with Council Assistant: reminders, action items and other personal cards to them are not sent (nor shown here in the council). Ask them to open the app once in Teams (Apps → Council Assistant), or ask the Teams admin to install it for the council's members.",
+  'reach.unreachedMany': "{count} members cannot be reached in a personal chat with Council Assistant: reminders, action items and other personal cards to them are not sent (nor shown here in the council). Ask each to open the app once in Teams (Apps → Council Assistant), or ask the Teams admin to install it for the council's members.",
   'council.updated': 'The change is saved.',
   'card.savedNotShared': 'The change is saved. The card in the chat could not be updated just now; it shows the change the next time it is updated.',
   'council.rosterSynced': '{count} new members were taken from the conversation.',

@@ -30,6 +30,8 @@ export const sv = {
   'council.addGuest': 'Lägg till adjungerad',
   'council.removeGuest': 'Ta bort adjungerad',
   'council.refresh': 'Uppdatera',
+  'reach.unreachedOne': "1 ledamot kan inte nås i en personlig chatt med Rådsassistenten: påminnelser, åtgärdspunkter och andra personliga kort till hen skickas inte (och visas inte här i rådet). Be ledamoten öppna appen en gång i Teams (Appar → Rådsassistenten), eller be Teams-administratören installera den åt rådets ledamöter.",
+  'reach.unreachedMany': "{count} ledamöter kan inte nås i en personlig chatt med Rådsassistenten: påminnelser, åtgärdspunkter och andra personliga kort till dem skickas inte (och visas inte här i rådet). Be var och en öppna appen en gång i Teams (Appar → Rådsassistenten), eller be Teams-administratören installera den åt rådets ledamöter.",
   'council.updated': 'Ändringen är sparad.',
   'card.savedNotShared': 'Ändringen är sparad. Kortet i chatten kunde inte uppdateras just nu och visar det nya när det uppdateras nästa gång.',
   'council.rosterSynced': '{count} nya medlemmar hämtades från konversationen.',

@@ -31,7 +31,7 @@ import type { LateReplySink } from './late-replies.js';
 import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { watchingGone } from './conversation-gone.js';
-import { lifecycleRoutes, reachable } from './lifecycle.js';
+import { lifecycleRoutes, personallyInstalled, reachable } from './lifecycle.js';
 import { RateLimiter } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
@@ -105,6 +105,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     const { locale, view } = await kit.councilAndLocale(activity);
     if ((activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id)) {
       await reachable(kit, activity.conversation.id, 'bot added to the conversation');
+      if (conversationKind(activity) === 'personal') await personallyInstalled(kit, activity.from.id);
       const card =
         conversationKind(activity) === 'personal'
           ? helpCard(locale, { scope: 'personal' })
@@ -181,7 +182,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       logger: deps.logger,
     },
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
-      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), {
+      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond, installer: deps.personalInstaller }), {
         councils: deps.store.councils,
         clock: deps.clock,
       });

@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { isGuestId } from '../domain/council.js';
-import type { ConversationRepository } from '../app/ports.js';
+import type { ConversationRepository, PersonalInstaller } from '../app/ports.js';
 import type { CardJson } from './card-templates.js';
 import { cardActivity } from './replies.js';
 import { retryAfterMs } from './retry-after.js';
@@ -13,11 +13,40 @@ export interface Proactive {
   inConversation(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void>;
   /**
    * A card in one person's 1:1 chat with the bot, reached through a conversation the bot shares
-   * with them. Where Teams refuses the chat (the app is not installed for the person), the card
-   * goes to that shared conversation instead, with the person @mentioned.
+   * with them. Where Teams refuses the chat (the app is not installed for the person) the app is
+   * installed for them first, where the admin allows it; otherwise the card is not sent at all:
+   * it is one person's, and never goes to the shared conversation instead.
    */
-  toPerson(viaConversationId: string, person: { userId: string; name: string }, card: CardJson): Promise<'personal' | 'mentioned'>;
+  toPerson(viaConversationId: string, person: PersonalAddress, card: CardJson): Promise<PersonalOutcome>;
 }
+
+export interface PersonalAddress {
+  userId: string;
+  name: string;
+  /** The person's Entra object id: what Graph installs the app for. */
+  aadObjectId?: string | null;
+}
+
+/**
+ * personal: the card is in the person's 1:1 chat; installed: there too, after the app was installed
+ * for them; unreached: Teams refused the chat and the app could not be installed for them
+ * (not allowed, or the admin's grant missing: installDenied).
+ */
+export type PersonalOutcome = 'personal' | 'installed' | 'unreached' | 'installDenied';
+
+/**
+ * The app was installed for the person just now, but Teams does not open the chat yet: the job is
+ * tried again later (transient), when the install has had time to settle.
+ */
+export class PersonalChatPendingError extends Error {
+  constructor() {
+    super('the app was installed for the person; Teams does not open the 1:1 chat yet');
+    this.name = 'PersonalChatPendingError';
+  }
+}
+
+/** Pauses before asking Teams again for a chat with a person the app was just installed for. */
+const INSTALL_SETTLE_MS = [1_000, 2_000];
 
 /** Teams answers 403 (or 404) when the bot may not open a chat with the person. */
 function refused(err: unknown): boolean {
@@ -89,7 +118,7 @@ export function createProactive(
   adapter: CloudAdapter,
   botAppId: string,
   conversations: ConversationRepository,
-  limits: { limiter: RateLimiter; tenantPerSecond: number },
+  limits: { limiter: RateLimiter; tenantPerSecond: number; installer?: PersonalInstaller },
 ): Proactive {
   async function reference(conversationId: string): Promise<Partial<ConversationReference>> {
     const record = await conversations.find(conversationId);
@@ -156,28 +185,28 @@ export function createProactive(
       const tenantId = ref.conversation?.tenantId ?? '';
       // Creating the 1:1 chat is a request of its own, limited like a send to a thread.
       const opening = `person:${person.userId}`;
-      await allowance(tenantId, opening);
-      try {
-        await watching(opening, () => createPersonalChat(adapter, botAppId, ref, person.userId, card, (context) => pace(context, tenantId, false)));
-        return 'personal';
-      } catch (err) {
-        if (!refused(err)) throw err;
+      /** True when the card went out; false when Teams refused the chat. */
+      const open = async (): Promise<boolean> => {
+        await allowance(tenantId, opening);
+        try {
+          await watching(opening, () => createPersonalChat(adapter, botAppId, ref, person.userId, card, (context) => pace(context, tenantId, false)));
+          return true;
+        } catch (err) {
+          if (refused(err)) return false;
+          throw err;
+        }
+      };
+      if (await open()) return 'personal';
+      const installer = limits.installer;
+      if (!installer || !person.aadObjectId || isGuestId(person.userId)) return 'unreached';
+      const installed = await installer.install(person.aadObjectId);
+      if (installed === 'denied') return 'installDenied';
+      if (installed === 'already') return (await open()) ? 'installed' : 'unreached';
+      for (const pause of [0, ...INSTALL_SETTLE_MS]) {
+        if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+        if (await open()) return 'installed';
       }
-      await allowance(tenantId, `conversation:${viaConversationId}`);
-      const run = surfacing(async (context) => {
-        const mention = `<at>${person.name}</at>`;
-        await context.sendActivity({
-          ...cardActivity(card),
-          text: mention,
-          entities: [{ type: 'mention', text: mention, mentioned: { id: person.userId, name: person.name } }],
-        });
-      });
-      await adapter.continueConversationAsync(botAppId, ref, async (context) => {
-        pace(context, tenantId, true);
-        await run.logic(context);
-      });
-      run.rethrow();
-      return 'mentioned';
+      throw new PersonalChatPendingError();
     },
   };
 }

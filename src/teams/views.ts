@@ -135,6 +135,16 @@ export function errorCard(locale: Locale, message: string): CardJson {
   return renderTemplate('error', { title: t(locale, 'error.title'), message });
 }
 
+/**
+ * For the chair's and secretary's own view of a council's card: how many members Teams would not
+ * open a personal chat with, and how that is fixed. A count, never names; null when there are none.
+ */
+export function unreachedNote(view: CouncilView, locale: Locale): string | null {
+  const count = view.members.filter((m) => m.unreached).length;
+  if (count === 0) return null;
+  return t(locale, count === 1 ? 'reach.unreachedOne' : 'reach.unreachedMany', { count });
+}
+
 export function councilCard(view: CouncilView, viewerId: string | undefined, locale: Locale, notice?: Notice): CardJson {
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const { council, members } = view;
@@ -151,6 +161,7 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
     language: tr(`language.${council.locale}`),
     timeZone: council.timeZone,
     memberCount: String(members.length),
+    unreached: can(viewerRole, 'council.addGuest') ? unreachedNote(view, locale) : null,
     version: council.version,
     members: shown.map((m) => ({
       name: m.name,
