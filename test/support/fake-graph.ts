@@ -243,6 +243,14 @@ export interface FakeGraph {
   allowSite(url: string): void;
   /** Forgets every throttle and failure still pending. */
   clearFaults(): void;
+  /** Apps in the organisation's Teams app catalog, by catalog id: only these can be installed for someone. */
+  readonly catalogApps: Set<string>;
+  /** Whether the admin granted TeamsAppInstallation.ReadWriteSelfForUser.All: without it, installs get 403. */
+  installGrant: boolean;
+  /** Entra object id -> catalog ids installed in that person's personal scope. */
+  readonly personalApps: Map<string, Set<string>>;
+  /** Told of each personal install (the person's Entra object id), as Teams then lets the bot into their 1:1 chat. */
+  onPersonalInstall?: (userId: string, appId: string) => void;
   /** Uploads to the site's libraries (or to the one library whose URL is given) get 507. */
   libraryFull(url: string, full?: boolean): void;
   /** The files in all libraries of the site, by path. */
