@@ -77,6 +77,8 @@ describe('reminders before a meeting', () => {
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, bjorn, cecilia, david]);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(chair, bjorn, cecilia, david);
     writeFileSync(clockFile, new Date(clockNow).toISOString());
     bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100', CLOCK_FILE: clockFile } }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: zone });
