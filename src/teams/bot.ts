@@ -32,7 +32,7 @@ import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { watchingGone } from './conversation-gone.js';
 import { lifecycleRoutes, personallyInstalled, reachable } from './lifecycle.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, THREAD_LIMITS } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { runWithStoreRetry } from './store-retry.js';
@@ -168,6 +168,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     true,
   );
 
+  // One count per chat for replies and the outbox's sends alike: Teams limits the thread, not the sender.
+  const limiter = new RateLimiter();
   return {
     app,
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
@@ -179,10 +181,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
         kit.wakeOutbox();
       },
       remember: (key, activityId) => rememberPosted(deps.store, key, activityId),
+      pace: (conversationId) => limiter.takeWithin(`conversation:${conversationId}`, THREAD_LIMITS),
       logger: deps.logger,
     },
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
-      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond, installer: deps.personalInstaller }), {
+      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter, tenantPerSecond, installer: deps.personalInstaller }), {
         councils: deps.store.councils,
         clock: deps.clock,
       });

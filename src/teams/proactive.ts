@@ -85,35 +85,6 @@ const LOCAL_TYPES = new Set(['invokeResponse', 'trace', 'delay']);
 /** A 429 without Retry-After still means the thread is over its limit: it rests this long. */
 const THROTTLED_PAUSE_MS = 1_000;
 
-/** The adapter's own turns for proactive sends and new conversations, paced in createProactive. */
-const PROACTIVE_EVENTS = new Set(['ContinueConversation', 'CreateConversation']);
-
-/**
- * Replies inside incoming turns go out at once (the person is waiting; they are not held back for
- * the outbox's sends) but count against their thread's limits, so proactive sends to a busy chat
- * leave room for them.
- */
-function countReplies(adapter: CloudAdapter, limiter: RateLimiter): void {
-  adapter.use(async (context, next) => {
-    const { type, name } = context.activity;
-    if (!(type === 'event' && PROACTIVE_EVENTS.has(name ?? ''))) {
-      const thread = `conversation:${context.activity.conversation?.id ?? ''}`;
-      const count = (requests: number) => {
-        for (let i = 0; i < requests; i++) limiter.note(thread, THREAD_LIMITS);
-      };
-      context.onSendActivities(async (_context, activities, send) => {
-        count(activities.filter((a) => !LOCAL_TYPES.has(a.type ?? '')).length);
-        return send();
-      });
-      context.onUpdateActivity(async (_context, _activity, update) => {
-        count(1);
-        return update();
-      });
-    }
-    await next();
-  });
-}
-
 export function createProactive(
   adapter: CloudAdapter,
   botAppId: string,
@@ -125,8 +96,8 @@ export function createProactive(
     if (!record) throw new UnknownConversationError(`no stored reference for ${conversationId}`);
     return JSON.parse(record.reference) as Partial<ConversationReference>;
   }
+  // Replies inside incoming turns take their turn in the same limiter (LateReplySink.pace).
   const { limiter } = limits;
-  countReplies(adapter, limiter);
   const tenantRate = { perSecond: limits.tenantPerSecond, burst: limits.tenantPerSecond };
   /** One request to `thread` within the tenant's allowance and the thread's limits. */
   async function allowance(tenantId: string, thread: string): Promise<void> {
