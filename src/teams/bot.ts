@@ -32,7 +32,7 @@ import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { watchingGone } from './conversation-gone.js';
 import { lifecycleRoutes, personallyInstalled, reachable } from './lifecycle.js';
-import { RateLimiter, THREAD_LIMITS } from './rate-limit.js';
+import { ARRIVAL_MARGIN_MS, RateLimiter, THREAD_LIMITS } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { runWithStoreRetry } from './store-retry.js';
@@ -169,7 +169,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   );
 
   // One count per chat for replies and the outbox's sends alike: Teams limits the thread, not the sender.
-  const limiter = new RateLimiter();
+  const limiter = new RateLimiter(undefined, ARRIVAL_MARGIN_MS);
   return {
     app,
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),

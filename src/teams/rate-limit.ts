@@ -28,6 +28,12 @@ export const THREAD_LIMITS: readonly Window[] = [
   { limit: 1_800, ms: 3_600_000 },
 ];
 
+/**
+ * Teams counts a request when it arrives, the bot when it sends it: one that travels faster than
+ * the request a window back would land inside that window. The bot leaves this much more.
+ */
+export const ARRIVAL_MARGIN_MS = 250;
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -51,7 +57,11 @@ export class RateLimiter {
   private readonly queues = new Map<string, Promise<void>>();
   private sweptAt = 0;
 
-  constructor(private readonly clock: LimiterClock = realClock) {}
+  constructor(
+    private readonly clock: LimiterClock = realClock,
+    /** Added to every window's length when waiting for room in it (ARRIVAL_MARGIN_MS for Teams). */
+    private readonly marginMs = 0,
+  ) {}
 
   /** Waits until `key` may send once more at `rate` (a token bucket); callers for one key are served in order. */
   take(key: string, rate: Rate): Promise<void> {
@@ -121,7 +131,7 @@ export class RateLimiter {
   }
 
   private async waitWindows(key: string, windows: readonly Window[]): Promise<void> {
-    const longest = Math.max(...windows.map((w) => w.ms));
+    const longest = Math.max(...windows.map((w) => w.ms)) + this.marginMs;
     for (;;) {
       const t = this.clock.now();
       this.sweep(t, longest);
@@ -138,7 +148,7 @@ export class RateLimiter {
       let ready = t;
       for (const w of windows) {
         const oldest = log.length >= w.limit ? log[log.length - w.limit]! : undefined;
-        if (oldest !== undefined && oldest + w.ms > ready) ready = oldest + w.ms;
+        if (oldest !== undefined && oldest + w.ms + this.marginMs > ready) ready = oldest + w.ms + this.marginMs;
       }
       if (ready <= t) {
         log.push(t);

@@ -61,6 +61,16 @@ describe('the send rate limiter', () => {
     expect(times[1_800]).toBe(3_600_000);
   });
 
+  it('leaves a margin past each window, as Teams counts a request when it arrives', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const limiter = new RateLimiter(fakeClock(), 250);
+    const times: number[] = [];
+    const sends = Array.from({ length: 9 }, () => limiter.takeWithin('thread-a', THREAD_LIMITS).then(() => times.push(Date.now())));
+    await vi.runAllTimersAsync();
+    await Promise.all(sends);
+    expect(times.slice(6)).toEqual([0, 1_250, 2_250]);
+  });
+
   it('sends nothing to a thread Teams asked to wait (Retry-After), and the rest of the threads go on', async () => {
     vi.useFakeTimers({ now: 0 });
     const limiter = new RateLimiter(fakeClock());
