@@ -21,6 +21,7 @@ export const sv = {
   'council.membersHeading': 'Medlemmar och roller',
   'council.changeRole': 'Ändra roll',
   'council.person': 'Person',
+  'council.personByName': 'Personens namn',
   'council.newRole': 'Ny roll',
   'council.saveRole': 'Spara roll',
   'council.addGuestHeading': 'Lägg till adjungerad',
