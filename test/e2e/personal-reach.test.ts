@@ -145,6 +145,14 @@ describe('a group-chat council whose members have not installed the app personal
     expect(await ownCouncilCard(chair)).toContain('3 ledamöter kan inte nås');
     expectNothingPersonalIn(chatCalls());
   });
+
+  it('counts a member again once they remove the app, and sends nothing to the chat instead', async () => {
+    connector.uninstallFor(david);
+    await say(chair, 'Åtgärd: David bokar nästa möte senast 2030-03-01');
+    await eventually(async () => ((await ownCouncilCard(chair)).includes('4 ledamöter kan inte nås') ? true : undefined));
+    expect(connector.sent(connector.personalChatId(david.id)).filter((c) => text(cardOf(c.body)).includes('Bokar nästa möte'))).toEqual([]);
+    expectNothingPersonalIn(chatCalls());
+  });
 });
 
 describe('where the admin lets the bot install the app for members (TEAMS_APP_CATALOG_ID)', () => {

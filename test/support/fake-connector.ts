@@ -275,24 +275,6 @@ export class FakeConnector {
     return this.calls.filter((c) => c.kind === 'send' && (!conversationId || c.conversationId === conversationId));
   }
 
-  /**
-   * Waits until every message to the conversation that Teams turned away with a 429 has been sent
-   * again and taken. Past a thread's limits a reply comes after the turn's HTTP answer (the bot
-   * waits out Retry-After), as in Teams; a test that reads the replies right after its message
-   * waits here first. Resolves at once when nothing was turned away.
-   */
-  async settled(conversationId: string, timeoutMs = 10_000): Promise<void> {
-    const started = Date.now();
-    const pending = () =>
-      this.requests.some(
-        (r) => r.conversationId === conversationId && r.status === 429 && !this.requests.some((later) => later.message === r.message && later.at >= r.at && later.status === 200),
-      );
-    while (pending()) {
-      if (Date.now() - started > timeoutMs) throw new Error(`a reply to ${conversationId} turned away with 429 was not sent again`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   updates(conversationId?: string): ConnectorCall[] {
     return this.calls.filter((c) => c.kind === 'update' && (!conversationId || c.conversationId === conversationId));
   }
