@@ -181,7 +181,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
         kit.wakeOutbox();
       },
       remember: (key, activityId) => rememberPosted(deps.store, key, activityId),
-      pace: (conversationId) => limiter.takeWithin(`conversation:${conversationId}`, THREAD_LIMITS),
+      pace: (conversationId) => limiter.takeFirst(`conversation:${conversationId}`, THREAD_LIMITS),
       logger: deps.logger,
     },
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
