@@ -93,6 +93,13 @@ const envSchema = z.object({
    */
   GRAPH_CREDENTIALS_PROBE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
+   * The app's id in the organisation's Teams app catalog (Teams admin center, Manage apps, App ID).
+   * Set by an admin who granted the app TeamsAppInstallation.ReadWriteSelfForUser.All: a member
+   * Teams will not open a personal chat with then gets the app installed through Graph, and their
+   * reminders reach them. Needs the Graph settings.
+   */
+  TEAMS_APP_CATALOG_ID: optionalString,
+  /**
    * Meetings that ended more than this many years ago are deleted with what was recorded at them
    * (minutes exported to SharePoint stay there). Unset: kept for ever.
    */
@@ -167,6 +174,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production' && env.ANONYMOUS_VOTE_KEY === undefined) {
     // Several instances must hash a voter the same way, and the key must not live beside the data.
     throw new ConfigError('NODE_ENV=production requires ANONYMOUS_VOTE_KEY (at least 32 characters) for anonymous polls.');
+  }
+  if (env.TEAMS_APP_CATALOG_ID !== undefined && env.GRAPH_CLIENT_ID === undefined) {
+    throw new ConfigError('TEAMS_APP_CATALOG_ID installs the app for members through Graph: it needs the Graph settings (GRAPH_TENANT_ID, GRAPH_CLIENT_ID, …) too.');
   }
   if (env.NODE_ENV === 'production' && env.CLOCK_FILE !== undefined) {
     throw new ConfigError('CLOCK_FILE is for tests and must not be set in production.');

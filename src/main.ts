@@ -21,6 +21,7 @@ import { minutesMarkdown } from './export/minutes-markdown.js';
 import { graphCalendar } from './graph/calendar.js';
 import { graphLibrary } from './graph/library.js';
 import { createGraphHttp } from './graph/http.js';
+import { graphPersonalInstaller } from './graph/personal-install.js';
 import { createTokenSource } from './graph/token.js';
 import { guardCredentials } from './graph/credentials-gate.js';
 import { startTelemetry } from './telemetry/start.js';
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
   const graphTokens = graph && guardCredentials(createTokenSource(graph), { firstProbeMs: config.GRAPH_CREDENTIALS_PROBE_MS, maxProbeMs: 600_000, logger, now: () => clock.now().getTime() });
   const graphHttp = graph && graphTokens && createGraphHttp({ baseUrl: graph.baseUrl, tokens: graphTokens, maxRetries: graph.maxRetries });
   const calendar = graphHttp && graphCalendar(graphHttp);
+  const catalogAppId = config.TEAMS_APP_CATALOG_ID;
+  const personalInstaller = graph && graphHttp && catalogAppId ? graphPersonalInstaller(graphHttp, { baseUrl: graph.baseUrl, catalogAppId }) : undefined;
   logger.info({ graph: graph !== undefined }, graph ? 'council calendars through Microsoft Graph' : 'no Graph settings: meetings live only in the bot');
 
   const storeOpening = openStoreWhenReachable(
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
     graphAccess: graphTokens,
     replyWaitMs: config.REPLY_WAIT_MS,
+    personalInstaller,
   });
   running = { store, bot };
   outbox = bot.startOutbox({ intervalMs: config.OUTBOX_POLL_MS, tenantPerSecond: config.TEAMS_TENANT_RATE, concurrency: config.OUTBOX_CONCURRENCY, retentionYears: config.RETENTION_YEARS, lease: { owner: currentLeaseOwner(config.instanceId), gone: earlierProcessGone } });

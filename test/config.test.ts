@@ -89,6 +89,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, GRAPH_CLIENT_SECRET: 's', GRAPH_MAX_RETRIES: '11' })).toThrow(/GRAPH_MAX_RETRIES/);
   });
 
+  it('takes the app catalog id for installs through Graph only with the Graph settings', () => {
+    const graph = { GRAPH_TENANT_ID: 'tenant', GRAPH_CLIENT_ID: 'client', GRAPH_CLIENT_SECRET: 's' };
+    expect(loadConfig({ ...graph, TEAMS_APP_CATALOG_ID: 'app-1' }).TEAMS_APP_CATALOG_ID).toBe('app-1');
+    expect(loadConfig(graph).TEAMS_APP_CATALOG_ID).toBeUndefined();
+    expect(() => loadConfig({ TEAMS_APP_CATALOG_ID: 'app-1' })).toThrow(/TEAMS_APP_CATALOG_ID.*Graph settings/);
+  });
+
   it('refuses a test clock in production', () => {
     const production = { NODE_ENV: 'production', BOT_ID: 'id', BOT_PASSWORD: 'p', ANONYMOUS_VOTE_KEY: 'k'.repeat(32) };
     expect(() => loadConfig({ ...production, CLOCK_FILE: '/tmp/now' })).toThrow(/CLOCK_FILE/);

@@ -1,4 +1,4 @@
-import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
+import type { Council, CouncilMember, Locale, ReachPurpose, Role } from '../domain/council.js';
 import type { AgendaItemDraft } from '../domain/agenda.js';
 import type { ActionItem, ActionStatus } from '../domain/action-item.js';
 import type { AttendanceEntry, QuorumRule } from '../domain/attendance.js';
@@ -46,6 +46,10 @@ export interface CouncilRepository {
   markLeft(councilId: string, userIds: readonly string[], successor: string | undefined, expectedVersion: number, at: string): Promise<boolean>;
   /** Its members as of `at`: people who left since are among them, so past minutes keep who was there. */
   membersAt(councilId: string, at: string): Promise<CouncilMember[]>;
+  /** Teams refused the person a personal card for `purpose`: kept on their membership until they are reached. */
+  markUnreached(councilId: string, userId: string, purpose: ReachPurpose, at: string): Promise<void>;
+  /** The person has the app personally now (a card reached them, or they installed it): in every council. */
+  markReached(userId: string): Promise<void>;
   /** Marks the council of a conversation as not reachable since `since`, or reachable again (null); the council, if any. */
   setUnreachable(conversationId: string, since: string | null): Promise<Council | undefined>;
   /**
@@ -606,6 +610,16 @@ export type GraphStatus = { status: 'ok' } | { status: 'credentials-rejected'; s
 export interface GraphAccess {
   status(): GraphStatus;
   onChange(listener: (status: GraphStatus) => void): void;
+}
+
+/**
+ * Installs the app in one person's personal scope (through Graph, where the admin allows it), so
+ * that Teams lets the bot open a 1:1 chat with them. 'installed': done now; 'already': it was
+ * there; 'denied': the grant or the app's catalog id is missing, and no retry will change that.
+ * A passing failure throws TransientError.
+ */
+export interface PersonalInstaller {
+  install(aadObjectId: string): Promise<'installed' | 'already' | 'denied'>;
 }
 
 export class TransientError extends Error {

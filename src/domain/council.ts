@@ -44,7 +44,16 @@ export interface CouncilMember {
   role: Role;
   organisation: string | null;
   addedAt: string;
+  /**
+   * Set while the bot cannot open a 1:1 chat with the person (Teams refuses it: the app is not
+   * installed for them): since when, and what their personal cards were for.
+   */
+  unreached?: { since: string; for: ReachPurpose[] } | null;
 }
+
+/** What a personal card that could not be delivered was for. */
+export const REACH_PURPOSES = ['reminder', 'actionItem', 'pollReminder', 'nominationAsk', 'justering'] as const;
+export type ReachPurpose = (typeof REACH_PURPOSES)[number];
 
 /** Everything a role may do. Checked on the server for every action, whatever the card showed. */
 export type Permission = 'council.manageRoles' | 'council.addGuest' | 'council.removeGuest' | 'council.view' | 'meeting.schedule' | 'agenda.edit' | 'meeting.regrets' | 'meeting.run';

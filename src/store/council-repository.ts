@@ -3,7 +3,7 @@ import { decodeQuorumRule, encodeQuorumRule, type QuorumRule } from '../domain/a
 import { decodeReminderPolicy, encodeReminderPolicy, type ReminderPolicy } from '../domain/reminders.js';
 import { type CouncilCalendar, decodeCalendar, encodeCalendar } from '../domain/calendar.js';
 import type { CouncilRepository, NewCouncil } from '../app/ports.js';
-import type { Council, CouncilMember, Locale, Role } from '../domain/council.js';
+import { type Council, type CouncilMember, type Locale, REACH_PURPOSES, type ReachPurpose, type Role } from '../domain/council.js';
 import type { CouncilMembersTable, CouncilsTable, Database } from './schema.js';
 
 function toCouncil(row: Selectable<CouncilsTable>): Council {
@@ -37,7 +37,13 @@ function toMember(row: CouncilMembersTable): CouncilMember {
     role: row.role as Role,
     organisation: row.organisation,
     addedAt: row.added_at,
+    unreached: row.unreached_since ? { since: row.unreached_since, for: purposes(row.unreached_for) } : null,
   };
+}
+
+function purposes(text: string | null | undefined): ReachPurpose[] {
+  const listed = new Set((text ?? '').split(','));
+  return REACH_PURPOSES.filter((p) => listed.has(p));
 }
 
 function memberRow(m: CouncilMember): CouncilMembersTable {
@@ -147,6 +153,35 @@ export class KyselyCouncilRepository implements CouncilRepository {
       if (successor) await trx.updateTable('council_members').set({ role: 'chair' }).where('council_id', '=', councilId).where('user_id', '=', successor).execute();
       return true;
     });
+  }
+
+  async markUnreached(councilId: string, userId: string, purpose: ReachPurpose, at: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('council_members')
+        .select(['unreached_since', 'unreached_for'])
+        .where('council_id', '=', councilId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!row) return;
+      const now = purposes(row.unreached_for);
+      const next = REACH_PURPOSES.filter((p) => p === purpose || now.includes(p));
+      await trx
+        .updateTable('council_members')
+        .set({ unreached_since: row.unreached_since ?? at, unreached_for: next.join(',') })
+        .where('council_id', '=', councilId)
+        .where('user_id', '=', userId)
+        .execute();
+    });
+  }
+
+  async markReached(userId: string): Promise<void> {
+    await this.db
+      .updateTable('council_members')
+      .set({ unreached_since: null, unreached_for: null })
+      .where('user_id', '=', userId)
+      .where('unreached_since', 'is not', null)
+      .execute();
   }
 
   async setUnreachable(conversationId: string, since: string | null): Promise<Council | undefined> {

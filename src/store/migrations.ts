@@ -635,6 +635,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('councils').dropColumn('calendar_horizon_weeks').execute();
     },
   },
+  '0022_personal_reach': {
+    async up(db: Kysely<any>) {
+      // A member Teams would not open a 1:1 chat with: their personal cards were not sent (nor
+      // posted in the council's chat instead); the chair's view shows how many, until they are reached.
+      await db.schema.alterTable('council_members').addColumn('unreached_since', 'varchar(32)').execute();
+      await db.schema.alterTable('council_members').addColumn('unreached_for', 'varchar(200)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('council_members').dropColumn('unreached_for').execute();
+      await db.schema.alterTable('council_members').dropColumn('unreached_since').execute();
+    },
+  },
   '0023_attendance_source': {
     async up(db: Kysely<any>) {
       // Who put a person's status there: the chair or secretary ('chair'), the opening's prefill

@@ -37,6 +37,10 @@ export interface CouncilMembersTable {
   added_at: string;
   /** When the person left the conversation; the row stays so the record keeps their name. */
   left_at?: string | null;
+  /** When a personal card to the person was first refused by Teams, while it still is; null once reached. */
+  unreached_since?: string | null;
+  /** What those cards were for: ReachPurpose values, comma-separated. */
+  unreached_for?: string | null;
 }
 
 export interface ConversationsTable {

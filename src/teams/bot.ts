@@ -32,8 +32,8 @@ import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { queueRosterSync } from './roster.js';
 import { watchingGone } from './conversation-gone.js';
-import { lifecycleRoutes, reachable } from './lifecycle.js';
-import { RateLimiter } from './rate-limit.js';
+import { lifecycleRoutes, personallyInstalled, reachable } from './lifecycle.js';
+import { ARRIVAL_MARGIN_MS, RateLimiter, THREAD_LIMITS } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { runWithStoreRetry } from './store-retry.js';
@@ -106,6 +106,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     const { locale, view } = await kit.councilAndLocale(activity);
     if ((activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id)) {
       await reachable(kit, activity.conversation.id, 'bot added to the conversation');
+      if (conversationKind(activity) === 'personal') await personallyInstalled(kit, activity.from.id);
       const card =
         conversationKind(activity) === 'personal'
           ? helpCard(locale, { scope: 'personal' })
@@ -173,6 +174,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     true,
   );
 
+  // One count per chat for replies and the outbox's sends alike: Teams limits the thread, not the sender.
+  const limiter = new RateLimiter(undefined, ARRIVAL_MARGIN_MS);
   return {
     app,
     run: (context) => runWithStoreRetry(context, (c) => app.run(c), { logger: deps.logger }),
@@ -187,10 +190,11 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
         kit.wakeOutbox();
       },
       remember: (key, activityId) => rememberPosted(deps.store, key, activityId),
+      pace: (conversationId) => limiter.takeFirst(`conversation:${conversationId}`, THREAD_LIMITS),
       logger: deps.logger,
     },
     startOutbox: ({ intervalMs, tenantPerSecond, concurrency, retentionYears, lease }) => {
-      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter: new RateLimiter(), tenantPerSecond }), {
+      const proactive = watchingGone(createProactive(adapter, deps.botAppId, deps.store.conversations, { limiter, tenantPerSecond, installer: deps.personalInstaller }), {
         councils: deps.store.councils,
         clock: deps.clock,
       });

@@ -1,7 +1,8 @@
 import { queueRosterSync } from './roster.js';
 import { z } from 'zod';
 import { type CouncilView, addGuest, changeRole, removeGuest, requireCouncil, setUpCouncil } from '../app/councils.js';
-import { COUNCIL_NAME_MAX, LOCALES } from '../domain/council.js';
+import { COUNCIL_NAME_MAX, LOCALES, isGuestId } from '../domain/council.js';
+import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { actorOf, conversationKind, tenantOf } from './activity.js';
@@ -73,18 +74,29 @@ const show = defineAction({
   },
 });
 
+/** The member a typed name means, among the council's people (guests have no role to change). */
+async function byName(turn: ActionTurn, name: string): Promise<string> {
+  const view = await requireCouncil(turn.kit.councilDeps, turn.conversationId);
+  return requireOneMember(matchMember(name, view.members.filter((m) => !isGuestId(m.userId))), name).userId;
+}
+
 const setRole = defineAction({
   verb: 'council.setRole',
-  schema: z.object({
-    version,
-    userId: z.string().min(1).max(256),
-    role: z.enum(['chair', 'secretary', 'member']),
-  }),
+  schema: z
+    .object({
+      version,
+      // From the list of members; a large council's card has a name field instead (userName).
+      userId: z.string().min(1).max(256).optional(),
+      userName: z.string().trim().min(1).max(200).optional(),
+      role: z.enum(['chair', 'secretary', 'member']),
+    })
+    .refine((d) => d.userId !== undefined || d.userName !== undefined),
   async run(turn, input) {
+    const targetUserId = input.userId ?? (await byName(turn, input.userName ?? ''));
     const view = await changeRole(turn.kit.councilDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
-      targetUserId: input.userId,
+      targetUserId,
       role: input.role,
       expectedVersion: input.version,
     });

@@ -28,6 +28,12 @@ export interface LateReplySink {
   queue(payload: LateRepliesPayload, notBeforeMs: number): Promise<void>;
   /** Keeps a shared card's message id once Teams has given it. */
   remember(key: PostedCardKey, activityId: string): Promise<void>;
+  /**
+   * Waits until one more request to the conversation keeps within Teams' per-thread limits, and
+   * counts it: a reply takes its turn with the outbox's sends to the same chat instead of meeting
+   * a 429. The turn still answers Teams by its deadline; a reply that waits longer goes out after.
+   */
+  pace?(conversationId: string): Promise<void>;
   logger: Logger;
 }
 
@@ -122,6 +128,7 @@ export class TurnReplies {
     for (const [index, activity] of step.activities.entries()) {
       let response: ResourceResponse | undefined;
       try {
+        await this.sink.pace?.(activity.conversation?.id ?? this.conversationId);
         response = await this.call(api, step.kind, activity);
       } catch (err) {
         const status = (err as { statusCode?: unknown }).statusCode;

@@ -3,7 +3,7 @@ import type { Application } from '@microsoft/teams-ai/lib/Application.js';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import { membersLeft } from '../app/councils.js';
 import { t } from '../i18n/index.js';
-import { councilConversationId } from './activity.js';
+import { conversationKind, councilConversationId } from './activity.js';
 import { parseCommand } from './commands.js';
 import type { TurnKit } from './turn-kit.js';
 
@@ -17,6 +17,11 @@ export function lifecycleRoutes(app: Application<TurnState>, kit: TurnKit): void
 
   app.activity('installationUpdate', async (context) => {
     const action = String((context.activity as Activity & { action?: string }).action ?? '');
+    if (conversationKind(context.activity) === 'personal') {
+      // The person added the app for themselves (or the admin did): their personal cards reach them from now on.
+      if (action.startsWith('add')) await personallyInstalled(kit, context.activity.from.id);
+      return;
+    }
     const conversationId = councilConversationId(context.activity);
     // 'remove-upgrade' and 'add-upgrade' come with a new version of the app: gone, or back, all the same.
     if (action.startsWith('remove')) await gone(kit, conversationId, `installationUpdate ${action}`);
@@ -65,6 +70,11 @@ export function lifecycleRoutes(app: Application<TurnState>, kit: TurnKit): void
 
 function channelOf(activity: Activity): string | undefined {
   return (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+}
+
+/** Whoever installs the app for themselves can be sent their cards again: no council counts them as unreached. */
+export async function personallyInstalled(kit: TurnKit, userId: string): Promise<void> {
+  await kit.councilDeps.councils.markReached(userId);
 }
 
 async function gone(kit: TurnKit, conversationId: string, why: string): Promise<void> {

@@ -31,7 +31,9 @@ import { decisionCard } from './decision-views.js';
 import { agendaCard } from './agenda-views.js';
 import { nominationAskCard, roundCard } from './nomination-views.js';
 import { pollCard, pollDecisionText } from './poll-views.js';
-import type { Proactive } from './proactive.js';
+import type { PersonalAddress, Proactive } from './proactive.js';
+import type { ReachPurpose } from '../domain/council.js';
+import type { CardJson } from './card-templates.js';
 import { todayIn } from './reminder-handlers.js';
 import { reminderCard } from './reminder-views.js';
 import { ConversationGoneError } from './conversation-gone.js';
@@ -83,6 +85,11 @@ function person(view: CouncilView, userId: string): { userId: string; name: stri
   return { userId, name: view.members.find((m) => m.userId === userId)?.name ?? '' };
 }
 
+function address(view: CouncilView, userId: string): PersonalAddress {
+  const member = view.members.find((m) => m.userId === userId);
+  return { userId, name: member?.name ?? '', aadObjectId: member?.aadObjectId ?? null };
+}
+
 export interface OutboxDispatcher {
   stop(): Promise<void>;
   runOnce(): Promise<number>;
@@ -114,6 +121,24 @@ export function startOutbox(
   const deps = kit.pollDeps;
   const { store, logger, clock } = kit.deps;
 
+  /**
+   * One person's card to their 1:1 chat. Where Teams refuses that chat it is not sent anywhere
+   * else (it is about their own vote or duty); their membership records that they could not be
+   * reached and for what, which the chair's own view of the council's cards counts.
+   */
+  async function toPerson(view: CouncilView, userId: string, purpose: ReachPurpose, card: CardJson): Promise<void> {
+    const outcome = await proactive.toPerson(view.council.conversationId, address(view, userId), card);
+    const member = view.members.find((m) => m.userId === userId);
+    if (outcome === 'personal' || outcome === 'installed') {
+      if (member?.unreached) await store.councils.markReached(userId);
+      if (outcome === 'installed') logger.info({ council: view.council.id, purpose }, 'the app was installed for a member to reach them in a personal chat');
+      return;
+    }
+    await store.councils.markUnreached(view.council.id, userId, purpose, clock.now().toISOString());
+    if (outcome === 'installDenied') logger.warn({ council: view.council.id, purpose }, 'Graph refused to install the app for a member (check TEAMS_APP_CATALOG_ID and the TeamsAppInstallation.ReadWriteSelfForUser.All grant); their card was not sent');
+    else logger.info({ council: view.council.id, purpose }, 'a member has not installed the app: their personal card was not sent');
+  }
+
   const handlers: Record<string, Handler> = {
     async meetingReminder({ meetingId, startsAt, daysBefore }: { meetingId: string; startsAt: string; daysBefore: number }) {
       const agenda = await dueMeeting(kit.meetingDeps, meetingId, startsAt);
@@ -138,7 +163,7 @@ export function startOutbox(
       const reminder = await personalReminder(kit.meetingDeps, { meetingId, startsAt, userId });
       if (!reminder) return;
       const { view } = reminder.agenda;
-      await proactive.toPerson(view.council.conversationId, person(view, userId), reminderCard(reminder, todayIn(kit, view.council.timeZone)));
+      await toPerson(view, userId, 'reminder', reminderCard(reminder, todayIn(kit, view.council.timeZone)));
     },
     async actionDue({ actionItemId }: { actionItemId: string }) {
       // Only an item still open: one done (or gone) needs no reminder.
@@ -146,12 +171,12 @@ export function startOutbox(
       if (!found) return;
       const { view, item } = found;
       const intro = t(view.council.locale, 'actions.dueReminder', { council: view.council.name });
-      await proactive.toPerson(view.council.conversationId, person(view, item.ownerUserId), assignedCard(kit, found, intro));
+      await toPerson(view, item.ownerUserId, 'actionItem', assignedCard(kit, found, intro));
     },
     async actionAssigned({ actionItemId }: { actionItemId: string }) {
       const found = await assignedItem(kit.meetingDeps, actionItemId);
       if (!found) return;
-      await proactive.toPerson(found.view.council.conversationId, person(found.view, found.item.ownerUserId), assignedCard(kit, found));
+      await toPerson(found.view, found.item.ownerUserId, 'actionItem', assignedCard(kit, found));
     },
     async roundCard({ roundId }: { roundId: string }) {
       const found = await roundById(kit.nominationDeps, roundId);
@@ -166,7 +191,7 @@ export function startOutbox(
       const nomination = await kit.nominationDeps.nominations.findNomination(nominationId);
       const found = nomination && (await roundById(kit.nominationDeps, nomination.roundId));
       if (!nomination?.nomineeUserId || !found || found.round.status !== 'open') return;
-      await proactive.toPerson(found.view.council.conversationId, person(found.view, nomination.nomineeUserId), nominationAskCard(found, nomination));
+      await toPerson(found.view, nomination.nomineeUserId, 'nominationAsk', nominationAskCard(found, nomination));
     },
     async pollCard({ pollId }: { pollId: string }) {
       const found = await pollWithCouncil(deps, pollId);
@@ -369,7 +394,7 @@ export function startOutbox(
       if (!view.adjusters.some((a) => a.userId === userId && a.approvedVersion !== version)) return;
       const council = view.agenda.view;
       const card = justeringCard(view, userId, undefined, t(council.council.locale, 'justering.askIntro'));
-      await proactive.toPerson(council.council.conversationId, person(council, userId), card);
+      await toPerson(council, userId, 'justering', card);
     },
     async justeringComment({ meetingId, commentId, to }: { meetingId: string; commentId: string; to: string }) {
       const view = await justeringById(kit.minutesDeps, meetingId);
@@ -383,7 +408,7 @@ export function startOutbox(
         version: comment.version,
         text: comment.text,
       });
-      await proactive.toPerson(council.council.conversationId, person(council, to), justeringCard(view, to, { text, kind: 'warning' }));
+      await toPerson(council, to, 'justering', justeringCard(view, to, { text, kind: 'warning' }));
     },
     async justeringDone({ meetingId, version }: { meetingId: string; version: number }) {
       const view = await justeringById(kit.minutesDeps, meetingId);
@@ -429,7 +454,7 @@ export function startOutbox(
         const { council } = found.view;
         const data = await pollView(deps, found.view, found.poll, userId);
         const card = pollCard(data, userId, { text: t(council.locale, 'poll.reminderIntro', { council: council.name }), kind: 'warning' });
-        await proactive.toPerson(council.conversationId, person(found.view, userId), card);
+        await toPerson(found.view, userId, 'pollReminder', card);
       }
       // Done with: the row no longer says whom it was for (jobs queued before keys were hashed have no round).
       if (round !== undefined) await deps.polls.redactReminder(reminderJobKey(deps, pollId, round, userId));

@@ -5,7 +5,7 @@ import { formatShortDate, utcToZoned } from '../domain/meeting-time.js';
 import { ANONYMOUS_LIVE_MIN_VOTERS, RESULTS_VISIBILITY } from '../domain/poll.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
-import type { Notice } from './views.js';
+import { type Notice, unreachedNote } from './views.js';
 
 /** Teams refreshes a card per user for at most 60 people; a larger council gets the button. */
 const MAX_REFRESH_USERS = 60;
@@ -43,6 +43,7 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
   ].filter(Boolean);
   const top = data.results ? Math.max(0, ...data.results.options.map((o) => o.votes)) : 0;
   const names = new Map((data.named ?? []).map((n) => [n.option, n.names]));
+  const canManage = open && viewerId !== undefined && (can(role, 'meeting.run') || (poll.createdBy === viewerId && role !== undefined));
   return renderTemplate('poll', {
     notice: notice?.text ?? null,
     noticeStyle: notice?.kind ?? 'default',
@@ -76,7 +77,9 @@ export function pollCard(data: PollView, viewerId: string | undefined, notice?: 
         : tr('poll.hiddenUntilClosed'),
     refreshUserIds: open && entitled.length <= MAX_REFRESH_USERS ? entitled.map((m) => m.userId) : [],
     showMine: open && viewerId === undefined,
-    canManage: open && viewerId !== undefined && (can(role, 'meeting.run') || (poll.createdBy === viewerId && role !== undefined)),
+    canManage,
+    // Those the reminders did not reach, by count, for whoever can remind.
+    unreached: canManage ? unreachedNote(view, locale) : null,
     labels: {
       title: tr('poll.title'),
       choose: data.mine ? tr('poll.yourChoice') : tr('poll.choose'),

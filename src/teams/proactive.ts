@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { isGuestId } from '../domain/council.js';
-import type { ConversationRepository } from '../app/ports.js';
+import type { ConversationRepository, PersonalInstaller } from '../app/ports.js';
 import type { CardJson } from './card-templates.js';
 import { cardActivity } from './replies.js';
 import { retryAfterMs } from './retry-after.js';
@@ -13,11 +13,40 @@ export interface Proactive {
   inConversation(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void>;
   /**
    * A card in one person's 1:1 chat with the bot, reached through a conversation the bot shares
-   * with them. Where Teams refuses the chat (the app is not installed for the person), the card
-   * goes to that shared conversation instead, with the person @mentioned.
+   * with them. Where Teams refuses the chat (the app is not installed for the person) the app is
+   * installed for them first, where the admin allows it; otherwise the card is not sent at all:
+   * it is one person's, and never goes to the shared conversation instead.
    */
-  toPerson(viaConversationId: string, person: { userId: string; name: string }, card: CardJson): Promise<'personal' | 'mentioned'>;
+  toPerson(viaConversationId: string, person: PersonalAddress, card: CardJson): Promise<PersonalOutcome>;
 }
+
+export interface PersonalAddress {
+  userId: string;
+  name: string;
+  /** The person's Entra object id: what Graph installs the app for. */
+  aadObjectId?: string | null;
+}
+
+/**
+ * personal: the card is in the person's 1:1 chat; installed: there too, after the app was installed
+ * for them; unreached: Teams refused the chat and the app could not be installed for them
+ * (not allowed, or the admin's grant missing: installDenied).
+ */
+export type PersonalOutcome = 'personal' | 'installed' | 'unreached' | 'installDenied';
+
+/**
+ * The app was installed for the person just now, but Teams does not open the chat yet: the job is
+ * tried again later (transient), when the install has had time to settle.
+ */
+export class PersonalChatPendingError extends Error {
+  constructor() {
+    super('the app was installed for the person; Teams does not open the 1:1 chat yet');
+    this.name = 'PersonalChatPendingError';
+  }
+}
+
+/** Pauses before asking Teams again for a chat with a person the app was just installed for. */
+const INSTALL_SETTLE_MS = [1_000, 2_000];
 
 /** Teams answers 403 (or 404) when the bot may not open a chat with the person. */
 function refused(err: unknown): boolean {
@@ -56,48 +85,19 @@ const LOCAL_TYPES = new Set(['invokeResponse', 'trace', 'delay']);
 /** A 429 without Retry-After still means the thread is over its limit: it rests this long. */
 const THROTTLED_PAUSE_MS = 1_000;
 
-/** The adapter's own turns for proactive sends and new conversations, paced in createProactive. */
-const PROACTIVE_EVENTS = new Set(['ContinueConversation', 'CreateConversation']);
-
-/**
- * Replies inside incoming turns go out at once (the person is waiting; they are not held back for
- * the outbox's sends) but count against their thread's limits, so proactive sends to a busy chat
- * leave room for them.
- */
-function countReplies(adapter: CloudAdapter, limiter: RateLimiter): void {
-  adapter.use(async (context, next) => {
-    const { type, name } = context.activity;
-    if (!(type === 'event' && PROACTIVE_EVENTS.has(name ?? ''))) {
-      const thread = `conversation:${context.activity.conversation?.id ?? ''}`;
-      const count = (requests: number) => {
-        for (let i = 0; i < requests; i++) limiter.note(thread, THREAD_LIMITS);
-      };
-      context.onSendActivities(async (_context, activities, send) => {
-        count(activities.filter((a) => !LOCAL_TYPES.has(a.type ?? '')).length);
-        return send();
-      });
-      context.onUpdateActivity(async (_context, _activity, update) => {
-        count(1);
-        return update();
-      });
-    }
-    await next();
-  });
-}
-
 export function createProactive(
   adapter: CloudAdapter,
   botAppId: string,
   conversations: ConversationRepository,
-  limits: { limiter: RateLimiter; tenantPerSecond: number },
+  limits: { limiter: RateLimiter; tenantPerSecond: number; installer?: PersonalInstaller },
 ): Proactive {
   async function reference(conversationId: string): Promise<Partial<ConversationReference>> {
     const record = await conversations.find(conversationId);
     if (!record) throw new UnknownConversationError(`no stored reference for ${conversationId}`);
     return JSON.parse(record.reference) as Partial<ConversationReference>;
   }
+  // Replies inside incoming turns take their turn in the same limiter (LateReplySink.pace).
   const { limiter } = limits;
-  countReplies(adapter, limiter);
   const tenantRate = { perSecond: limits.tenantPerSecond, burst: limits.tenantPerSecond };
   /** One request to `thread` within the tenant's allowance and the thread's limits. */
   async function allowance(tenantId: string, thread: string): Promise<void> {
@@ -156,28 +156,28 @@ export function createProactive(
       const tenantId = ref.conversation?.tenantId ?? '';
       // Creating the 1:1 chat is a request of its own, limited like a send to a thread.
       const opening = `person:${person.userId}`;
-      await allowance(tenantId, opening);
-      try {
-        await watching(opening, () => createPersonalChat(adapter, botAppId, ref, person.userId, card, (context) => pace(context, tenantId, false)));
-        return 'personal';
-      } catch (err) {
-        if (!refused(err)) throw err;
+      /** True when the card went out; false when Teams refused the chat. */
+      const open = async (): Promise<boolean> => {
+        await allowance(tenantId, opening);
+        try {
+          await watching(opening, () => createPersonalChat(adapter, botAppId, ref, person.userId, card, (context) => pace(context, tenantId, false)));
+          return true;
+        } catch (err) {
+          if (refused(err)) return false;
+          throw err;
+        }
+      };
+      if (await open()) return 'personal';
+      const installer = limits.installer;
+      if (!installer || !person.aadObjectId || isGuestId(person.userId)) return 'unreached';
+      const installed = await installer.install(person.aadObjectId);
+      if (installed === 'denied') return 'installDenied';
+      if (installed === 'already') return (await open()) ? 'installed' : 'unreached';
+      for (const pause of [0, ...INSTALL_SETTLE_MS]) {
+        if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+        if (await open()) return 'installed';
       }
-      await allowance(tenantId, `conversation:${viaConversationId}`);
-      const run = surfacing(async (context) => {
-        const mention = `<at>${person.name}</at>`;
-        await context.sendActivity({
-          ...cardActivity(card),
-          text: mention,
-          entities: [{ type: 'mention', text: mention, mentioned: { id: person.userId, name: person.name } }],
-        });
-      });
-      await adapter.continueConversationAsync(botAppId, ref, async (context) => {
-        pace(context, tenantId, true);
-        await run.logic(context);
-      });
-      run.rethrow();
-      return 'mentioned';
+      throw new PersonalChatPendingError();
     },
   };
 }

@@ -28,6 +28,14 @@ export const THREAD_LIMITS: readonly Window[] = [
   { limit: 1_800, ms: 3_600_000 },
 ];
 
+/**
+ * Teams counts a request when it arrives, the bot when it sends it: one that travels faster than
+ * the request a window back would land inside that window. The bot leaves this much more.
+ */
+export const ARRIVAL_MARGIN_MS = 250;
+/** How long a queued send steps back for a reply that is waiting for the same place. */
+const YIELD_MS = 5;
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -49,9 +57,15 @@ export class RateLimiter {
   private readonly logs = new Map<string, number[]>();
   private readonly pausedUntil = new Map<string, number>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** Callers of takeFirst waiting, per key: the queued sends let them go first. */
+  private readonly first = new Map<string, number>();
   private sweptAt = 0;
 
-  constructor(private readonly clock: LimiterClock = realClock) {}
+  constructor(
+    private readonly clock: LimiterClock = realClock,
+    /** Added to every window's length when waiting for room in it (ARRIVAL_MARGIN_MS for Teams). */
+    private readonly marginMs = 0,
+  ) {}
 
   /** Waits until `key` may send once more at `rate` (a token bucket); callers for one key are served in order. */
   take(key: string, rate: Rate): Promise<void> {
@@ -60,7 +74,22 @@ export class RateLimiter {
 
   /** Waits until one more send to `key` stays within every window, and counts it; callers for one key are served in order. */
   takeWithin(key: string, windows: readonly Window[]): Promise<void> {
-    return this.inOrder(key, () => this.waitWindows(key, windows));
+    return this.inOrder(key, () => this.waitWindows(key, windows, false));
+  }
+
+  /**
+   * Like takeWithin, but ahead of the sends queued for `key`: a reply someone is waiting for goes
+   * in the next free place of the windows, and the queued sends take the places after it.
+   */
+  async takeFirst(key: string, windows: readonly Window[]): Promise<void> {
+    this.first.set(key, (this.first.get(key) ?? 0) + 1);
+    try {
+      await this.waitWindows(key, windows, true);
+    } finally {
+      const left = (this.first.get(key) ?? 1) - 1;
+      if (left > 0) this.first.set(key, left);
+      else this.first.delete(key);
+    }
   }
 
   /**
@@ -120,8 +149,8 @@ export class RateLimiter {
     }
   }
 
-  private async waitWindows(key: string, windows: readonly Window[]): Promise<void> {
-    const longest = Math.max(...windows.map((w) => w.ms));
+  private async waitWindows(key: string, windows: readonly Window[], ahead: boolean): Promise<void> {
+    const longest = Math.max(...windows.map((w) => w.ms)) + this.marginMs;
     for (;;) {
       const t = this.clock.now();
       this.sweep(t, longest);
@@ -138,7 +167,12 @@ export class RateLimiter {
       let ready = t;
       for (const w of windows) {
         const oldest = log.length >= w.limit ? log[log.length - w.limit]! : undefined;
-        if (oldest !== undefined && oldest + w.ms > ready) ready = oldest + w.ms;
+        if (oldest !== undefined && oldest + w.ms + this.marginMs > ready) ready = oldest + w.ms + this.marginMs;
+      }
+      if (ready <= t && !ahead && this.first.has(key)) {
+        // A reply is waiting for the same place: it goes first, and this send looks again after it.
+        await this.clock.sleep(YIELD_MS);
+        continue;
       }
       if (ready <= t) {
         log.push(t);

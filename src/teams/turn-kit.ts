@@ -3,7 +3,7 @@ import { type CouncilDeps, type CouncilView, councilForConversation } from '../a
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
 import type { NominationDeps } from '../app/nominations.js';
-import type { Calendar, Clock, DocumentLibrary, GraphAccess, MinutesRenderer, IdFactory, Logger, RosterEntry, Store } from '../app/ports.js';
+import type { Calendar, Clock, DocumentLibrary, GraphAccess, MinutesRenderer, IdFactory, Logger, PersonalInstaller, RosterEntry, Store } from '../app/ports.js';
 import type { CalendarDeps } from '../app/calendar.js';
 import type { MinutesDeps } from '../app/minutes.js';
 import type { Locale } from '../domain/council.js';
@@ -35,6 +35,8 @@ export interface BotDeps {
   graphAccess?: GraphAccess;
   /** How long a turn waits on Teams (its replies, a roster) before answering without it; 1 s by default. */
   replyWaitMs?: number;
+  /** Installs the app for a member Teams will not open a 1:1 chat with; undefined unless the admin set it up (TEAMS_APP_CATALOG_ID). */
+  personalInstaller?: PersonalInstaller;
 }
 
 /** What every handler of a turn needs besides the turn itself. */

@@ -7,6 +7,12 @@ import { type CardJson, renderTemplate } from './card-templates.js';
 /** Cards stay far below Teams' message limit; long rosters are cut with a count of the rest. */
 const MAX_MEMBERS_SHOWN = 60;
 const MAX_REFRESH_USERS = 60;
+/**
+ * People a card lists to choose from. Teams takes a message of at most 100 KB counted in UTF-16,
+ * and a real user id is some 90 characters: 400 members listed by name and id come to about
+ * 140 KB. A larger council gets a name field instead, matched as action owners are.
+ */
+const MAX_ROLE_CHOICES = 120;
 
 export type NoticeKind = 'good' | 'warning' | 'attention';
 
@@ -135,11 +141,22 @@ export function errorCard(locale: Locale, message: string): CardJson {
   return renderTemplate('error', { title: t(locale, 'error.title'), message });
 }
 
+/**
+ * For the chair's and secretary's own view of a council's card: how many members Teams would not
+ * open a personal chat with, and how that is fixed. A count, never names; null when there are none.
+ */
+export function unreachedNote(view: CouncilView, locale: Locale): string | null {
+  const count = view.members.filter((m) => m.unreached).length;
+  if (count === 0) return null;
+  return t(locale, count === 1 ? 'reach.unreachedOne' : 'reach.unreachedMany', { count });
+}
+
 export function councilCard(view: CouncilView, viewerId: string | undefined, locale: Locale, notice?: Notice): CardJson {
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const { council, members } = view;
   const viewerRole = viewerId ? members.find((m) => m.userId === viewerId)?.role : undefined;
   const shown = members.slice(0, MAX_MEMBERS_SHOWN);
+  const candidates = members.filter((m) => !isGuestId(m.userId));
   const leaders = members
     .filter((m) => can(m.role, 'council.addGuest') && !isGuestId(m.userId))
     .slice(0, MAX_REFRESH_USERS)
@@ -151,6 +168,7 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
     language: tr(`language.${council.locale}`),
     timeZone: council.timeZone,
     memberCount: String(members.length),
+    unreached: can(viewerRole, 'council.addGuest') ? unreachedNote(view, locale) : null,
     version: council.version,
     members: shown.map((m) => ({
       name: m.name,
@@ -162,7 +180,8 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
     refreshUserIds: leaders,
     canManageRoles: can(viewerRole, 'council.manageRoles'),
     canAddGuest: can(viewerRole, 'council.addGuest'),
-    roleCandidates: members.filter((m) => !isGuestId(m.userId)).map((m) => ({ name: m.name, userId: m.userId })),
+    roleByName: candidates.length > MAX_ROLE_CHOICES,
+    roleCandidates: candidates.length > MAX_ROLE_CHOICES ? [] : candidates.map((m) => ({ name: m.name, userId: m.userId })),
     roleChoices: ROLES.filter((r) => r !== 'guest').map((r) => ({ title: tr(`role.${r}`), value: r })),
     guests: members.filter((m) => isGuestId(m.userId)).map((m) => ({ name: m.name, userId: m.userId })),
     labels: {
@@ -172,6 +191,7 @@ export function councilCard(view: CouncilView, viewerId: string | undefined, loc
       membersHeading: tr('council.membersHeading'),
       changeRole: tr('council.changeRole'),
       person: tr('council.person'),
+      personByName: tr('council.personByName'),
       newRole: tr('council.newRole'),
       saveRole: tr('council.saveRole'),
       addGuestHeading: tr('council.addGuestHeading'),

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CouncilView } from '../../src/app/councils.js';
-import type { CouncilMember, Locale } from '../../src/domain/council.js';
+import { type CouncilMember, type Locale, isGuestId } from '../../src/domain/council.js';
 import { TEMPLATE_NAMES, templatesDir } from '../../src/teams/card-templates.js';
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
 import { doneCard } from '../../src/teams/views.js';
@@ -25,6 +25,7 @@ import { leftItems } from '../../src/app/running.js';
 import { quorum } from '../../src/domain/attendance.js';
 import { checkCard } from '../support/adaptive-cards.js';
 import { cardText, walkCard } from '../support/teams-client.js';
+import { TEAMS_MESSAGE_LIMIT_BYTES, messageBytes } from '../support/fake-connector.js';
 
 const BUDGET = 40 * 1024;
 
@@ -370,6 +371,22 @@ describe('card templates', () => {
       },
     );
   }
+
+  it('keeps a large council’s card within Teams’ 100 KB (UTF-16) with real-length user ids, asking for a name instead of listing 400 people', () => {
+    const long = (view: CouncilView): CouncilView => ({
+      ...view,
+      members: view.members.map((m) => (isGuestId(m.userId) ? m : { ...m, userId: `29:1${'AbCdEfGhIjKlMnOpQrSt'.repeat(4)}${m.userId.slice(-4)}` })),
+    });
+    const size = (card: unknown) => messageBytes({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+    for (const members of [12, 120, 121, 400, 1_000]) {
+      const view = long(bigCouncil(members));
+      const card = councilCard(view, view.members[0]!.userId, 'sv');
+      expect(size(card), `${members} members`).toBeLessThan(TEAMS_MESSAGE_LIMIT_BYTES);
+      const inputs = walkCard(card).filter((n) => n.id === 'userId' || n.id === 'userName').map((n) => n.id);
+      expect(inputs).toEqual([members - 3 > 120 ? 'userName' : 'userId']);
+      expect(checkCard(card).parseEvents).toEqual([]);
+    }
+  });
 
   it('shows management actions only to the council leaders', () => {
     const view = bigCouncil(12);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
-import { FakeConnector } from '../support/fake-connector.js';
+import { FakeConnector, TEAMS_MESSAGE_LIMIT_BYTES, messageBytes } from '../support/fake-connector.js';
 import { createDatabase } from '../support/postgres.js';
 import { updateOf } from '../support/delivered.js';
 import { type Conversation, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
@@ -231,5 +231,39 @@ describe.each(backends)('a council set up and run over HTTP on $name', ({ env })
     connector.reset();
     await client.say(chat, cecilia, 'rådet');
     expect(cardText(cardOf(connector.sent(chat.id)[0]!.body))).toMatch(/Cecilia Ek\s+Sekreterare/);
+  });
+});
+
+describe('a council of 130 people', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+  // Real Teams user ids are some 90 characters long.
+  const people = Array.from({ length: 130 }, (_, i) => ({ ...user(100 + i, `Ledamot Nummer${i} Efternamnsson`), id: `29:1${'AbCdEfGhIjKlMnOpQrSt'.repeat(4)}${i}` }));
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.pageSize = 100;
+    connector.setRoster(chat.id, [chair, ...people]);
+    bot = await new BotProcess().start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Samordningsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  it('asks the chair for a name to change a role, keeping the card within Teams’ 100 KB', async () => {
+    const own = (await client.execute(chat, chair, { verb: 'council.show' })).card;
+    expect(messageBytes({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: own }] })).toBeLessThan(TEAMS_MESSAGE_LIMIT_BYTES);
+    expect(walkCard(own).some((n) => n.id === 'userId')).toBe(false);
+    const action = findAction(own, 'council.setRole');
+    const set = await client.execute(chat, chair, action, { userName: 'Ledamot Nummer77 Efternamnsson', role: 'secretary' });
+    expect(cardText(set.card)).toContain('Ledamot Nummer77 Efternamnsson');
+    const unknown = await client.execute(chat, chair, findAction(set.card, 'council.setRole'), { userName: 'Olle', role: 'secretary' });
+    expect(cardText(unknown.card)).toContain('Jag hittar ingen "Olle"');
+    const roles = (await client.execute(chat, people[5]!, { verb: 'council.show' })).card;
+    expect(cardText(roles)).toMatch(/Ledamot Nummer77 Efternamnsson\s*Sekreterare/);
   });
 });

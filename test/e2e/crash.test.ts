@@ -68,6 +68,8 @@ describe('SIGKILL at random moments during a meeting, vote bursts and reminders,
     await connector.start();
     connector.pageSize = 100;
     connector.setRoster(chat.id, [chair, ...voters]);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(chair, ...voters);
     setClock(Date.now());
     databaseUrl = await createDatabase(inject('postgresUrl'), `crash_${randomUUID().slice(0, 8)}`);
     bot = await new BotProcess({
@@ -84,6 +86,7 @@ describe('SIGKILL at random moments during a meeting, vote bursts and reminders,
     await client.say(chat, chair, 'nästa');
     for (const [i, council] of reminderCouncils.entries()) {
       connector.setRoster(council.chat.id, council.members);
+      connector.installFor(...council.members);
       await client.execute(council.chat, council.members[0]!, { verb: 'council.setup' }, { name: `Arbetsgrupp ${i + 1}`, locale: 'sv', timeZone: 'Europe/Stockholm' });
       await client.say(council.chat, council.members[0]!, `nytt möte ${reminderDate} 13:00-16:00`);
     }

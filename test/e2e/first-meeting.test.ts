@@ -269,6 +269,8 @@ describe('two chairs closing the same meeting at once', () => {
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, cecilia, bjorn]);
+    // The justering ask reaches the adjuster in a 1:1 chat: the app is installed for them personally.
+    connector.installFor(chair, cecilia, bjorn);
     bot = await new BotProcess().start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;

@@ -43,6 +43,8 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, cecilia, bjorn, david, eva]);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(chair, cecilia, bjorn, david, eva);
     bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100' } }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;

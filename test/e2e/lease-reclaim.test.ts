@@ -35,6 +35,8 @@ describe('a process restarted after kill -9 on the same instance', () => {
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, members);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(...members);
     writeFileSync(clockFile, new Date().toISOString());
     // One instance id across the restart, as App Service keeps it for the same machine.
     bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '50', TEAMS_TENANT_RATE: '10', CLOCK_FILE: clockFile, INSTANCE_ID: `instance-${randomUUID().slice(0, 8)}` } }).start();

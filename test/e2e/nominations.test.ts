@@ -35,6 +35,8 @@ describe('nominations for a working group over HTTP', () => {
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, cecilia, bjorn, david, eva, helena]);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(chair, cecilia, bjorn, david, eva, helena);
     bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100' } }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;

@@ -75,8 +75,13 @@ describe.each(backends)('a poll redelivered by Teams posts one card on $name', (
     connector.reset();
     const answers = await Promise.all(Array.from({ length: COPIES }, () => client.post(message)));
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const already = () => connector.sent(chat.id).filter((c) => c.body.text === 'Omröstningen var redan startad.');
+    // Fifty answers to one chat at once are more than Teams takes in a few seconds (8 in 2 s): the
+    // bot keeps to the limit, and what the turns could not send in time follows after them.
+    for (const started = Date.now(); already().length + pollCards('Fika på mötet?').length < COPIES && Date.now() - started < 20_000; ) await new Promise((r) => setTimeout(r, 100));
     expect(pollCards('Fika på mötet?')).toHaveLength(1);
-    expect(connector.sent(chat.id).filter((c) => c.body.text === 'Omröstningen var redan startad.')).toHaveLength(COPIES - 1);
+    expect(already()).toHaveLength(COPIES - 1);
+    expect(connector.throttled).toBe(0);
     // A later redelivery, once the card is there, says so and posts nothing.
     expect((await client.post(message)).status).toBe(200);
     expect(pollCards('Fika på mötet?')).toHaveLength(1);

@@ -84,6 +84,8 @@ describe.each(backends)('an anonymous poll, once closed, links no ballot to a vo
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, members);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(...members);
     env = await backend.env();
     bot = await new BotProcess({ env: { ...env, OUTBOX_POLL_MS: '100', ANONYMOUS_VOTE_KEY: VOTE_KEY } }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });

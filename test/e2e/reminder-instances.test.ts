@@ -37,6 +37,8 @@ describe('meeting reminders with two instances on one PostgreSQL database', () =
     date = utcToZoned(new Date(Date.now() + 10 * 86_400_000).toISOString(), 'Europe/Stockholm').date;
     for (const [i, chat] of chats.entries()) {
       connector.setRoster(chat.id, members);
+      // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+      connector.installFor(...members);
       await viaA.execute(chat, chair, { verb: 'council.setup' }, { name: `Råd ${i + 1}`, locale: 'sv', timeZone: 'Europe/Stockholm' });
       await viaA.say(chat, chair, `nytt möte ${date} 13:00-16:00`);
     }

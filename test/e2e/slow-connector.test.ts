@@ -39,6 +39,8 @@ describe('running a meeting while the connector is slow to take messages', () =>
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, bjorn]);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(chair, bjorn);
     bot = await new BotProcess().start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
     await client.say(chat, chair, `nytt möte ${soonMeeting(120)}`);

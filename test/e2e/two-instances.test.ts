@@ -73,6 +73,8 @@ async function runCouncil(instances: number): Promise<Outcome> {
   await connector.start();
   const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
   connector.setRoster(chat.id, members);
+  // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+  connector.installFor(...members);
   const dir = mkdtempSync(join(tmpdir(), 'council-instances-'));
   const clockFile = join(dir, 'now');
   let clock = { at: 0, writtenAt: 0 };

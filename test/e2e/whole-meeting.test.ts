@@ -65,6 +65,8 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
   beforeAll(async () => {
     await connector.start();
     connector.setRoster(chat.id, [chair, cecilia, bjorn, david, eva, helena]);
+    // Each has the app personally, as after opening it once: their own cards reach their 1:1 chats.
+    connector.installFor(chair, cecilia, bjorn, david, eva, helena);
     bot = await new BotProcess({ env: await env() }).start();
     await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd fysioterapi', locale: 'sv', timeZone: 'Europe/Stockholm' });
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;

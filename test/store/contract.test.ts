@@ -119,6 +119,23 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.councils.members(council.id)).length).toBe(4);
   });
 
+  it('records a member Teams would not open a personal chat with, and for what, until they are reached in any council', async () => {
+    const council = await newCouncil();
+    const other = await newCouncil();
+    await store.councils.markUnreached(council.id, '29:b', 'pollReminder', at);
+    await store.councils.markUnreached(council.id, '29:b', 'actionItem', '2026-11-24T10:00:00.000Z');
+    await store.councils.markUnreached(other.id, '29:b', 'reminder', at);
+    // Not a member: nothing to record.
+    await store.councils.markUnreached(council.id, '29:nobody', 'reminder', at);
+    expect((await store.councils.member(council.id, '29:b'))?.unreached).toEqual({ since: at, for: ['actionItem', 'pollReminder'] });
+    expect((await store.councils.members(council.id)).filter((m) => m.unreached).map((m) => m.userId)).toEqual(['29:b']);
+    // The record of a council is not its version: nobody's card goes out of date over it.
+    expect((await store.councils.findById(council.id))?.version).toBe(1);
+    await store.councils.markReached('29:b');
+    expect((await store.councils.member(council.id, '29:b'))?.unreached).toBeNull();
+    expect((await store.councils.member(other.id, '29:b'))?.unreached).toBeNull();
+  });
+
   it('keeps people who left on the record, out of the members, and takes them back with their role', async () => {
     const council = await newCouncil();
     expect(await store.councils.markLeft(council.id, ['29:chair'], '29:b', 2, at)).toBe(false);

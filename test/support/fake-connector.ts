@@ -35,8 +35,34 @@ export interface RosterMember {
 }
 
 /**
+ * Teams' per bot per thread limits: 7 requests in a second, 8 in 2 seconds, 60 in 30 seconds,
+ * 1,800 in an hour, beyond which the connector answers 429 Too Many Requests.
+ * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit#per-bot-per-thread-limit
+ */
+export const TEAMS_THREAD_LIMITS: readonly { limit: number; ms: number }[] = [
+  { limit: 7, ms: 1_000 },
+  { limit: 8, ms: 2_000 },
+  { limit: 60, ms: 30_000 },
+  { limit: 1_800, ms: 3_600_000 },
+];
+
+/**
+ * The bot message size limit: 100 KB, counted with the text, attachments and @-mentions encoded
+ * as UTF-16; over it the connector answers 413 RequestEntityTooLarge with MessageSizeTooBig.
+ * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/format-your-bot-messages
+ */
+export const TEAMS_MESSAGE_LIMIT_BYTES = 100 * 1024;
+
+/** How big Teams counts a message: its text, attachments and entities, as UTF-16 (two bytes a code unit). */
+export function messageBytes(body: any): number {
+  return 2 * JSON.stringify({ text: body?.text, attachments: body?.attachments, entities: body?.entities }).length;
+}
+
+/**
  * A stand-in for the Bot Connector service: records every call the bot makes and answers the
- * way the connector does (ids for sent activities, paged members, 429 when told to).
+ * way the connector does in a real tenant, by default: ids for sent activities, paged members,
+ * 403 on a 1:1 chat with someone who has not installed the app, 413 over the size limit, 429
+ * past a thread's limits, and whatever a test asks for on top (refusals, throttling, holds).
  */
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
@@ -53,8 +79,20 @@ export class FakeConnector {
   private throttleUntil = 0;
   private waiters: { predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
   pageSize = 2;
-  /** People Teams will not open a 1:1 chat with (the app is not installed for them): createConversation gets 403. */
-  readonly refusePersonalChat = new Set<string>();
+  /**
+   * Who has the app personally (user ids, or Entra object ids). Teams opens a 1:1 chat with the
+   * bot only for them; for anyone else createConversation gets 403, as in a tenant where the app
+   * is not installed for everyone: "For a user to receive proactive messages, install the app for
+   * the user or make the user a part of a team in which the app is installed."
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
+   * A test fills it through installFor() (TeamsClient.installPersonal does, as Teams would).
+   */
+  private readonly installedFor = new Set<string>();
+  /** Per-thread limits enforced; a test of something else may lift them (null), none does by default. */
+  threadLimits: readonly { limit: number; ms: number }[] | null = TEAMS_THREAD_LIMITS;
+  private threadLog = new Map<string, number[]>();
+  /** 413s answered so far. */
+  tooLarge = 0;
   /** Answers only once recorded, so a waiting test sees the call before the bot gets its answer. */
   latencyMs = 0;
   private refusals: { status: number; matches: (c: ConnectorCall) => boolean; left: number; code?: string }[] = [];
@@ -168,6 +206,42 @@ export class FakeConnector {
     this.gone.delete(conversationId);
   }
 
+  /** The app installed personally for these people (by user id or Entra object id): the bot may open a 1:1 chat with them. */
+  installFor(...people: (string | { id: string; aadObjectId?: string })[]): void {
+    for (const p of people) {
+      if (typeof p === 'string') this.installedFor.add(p);
+      else {
+        this.installedFor.add(p.id);
+        if (p.aadObjectId) this.installedFor.add(p.aadObjectId);
+      }
+    }
+  }
+
+  /**
+   * The person removed the app: the bot's 1:1 chat with them answers 403 from now on, and a new
+   * one is refused. "If the user uninstalls the app, the bot receives a 403 Forbidden when it posts."
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events#uninstall-behavior-for-personal-app-with-bot
+   */
+  uninstallFor(person: { id: string; aadObjectId?: string }): void {
+    this.installedFor.delete(person.id);
+    if (person.aadObjectId) this.installedFor.delete(person.aadObjectId);
+    const chat = this.personalChats.get(person.id);
+    if (chat) this.gone.set(chat, 'removed');
+  }
+
+  isInstalledFor(person: { id: string; aadObjectId?: string }): boolean {
+    return this.installedFor.has(person.id) || (person.aadObjectId !== undefined && this.installedFor.has(person.aadObjectId));
+  }
+
+  /** The 1:1 chat Teams keeps for the bot and this person: the same id whoever opens it first. */
+  personalChatId(userId: string): string {
+    const known = this.personalChats.get(userId);
+    if (known) return known;
+    const id = `a:${randomUUID()}`;
+    this.personalChats.set(userId, id);
+    return id;
+  }
+
   clearRefusals(): void {
     this.refusals = [];
   }
@@ -253,14 +327,18 @@ export class FakeConnector {
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     if (method === 'POST' && path.replace(/\/$/, '') === '/v3/conversations') {
-      const members: { id: string }[] = body?.members ?? [];
-      const personal = body?.isGroup !== true && members.length === 1 ? members[0]!.id : undefined;
-      const newId = (personal && this.personalChats.get(personal)) ?? `a:${randomUUID()}`;
-      if (personal) this.personalChats.set(personal, newId);
+      const members: { id: string; aadObjectId?: string }[] = body?.members ?? [];
+      const personal = body?.isGroup !== true && members.length === 1 ? members[0]! : undefined;
+      const newId = personal ? this.personalChatId(personal.id) : `a:${randomUUID()}`;
       this.record({ method, path, kind: 'createConversation', conversationId: newId, body, at: Date.now() });
-      if ((body?.members ?? []).some((m: { id: string }) => this.refusePersonalChat.has(m.id))) {
-        return this.reply(res, 403, { error: { code: 'Forbidden', message: 'The bot is not installed for the user' } });
+      if (personal && !this.isInstalledFor({ id: personal.id, aadObjectId: this.aadOf(personal.id) })) {
+        // The connector's answer to a bot outside the person's roster: the app is not installed for them.
+        // https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/conversation-messages#status-codes-from-bot-conversational-apis
+        return this.reply(res, 403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
       }
+      // Opening the chat counts against the person's thread like a send.
+      const wait = personal ? this.overThreadLimit(`create:${personal.id}`, Date.now()) : undefined;
+      if (wait !== undefined) return this.throttledByLimit(res, wait);
       return this.reply(res, 201, { id: newId, activityId: randomUUID() });
     }
     if (!conversationId) return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
@@ -310,12 +388,26 @@ export class FakeConnector {
             : { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
         );
       }
+      if (messageBytes(body) > TEAMS_MESSAGE_LIMIT_BYTES) {
+        request.status = 413;
+        this.tooLarge += 1;
+        this.refused.push({ ...attempted, status: 413 });
+        return this.reply(res, 413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big.' } });
+      }
+      const wait = this.overThreadLimit(conversationId, Date.now());
+      if (wait !== undefined) {
+        request.status = 429;
+        request.retryAfterS = Math.max(1, Math.ceil(wait / 1000));
+        return this.throttledByLimit(res, wait);
+      }
       const activityId = method === 'PUT' ? id : randomUUID();
       request.status = 200;
       this.record({ method, path, kind, conversationId, activityId, body, at: Date.now() });
       return this.reply(res, 200, { id: activityId });
     }
     if (sub === 'activities' && method === 'DELETE') {
+      const wait = this.overThreadLimit(conversationId, Date.now());
+      if (wait !== undefined) return this.throttledByLimit(res, wait);
       this.record({ method, path, kind: 'delete', conversationId, activityId: id, body, at: Date.now() });
       return this.reply(res, 200, {});
     }
@@ -340,6 +432,46 @@ export class FakeConnector {
     }
     this.record({ method, path, kind: 'other', conversationId, body, at: Date.now() });
     return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
+  }
+
+  private aadOf(userId: string): string | undefined {
+    for (const roster of this.rosters.values()) {
+      const found = roster.find((m) => m.id === userId);
+      if (found?.aadObjectId) return found.aadObjectId;
+    }
+    return undefined;
+  }
+
+  /**
+   * How long until one more request to `thread` keeps within Teams' per-thread limits, or
+   * undefined when it does now (and then it is counted). Requests turned away are not counted.
+   */
+  private overThreadLimit(thread: string, now: number): number | undefined {
+    if (!this.threadLimits) return undefined;
+    const longest = Math.max(...this.threadLimits.map((w) => w.ms));
+    const log = (this.threadLog.get(thread) ?? []).filter((t) => t > now - longest);
+    let ready = now;
+    for (const w of this.threadLimits) {
+      const inWindow = log.filter((t) => t > now - w.ms);
+      if (inWindow.length >= w.limit) ready = Math.max(ready, inWindow[inWindow.length - w.limit]! + w.ms);
+    }
+    if (ready > now) {
+      this.threadLog.set(thread, log);
+      return ready - now;
+    }
+    log.push(now);
+    this.threadLog.set(thread, log);
+    return undefined;
+  }
+
+  /**
+   * Over a thread's limit: 429 with Retry-After in whole seconds, as Teams answers.
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit#handle-http-429-responses
+   */
+  private throttledByLimit(res: ServerResponse, waitMs: number): void {
+    this.throttled += 1;
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+    return this.reply(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } });
   }
 
   private reply(res: ServerResponse, status: number, body: unknown): void {

@@ -312,6 +312,14 @@ export interface FakeGraph {
   allowSite(url: string): void;
   /** Forgets every throttle and failure still pending. */
   clearFaults(): void;
+  /** Apps in the organisation's Teams app catalog, by catalog id: only these can be installed for someone. */
+  readonly catalogApps: Set<string>;
+  /** Whether the admin granted TeamsAppInstallation.ReadWriteSelfForUser.All: without it, installs get 403. */
+  installGrant: boolean;
+  /** Entra object id -> catalog ids installed in that person's personal scope. */
+  readonly personalApps: Map<string, Set<string>>;
+  /** Told of each personal install (the person's Entra object id), as Teams then lets the bot into their 1:1 chat. */
+  onPersonalInstall?: (userId: string, appId: string) => void;
   /** Uploads to the site's libraries (or to the one library whose URL is given) get 507. */
   libraryFull(url: string, full?: boolean): void;
   /** The files in all libraries of the site, by path. */
@@ -621,6 +629,14 @@ class FakeGraphServer implements FakeGraph {
   private readonly sites: SpSite[] = [];
   /** comparable site URL -> how the app is kept out */
   private readonly deniedSites = new Map<string, 403 | 404>();
+  /** Apps in the organisation's catalog, by catalog id: only these can be installed for someone. */
+  readonly catalogApps = new Set<string>();
+  /** Whether the admin granted TeamsAppInstallation.ReadWriteSelfForUser.All: without it, installs get 403. */
+  installGrant = true;
+  /** Entra object id -> catalog ids installed in that person's personal scope. */
+  readonly personalApps = new Map<string, Set<string>>();
+  /** Told of each personal install, as Teams then lets the bot into the person's 1:1 chat. */
+  onPersonalInstall?: (userId: string, appId: string) => void;
   private readonly uploadSessions = new Map<string, SpUploadSession>();
   /** tempauth token -> what a pre-authenticated download URL serves */
   private readonly downloads = new Map<string, SpDownload>();
@@ -632,6 +648,7 @@ class FakeGraphServer implements FakeGraph {
     for (const address of options.mailboxes ?? []) this.addMailbox(address);
     this.calendarRoutes();
     this.sharePointRoutes();
+    this.teamsAppRoutes();
   }
 
   async listen(): Promise<void> {
@@ -1314,6 +1331,29 @@ class FakeGraphServer implements FakeGraph {
     const mailbox = this.mailboxes.get(address.toLowerCase());
     if (!mailbox) throw new Error(`fake Graph has no mailbox ${address}; call addMailbox first`);
     return mailbox;
+  }
+
+  // --- Teams apps in a person's personal scope ---
+
+  /**
+   * Install app for user: 201 Created with no body; 409 Conflict when the person has it already.
+   * https://learn.microsoft.com/en-us/graph/api/userteamwork-post-installedapps
+   */
+  private teamsAppRoutes(): void {
+    this.route('POST', 'users/:user/teamwork/installedApps', (r) => {
+      if (!this.installGrant) throw new GraphError(403, 'Forbidden', 'Missing role permissions on the request. API requires one of TeamsAppInstallation.ReadWriteSelfForUser.All, TeamsAppInstallation.ReadWriteForUser.All.');
+      const bind = (r.json() as Record<string, unknown> | undefined)?.['teamsApp@odata.bind'];
+      const appId = typeof bind === 'string' ? bind.match(/\/appCatalogs\/teamsApps\/([^/]+)$/)?.[1] : undefined;
+      if (!appId) throw new GraphError(400, 'BadRequest', 'teamsApp@odata.bind is required.');
+      if (!this.catalogApps.has(decodeURIComponent(appId))) throw new GraphError(404, 'NotFound', `The app ${appId} was not found in the app catalog.`);
+      const userId = r.params.user!;
+      const apps = this.personalApps.get(userId) ?? new Set<string>();
+      if (apps.has(appId)) throw new GraphError(409, 'Conflict', 'App is already installed for this user.');
+      apps.add(appId);
+      this.personalApps.set(userId, apps);
+      this.onPersonalInstall?.(userId, appId);
+      return { status: 201 };
+    });
   }
 
   // --- SharePoint files ---

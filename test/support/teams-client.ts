@@ -61,6 +61,8 @@ export class TeamsClient {
   ) {}
 
   base(conversation: Conversation, from: User): Record<string, any> {
+    // Whoever writes in their 1:1 chat with the bot has the app personally.
+    if (conversation.type === 'personal') this.connector.installFor(from);
     const tenantId = conversation.tenantId ?? TENANT;
     return {
       id: randomUUID(),
@@ -138,6 +140,31 @@ export class TeamsClient {
     activity.action = action;
     if (conversation.type === 'channel') activity.channelData.settings = { selectedChannel: { id: conversation.id } };
     return this.post(activity);
+  }
+
+  /**
+   * The person adds the app for themselves (opens it once, or the admin installs it for them): Teams
+   * sends an installationUpdate (add) and a conversationUpdate with the bot among membersAdded in
+   * the person's 1:1 chat with the bot, neither with a `locale`; from then on the bot may open that chat.
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events#install-update-event
+   * Returns the 1:1 chat.
+   */
+  async installPersonal(from: User): Promise<Conversation> {
+    this.connector.installFor(from);
+    const chat: Conversation = { id: this.connector.personalChatId(from.id), type: 'personal' };
+    const install = this.base(chat, from);
+    delete install.locale;
+    install.type = 'installationUpdate';
+    install.action = 'add';
+    const installed = await this.post(install);
+    if (installed.status >= 300) throw new Error(`installationUpdate answered ${installed.status}`);
+    const added = this.base(chat, from);
+    delete added.locale;
+    added.type = 'conversationUpdate';
+    added.membersAdded = [{ id: BOT.id }];
+    const answered = await this.post(added);
+    if (answered.status >= 300) throw new Error(`conversationUpdate answered ${answered.status}`);
+    return chat;
   }
 
   /** People (or the bot itself) leaving the conversation: `teamMemberRemoved` in a team. */

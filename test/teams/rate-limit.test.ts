@@ -61,6 +61,29 @@ describe('the send rate limiter', () => {
     expect(times[1_800]).toBe(3_600_000);
   });
 
+  it('lets a reply take the next free place ahead of the sends queued for the thread', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const limiter = new RateLimiter(fakeClock());
+    const order: string[] = [];
+    const queued = Array.from({ length: 10 }, (_, i) => limiter.takeWithin('thread-a', THREAD_LIMITS).then(() => order.push(`send ${i}`)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toHaveLength(7);
+    const reply = limiter.takeFirst('thread-a', THREAD_LIMITS).then(() => order.push('reply'));
+    await vi.runAllTimersAsync();
+    await Promise.all([...queued, reply]);
+    expect(order.slice(7)).toEqual(['reply', 'send 7', 'send 8', 'send 9']);
+  });
+
+  it('leaves a margin past each window, as Teams counts a request when it arrives', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const limiter = new RateLimiter(fakeClock(), 250);
+    const times: number[] = [];
+    const sends = Array.from({ length: 9 }, () => limiter.takeWithin('thread-a', THREAD_LIMITS).then(() => times.push(Date.now())));
+    await vi.runAllTimersAsync();
+    await Promise.all(sends);
+    expect(times.slice(6)).toEqual([0, 1_250, 2_250]);
+  });
+
   it('sends nothing to a thread Teams asked to wait (Retry-After), and the rest of the threads go on', async () => {
     vi.useFakeTimers({ now: 0 });
     const limiter = new RateLimiter(fakeClock());
