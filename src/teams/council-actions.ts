@@ -1,4 +1,3 @@
-import { queueRosterSync } from './roster.js';
 import { z } from 'zod';
 import { type CouncilView, addGuest, changeRole, removeGuest, requireCouncil, setUpCouncil } from '../app/councils.js';
 import { COUNCIL_NAME_MAX, LOCALES, isGuestId } from '../domain/council.js';
@@ -6,6 +5,7 @@ import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { actorOf, conversationKind, tenantOf } from './activity.js';
+import { queueRosterSync } from './roster.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { optionalText, version } from './card-fields.js';
 import { respondWithCard } from './replies.js';
