@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
@@ -18,16 +19,6 @@ const mailbox = 'vardvalsradet@region.se';
 const clockFile = join(mkdtempSync(join(tmpdir(), 'council-clock-')), 'now');
 function setClock(iso: string): void {
   writeFileSync(clockFile, iso);
-}
-
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface MeetingRow {

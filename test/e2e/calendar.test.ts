@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utcToZoned, zonedToUtc } from '../../src/domain/meeting-time.js';
+import { until as waitUntil } from '../support/until.js';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
@@ -20,15 +21,8 @@ function daysAhead(days: number): string {
   return utcToZoned(new Date(Date.now() + days * 86_400_000).toISOString(), zone).date;
 }
 
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// This file's waits give up sooner than the shared default.
+const until = <T>(probe: Parameters<typeof waitUntil<T>>[0], what: string, timeoutMs = 15_000) => waitUntil(probe, what, timeoutMs);
 
 interface MeetingRow {
   id: string;
