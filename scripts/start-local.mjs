@@ -16,6 +16,9 @@
 //   PLAYGROUND_PORT       Playground port (default 56150; the Playground falls back to a
 //                         random free port if it is taken; the real one is printed)
 //   PLAYGROUND_CHANNEL    channel to emulate (default msteams)
+//   PLAYGROUND_AS         who the Playground's user is: chair (default), secretary or member —
+//                         playground/<as>.yml; the same people, group chat and team in each, so
+//                         a restart as someone else reaches the same council
 //   BOT_READY_TIMEOUT_MS  how long to wait for /readyz (default 60000)
 //   M365_AGENTS_PLAYGROUND_LOGFILE  Playground log (default <DATA_DIR>/m365agentsplayground.log)
 //
@@ -34,6 +37,12 @@ const botEntry = resolve(root, 'dist', 'src', 'main.js');
 const botPort = parsePort('PORT', process.env.PORT, 3978);
 const playgroundPort = parsePort('PLAYGROUND_PORT', process.env.PLAYGROUND_PORT, 56150);
 const channel = process.env.PLAYGROUND_CHANNEL || 'msteams';
+const playgroundAs = process.env.PLAYGROUND_AS || 'chair';
+const playgroundConfig = resolve(root, 'playground', `${playgroundAs}.yml`);
+if (!/^[a-z]+$/.test(playgroundAs) || !existsSync(playgroundConfig)) {
+  console.error(`[start-local] PLAYGROUND_AS=${playgroundAs}: no such file playground/${playgroundAs}.yml (chair, secretary, member)`);
+  process.exit(2);
+}
 const readyTimeoutMs = Number(process.env.BOT_READY_TIMEOUT_MS) || 60_000;
 const STOP_GRACE_MS = 15_000;
 
@@ -195,6 +204,8 @@ function startPlayground() {
       ...process.env,
       // Do not try to open a browser (xdg-open); the URL is printed instead.
       TEAMSAPPTESTER_BROWSER: 'none',
+      // Fixed people and chat ids: the built-in configuration makes a new group chat on every start.
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: process.env.M365_AGENTS_PLAYGROUND_CONFIG_PATH || playgroundConfig,
       // --disable-telemetry stops events, but the Application Insights SDK is still set up and
       // would send its own "statsbeat" (and probe the Azure metadata endpoint): turn that off too.
       APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',

@@ -28,8 +28,10 @@ const WELCOME_TITLE = /^(Hej! Jag är Rådsassistenten|Hello! I am Council Assis
 /** For `filter({ hasText })`, which matches against the whole card's text. */
 const WELCOME_TEXT = /Hej! Jag är Rådsassistenten|Hello! I am Council Assistant/;
 const COUNCIL_NAME = 'Vårdvalsråd fysioterapi';
-/** The Playground's signed-in user, who sets the council up and so becomes its chair. */
-const CHAIR_NAME = 'Alex Wilber';
+/** The Playground's signed-in user (playground/chair.yml), who sets the council up and so becomes its chair. */
+const CHAIR_NAME = 'Anna Lindqvist';
+/** The bot's name in playground/*.yml, which the compose box's @-menu offers. */
+const BOT_NAME = 'Rådsassistenten';
 const UI_TIMEOUT = 30_000;
 
 async function freePort(): Promise<number> {
@@ -184,7 +186,7 @@ function composeBox(page: Page): Locator {
 async function sendToBot(page: Page, lines: readonly string[]): Promise<void> {
   await composeBox(page).click();
   await page.keyboard.type('@');
-  await page.getByRole('menuitem', { name: 'Test Bot' }).click();
+  await page.getByRole('menuitem', { name: BOT_NAME }).click();
   await page.keyboard.type(` ${lines.join('<br>')}`);
   await page.keyboard.press('Enter');
 }
@@ -323,7 +325,7 @@ describe('Agents Playground (browser)', () => {
 
   it('shows the welcome card when the bot is added to a group chat', async () => {
     ready();
-    await page.getByRole('treeitem', { name: /Group Chat/ }).click();
+    await page.getByRole('treeitem', { name: /Vårdvalsrådet/ }).click();
     const welcome = cards(page).filter({ hasText: WELCOME_TEXT });
     await welcome.first().waitFor({ state: 'visible' });
     await expect(welcome.getByRole('button', { name: /^(Sätt upp rådet|Set up the council)$/ }).isVisible()).resolves.toBe(
@@ -352,7 +354,7 @@ describe('Agents Playground (browser)', () => {
     // Action.Execute answers with the council card, which replaces the welcome card.
     await page.getByText(new RegExp(`^(Rådet|Council) ${COUNCIL_NAME}$`)).waitFor({ state: 'visible' });
     await expect(page.getByText(WELCOME_TITLE).count()).resolves.toBe(0);
-    await expect(page.getByText(/Alex Wilber/).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText(CHAIR_NAME).first().isVisible()).resolves.toBe(true);
     await screenshot(page, 'playground-setup.png');
   }, 120_000);
 
