@@ -171,7 +171,10 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       await commands[command.kind]({ context, state, kit, locale, council: found.view }, command.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
-      await context.sendActivity(cardActivity(errorCard(locale, kit.ruleMessage(locale, err))));
+      // "Set this chat up" is no answer in the personal chat, where no council can be set up.
+      const wrongPlace = err.code === 'error.notSetUp' && conversationKind(activity) === 'personal';
+      const message = wrongPlace ? t(locale, 'error.councilCommandInPersonal') : kit.ruleMessage(locale, err);
+      await context.sendActivity(cardActivity(errorCard(locale, message)));
     }
   });
 

@@ -10,6 +10,7 @@ import type { CommandTurn } from './command-handlers.js';
 import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from './meeting-views.js';
 import { cardActivity } from './replies.js';
 import { councilConversationId } from './activity.js';
+import { withNextStep } from './next-step.js';
 
 /** Pasted plans often give dates only; such meetings get the usual afternoon slot, shown before saving. */
 const DEFAULT_START = '13:00';
@@ -73,7 +74,7 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
     return;
   }
   const upcoming = await upcomingMeetings(turn.kit.meetingDeps, councilConversationId(context.activity));
-  const notice = { text: t(locale, 'meeting.scheduled'), kind: 'good' as const };
+  const notice = { text: withNextStep(locale, t(locale, 'meeting.scheduled'), 'afterPlanned'), kind: 'good' as const };
   await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
 }
 

@@ -456,7 +456,7 @@ describe('Agents Playground (browser)', () => {
     await waitForCount(planned, 2);
 
     // 2. Five items and a sub-item, numbered so the nesting survives the compose box.
-    const imported = page.getByText('Dagordningen är importerad: 6 punkter.', { exact: true });
+    const imported = page.getByText(/^Dagordningen är importerad: 6 punkter\./);
     const importedBefore = await imported.count();
     await sendToBot(page, [
       'dagordning:',
