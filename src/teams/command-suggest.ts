@@ -43,7 +43,7 @@ export interface Suggestion {
  */
 export function suggestCommand(normalised: string): Suggestion | undefined {
   const colon = normalised.indexOf(':');
-  const head = (colon >= 0 ? normalised.slice(0, colon) : normalised).replace(/[?!.]+$/u, '').trim();
+  const head = (colon >= 0 ? normalised.slice(0, colon) : normalised).replace(/(?<![?!.])[?!.]+$/u, '').trim();
   const words = head.split(' ').filter(Boolean);
   if (words.length === 0) return undefined;
   let best: { word: CommandWord; cost: number } | undefined;
