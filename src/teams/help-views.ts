@@ -1,6 +1,7 @@
 import { type Locale, type Role, can } from '../domain/council.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
+import { daysAfter } from './example-dates.js';
 
 export interface HelpContext {
   scope: 'council' | 'unconfigured' | 'personal';
@@ -32,13 +33,6 @@ export function helpCard(locale: Locale, ctx: HelpContext): CardJson {
   return structuredClone(card);
 }
 
-/** A day some weeks ahead of today, as the examples write it: ISO for meetings, "15/4" for deadlines. */
-function ahead(today: string, days: number): { iso: string; dayMonth: string; year: number } {
-  const date = new Date(`${today}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return { iso: date.toISOString().slice(0, 10), dayMonth: `${date.getUTCDate()}/${date.getUTCMonth() + 1}`, year: date.getUTCFullYear() };
-}
-
 /**
  * Commands grouped by what the asker is doing (before, during and after a meeting, and the
  * council itself), and only those their role may use: a member is not shown the chair's tools.
@@ -62,10 +56,10 @@ function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
     const leads = can(role, 'meeting.run');
     const chairs = can(role, 'council.manageRoles');
     const votes = role !== undefined && role !== 'guest';
-    const meetingDay = ahead(ctx.today, 14).iso;
-    const due = ahead(ctx.today, 30).dayMonth;
-    const approvalBy = ahead(ctx.today, 21).dayMonth;
-    const year = ahead(ctx.today, 0).year;
+    const meetingDay = daysAfter(ctx.today, 14).iso;
+    const due = daysAfter(ctx.today, 30).dayMonth;
+    const approvalBy = daysAfter(ctx.today, 21).dayMonth;
+    const year = daysAfter(ctx.today, 0).year;
     if (plans) {
       add('prepare', sv ? `nytt möte ${meetingDay} 13:00-16:00 Regionens hus` : `new meeting ${meetingDay} 13:00-16:00 Town hall`, 'help.cmd.newMeeting');
       add('prepare', sv ? 'mötesplan: (en rad per möte)' : 'schedule: (one line per meeting)', 'help.cmd.schedule');

@@ -154,7 +154,7 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     { template: 'council', card: councilCard(view, '29:user-0', locale, { text: 'Sparat', kind: 'good' }) },
     { template: 'council', card: councilCard(view, '29:user-5', locale) },
     { template: 'council', card: councilCard(huge, '29:user-0', locale) },
-    { template: 'meetings', card: meetingsCard(view.council, [], 0, locale, { howTo: true }) },
+    { template: 'meetings', card: meetingsCard(view.council, [], 0, locale, { howTo: '2027-01-14' }) },
     { template: 'meetings', card: meetingsCard(view.council, meetings(10), 25, locale, { notice: { text: 'Klart', kind: 'good' } }) },
     { template: 'meeting-form', card: meetingFormCard(locale) },
     { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: 'Sal 3', online: true }, { text: 'Ange tid', kind: 'attention' }) },

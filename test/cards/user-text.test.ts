@@ -152,7 +152,7 @@ function cards(locale: Locale): { template: string; card: unknown; quotes: boole
     { template: 'error', card: errorCard(locale, t(locale, 'unknown.command', { text: U })) },
     { template: 'done', card: doneCard(t(locale, 'attendance.guestAdded', { name: U }), t(locale, 'attendance.guestAdded', { name: U })) },
     ...[undefined, '29:chair', '29:member'].map((viewer) => ({ template: 'council', card: councilCard(view, viewer, locale, notice) })),
-    { template: 'meetings', card: meetingsCard(view.council, [meeting(), { ...meeting(), id: 'm2', online: false }], 0, locale, { notice, howTo: true }) },
+    { template: 'meetings', card: meetingsCard(view.council, [meeting(), { ...meeting(), id: 'm2', online: false }], 0, locale, { notice, howTo: '2027-01-14' }) },
     { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: U, online: true, title: U }, notice) },
     {
       // What the person typed rides along in the action's data until they choose; the card shows only dates and times.

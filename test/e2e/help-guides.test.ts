@@ -49,6 +49,10 @@ describe('help that guides, over HTTP', () => {
     expect(cardText(card)).toContain('Nästa steg: planera rådets första möte med "nytt möte".');
     const council = (await client.execute(chat, chair, { verb: 'council.show' })).card;
     await client.execute(chat, chair, findAction(council, 'council.setRole'), { userId: cecilia.id, role: 'secretary' });
+    // With no meeting yet, the way to plan one, with a date that has not passed.
+    const answer = await say(chair, 'dagordning');
+    const example = /nytt möte (\d{4}-\d{2}-\d{2}) 13:00-16:00/.exec(answer);
+    expect(example?.[1]! > utcToZoned(new Date().toISOString(), 'Europe/Stockholm').date).toBe(true);
   });
 
   it('offers "Menade du …?" for a near miss of a command word', async () => {
