@@ -94,6 +94,15 @@ describe('help that guides, over HTTP', () => {
     expect(answer).toContain('"öppna mötet"');
   });
 
+  it('says in the personal chat where council commands are typed', async () => {
+    const personal = await client.installPersonal(bjorn);
+    connector.reset();
+    await client.say(personal, bjorn, 'dagordning');
+    const answer = connector.sent(personal.id).map((c) => c.body.text ?? cardText(cardOf(c.body))).join('\n');
+    expect(answer).toContain('Det här görs i rådets kanal eller gruppchatt, inte i den personliga chatten.');
+    expect(answer).not.toContain('Skriv "konfigurera"');
+  });
+
   it('names the next step after planning and after the agenda, and takes a decision without its colon', async () => {
     expect(await say(chair, `nytt möte ${soonMeeting(120, 'Regionens hus')}`)).toContain('Nästa steg: lägg in dagordningen');
     await say(chair, ['dagordning:', '1. Rapport från förvaltningen', '2. Övriga frågor'].join('\n'));
