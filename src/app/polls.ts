@@ -90,6 +90,13 @@ function mayStartPolls(council: Council, role: CouncilMember['role'] | undefined
   return can(role, 'meeting.run') || (council.membersCreatePolls && (role === 'member'));
 }
 
+/** Asked before the poll form is shown too, so nobody fills it in only to be refused. */
+export function requireMayStartPolls(view: CouncilView, actorId: string): void {
+  const role = roleOf(view, actorId);
+  if (!role) throw new RuleError('error.notMember');
+  if (!mayStartPolls(view.council, role)) throw new RuleError('error.pollCreateForbidden');
+}
+
 /**
  * The chair or secretary (or any member, where the council allows it) starts a poll. Tied to
  * the item under discussion, its result becomes that item's decision. The deadline and the
@@ -101,9 +108,7 @@ export async function createPoll(
   input: { conversationId: string; actorId: string; settings: PollSettings; tieToCurrentItem: boolean; clientKey: string },
 ): Promise<{ view: CouncilView; poll: Poll; created: boolean }> {
   const view = await requireCouncil(deps, input.conversationId);
-  const role = roleOf(view, input.actorId);
-  if (!role) throw new RuleError('error.notMember');
-  if (!mayStartPolls(view.council, role)) throw new RuleError('error.pollCreateForbidden');
+  requireMayStartPolls(view, input.actorId);
   const now = deps.clock.now().toISOString();
   const checked = checkPoll(input.settings, now);
   // A poll during a meeting is part of its record (the minutes show it) even when not tied to an item.

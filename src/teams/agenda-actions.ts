@@ -23,6 +23,7 @@ import { type ActionTurn, type CardAction, defineAction } from './card-action.js
 import { blankToUndefined, flag, id, page, version } from './card-fields.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
+import { withNextStep } from './next-step.js';
 
 const minutes = z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(600).optional());
 const presenters = z
@@ -73,7 +74,9 @@ export async function updatePostedCard(turn: Pick<ActionTurn, 'kit'>, agenda: Ag
 
 async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'agenda.updated' | 'agenda.imported', count = 0): Promise<void> {
   await updatePostedCard(turn, agenda);
-  const notice: Notice = { text: t(agenda.view.council.locale, noticeKey, { count }), kind: 'good' };
+  const { locale } = agenda.view.council;
+  const said = t(locale, noticeKey, { count });
+  const notice: Notice = { text: noticeKey === 'agenda.imported' ? withNextStep(locale, said, 'afterAgenda') : said, kind: 'good' };
   await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
 }
 

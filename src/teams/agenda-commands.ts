@@ -9,13 +9,14 @@ import type { CommandTurn } from './command-handlers.js';
 import { cardActivity } from './replies.js';
 import { keepingId } from './posted-cards.js';
 import { councilConversationId } from './activity.js';
+import { exampleMeetingDay } from './example-dates.js';
 
 /** Posts the next meeting's agenda and remembers the message, so later changes update it in place. */
 export async function postAgenda(turn: CommandTurn): Promise<void> {
   if (!turn.council) throw new RuleError('error.notSetUp');
   const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, councilConversationId(turn.context.activity));
   if (!agenda) {
-    await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
+    await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting', { date: exampleMeetingDay(turn.kit.deps.clock, turn.council.council.timeZone) }));
     return;
   }
   const sent = await turn.context.sendActivity(keepingId(cardActivity(agendaCard(agenda, undefined)), { kind: 'agendaCard', id: agenda.meeting.id }));
@@ -28,7 +29,7 @@ export async function importAgendaText(turn: CommandTurn, text: string): Promise
   requirePermission(roleOf(turn.council, turn.context.activity.from.id), 'agenda.edit');
   const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, councilConversationId(turn.context.activity));
   if (!agenda) {
-    await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
+    await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting', { date: exampleMeetingDay(turn.kit.deps.clock, turn.council.council.timeZone) }));
     return;
   }
   await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, text)));

@@ -16,7 +16,9 @@ export function attendanceCard(data: AttendanceView, viewerId: string, notice?: 
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const canEdit = can(view.members.find((m) => m.userId === viewerId)?.role, 'meeting.run') && attendanceEditable(meeting);
   const members = view.members.slice(0, MAX_ROWS);
-  const count = (status: string) => attendance.filter((e) => e.status === status).length;
+  // Counted as the rows show them: a guest or a member without an entry yet has a status too.
+  const statuses = view.members.map((m) => statusOf(attendance, m));
+  const count = (status: string) => statuses.filter((s) => s === status).length;
   const unconfirmed = count('unconfirmed');
   return renderTemplate('attendance', {
     notice: notice?.text ?? null,

@@ -13,6 +13,9 @@ import { conversationKind, conversationRecord, councilConversationId, councilCon
 import { agendaActions } from './agenda-actions.js';
 import { ADAPTIVE_CARD_ACTION, cardActionHandler } from './card-action-route.js';
 import { normaliseCommandText, parseCommand } from './commands.js';
+import { suggestCommand } from './command-suggest.js';
+import { writtenLanguage } from '../i18n/written-language.js';
+import type { Locale } from '../domain/council.js';
 import { councilActions } from './council-actions.js';
 import { commands } from './command-handlers.js';
 import { meetingActions } from './meeting-actions.js';
@@ -38,7 +41,9 @@ import { cardActivity, respondWithCard } from './replies.js';
 import { DatabaseStorage } from './state-storage.js';
 import { runWithStoreRetry } from './store-retry.js';
 import { type BotDeps, createTurnKit } from './turn-kit.js';
-import { councilCard, errorCard, helpCard, welcomeCard } from './views.js';
+import { councilCard, errorCard, welcomeCard } from './views.js';
+import { helpCard } from './help-views.js';
+import { utcToZoned } from '../domain/meeting-time.js';
 
 export type { BotDeps };
 
@@ -66,6 +71,21 @@ async function refuseForeignThread(context: TurnContext, deps: BotDeps): Promise
   const text = t(locale, 'error.foreignThread');
   if (activity.type === ActivityTypes.Invoke) await respondWithCard(context, errorCard(locale, text));
   else if (activity.type === ActivityTypes.Message) await context.sendActivity(text);
+}
+
+/**
+ * A message that is no command, answered in the language it was written in (else the council's,
+ * else the client's): a near miss of a command word gets "Menade du …?", a conversation not yet
+ * a council the way to set it up.
+ */
+function notUnderstood(activity: Activity, found: { locale: Locale; view?: unknown }): string {
+  const normalised = normaliseCommandText(activity.text);
+  const suggestion = suggestCommand(normalised);
+  const locale = writtenLanguage(normalised) ?? suggestion?.language ?? found.locale;
+  if (suggestion) return t(locale, 'unknown.didYouMean', { suggestion: suggestion.text });
+  const text = normalised.slice(0, 80);
+  if (!found.view && conversationKind(activity) !== 'personal') return t(locale, 'unknown.notSetUp', { text });
+  return t(locale, 'unknown.command', { text });
 }
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
@@ -109,7 +129,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       if (conversationKind(activity) === 'personal') await personallyInstalled(kit, activity.from.id);
       const card =
         conversationKind(activity) === 'personal'
-          ? helpCard(locale, { scope: 'personal' })
+          ? helpCard(locale, { scope: 'personal', today: utcToZoned(deps.clock.now().toISOString(), deps.defaultTimeZone).date })
           : view
             ? councilCard(view, undefined, locale)
             : welcomeCard(locale, kit.suggestedName(activity), deps.defaultTimeZone);
@@ -131,9 +151,10 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
 
   app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
-    const command = parseCommand(activity.text);
+    const addressed = conversationKind(activity) === 'personal' || mentionsBot(activity);
+    const command = parseCommand(activity.text, { addressed });
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
-    if (!command && conversationKind(activity) !== 'personal' && !mentionsBot(activity)) return;
+    if (!command && !addressed) return;
     const found = await kit.councilAndLocale(activity);
     // Teams tells a team's re-install only in its General channel: a message from another channel's
     // council is the word that the bot is back there.
@@ -142,8 +163,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     // client's locale does (a Swedish user on an English Teams client types "hjälp").
     const locale = found.view ? found.locale : (command?.language ?? found.locale);
     if (!command) {
-      const text = normaliseCommandText(activity.text).slice(0, 80);
-      await context.sendActivity(t(locale, 'unknown.command', { text }));
+      await context.sendActivity(notUnderstood(activity, found));
       return;
     }
     labelTurn({ 'bot.command': command.kind });
@@ -151,7 +171,10 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       await commands[command.kind]({ context, state, kit, locale, council: found.view }, command.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
-      await context.sendActivity(cardActivity(errorCard(locale, kit.ruleMessage(locale, err))));
+      // "Set this chat up" is no answer in the personal chat, where no council can be set up.
+      const wrongPlace = err.code === 'error.notSetUp' && conversationKind(activity) === 'personal';
+      const message = wrongPlace ? t(locale, 'error.councilCommandInPersonal') : kit.ruleMessage(locale, err);
+      await context.sendActivity(cardActivity(errorCard(locale, message)));
     }
   });
 

@@ -21,7 +21,9 @@ import { decisionCommand, protocolNoteCommand, reservationCommand } from './deci
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
 import type { TurnKit } from './turn-kit.js';
-import { type Notice, councilCard, helpCard, welcomeCard } from './views.js';
+import { type Notice, councilCard, welcomeCard } from './views.js';
+import { helpCard } from './help-views.js';
+import { utcToZoned } from '../domain/meeting-time.js';
 
 export interface CommandTurn {
   context: TurnContext;
@@ -38,10 +40,11 @@ async function currentCouncil({ kit, context, council }: CommandTurn): Promise<C
 }
 
 export const commands: Record<CommandKind, CommandHandler> = {
-  async help({ context, locale, council }) {
+  async help({ context, kit, locale, council }) {
     const scope = conversationKind(context.activity) === 'personal' ? 'personal' : council ? 'council' : 'unconfigured';
     const role = council ? roleOf(council, context.activity.from.id) : undefined;
-    await context.sendActivity(cardActivity(helpCard(locale, { scope, role })));
+    const today = utcToZoned(kit.deps.clock.now().toISOString(), council?.council.timeZone ?? kit.deps.defaultTimeZone).date;
+    await context.sendActivity(cardActivity(helpCard(locale, { scope, role, memberPolls: council?.council.membersCreatePolls, today })));
   },
 
   async setup({ context, kit, locale, council }) {

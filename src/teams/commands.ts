@@ -100,6 +100,25 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
 ];
 
 /**
+ * The colon commands also understood without their colon ("Beslut Rådet tackar …"), when the
+ * message is addressed to the bot (an @mention, the personal chat) and the next word begins with
+ * a capital letter. A decision or a note is a sentence of its own and starts with one, an action
+ * with its owner's name ("Åtgärd Helena …"); a chat line that merely starts with the word goes on
+ * in lower case ("beslut är fattat", "note to self"). In a channel the bot hears all chatter, so
+ * a message not addressed to it needs the colon, as before.
+ */
+const colonless: readonly [RegExp, CommandKind, Locale][] = [
+  [/^beslut(?=\s)/, 'decision', 'sv'],
+  [/^decision(?=\s)/, 'decision', 'en'],
+  [/^åtgärd(?=\s)/, 'action', 'sv'],
+  [/^action(?=\s)/, 'action', 'en'],
+  [/^(protokollsanteckning|protokollanteckning)(?=\s)/, 'protocolNote', 'sv'],
+  [/^(protocol note|note for the minutes)(?=\s)/, 'protocolNote', 'en'],
+  [/^anteckning(?=\s)/, 'note', 'sv'],
+  [/^note(?=\s)/, 'note', 'en'],
+];
+
+/**
  * How much of a message, HTML included, is read to recognise a command. Command words are under
  * 50 characters and Teams' markup around them is short, so a message longer than this is no
  * whole-message command ("hjälp"), and a megabyte of text costs no more to reject than a word.
@@ -149,7 +168,12 @@ function commandHead(plain: string, whole: boolean): string {
   return (head.startsWith('/') ? head.slice(1) : head).toLocaleLowerCase('sv');
 }
 
-export function parseCommand(text: string | undefined): Command | undefined {
+export interface ParseOptions {
+  /** The message @mentions the bot or is in the personal chat: it is meant for the bot. */
+  addressed?: boolean;
+}
+
+export function parseCommand(text: string | undefined, options: ParseOptions = {}): Command | undefined {
   const whole = (text ?? '').length <= COMMAND_WINDOW_CHARS;
   const window = plainText(commandWindow(text));
   if (whole) {
@@ -167,6 +191,15 @@ export function parseCommand(text: string | undefined): Command | undefined {
       const body = plain.startsWith('/') ? plain.slice(1) : plain;
       const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
       return { kind, language, args };
+    }
+  }
+  if (options.addressed) {
+    for (const [pattern, kind, language] of colonless) {
+      const match = pattern.exec(lower);
+      if (!match) continue;
+      const plain = whole ? window : plainText(text);
+      const args = (plain.startsWith('/') ? plain.slice(1) : plain).slice(match[0].length).trim();
+      if (/^\p{Lu}/u.test(args)) return { kind, language, args };
     }
   }
   return undefined;

@@ -11,6 +11,7 @@ import { optionalText, version } from './card-fields.js';
 import { respondWithCard } from './replies.js';
 import { replaceCardForAll } from './shared-card.js';
 import { type Notice, councilCard } from './views.js';
+import { withNextStep } from './next-step.js';
 
 
 async function freshCouncilCard(turn: ActionTurn, notice: Notice) {
@@ -55,7 +56,8 @@ const setup = defineAction({
     // Teams slow to give the roster: the council is set up now, its members follow from the outbox onto the card.
     if (!roster) await queueRosterSync(kit, { conversationId: view.council.conversationId, ...(context.activity.replyToId ? { cardActivityId: context.activity.replyToId } : {}) });
     const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
-    const text = roster ? t(view.council.locale, 'setup.done', { chair, count: view.members.length }) : t(view.council.locale, 'setup.doneRosterLater', { chair });
+    const said = roster ? t(view.council.locale, 'setup.done', { chair, count: view.members.length }) : t(view.council.locale, 'setup.doneRosterLater', { chair });
+    const text = withNextStep(view.council.locale, said, 'afterSetup');
     const notice: Notice = { text, kind: 'good' };
     kit.deps.logger.info({ council: view.council.id, members: view.members.length }, 'council set up');
     await replaceCardForAll(turn, councilCard(view, undefined, view.council.locale, notice));

@@ -12,6 +12,7 @@ import { meetingsCard, timeChoiceCard } from './meeting-views.js';
 import { respondWithCard } from './replies.js';
 import { replaceCardForAll } from './shared-card.js';
 import type { Notice } from './views.js';
+import { withNextStep } from './next-step.js';
 
 const meetingInput = z.object({
   date,
@@ -58,7 +59,7 @@ const create = defineAction({
       await respondWithCard(turn.context, timeChoiceCard(locale, input, err.times, 'meeting.create', { ...input }));
       return;
     }
-    await answerWithUpcoming(turn, { text: t(result.view.council.locale, 'meeting.scheduled'), kind: 'good' });
+    await answerWithUpcoming(turn, { text: withNextStep(result.view.council.locale, t(result.view.council.locale, 'meeting.scheduled'), 'afterPlanned'), kind: 'good' });
   },
 });
 
@@ -73,7 +74,7 @@ const confirmSchedule = defineAction({
       ids: idsFromCard(turn, input.meetings.length),
     });
     const locale = result.view.council.locale;
-    await answerWithUpcoming(turn, { text: t(locale, 'schedule.saved', { count: result.meetings.length }), kind: 'good' });
+    await answerWithUpcoming(turn, { text: withNextStep(locale, t(locale, 'schedule.saved', { count: result.meetings.length }), 'afterPlanned'), kind: 'good' });
   },
 });
 

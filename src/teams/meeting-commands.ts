@@ -10,6 +10,8 @@ import type { CommandTurn } from './command-handlers.js';
 import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from './meeting-views.js';
 import { cardActivity } from './replies.js';
 import { councilConversationId } from './activity.js';
+import { withNextStep } from './next-step.js';
+import { exampleMeetingDay } from './example-dates.js';
 
 /** Pasted plans often give dates only; such meetings get the usual afternoon slot, shown before saving. */
 const DEFAULT_START = '13:00';
@@ -32,7 +34,7 @@ function toInput(m: ParsedMeeting, start = m.start, end = m.end): MeetingInput {
 export async function listMeetings(turn: CommandTurn): Promise<void> {
   const { view, meetings, more } = await upcomingMeetings(turn.kit.meetingDeps, councilConversationId(turn.context.activity));
   const mayPlan = can(roleOf(view, turn.context.activity.from.id), 'meeting.schedule');
-  await turn.context.sendActivity(cardActivity(meetingsCard(view.council, meetings, more, turn.locale, { howTo: mayPlan })));
+  await turn.context.sendActivity(cardActivity(meetingsCard(view.council, meetings, more, turn.locale, { howTo: mayPlan ? exampleMeetingDay(turn.kit.deps.clock, view.council.timeZone) : undefined })));
 }
 
 export async function newMeeting(turn: CommandTurn, args: string): Promise<void> {
@@ -49,7 +51,7 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
     const problem = meetingLineProblem(args);
     if (problem.kind === 'invalidDate') throw new RuleError('error.invalidDate', { date: problem.date });
     if (problem.kind === 'endBeforeStart') throw new RuleError('error.meetingEndBeforeStart');
-    await context.sendActivity(t(locale, 'newMeeting.notUnderstood', { text: args.slice(0, 120) }));
+    await context.sendActivity(t(locale, 'newMeeting.notUnderstood', { text: args.slice(0, 120), date: exampleMeetingDay(turn.kit.deps.clock, view.council.timeZone) }));
     await context.sendActivity(cardActivity(meetingFormCard(locale)));
     return;
   }
@@ -73,7 +75,7 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
     return;
   }
   const upcoming = await upcomingMeetings(turn.kit.meetingDeps, councilConversationId(context.activity));
-  const notice = { text: t(locale, 'meeting.scheduled'), kind: 'good' as const };
+  const notice = { text: withNextStep(locale, t(locale, 'meeting.scheduled'), 'afterPlanned'), kind: 'good' as const };
   await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
 }
 
@@ -83,7 +85,7 @@ export async function pasteSchedule(turn: CommandTurn, args: string): Promise<vo
   requirePermission(roleOf(view, context.activity.from.id), 'meeting.schedule');
   const parsed = parseScheduleText(args, { today: today(turn) });
   if (parsed.meetings.length === 0) {
-    await context.sendActivity(t(locale, 'schedule.nothing'));
+    await context.sendActivity(t(locale, 'schedule.nothing', { date: exampleMeetingDay(turn.kit.deps.clock, view.council.timeZone) }));
     return;
   }
   if (parsed.meetings.length > SCHEDULE_MAX) throw new RuleError('error.scheduleTooLong', { max: SCHEDULE_MAX });

@@ -23,7 +23,7 @@ export function meetingsCard(
   meetings: readonly Meeting[],
   more: number,
   locale: Locale,
-  options: { notice?: Notice; howTo?: boolean } = {},
+  options: { notice?: Notice; /** How to plan one, with this example date. */ howTo?: string } = {},
 ): CardJson {
   return renderTemplate('meetings', {
     notice: options.notice?.text ?? null,
@@ -32,7 +32,7 @@ export function meetingsCard(
     council: council.name,
     meetings: meetings.map((m) => meetingLine(locale, council, m)),
     more: more > 0 ? t(locale, 'meetings.more', { count: more }) : null,
-    howTo: options.howTo ? t(locale, 'meetings.howTo') : null,
+    howTo: options.howTo ? t(locale, 'meetings.howTo', { date: options.howTo }) : null,
     labels: { none: t(locale, 'meetings.none') },
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { requireCouncil } from '../app/councils.js';
+import { requireCouncil, roleOf } from '../app/councils.js';
+import { requirePermission } from '../domain/council.js';
 import { answerNomination, closeRound, nominate, type NomineeInput, openRound, showRound } from '../app/nominations.js';
 import { showPoll } from '../app/polls.js';
 import { utcToZoned, zonedToUtc } from '../domain/meeting-time.js';
@@ -19,6 +20,8 @@ import { councilConversationId } from './activity.js';
 export async function nominationCommand(turn: CommandTurn): Promise<void> {
   const deps = turn.kit.nominationDeps;
   const view = await requireCouncil(deps, councilConversationId(turn.context.activity));
+  // Asked before the form, not after someone has filled it in.
+  requirePermission(roleOf(view, turn.context.activity.from.id), 'meeting.run');
   const open = await deps.meetings.findOpen(view.council.id);
   const item = open?.currentItemId ? (await deps.meetings.agenda(open.id)).find((i) => i.id === open.currentItemId) : undefined;
   const today = utcToZoned(deps.clock.now().toISOString(), view.council.timeZone).date;

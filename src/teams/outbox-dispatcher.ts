@@ -46,6 +46,7 @@ import { fetchRoster } from './roster.js';
 import { councilCard } from './views.js';
 import type { SharedCardPayload } from './shared-card.js';
 import type { TurnKit } from './turn-kit.js';
+import { withNextStep } from './next-step.js';
 
 const LEASE_MS = 60_000;
 const REARM_GAP_MS = 1_000;
@@ -287,7 +288,7 @@ export function startOutbox(
       const chair = view.members.find((m) => m.role === 'chair')?.name ?? '';
       await proactive.inConversation(conversationId, async (context) => {
         if (cardActivityId) {
-          const notice = { text: t(locale, 'setup.done', { chair, count: view.members.length }), kind: 'good' as const };
+          const notice = { text: withNextStep(locale, t(locale, 'setup.done', { chair, count: view.members.length }), 'afterSetup'), kind: 'good' as const };
           await context.updateActivity({ ...cardActivity(councilCard(view, undefined, locale, notice)), id: cardActivityId });
         }
         if (tell) await context.sendActivity(t(locale, 'council.rosterSynced', { count }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireCouncil } from '../app/councils.js';
-import { castVote, claimPollCard, closePoll, createPoll, remindNow, setMembersCreatePolls, showPoll } from '../app/polls.js';
+import { castVote, claimPollCard, closePoll, createPoll, remindNow, requireMayStartPolls, setMembersCreatePolls, showPoll } from '../app/polls.js';
 import { formatShortDate, formatTime, isValidDate, isValidTime, utcToZoned, zonedToUtcChecked } from '../domain/meeting-time.js';
 import { RESULTS_VISIBILITY, parsePollText } from '../domain/poll.js';
 import type { Locale } from '../domain/council.js';
@@ -43,6 +43,7 @@ export async function pollCommand(turn: CommandTurn, args: string): Promise<void
   const deps = turn.kit.pollDeps;
   if (args.trim() === '') {
     const view = await requireCouncil(deps, conversationId);
+    requireMayStartPolls(view, activity.from.id);
     const open = await deps.meetings.findOpen(view.council.id);
     const item = open?.currentItemId ? (await deps.meetings.agenda(open.id)).find((i) => i.id === open.currentItemId) : undefined;
     const today = utcToZoned(deps.clock.now().toISOString(), view.council.timeZone).date;

@@ -1,5 +1,5 @@
 import type { CouncilView } from '../app/councils.js';
-import { type Locale, ROLES, type Role, can, isGuestId } from '../domain/council.js';
+import { type Locale, ROLES, can, isGuestId } from '../domain/council.js';
 import { COMMON_TIME_ZONES } from '../domain/time-zone.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
@@ -46,89 +46,6 @@ export function welcomeCard(locale: Locale, suggestedName: string, timeZone: str
       submit: tr('setup.submit'),
       required: tr('card.required'),
     },
-  });
-}
-
-export interface HelpContext {
-  scope: 'council' | 'unconfigured' | 'personal';
-  role?: Role;
-}
-
-const helpCards = new Map<string, CardJson>();
-
-/** The help card depends only on language, scope and role: render each variant once. */
-export function helpCard(locale: Locale, ctx: HelpContext): CardJson {
-  const key = `${locale}|${ctx.scope}|${ctx.role ?? ''}`;
-  let card = helpCards.get(key);
-  if (!card) {
-    card = renderHelpCard(locale, ctx);
-    helpCards.set(key, card);
-  }
-  return structuredClone(card);
-}
-
-function renderHelpCard(locale: Locale, ctx: HelpContext): CardJson {
-  const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
-  const sv = locale === 'sv';
-  const commands: { command: string; description: string }[] = [
-    { command: sv ? 'hjälp' : 'help', description: tr('help.cmd.help') },
-  ];
-  if (ctx.scope === 'council') {
-    commands.push(
-      { command: sv ? 'rådet' : 'council', description: tr('help.cmd.council') },
-      { command: sv ? 'hämta medlemmar' : 'sync members', description: tr('help.cmd.sync') },
-      { command: sv ? 'möten' : 'meetings', description: tr('help.cmd.meetings') },
-      { command: sv ? 'dagordning' : 'agenda', description: tr('help.cmd.agenda') },
-      { command: sv ? 'åtgärder · mina åtgärder' : 'actions · my actions', description: tr('help.cmd.actions') },
-      { command: sv ? 'Reservation: skäl' : 'Reservation: grounds', description: tr('help.cmd.reservation') },
-      { command: sv ? 'omröstning · omröstning: Fråga? | Ja | Nej' : 'poll · poll: Question? | Yes | No', description: tr('help.cmd.poll') },
-      { command: sv ? 'påminnelser · påminnelser av · påminnelser: 7 1 kl 08.00' : 'reminders · reminders off · reminders: 7 1 at 08:00', description: tr('help.cmd.reminders') },
-      { command: sv ? 'kalender · kalender: rådet@region.se · kalender ämne: Vårdvalsråd' : 'calendar · calendar: council@region.se · calendar subject: Council', description: tr('help.cmd.calendar') },
-      { command: sv ? 'protokoll' : 'minutes', description: tr('help.cmd.minutes') },
-      {
-        command: sv ? 'justerare: namn, namn · skicka för justering senast 10/12 · justering · ändra protokollet' : 'adjusters: name, name · send for approval by 10/12 · approval · change the minutes',
-        description: tr('help.cmd.justering'),
-      },
-      {
-        command: sv ? 'protokollbibliotek: adress · diarienummer: RS 2026-123 · exportera protokollet' : 'minutes library: address · reference number: RS 2026-123 · export minutes',
-        description: tr('help.cmd.export'),
-      },
-      { command: sv ? 'Protokollsanteckning: …' : 'Protocol note: …', description: tr('help.cmd.protocolNote') },
-    );
-    if (can(ctx.role, 'meeting.schedule')) {
-      commands.push(
-        { command: sv ? 'nytt möte 2026-12-03 13:00-16:00 plats' : 'new meeting 2026-12-03 13:00-16:00 place', description: tr('help.cmd.newMeeting') },
-        { command: sv ? 'mötesplan: (en rad per möte)' : 'schedule: (one line per meeting)', description: tr('help.cmd.schedule') },
-        { command: sv ? 'dagordning: (klistra in texten)' : 'agenda: (paste the text)', description: tr('help.cmd.importAgenda') },
-        { command: sv ? 'öppna mötet' : 'start meeting', description: tr('help.cmd.openMeeting') },
-        { command: sv ? 'närvaro' : 'attendance', description: tr('help.cmd.attendance') },
-        { command: sv ? 'nästa · föregående · punkt 3 a' : 'next · previous · item 3 a', description: tr('help.cmd.next') },
-        { command: sv ? 'Beslut: …' : 'Decision: …', description: tr('help.cmd.decision') },
-        { command: sv ? 'Anteckning: …' : 'Note: …', description: tr('help.cmd.note') },
-        { command: sv ? 'Åtgärd: Helena … senast 15/4' : 'Action: Helena … by 15/4', description: tr('help.cmd.action') },
-        { command: sv ? 'avsluta mötet' : 'close meeting', description: tr('help.cmd.closeMeeting') },
-        { command: sv ? 'nominering' : 'nomination', description: tr('help.cmd.nomination') },
-      );
-    }
-    if (can(ctx.role, 'council.manageRoles')) {
-      commands.push(
-        { command: sv ? 'beslutförhet 5 · majoritet · av' : 'quorum 5 · majority · off', description: tr('help.cmd.quorum') },
-        { command: sv ? 'medlemsomröstningar på · av' : 'member polls on · off', description: tr('help.cmd.memberPolls') },
-      );
-    }
-  }
-  if (ctx.scope === 'unconfigured') {
-    commands.push({ command: sv ? 'konfigurera' : 'setup', description: tr('help.cmd.setup') });
-  }
-  if (ctx.scope === 'personal') {
-    commands.push({ command: sv ? 'mina åtgärder' : 'my actions', description: tr('help.cmd.myActionsEverywhere') });
-  }
-  return renderTemplate('help', {
-    title: tr('help.title'),
-    intro: ctx.scope === 'personal' ? tr('help.personalIntro') : tr('help.intro'),
-    commands,
-    hint: ctx.scope === 'unconfigured' ? tr('help.notSetUp') : null,
-    roleLine: ctx.role ? tr('help.yourRole', { role: tr(`role.${ctx.role}`) }) : null,
   });
 }
 

@@ -11,7 +11,8 @@ import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nom
 import { SCHEDULE_MAX } from '../../src/app/meetings.js';
 import type { Meeting } from '../../src/domain/meeting.js';
 import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } from '../../src/teams/meeting-views.js';
-import { councilCard, errorCard, helpCard, welcomeCard } from '../../src/teams/views.js';
+import { councilCard, errorCard, welcomeCard } from '../../src/teams/views.js';
+import { helpCard } from '../../src/teams/help-views.js';
 import { readFileSync } from 'node:fs';
 import type { AgendaView } from '../../src/app/agendas.js';
 import { timeAgenda } from '../../src/domain/agenda.js';
@@ -145,15 +146,15 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
   return [
     { template: 'welcome', card: welcomeCard(locale, 'Vårdvalsråd', 'Europe/Stockholm') },
     { template: 'welcome', card: welcomeCard(locale, '', 'America/New_York', { text: 'Något hände', kind: 'attention' }) },
-    { template: 'help', card: helpCard(locale, { scope: 'council', role: 'chair' }) },
-    { template: 'help', card: helpCard(locale, { scope: 'unconfigured' }) },
-    { template: 'help', card: helpCard(locale, { scope: 'personal' }) },
+    { template: 'help', card: helpCard(locale, { scope: 'council', role: 'chair', today: '2026-12-07' }) },
+    { template: 'help', card: helpCard(locale, { scope: 'unconfigured', today: '2026-12-07' }) },
+    { template: 'help', card: helpCard(locale, { scope: 'personal', today: '2026-12-07' }) },
     { template: 'error', card: errorCard(locale, 'Det gick inte') },
     { template: 'council', card: councilCard(view, undefined, locale) },
     { template: 'council', card: councilCard(view, '29:user-0', locale, { text: 'Sparat', kind: 'good' }) },
     { template: 'council', card: councilCard(view, '29:user-5', locale) },
     { template: 'council', card: councilCard(huge, '29:user-0', locale) },
-    { template: 'meetings', card: meetingsCard(view.council, [], 0, locale, { howTo: true }) },
+    { template: 'meetings', card: meetingsCard(view.council, [], 0, locale, { howTo: '2027-01-14' }) },
     { template: 'meetings', card: meetingsCard(view.council, meetings(10), 25, locale, { notice: { text: 'Klart', kind: 'good' } }) },
     { template: 'meeting-form', card: meetingFormCard(locale) },
     { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: 'Sal 3', online: true }, { text: 'Ange tid', kind: 'attention' }) },
@@ -407,8 +408,8 @@ describe('card templates', () => {
   });
 
   it('speaks the council language', () => {
-    expect(cardText(helpCard('sv', { scope: 'council' }))).toContain('Det här kan Rådsassistenten');
-    expect(cardText(helpCard('en', { scope: 'council' }))).toContain('What Council Assistant can do');
+    expect(cardText(helpCard('sv', { scope: 'council', today: '2026-12-07' }))).toContain('Det här kan Rådsassistenten');
+    expect(cardText(helpCard('en', { scope: 'council', today: '2026-12-07' }))).toContain('What Council Assistant can do');
   });
 });
 

@@ -22,7 +22,8 @@ import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } fr
 import { nominationAskCard, roundCard, roundFormCard } from '../../src/teams/nomination-views.js';
 import { pollCard, pollFormCard } from '../../src/teams/poll-views.js';
 import { reminderCard } from '../../src/teams/reminder-views.js';
-import { type Notice, councilCard, doneCard, errorCard, helpCard, welcomeCard } from '../../src/teams/views.js';
+import { type Notice, councilCard, doneCard, errorCard, welcomeCard } from '../../src/teams/views.js';
+import { helpCard } from '../../src/teams/help-views.js';
 import { HOSTILE, HOSTILE_TEXT, allStrings, liveUserMarkup } from '../support/markdown.js';
 
 /**
@@ -147,11 +148,11 @@ function cards(locale: Locale): { template: string; card: unknown; quotes: boole
   const attendance = view.members.map((m) => ({ userId: m.userId, status: 'present' as const }));
   const out = [
     { template: 'welcome', card: welcomeCard(locale, `Rådet ${U}`, 'Europe/Stockholm', notice) },
-    { template: 'help', card: helpCard(locale, { scope: 'council', role: 'chair' }), quotes: false },
+    { template: 'help', card: helpCard(locale, { scope: 'council', role: 'chair', today: '2026-12-07' }), quotes: false },
     { template: 'error', card: errorCard(locale, t(locale, 'unknown.command', { text: U })) },
     { template: 'done', card: doneCard(t(locale, 'attendance.guestAdded', { name: U }), t(locale, 'attendance.guestAdded', { name: U })) },
     ...[undefined, '29:chair', '29:member'].map((viewer) => ({ template: 'council', card: councilCard(view, viewer, locale, notice) })),
-    { template: 'meetings', card: meetingsCard(view.council, [meeting(), { ...meeting(), id: 'm2', online: false }], 0, locale, { notice, howTo: true }) },
+    { template: 'meetings', card: meetingsCard(view.council, [meeting(), { ...meeting(), id: 'm2', online: false }], 0, locale, { notice, howTo: '2027-01-14' }) },
     { template: 'meeting-form', card: meetingFormCard(locale, { date: '2027-01-14', place: U, online: true, title: U }, notice) },
     {
       // What the person typed rides along in the action's data until they choose; the card shows only dates and times.

@@ -79,7 +79,7 @@ describe('agendas over HTTP', () => {
 
     connector.reset();
     const saved = await client.execute(chat, chair, findAction(preview, 'agenda.confirmImport'), {}, { replyToId: 'preview-1' });
-    expect(texts(saved.card).slice(0, 3), texts(saved.card).join('|')).toContain('Dagordningen är importerad: 10 punkter.');
+    expect(texts(saved.card).slice(0, 3), texts(saved.card).join('|')).toContain('Dagordningen är importerad: 10 punkter. Nästa steg: skriv "öppna mötet" när mötet börjar.');
     const titles = itemTitles(saved.card);
     expect(titles).toHaveLength(11);
     expect(titles[1]).toBe('Inledning och information');

@@ -135,6 +135,32 @@ describe('Agents Playground (browser)', () => {
     await expect(reply.locator('a, strong').count()).resolves.toBe(0);
   }, 120_000);
 
+  it('shows the council’s help by task, with no word broken across lines', async () => {
+    ready();
+    await sendToBot(page, ['hjälp']);
+    const help = cards(page).filter({ hasText: 'Förbered mötet' }).last();
+    await help.waitFor({ state: 'visible' });
+    for (const heading of ['Under mötet', 'Efter mötet', 'Rådet']) await expect(help.getByText(heading, { exact: true }).count()).resolves.toBe(1);
+    // A word the card wraps in its middle has its letters on two lines: two boxes for one word.
+    const broken = await help.evaluate((card) => {
+      const words: string[] = [];
+      const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        // Words as the browser may break them: at spaces, and after a hyphen ("RS 2026-" "123").
+        for (const match of text.matchAll(/[^\s-]+-?/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          if (new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size > 1) words.push(match[0]);
+        }
+      }
+      return words;
+    });
+    expect(broken).toEqual([]);
+    await cardScreenshot(page, help, 'playground-council-help.png');
+  }, 120_000);
+
   it('plans a meeting, imports a pasted agenda, shows it and takes regrets', async () => {
     ready();
     // Needs the council from the previous test; the Group Chat is still open.
@@ -225,7 +251,7 @@ describe('Agents Playground (browser)', () => {
     await waitForCount(planned, 2);
 
     // 2. Five items and a sub-item, numbered so the nesting survives the compose box.
-    const imported = page.getByText('Dagordningen är importerad: 6 punkter.', { exact: true });
+    const imported = page.getByText(/^Dagordningen är importerad: 6 punkter\./);
     const importedBefore = await imported.count();
     await sendToBot(page, [
       'dagordning:',

@@ -205,8 +205,8 @@ describe('running a meeting over HTTP', () => {
     expect(all).toContain('Mötet avslutades');
     expect(all).toMatch(/faktisk tid \d{2}\.\d{2}–\d{2}\.\d{2}/);
     expect(currentTitle(card)).toBeUndefined();
-    expect(await say(chair, 'nästa')).toContain('Mötet pågår inte.');
-    expect(await say(chair, 'Beslut: För sent.')).toContain('Mötet pågår inte.');
+    expect(await say(chair, 'nästa')).toContain('Inget möte pågår.');
+    expect(await say(chair, 'Beslut: För sent.')).toContain('Inget möte pågår.');
   });
 
   it('brings the tabled item to the next meeting’s agenda with its history', async () => {

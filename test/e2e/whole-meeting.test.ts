@@ -82,7 +82,7 @@ describe.each(backends)('a whole council meeting over HTTP on $name', ({ env }) 
   });
 
   it('refuses a decision while no meeting is open', async () => {
-    expect(await say(chair, 'Beslut: Rådet godkänner något.')).toContain('Mötet pågår inte.');
+    expect(await say(chair, 'Beslut: Rådet godkänner något.')).toContain('Inget möte pågår.');
   });
 
   it('opens the meeting with eight items and takes attendance, with a guest added by name', async () => {
