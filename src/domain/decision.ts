@@ -70,7 +70,7 @@ export function checkVote(vote: VoteResult, presentVoting: number): void {
   if (!counts.every((n) => Number.isInteger(n) && n >= 0)) throw new RuleError('error.voteInvalid');
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) throw new RuleError('error.voteInvalid');
-  if (total > presentVoting) throw new RuleError('error.voteExceedsPresent', { present: presentVoting });
+  if (total > presentVoting) throw new RuleError('error.voteExceedsPresent', { count: presentVoting });
 }
 
 export interface Reservation {

@@ -139,7 +139,7 @@ describe('checkDecision', () => {
   });
 
   it('checks vote counts against the number present', () => {
-    expect(() => checkVote({ for: 3, against: 2, abstain: 1 }, 5)).toThrow(expect.objectContaining({ code: 'error.voteExceedsPresent', params: { present: 5 } }));
+    expect(() => checkVote({ for: 3, against: 2, abstain: 1 }, 5)).toThrow(expect.objectContaining({ code: 'error.voteExceedsPresent', params: { count: 5 } }));
     expect(() => checkVote({ for: 3, against: 2, abstain: 0 }, 5)).not.toThrow();
     for (const bad of [{ for: -1, against: 0, abstain: 0 }, { for: 1.5, against: 0, abstain: 0 }, { for: 0, against: 0, abstain: 0 }, { for: Number.NaN, against: 1, abstain: 0 }]) {
       expect(() => checkVote(bad, 5)).toThrow(expect.objectContaining({ code: 'error.voteInvalid' }));

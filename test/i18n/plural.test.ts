@@ -19,6 +19,7 @@ describe('counts of one', () => {
     ['sv', 'poll.remind.hours', '1 timme före'],
     ['en', 'agenda.untimed', '1 item has no time.'],
     ['en', 'schedule.intro', 'I found 1 meeting in the text. Nothing is saved yet.'],
+    ['sv', 'error.voteExceedsPresent', 'Rösterna kan inte vara fler än den enda närvarande ledamoten.'],
   ] as const)('%s %s', (locale, key, text) => {
     expect(t(locale, key, { count: 1 })).toBe(text);
   });
@@ -29,7 +30,7 @@ describe('counts of one', () => {
         // A "…Many" message has a "…One" beside it that its caller picks for one.
         if (!catalogue[key].includes('{count}') || key.endsWith('Many')) continue;
         const one = t(locale, key, { count: 1 });
-        expect(one, `${locale} ${key}`).not.toMatch(/(^|\s)1 (punkter|möten|medlemmar|nya medlemmar|minuter|timmar|tidigare kommentarer|items|meetings|members|new members|minutes|hours|earlier comments)\b/);
+        expect(one, `${locale} ${key}`).not.toMatch(/(^|\s)1 (punkter|möten|medlemmar|nya medlemmar|minuter|timmar|tidigare kommentarer|närvarande ledamöterna|items|meetings|members|new members|minutes|hours|earlier comments)\b/);
       }
     }
   });
