@@ -115,22 +115,25 @@ function letters(n: number): string {
  * the numbers people have in the agenda they were sent still find their items. What would read
  * wrong is renumbered, and only that: an item added in the bot gets the next free number (a
  * sub-item the next free letter under its item), a sub-item moved under another item takes the
- * next letter there, a sub-item made a main item the next free number. Unnumbered standing and
- * returning items stay unnumbered. An agenda without labels is left to computed numbers.
+ * next letter there, a sub-item made a main item the next free number. A sub-item whose number
+ * has no main item ("3 a" with no 3, as written or after 3 was removed) keeps it. Unnumbered
+ * standing and returning items stay unnumbered. An agenda without labels is left to computed numbers.
  */
 export function relabel(items: readonly AgendaItemDraft[]): AgendaItemDraft[] {
   if (!items.some((i) => i.label)) return [...items];
   let maxMain = 0;
+  const mains = new Set<number>();
   const lastLetter = new Map<number, number>();
-  for (const item of items) {
+  items.forEach((item, index) => {
     const main = MAIN.exec(item.label ?? '');
     const sub = SUB.exec(item.label ?? '');
+    if (main && (index === 0 || item.level === 0)) mains.add(Number(main[1]));
     if (main) maxMain = Math.max(maxMain, Number(main[1]));
     if (sub) {
       maxMain = Math.max(maxMain, Number(sub[1]));
       lastLetter.set(Number(sub[1]), Math.max(lastLetter.get(Number(sub[1])) ?? 0, letterIndex(sub[2]!)));
     }
-  }
+  });
   const nextLetter = (main: number) => {
     const n = (lastLetter.get(main) ?? 0) + 1;
     lastLetter.set(main, n);
@@ -154,9 +157,10 @@ export function relabel(items: readonly AgendaItemDraft[]): AgendaItemDraft[] {
       parent = maxMain;
       return { ...rest, label: String(maxMain) };
     }
-    if (parent === undefined) return rest;
+    // "3 a" stays under 3, and so does a "3 a" the chair wrote without an item 3 (or whose 3 was removed).
     const sub = SUB.exec(item.label ?? '');
-    if (sub && Number(sub[1]) === parent) return item;
+    if (sub && (Number(sub[1]) === parent || !mains.has(Number(sub[1])))) return item;
+    if (parent === undefined) return rest;
     return { ...rest, label: `${parent} ${nextLetter(parent)}` };
   });
 }
