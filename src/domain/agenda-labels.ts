@@ -22,8 +22,8 @@ export function normaliseItemNumber(text: string): string | undefined {
 
 export type NumberMatch<T> = { kind: 'one'; item: T } | { kind: 'ambiguous'; items: T[] } | { kind: 'missing'; items: T[] };
 
-/** How many items a question offers as buttons: Teams shows six actions on a card. */
-export const MAX_CANDIDATES = 6;
+/** How many items a question offers as buttons: the Adaptive Cards host default shows five actions. */
+export const MAX_CANDIDATES = 5;
 
 /**
  * The item the chair numbered `number`. Two items with that number, or none, is a question for
