@@ -48,6 +48,7 @@ describe('the chair’s numbers stay the chair’s, over HTTP', () => {
   const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
   const when = soonMeeting(120, 'Regionens hus');
   let meetingId = '';
+  let savedCard: any;
 
   async function say(who: User, message: string) {
     connector.reset();
@@ -75,6 +76,7 @@ describe('the chair’s numbers stay the chair’s, over HTTP', () => {
   it('saves a pasted agenda with the numbers it was written with, the standing item first and unnumbered', async () => {
     await say(chair, AGENDA);
     const saved = await client.execute(chat, chair, findAction(lastCard(), 'agenda.confirmImport'), {});
+    savedCard = saved.card;
     expect(rows(saved.card)).toEqual([
       `|${STANDING}`,
       '1|Mötets öppnande',
@@ -87,6 +89,17 @@ describe('the chair’s numbers stay the chair’s, over HTTP', () => {
       '5|Nästa möte',
       '5|Mötets avslutande',
     ]);
+  });
+
+  it('gives an item added on the card the next free number, keeps it through a move, and no other number changes', async () => {
+    const added = await client.execute(chat, chair, findAction(savedCard, 'agenda.addItem'), { title: 'Nästa mötes datum', kind: 'information', level: '0' });
+    expect(rows(added.card).at(-1)).toBe('6|Nästa mötes datum');
+    const itemId = walkCard(added.card).find((n) => n.id === 'itemId').choices.at(-1).value;
+    const moved = await client.execute(chat, chair, findAction(added.card, 'agenda.moveItem'), { itemId, direction: 'up' });
+    expect(rows(moved.card).slice(-3)).toEqual(['5|Nästa möte', '6|Nästa mötes datum', '5|Mötets avslutande']);
+    const removed = await client.execute(chat, chair, findAction(moved.card, 'agenda.removeItem'), { itemId });
+    expect(rows(removed.card)).toHaveLength(10);
+    expect(rows(removed.card).slice(1, 4)).toEqual(['1|Mötets öppnande', '2|Rapporter', '2 a|Rapport från vårdvalsenheten']);
   });
 
   it('opens on the standing item without taking a number from the chair’s items', async () => {
