@@ -1,5 +1,6 @@
 import { type AgendaItemDraft, type AgendaItemKind, type AgendaTiming, moveItem, timeAgenda } from '../domain/agenda.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
+import { mergeImported, relabel } from '../domain/agenda-labels.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import type { Meeting } from '../domain/meeting.js';
@@ -103,7 +104,7 @@ async function changeAgenda(
   const { view, meeting } = await councilMeeting(deps, input.conversationId, input.meetingId);
   requirePermission(roleOf(view, input.actorId), 'agenda.edit');
   if (meeting.version !== input.expectedVersion) throw new StaleError();
-  const items = edit(await deps.meetings.agenda(meeting.id), view);
+  const items = relabel(edit(await deps.meetings.agenda(meeting.id), view));
   if (items.length > AGENDA_MAX_ITEMS) throw new RuleError('error.agendaTooLong', { max: AGENDA_MAX_ITEMS });
   const now = deps.clock.now().toISOString();
   // The calendar event carries the agenda in its body; a planned meeting's event follows it, a
@@ -140,19 +141,25 @@ export function draftFromParsed(item: ParsedAgendaItem, newId: () => string): Ag
     presenters: item.presenters,
     ...(item.description ? { description: item.description } : {}),
     links: [],
+    label: item.number,
   };
 }
 
-/** Imported items replace the agenda; the standing items stay first unless the text has its own. */
+/**
+ * Imported items replace the agenda with the chair's numbers; the standing and returning items
+ * stay, where the text has them or else first (see mergeImported).
+ */
 export async function importAgenda(
   deps: MeetingDeps,
   input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; items: readonly ParsedAgendaItem[] },
 ): Promise<AgendaView> {
   if (input.items.length === 0) throw new RuleError('error.agendaEmpty');
-  return changeAgenda(deps, input, (current) => [
-    ...current.filter((i) => i.standing),
-    ...input.items.map((item) => draftFromParsed(item, deps.newId)),
-  ]);
+  return changeAgenda(deps, input, (current) =>
+    mergeImported(
+      current,
+      input.items.map((item) => draftFromParsed(item, deps.newId)),
+    ),
+  );
 }
 
 export async function addAgendaItem(

@@ -24,7 +24,7 @@ export function eventBodyHtml(agenda: AgendaView, joinUrl: string | null = null)
     const when = item.plannedStart ? `${item.plannedStart}${item.plannedEnd ? `–${item.plannedEnd}` : ''} ` : '';
     const who = item.presenters.length > 0 ? ` (${escapeHtml(item.presenters.join(', '))})` : '';
     const indent = item.level === 1 ? ' style="margin-left:1.5em"' : '';
-    return `<p${indent}>${escapeHtml(when)}<b>${escapeHtml(item.number)}.</b> ${escapeHtml(item.title)}${who}</p>`;
+    return `<p${indent}>${escapeHtml(when)}${item.number ? `<b>${escapeHtml(item.number)}.</b> ` : ''}${escapeHtml(item.title)}${who}</p>`;
   });
   const join = joinUrl ? [`<p><a href="${escapeHtml(joinUrl)}">${escapeHtml(t(locale, 'calendar.bodyJoin'))}</a></p>`] : [];
   return [

@@ -54,7 +54,8 @@ export async function recordDecision(
   const retried = await deps.decisions.findByClientKey(input.clientKey);
   if (retried) return { decision: retried, created: false, agenda };
   const returning = agenda.decisions.find((d) => d.agendaItemId === item.id && d.outcome !== 'decided');
-  if (returning) throw new RuleError(returning.outcome === 'tabled' ? 'error.itemTabled' : 'error.itemReferredBack', { number: item.number });
+  // An item without a number of its own (a standing item before the chair's item 1) is named by its title.
+  if (returning) throw new RuleError(returning.outcome === 'tabled' ? 'error.itemTabled' : 'error.itemReferredBack', { number: item.number || `”${item.title}”` });
   const id = deps.newId();
   const at = deps.clock.now().toISOString();
   const { decision, created } = await deps.decisions.record(

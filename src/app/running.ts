@@ -11,7 +11,8 @@ import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import { liveCardJobs, meetingClosedJob } from './conversation-jobs.js';
 import type { ClosingRecords } from './ports.js';
 import { type Disposition, type ItemLeft, itemsLeft, needsAsking } from '../domain/closing.js';
-import type { AgendaItemDraft } from '../domain/agenda.js';
+import type { AgendaItemDraft, TimedAgendaItem } from '../domain/agenda.js';
+import { findByNumber, normaliseItemNumber } from '../domain/agenda-labels.js';
 import { t } from '../i18n/index.js';
 import type { MeetingDeps } from './meetings.js';
 
@@ -20,7 +21,7 @@ export const OPEN_EARLY_HOURS = 12;
 /** "avsluta mötet" this long after a close is about that meeting (and is told it is closed); later, about none. */
 const CLOSED_RECENTLY_HOURS = 12;
 
-export type ItemTarget = { kind: 'next' } | { kind: 'previous' } | { kind: 'item'; itemId: string } | { kind: 'number'; number: string };
+export type ItemTarget = { kind: 'next' } | { kind: 'previous' } | { kind: 'item'; itemId: string };
 
 async function runner(deps: MeetingDeps, conversationId: string, actorId: string): Promise<CouncilView> {
   const view = await requireCouncil(deps, conversationId);
@@ -70,9 +71,8 @@ function targetIndex(agenda: AgendaView, target: ItemTarget): number {
     case 'previous':
       if (current <= 0) throw new RuleError('error.firstItem');
       return current - 1;
-    case 'item':
-    case 'number': {
-      const index = items.findIndex((i) => (target.kind === 'item' ? i.id === target.itemId : i.number === target.number));
+    case 'item': {
+      const index = items.findIndex((i) => i.id === target.itemId);
       if (index < 0) throw new RuleError('error.itemNotFound');
       return index;
     }
@@ -99,6 +99,33 @@ export async function goToItem(
   const moved = await deps.meetings.moveCurrent(meeting.id, { toItemId: item.id }, meeting.version, at, liveCardJobs(meeting, at));
   if (!moved) throw new StaleError();
   return afterMove(deps, agenda, moved);
+}
+
+/** "punkt 2 a" that names no single item: the chair picks one, and nothing moves until then. */
+export interface ItemQuestion {
+  agenda: AgendaView;
+  number: string;
+  reason: 'ambiguous' | 'missing';
+  candidates: TimedAgendaItem[];
+}
+
+/**
+ * "punkt 2 a": the item the chair numbered so. A number two items share, or one the agenda does
+ * not have, is answered with a question listing the candidates; the meeting stays where it is.
+ */
+export async function goToNumber(
+  deps: MeetingDeps,
+  input: { conversationId: string; actorId: string; number: string },
+): Promise<{ moved: AgendaView } | { ask: ItemQuestion }> {
+  const view = await runner(deps, input.conversationId, input.actorId);
+  const meeting = await runningMeeting(deps, view, undefined);
+  const agenda = await load(deps, view, meeting);
+  const match = findByNumber(agenda.timing.items, input.number);
+  if (match.kind !== 'one') return { ask: { agenda, number: normaliseItemNumber(input.number) ?? input.number.trim(), reason: match.kind, candidates: match.items } };
+  const at = deps.clock.now().toISOString();
+  const moved = await deps.meetings.moveCurrent(meeting.id, { toItemId: match.item.id }, meeting.version, at, liveCardJobs(meeting, at));
+  if (!moved) throw new StaleError();
+  return { moved: await afterMove(deps, agenda, moved) };
 }
 
 /**
@@ -224,7 +251,7 @@ export const NOTE_MAX = 4_000;
 export async function addItemNote(
   deps: MeetingDeps,
   input: { conversationId: string; actorId: string; text: string; clientKey: string; meetingId?: string; itemId?: string },
-): Promise<{ agenda: AgendaView; created: boolean; itemNumber: string }> {
+): Promise<{ agenda: AgendaView; created: boolean; itemNumber: string; itemTitle: string }> {
   const view = await runner(deps, input.conversationId, input.actorId);
   const meeting = await runningMeeting(deps, view, input.meetingId);
   const text = input.text.trim();
@@ -238,5 +265,5 @@ export async function addItemNote(
     input.clientKey,
   );
   if (created) await noteAct(deps, view, meeting, input.actorId, 'recorded');
-  return { agenda: await load(deps, view, meeting), created, itemNumber: item.number };
+  return { agenda: await load(deps, view, meeting), created, itemNumber: item.number, itemTitle: item.title };
 }

@@ -48,9 +48,17 @@ export function carriedItem(locale: Locale, decision: Decision, meetingDate: str
   };
 }
 
-/** Returning items come right after the standing items, before the new business. */
+/**
+ * Returning items come right after the standing items, before the new business; on an imported
+ * agenda that has the previous meeting's notes further down ("3. Föregående mötes anteckningar"),
+ * right after that item and its sub-items, unnumbered, so no number of the chair's shifts.
+ */
 export function insertAfterStanding(items: readonly AgendaItemDraft[], carried: readonly AgendaItemDraft[]): AgendaItemDraft[] {
-  const at = items.findIndex((i) => !i.standing && !i.carriedFrom);
-  const index = at < 0 ? items.length : at;
+  let last = -1;
+  items.forEach((item, i) => {
+    if (item.standing || item.carriedFrom) last = i;
+  });
+  let index = last + 1;
+  while (index > 0 && index < items.length && items[index]!.level === 1) index += 1;
   return [...items.slice(0, index), ...carried, ...items.slice(index)];
 }

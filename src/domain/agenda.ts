@@ -19,6 +19,8 @@ export interface AgendaItemDraft {
   standing?: StandingItem;
   /** The decision (tabled or referred back) that brought this item back from an earlier meeting. */
   carriedFrom?: string;
+  /** The number the chair's own agenda gave it ("3 a"), shown instead of a computed one (see agenda-labels). */
+  label?: string;
 }
 
 export type StandingItem = 'previousMinutes';
@@ -46,8 +48,11 @@ const LAST_MINUTE_OF_DAY = 23 * 60 + 59;
  * "1", "2", "3", and "3 a", "3 b" … for sub-items of item 3; after "z" come "aa", "ab" … as in
  * spreadsheet columns. A sub-item with no main item before it (the very first item) has nothing
  * to hang under, so it is numbered as a main item and the sub-items after it hang under it.
+ * An agenda with the chair's own numbers shows those; its items without one (standing items the
+ * chair's agenda did not have) show none, rather than take a number from the chair's items.
  */
 export function numberItems(items: AgendaItemDraft[]): string[] {
+  if (items.some((item) => item.label)) return items.map((item) => item.label ?? '');
   let main = 0;
   let sub = 0;
   return items.map((item, index) => {

@@ -1,3 +1,4 @@
+import { numberedTitle } from '../domain/agenda-labels.js';
 import {
   AlignmentType,
   BorderStyle,
@@ -164,7 +165,7 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
 
   body.push(heading(tr('minutes.items'), HeadingLevel.HEADING_1));
   for (const item of minutes.items) {
-    body.push(heading(`${item.number}. ${item.title}`, item.level === 1 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2));
+    body.push(heading(numberedTitle(item.number, item.title), item.level === 1 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2));
     if (item.presenters.length > 0) body.push(para(`${tr('minutes.presenter')}: ${item.presenters.join(', ')}`, { italics: true, color: GREY }));
     if (item.description) body.push(para(item.description));
     for (const note of item.notes) body.push(para(note));
@@ -194,7 +195,7 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
   }
   if (minutes.tabled.length > 0) {
     body.push(heading(tr('minutes.tabled'), HeadingLevel.HEADING_1));
-    body.push(...minutes.tabled.map((x) => para(`${x.number}. ${x.title} – ${OUTCOME_TITLES[x.outcome][locale]}${x.reason ? `: ${x.reason}` : ''}`)));
+    body.push(...minutes.tabled.map((x) => para(`${numberedTitle(x.number, x.title)} – ${OUTCOME_TITLES[x.outcome][locale]}${x.reason ? `: ${x.reason}` : ''}`)));
   }
   if (minutes.nextMeetings.length > 0) {
     body.push(heading(tr('minutes.nextMeetings'), HeadingLevel.HEADING_1), ...minutes.nextMeetings.map((m) => para(m, { after: 40 })));

@@ -43,7 +43,7 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
 
   out.push(`## ${tr('minutes.items')}`, '');
   for (const item of minutes.items) {
-    out.push(`${item.level === 1 ? '####' : '###'} ${md(item.number)}. ${md(item.title)}`, '');
+    out.push(`${item.level === 1 ? '####' : '###'} ${item.number ? `${md(item.number)}. ${md(item.title)}` : md(item.title)}`, '');
     if (item.presenters.length > 0) out.push(`*${tr('minutes.presenter')}: ${md(item.presenters.join(', '))}*`, '');
     if (item.description) out.push(md(item.description), '');
     for (const note of item.notes) out.push(md(note), '');
@@ -76,7 +76,7 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
     }
   }
   if (minutes.tabled.length > 0) {
-    out.push(`## ${tr('minutes.tabled')}`, '', ...minutes.tabled.map((x) => `- ${md(x.number)}. ${md(x.title)} – ${OUTCOME_TITLES[x.outcome][locale]}${x.reason ? `: ${md(x.reason)}` : ''}`), '');
+    out.push(`## ${tr('minutes.tabled')}`, '', ...minutes.tabled.map((x) => `- ${x.number ? `${md(x.number)}. ` : ''}${md(x.title)} – ${OUTCOME_TITLES[x.outcome][locale]}${x.reason ? `: ${md(x.reason)}` : ''}`), '');
   }
   if (minutes.nextMeetings.length > 0) out.push(`## ${tr('minutes.nextMeetings')}`, '', ...minutes.nextMeetings.map((m) => `- ${md(m)}`), '');
 

@@ -61,6 +61,7 @@ function itemRow(meetingId: string, item: AgendaItemDraft, position: number): Ag
     links: JSON.stringify(item.links),
     standing: item.standing ?? null,
     carried_from: item.carriedFrom ?? null,
+    label: item.label ?? null,
   };
 }
 
@@ -78,6 +79,7 @@ function toItem(row: AgendaItemsTable): AgendaItemDraft {
     links: JSON.parse(row.links) as AgendaItemDraft['links'],
     ...(row.standing ? { standing: row.standing as AgendaItemDraft['standing'] } : {}),
     ...(row.carried_from ? { carriedFrom: row.carried_from } : {}),
+    ...(row.label ? { label: row.label } : {}),
   };
 }
 

@@ -663,6 +663,15 @@ const migrations: Record<string, Migration> = {
       for (const c of ['reason_at', 'reason', 'source']) await db.schema.alterTable('attendance').dropColumn(c).execute();
     },
   },
+  '0024_agenda_item_label': {
+    async up(db: Kysely<any>) {
+      // The number the chair's own agenda gave an item ("3 a"); null: numbered by position.
+      await db.schema.alterTable('agenda_items').addColumn('label', 'varchar(20)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('agenda_items').dropColumn('label').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

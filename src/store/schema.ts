@@ -99,6 +99,8 @@ export interface AgendaItemsTable {
   standing: string | null;
   /** The decision that brought a tabled item back. */
   carried_from: string | null;
+  /** The chair's own number for the item ("3 a"); null: numbered by position. */
+  label: string | null;
 }
 
 export interface RegretsTable {

@@ -1,3 +1,5 @@
+import { numberedTitle } from '../domain/agenda-labels.js';
+import { itemSentence } from './item-text.js';
 import type { AgendaView } from '../app/agendas.js';
 import { DECISION_OUTCOMES } from '../domain/decision.js';
 import { decisionFacts } from './decision-views.js';
@@ -132,7 +134,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
         ? tr('live.closed', { time: localTime(meeting.closedAt) })
         : null,
     // Items around the current one; on a very long agenda "punkt 140" reaches the rest.
-    allChoices: live && can(role, 'meeting.run') ? timing.items.slice(Math.max(0, currentIndex - 20), Math.max(0, currentIndex - 20) + 60).map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
+    allChoices: live && can(role, 'meeting.run') ? timing.items.slice(Math.max(0, currentIndex - 20), Math.max(0, currentIndex - 20) + 60).map((i) => ({ title: numberedTitle(i.number, i.title.slice(0, 60)), value: i.id })) : [],
     recording: live && can(role, 'meeting.run') && currentItem ? recordingForm(agenda, currentItem) : null,
     closing: live && can(role, 'meeting.run') ? closingChoice(agenda) : null,
     pageText: pages > 1 ? tr('agenda.page', { page: current, pages }) : null,
@@ -157,7 +159,7 @@ export function agendaCard(agenda: AgendaView, viewerId: string | undefined, pag
     },
     kinds: AGENDA_ITEM_KINDS.map((k) => ({ title: tr(`kind.${k}` as MessageKey), value: k })),
     // The items of the page shown: a 300-item picker would not fit the card.
-    choices: canEdit ? shown.map((i) => ({ title: `${i.number}. ${i.title.slice(0, 60)}`, value: i.id })) : [],
+    choices: canEdit ? shown.map((i) => ({ title: numberedTitle(i.number, i.title.slice(0, 60)), value: i.id })) : [],
     labels: {
       title: tr('agenda.title'),
       empty: tr('agenda.empty'),
@@ -230,7 +232,7 @@ function recordingForm(agenda: AgendaView, item: TimedAgendaItem) {
   const zone = agenda.view.council.timeZone;
   return {
     itemId: item.id,
-    heading: t(locale, 'live.recordOn', { number: item.number, title: item.title }),
+    heading: itemSentence(locale, 'live.recordOn', item),
     outcomes: DECISION_OUTCOMES.map((o) => ({ title: t(locale, `outcome.${o}` as MessageKey), value: o })),
     owners: agenda.view.members.slice(0, MAX_OWNER_CHOICES).map((m) => ({ title: m.organisation ? `${m.name} (${m.organisation})` : m.name, value: m.userId })),
     today: utcToZoned(agenda.now, zone).date,

@@ -1,3 +1,4 @@
+import { numberedTitle } from '../domain/agenda-labels.js';
 import type { AgendaView } from '../app/agendas.js';
 import { leftItems } from '../app/running.js';
 import type { ItemLeft } from '../domain/closing.js';
@@ -24,7 +25,7 @@ export function closingData(agenda: AgendaView, left: readonly ItemLeft[] = left
     hint: left.length > 0 ? [t(locale, 'close.hint'), more > 0 ? t(locale, 'close.more', { count: more }) : ''].filter(Boolean).join(' ') : null,
     items: shown.map((l, i) => ({
       inputId: `c${i}`,
-      label: `${l.item.number}. ${l.item.title}`,
+      label: numberedTitle(l.item.number, l.item.title),
       value: l.proposed,
       choices: l.choices.map((c) => ({ title: t(locale, CHOICE_KEYS[c]), value: c })),
     })),

@@ -19,7 +19,7 @@ import { diaryNumberCommand, minutesCommand, minutesLibraryCommand } from './min
 import { adjustersCommand, justeringCommand, reopenCommand, sendForApprovalCommand } from './justering-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
-import { closeMeetingCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
+import { closeMeetingCommand, goToNumberCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
 import type { TurnKit } from './turn-kit.js';
 import { type Notice, councilCard, welcomeCard } from './views.js';
 import { helpCard } from './help-views.js';
@@ -84,8 +84,8 @@ export const commands: Record<CommandKind, CommandHandler> = {
   openMeeting: (turn) => openMeetingCommand(turn),
   nextItem: (turn) => moveCommand(turn, { kind: 'next' }),
   previousItem: (turn) => moveCommand(turn, { kind: 'previous' }),
-  // "punkt 3 a" names the item by its number as the agenda shows it.
-  goToItem: (turn, args) => moveCommand(turn, { kind: 'number', number: args.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/^(\d+)\s?([a-z]+)$/, '$1 $2') }),
+  // "punkt 3 a" names the item by its number as the agenda shows it (the chair's own, when imported).
+  goToItem: (turn, args) => goToNumberCommand(turn, args),
   closeMeeting: (turn) => closeMeetingCommand(turn, 'ask'),
   closeAndTable: (turn) => closeMeetingCommand(turn, 'defaults'),
   closeAnyway: (turn) => closeMeetingCommand(turn, 'leave'),

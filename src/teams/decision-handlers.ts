@@ -1,3 +1,4 @@
+import { itemSentence } from './item-text.js';
 import { z } from 'zod';
 import { addProtocolNote, decisionView, editDecision, recordDecision, reserveAgainst, undoDecision } from '../app/decisions.js';
 import { type DecisionNotice, decisionAnswerJob, decisionCardJob } from '../app/conversation-jobs.js';
@@ -123,7 +124,7 @@ const record = defineAction({
       ? [t(locale, 'decision.belowQuorum', { present: quorum.present, required: quorum.required! }), unconfirmed ? t(locale, 'decision.unconfirmed', { count: unconfirmed }) : ''].filter(Boolean).join(' ')
       : '';
     const notice: Notice = created
-      ? { text: [t(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '' }), warning].filter(Boolean).join(' '), kind: below ? 'warning' : 'good' }
+      ? { text: [itemSentence(locale, 'decision.recordedOn', { number: recorded.itemNumber ?? '', title: recorded.itemTitle ?? '' }), warning].filter(Boolean).join(' '), kind: below ? 'warning' : 'good' }
       : { text: t(locale, 'decision.already'), kind: 'warning' };
     await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
   },
@@ -157,7 +158,7 @@ const undo = defineAction({
     const before = await decisionView(turn.kit.meetingDeps, turn.conversationId, data.decisionId);
     const decision = await undoDecision(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, decisionId: data.decisionId });
     const locale = before.view.council.locale;
-    const notice: Notice = { text: t(locale, 'decision.undone', { number: decision.itemNumber ?? '' }), kind: 'warning' };
+    const notice: Notice = { text: t(locale, 'decision.undone', { number: decision.itemNumber || `”${decision.itemTitle ?? ''}”` }), kind: 'warning' };
     // The card stays as a record of what was undone, with nothing left to act on.
     const card = decisionCard({ ...before, reservations: [] }, turn.actorId, { notice, undone: true });
     await replaceCardForAll(turn, decisionCard({ ...before, reservations: [] }, undefined, { notice, undone: true }));

@@ -1,3 +1,4 @@
+import { itemSentence } from './item-text.js';
 import type { DecisionView } from '../app/decisions.js';
 import { isVotingRole } from '../domain/attendance.js';
 import { can, isGuestId, type Locale } from '../domain/council.js';
@@ -51,7 +52,7 @@ export function decisionCard(
   return renderTemplate('decision', {
     notice: notice?.text ?? null,
     noticeStyle: notice?.kind ?? 'default',
-    heading: tr('decision.recorded', { number: decision.itemNumber ?? '', title: decision.itemTitle ?? '' }),
+    heading: itemSentence(locale, 'decision.recorded', { number: decision.itemNumber ?? '', title: decision.itemTitle ?? '' }),
     text: decision.text,
     facts: decisionFacts(decision, locale),
     reservations: data.reservations.map((r) => ({

@@ -1,3 +1,4 @@
+import { numberedTitle } from '../domain/agenda-labels.js';
 import type { PersonalReminder } from '../app/reminders.js';
 import { formatMeetingWhen, formatShortDate } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
@@ -22,7 +23,7 @@ export function reminderCard(data: PersonalReminder, today: string, notice?: Not
     meetingTitle: meeting.title,
     when: formatMeetingWhen(meeting.startsAt, meeting.endsAt, locale, view.council.timeZone),
     where: meeting.online && meeting.place ? tr('meeting.onlineAnd', { place: meeting.place }) : meeting.online ? tr('meeting.online') : (meeting.place ?? tr('meeting.noPlace')),
-    items: items.slice(0, ITEMS_SHOWN).map((i) => ({ text: `${i.number}. ${i.title}` })),
+    items: items.slice(0, ITEMS_SHOWN).map((i) => ({ text: numberedTitle(i.number, i.title) })),
     more: items.length > ITEMS_SHOWN ? tr('actions.more', { count: items.length - ITEMS_SHOWN }) : null,
     actions: myActions.map((a) => ({
       text: a.dueDate ? `${a.text} (${formatShortDate(a.dueDate, locale)})` : a.text,

@@ -1,3 +1,4 @@
+import { itemSentence } from './item-text.js';
 import { z } from 'zod';
 import type { AgendaView } from '../app/agendas.js';
 import { AGENDA_MAX_ITEMS } from '../app/agendas.js';
@@ -22,11 +23,17 @@ async function answer(turn: ActionTurn, agenda: AgendaView, notice?: Notice, que
 
 const goTo = defineAction({
   verb: 'meeting.goTo',
-  schema: z.object({ meetingId: id, version, target: z.enum(['next', 'previous', 'item']), itemId: id.optional() }),
+  schema: z.object({ meetingId: id, version, target: z.enum(['next', 'previous', 'item']), itemId: id.optional(), asked: flag }),
   async run(turn, data) {
     const itemTarget: ItemTarget =
       data.target === 'item' ? { kind: 'item', itemId: data.itemId ?? '' } : { kind: data.target };
-    await answer(turn, await goToItem(turn.kit.meetingDeps, { ...target(turn, data), target: itemTarget }), undefined, true);
+    const agenda = await goToItem(turn.kit.meetingDeps, { ...target(turn, data), target: itemTarget });
+    if (!data.asked) return answer(turn, agenda, undefined, true);
+    // The question "which item?" becomes its answer; the live card above is updated by the outbox.
+    turn.kit.wakeOutbox();
+    const item = agenda.timing.items.find((i) => i.id === agenda.meeting.currentItemId);
+    const locale = agenda.view.council.locale;
+    await respondWithCard(turn.context, doneCard(t(locale, 'item.chooseTitle'), item ? itemSentence(locale, 'live.now', item) : ''));
   },
   freshCard: freshAgenda,
 });
@@ -76,7 +83,7 @@ const note = defineAction({
   verb: 'note.add',
   schema: z.object({ meetingId: id, forItemId: id, nText: z.string().max(50_000).default('') }),
   async run(turn, data) {
-    const { agenda, created, itemNumber } = await addItemNote(turn.kit.meetingDeps, {
+    const { agenda, created, itemNumber, itemTitle } = await addItemNote(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       meetingId: data.meetingId,
@@ -85,7 +92,7 @@ const note = defineAction({
       clientKey: `card:${data.forItemId}:${turn.actorId}:${data.nText.trim()}`.slice(0, 256),
     });
     const locale = agenda.view.council.locale;
-    await answer(turn, agenda, created ? { text: t(locale, 'note.saved', { number: itemNumber }), kind: 'good' } : { text: t(locale, 'note.already'), kind: 'warning' });
+    await answer(turn, agenda, created ? { text: itemSentence(locale, 'note.saved', { number: itemNumber, title: itemTitle }), kind: 'good' } : { text: t(locale, 'note.already'), kind: 'warning' });
   },
 });
 

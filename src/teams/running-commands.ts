@@ -1,5 +1,7 @@
+import { itemSentence } from './item-text.js';
 import type { AgendaView } from '../app/agendas.js';
-import { addItemNote, closeMeeting, goToItem, type ItemTarget, openMeeting } from '../app/running.js';
+import { addItemNote, closeMeeting, goToItem, goToNumber, type ItemTarget, openMeeting } from '../app/running.js';
+import { itemChoiceCard } from './item-choice-views.js';
 import { closeCard } from './closing-views.js';
 import { t } from '../i18n/index.js';
 import { updatePostedCard } from './agenda-actions.js';
@@ -12,7 +14,7 @@ import { councilConversationId } from './activity.js';
 
 function nowLine(turn: CommandTurn, agenda: AgendaView): string {
   const item = agenda.timing.items.find((i) => i.id === agenda.meeting.currentItemId);
-  return item ? t(turn.locale, 'live.now', { number: item.number, title: item.title }) : '';
+  return item ? itemSentence(turn.locale, 'live.now', item) : '';
 }
 
 /**
@@ -54,6 +56,19 @@ export async function moveCommand(turn: CommandTurn, target: ItemTarget): Promis
 }
 
 /**
+ * "punkt 2 a": to the item the chair numbered so; a number two items share, or one the agenda
+ * does not have, gets a card to choose the item on, and the meeting stays where it is.
+ */
+export async function goToNumberCommand(turn: CommandTurn, number: string): Promise<void> {
+  const result = await goToNumber(turn.kit.meetingDeps, { ...actor(turn), number });
+  if ('ask' in result) {
+    await turn.context.sendActivity(cardActivity(itemChoiceCard(result.ask)));
+    return;
+  }
+  await showLive(turn, result.moved, nowLine(turn, result.moved), { queued: true });
+}
+
+/**
  * "avsluta mötet": with items left that could be tabled, a card asks what happens to each;
  * otherwise the meeting closes, and the outbox updates the live card and posts the notice at the
  * bottom of the chat (both queued with the close).
@@ -69,12 +84,12 @@ export async function closeMeetingCommand(turn: CommandTurn, how: 'ask' | 'defau
 
 export async function noteCommand(turn: CommandTurn, text: string): Promise<void> {
   const activity = turn.context.activity;
-  const { agenda, created, itemNumber } = await addItemNote(turn.kit.meetingDeps, {
+  const { agenda, created, itemNumber, itemTitle } = await addItemNote(turn.kit.meetingDeps, {
     ...actor(turn),
     text,
     clientKey: `message:${activity.conversation.id}:${activity.id ?? ''}`,
   });
-  const said = created ? t(turn.locale, 'note.saved', { number: itemNumber }) : t(turn.locale, 'note.already');
+  const said = created ? itemSentence(turn.locale, 'note.saved', { number: itemNumber, title: itemTitle }) : t(turn.locale, 'note.already');
   if (!created) {
     await turn.context.sendActivity(said);
     return;

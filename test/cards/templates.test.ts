@@ -22,6 +22,7 @@ import { decisionCard } from '../../src/teams/decision-views.js';
 import { actionsCard } from '../../src/teams/action-views.js';
 import { attendanceCard, attendanceChoiceCard } from '../../src/teams/attendance-views.js';
 import { closeCard } from '../../src/teams/closing-views.js';
+import { itemChoiceCard } from '../../src/teams/item-choice-views.js';
 import { leftItems } from '../../src/app/running.js';
 import { quorum } from '../../src/domain/attendance.js';
 import { checkCard } from '../support/adaptive-cards.js';
@@ -251,6 +252,13 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
       };
     }),
     { template: 'meeting-choice', card: attendanceChoiceCard(locale, 'Europe/Stockholm', [{ ...meetings(1)[0]!, status: 'closed' as const }, meetings(2)[1]!]) },
+    ...(['ambiguous', 'missing'] as const).map((reason) => {
+      // "punkt 2 a" answered with a question, on an agenda with the chair's own numbers (the standing item has none).
+      const agenda = agendaOf(view, 12);
+      const labelled = agenda.items.map((item, i) => (i === 0 ? item : { ...item, label: reason === 'ambiguous' && i < 4 ? '2 a' : String(i) }));
+      const timing = timeAgenda(labelled, { start: '13:00', end: '16:00' });
+      return { template: 'meeting-choice', card: itemChoiceCard({ agenda: { ...agenda, items: labelled, timing }, number: '2 a', reason, candidates: timing.items.slice(0, 9) }) };
+    }),
     ...[agendaOf(view, 12), agendaOf(huge, 300)].map((agenda) => {
       const live = { ...agenda, meeting: { ...agenda.meeting, status: 'open' as const, currentItemId: 'i1', openedAt: '2026-11-23T09:00:00.000Z' } };
       return { template: 'meeting-close', card: closeCard(live, leftItems(live)) };

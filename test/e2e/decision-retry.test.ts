@@ -88,7 +88,7 @@ describe('a decision while the connector is slow to take the conversation’s me
     // Nothing the connector holds is answered before the click is: a bot that waited for it would never answer.
     const answer = await click();
     expect(answer.status).toBe(200);
-    expect(cardText(answer.card)).toContain('Beslutet är registrerat på punkt 2.');
+    expect(cardText(answer.card)).toContain('Beslutet är registrerat på punkt 1 – Budget 2027.');
     // The bot did try to post both, and neither has gone through yet.
     expect(said(await cardHeld)).toContain('Budget 2027');
     expect(said(await liveHeld)).toContain(text);
@@ -96,7 +96,7 @@ describe('a decision while the connector is slow to take the conversation’s me
     expect(connector.updates(chat.id)).toHaveLength(0);
 
     release();
-    expect(said(await sentSaying(connector, chat.id, text))).toContain('Beslut registrerat på punkt 2 – Budget 2027');
+    expect(said(await sentSaying(connector, chat.id, text))).toContain('Beslut registrerat på punkt 1 – Budget 2027');
     expect(said(await updateOf(connector, liveId, text))).toContain('Budget 2027');
 
     // The same click again (Teams retries an invoke it got no answer to in time): said to be there, nothing posted twice.
@@ -113,7 +113,7 @@ describe('a decision while the connector is slow to take the conversation’s me
     connector.reset();
     const held = connector.hold(isDecisionCard(text));
     const answer = await click();
-    expect(cardText(answer.card)).toContain('Beslutet är registrerat på punkt 3.');
+    expect(cardText(answer.card)).toContain('Beslutet är registrerat på punkt 2 – Remiss om vårdval.');
     await held;
     await crashAndRestart();
     expect(said(await sentSaying(connector, chat.id, text))).toContain('Remiss om vårdval');
@@ -135,7 +135,7 @@ describe('a decision while the connector is slow to take the conversation’s me
     await crashAndRestart();
 
     const card = await sentSaying(connector, chat.id, text);
-    expect(said(card)).toContain('Beslut registrerat på punkt 4 – Övriga frågor');
+    expect(said(card)).toContain('Beslut registrerat på punkt 3 – Övriga frågor');
     expect(said(card)).not.toContain('Beslutet var redan registrerat.');
     expect(decisionCards(text)).toHaveLength(1);
 

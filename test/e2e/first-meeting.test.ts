@@ -119,7 +119,7 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
   });
 
   it('says so when a decision is taken below quorum', async () => {
-    expect(await say(chair, 'punkt 4 a')).toContain('Nu: punkt 4 a – Budget 2027');
+    expect(await say(chair, 'punkt 3 a')).toContain('Nu: punkt 3 a – Budget 2027');
     await say(chair, 'Beslut: Rådet fastställer budgeten för 2027.');
     const answer = said(await sentSaying(connector, chat.id, 'Rådet fastställer budgeten för 2027.'));
     expect(answer).toContain('Obs: rådet är inte beslutfört (2 närvarande, 3 krävs).');
@@ -160,7 +160,7 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
   });
 
   it('asks at closing what happens to each item left, with a chair’s defaults', async () => {
-    expect(await say(chair, 'punkt 4 b')).toContain('Investeringar');
+    expect(await say(chair, 'punkt 3 b')).toContain('Investeringar');
     await say(chair, 'Beslut: Rådet godkänner investeringsplanen.');
     await sentSaying(connector, chat.id, 'Rådet godkänner investeringsplanen.');
     await say(chair, 'Åtgärd: Björn tar fram ett underlag om jourverksamheten senast 2030-01-05');
@@ -173,18 +173,18 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     closingCard = card;
     const choices = walkCard(card).filter((n) => n.type === 'Input.ChoiceSet');
     expect(choices.map((c) => [c.label, c.value, c.choices.map((x: any) => x.value).join(',')])).toEqual([
-      ['2. Mötets öppnande', 'handled', 'handled,strike'],
-      ['3. Val av justerare', 'handled', 'handled,strike'],
-      ['4. Ekonomi', 'handled', 'table,strike,handled'],
-      ['5. Digitala vårdbesök', 'table', 'table,strike,handled'],
-      ['6. Jourverksamhet', 'table', 'table,strike,handled'],
-      ['7. Övriga frågor och mötets avslutande', 'handled', 'handled,strike'],
+      ['1. Mötets öppnande', 'handled', 'handled,strike'],
+      ['2. Val av justerare', 'handled', 'handled,strike'],
+      ['3. Ekonomi', 'handled', 'table,strike,handled'],
+      ['4. Digitala vårdbesök', 'table', 'table,strike,handled'],
+      ['5. Jourverksamhet', 'table', 'table,strike,handled'],
+      ['6. Övriga frågor och mötets avslutande', 'handled', 'handled,strike'],
     ]);
     expect(choices[4].choices.map((x: any) => x.title)).toEqual(['Bordlägg till nästa möte', 'Stryk', 'Behandlad utan beslut']);
     // Asking changed nothing: the meeting still runs.
     expect(cardText(await live())).toContain('Mötet pågår sedan');
 
-    const closed = await client.execute(chat, chair, findAction(card, 'meeting.close'), asShown(card, { [inputFor(card, '6.')]: 'strike' }));
+    const closed = await client.execute(chat, chair, findAction(card, 'meeting.close'), asShown(card, { [inputFor(card, '5.')]: 'strike' }));
     expect(cardText(closed.card)).toMatch(/Mötet avslutades \d{2}\.\d{2}\./);
     const notice = await sentSaying(connector, chat.id, 'Mötet avslutades');
     expect(said(notice)).toMatch(/Mötet avslutades \d{2}\.\d{2}\./);
@@ -291,7 +291,7 @@ describe('two chairs closing the same meeting at once', () => {
     await client.say(chat, chair, 'avsluta mötet');
     const card = cardOf(connector.sent(chat.id).at(-1)!.body);
     const close = findAction(card, 'meeting.close');
-    const hälsoval = inputFor(card, '3. Hälsoval');
+    const hälsoval = inputFor(card, '2. Hälsoval');
     const [a, b] = await Promise.all([
       client.execute(chat, chair, close, asShown(card, { [hälsoval]: 'strike' })),
       client.execute(chat, cecilia, close, asShown(card, { [hälsoval]: 'table' })),

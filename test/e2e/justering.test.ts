@@ -66,7 +66,7 @@ describe('justering: the adjusters approve the minutes in Teams', () => {
     await say(chair, 'öppna mötet');
     await say(chair, 'nästa');
     await say(cecilia, 'Beslut: Rådet godkänner förfrågningsunderlaget för 2027.');
-    await sentSaying(connector, chat.id, 'Beslut registrerat på punkt 2');
+    await sentSaying(connector, chat.id, 'Beslut registrerat på punkt 1 – Förfrågningsunderlag 2027');
     expect(await say(cecilia, 'skicka för justering senast ' + inDays(7))).toContain('Mötet pågår');
     await say(chair, 'avsluta mötet ändå');
 

@@ -268,35 +268,35 @@ describe('Agents Playground (browser)', () => {
     await confirm.getByRole('button', { name: 'Spara dagordningen' }).click();
     await waitForCount(imported, importedBefore + 1);
 
-    // 3. Open it: the live card is posted anew, with the standing item 1 current.
+    // 3. Open it: the live card is posted anew, with the standing item current (unnumbered, before the chair's item 1).
     const before = await cards(page).count();
     await sendToBot(page, ['öppna mötet']);
     await waitForCount(cards(page), before + 1);
     const live = cards(page).nth(before);
     await live.getByText(/^Mötet pågår sedan \d{2}\.\d{2} \(\d+ min\)\.$/).waitFor({ state: 'visible' });
-    await textMessage(page, 'Mötet är öppnat. Nu: punkt 1 – Föregående mötes anteckningar och actionpunkter').waitFor({ state: 'visible' });
+    await textMessage(page, 'Mötet är öppnat. Nu: Föregående mötes anteckningar och actionpunkter').waitFor({ state: 'visible' });
     // The attendance card comes with the opening, prefilled, to confirm with one tap.
     const attendance = cards(page).filter({ hasText: 'Bekräfta närvaron' }).last();
     await attendance.waitFor({ state: 'visible' });
     await cardScreenshot(page, attendance, 'playground-attendance-card.png');
 
-    // 4. On to item 3, Ekonomi (the standing item shifted the imported numbers by one).
+    // 4. On to item 1, then to the chair's item 2, Ekonomi, by its number.
     await sendToBot(page, ['nästa']);
-    await textMessage(page, 'Nu: punkt 2 – Inledning och information').waitFor({ state: 'visible' });
-    await sendToBot(page, ['nästa']);
-    await textMessage(page, 'Nu: punkt 3 – Ekonomi').waitFor({ state: 'visible' });
+    await textMessage(page, 'Nu: punkt 1 – Inledning och information').waitFor({ state: 'visible' });
+    await sendToBot(page, ['punkt 2']);
+    await textMessage(page, 'Nu: punkt 2 – Ekonomi').waitFor({ state: 'visible' });
 
     // 5. A decision, an action item for the chair and a note, typed in the conversation.
     await sendToBot(page, ['Beslut: Rådet godkänner budgetramen för 2027.']);
-    await page.getByText('Beslut registrerat på punkt 3 – Ekonomi', { exact: true }).first().waitFor({ state: 'visible' });
+    await page.getByText('Beslut registrerat på punkt 2 – Ekonomi', { exact: true }).first().waitFor({ state: 'visible' });
     await sendToBot(page, [`Åtgärd: ${CHAIR_NAME} återkommer med kostnader senast 2030-03-01`]);
     const action = cards(page).filter({ hasText: 'Åtgärden är registrerad.' }).last();
     await action.getByText('Återkommer med kostnader', { exact: true }).waitFor({ state: 'visible' });
     await action.getByText(`${CHAIR_NAME} · senast 1 mars 2030`, { exact: false }).first().waitFor({ state: 'visible' });
     await sendToBot(page, ['Anteckning: Rådet diskuterade underlaget.']);
-    await textMessage(page, 'Anteckningen är sparad på punkt 3.').waitFor({ state: 'visible' });
+    await textMessage(page, 'Anteckningen är sparad på punkt 2.').waitFor({ state: 'visible' });
 
-    // 6. The live card was updated in place: the decision and the note under item 3.
+    // 6. The live card was updated in place: the decision and the note under item 2.
     await live.getByText('Rådet godkänner budgetramen för 2027.', { exact: true }).waitFor({ state: 'visible' });
     await live.getByText('Rådet diskuterade underlaget.', { exact: true }).waitFor({ state: 'visible' });
 
@@ -308,7 +308,7 @@ describe('Agents Playground (browser)', () => {
       await expect(live.getByRole('button', { name, exact: true }).isVisible(), name).resolves.toBe(true);
     }
     await expect(live.getByRole('button', { name: 'Visa mina val', exact: true }).count()).resolves.toBe(0);
-    await live.getByText('Protokollför på punkt 3 – Ekonomi', { exact: true }).waitFor({ state: 'visible' });
+    await live.getByText('Protokollför på punkt 2 – Ekonomi', { exact: true }).waitFor({ state: 'visible' });
     await live.getByText(/^Mötet pågår sedan /).waitFor({ state: 'visible' });
     for (const title of ['Föregående mötes anteckningar och actionpunkter', 'Inledning och information', 'Ekonomi', 'Budgetram 2027', 'Nära Vård', 'Paus', 'Övriga frågor']) {
       await live.getByText(title, { exact: true }).first().waitFor({ state: 'visible' });

@@ -60,7 +60,7 @@ describe('running a meeting over HTTP', () => {
 
   it('opens the meeting with the first item current and posts the live card', async () => {
     const text = await say(chair, 'öppna mötet');
-    expect(text).toContain('Mötet är öppnat. Nu: punkt 1 – Föregående mötes anteckningar och actionpunkter');
+    expect(text).toContain('Mötet är öppnat. Nu: Föregående mötes anteckningar och actionpunkter');
     const posted = connector.sent(chat.id).find((c) => cardOf(c.body))!;
     liveId = posted.activityId!;
     const card = cardOf(posted.body);
@@ -92,15 +92,16 @@ describe('running a meeting over HTTP', () => {
   });
 
   it('moves item by item on commands from the chair or secretary, updating the live card in place', async () => {
-    expect(await say(cecilia, 'nästa')).toContain('Nu: punkt 2 – Inledning');
+    expect(await say(cecilia, 'nästa')).toContain('Nu: punkt 1 – Inledning');
     // An update queued before the move (the attendance) may still be waiting on the thread's send limit: the card ends on the new item.
     await connector.waitFor((c) => c.kind === 'update' && c.activityId === liveId && currentTitle(cardOf(c.body)) === 'Inledning', 10_000);
-    expect(await say(chair, 'punkt 3 a')).toContain('Nu: punkt 3 a – Budget 2027');
-    expect(await say(chair, 'föregående')).toContain('Nu: punkt 3 – Ekonomi');
+    // The agenda's own numbers: the standing item before item 1 took none of them.
+    expect(await say(chair, 'punkt 2 a')).toContain('Nu: punkt 2 a – Budget 2027');
+    expect(await say(chair, 'föregående')).toContain('Nu: punkt 2 – Ekonomi');
     expect(await say(bjorn, 'nästa')).toContain('Det här får bara rådets ordförande');
-    expect(await say(chair, 'punkt 4')).toContain('Nu: punkt 4 – Övriga frågor');
+    expect(await say(chair, 'punkt 3')).toContain('Nu: punkt 3 – Övriga frågor');
     expect(await say(chair, 'nästa')).toContain('Det här är sista punkten');
-    expect(await say(chair, 'punkt 9')).toContain('Punkten finns inte');
+    expect(await say(chair, 'punkt 9')).toContain('Dagordningen har ingen punkt 9.');
   });
 
   it('moves from the card, answers a stale card with the current state, and refuses a member’s invoke', async () => {
@@ -118,16 +119,16 @@ describe('running a meeting over HTTP', () => {
   it('keeps the running meeting across a restart', async () => {
     await bot.restart();
     expect(currentTitle(await liveCardAs(bjorn))).toBe('Budget 2027');
-    expect(await say(chair, 'nästa')).toContain('Nu: punkt 4 – Övriga frågor');
+    expect(await say(chair, 'nästa')).toContain('Nu: punkt 3 – Övriga frågor');
   });
 
   it('records decisions typed in the conversation on the current item, once per message', async () => {
-    expect(await say(chair, 'punkt 3')).toContain('Nu: punkt 3 – Ekonomi');
+    expect(await say(chair, 'punkt 2')).toContain('Nu: punkt 2 – Ekonomi');
     const message = client.base(chat, chair);
     Object.assign(message, { type: 'message', text: 'Beslut: Rådet godkänner budgetramen för 2027.' });
     connector.reset();
     await client.post(message);
-    const first = said(await sentSaying(connector, chat.id, 'Beslut registrerat på punkt 3 – Ekonomi'));
+    const first = said(await sentSaying(connector, chat.id, 'Beslut registrerat på punkt 2 – Ekonomi'));
     expect(first).toContain('Beslutat');
     expect(said(await updateOf(connector, liveId, 'Rådet godkänner budgetramen för 2027.'))).toContain('Ekonomi');
     connector.reset();
@@ -138,16 +139,16 @@ describe('running a meeting over HTTP', () => {
     expect(await say(bjorn, 'Beslut: Rådet beslutar något annat.')).toContain('Det här får bara rådets ordförande');
     await say(cecilia, 'Beslut: Rådet godkänner fel sak.');
     const shared = cardOf((await sentSaying(connector, chat.id, 'Rådet godkänner fel sak.')).body);
-    expect(cardText(shared)).toContain('Beslut registrerat på punkt 3');
+    expect(cardText(shared)).toContain('Beslut registrerat på punkt 2');
     expect(walkCard(shared).some((n) => n.verb === 'decision.undo')).toBe(false);
     expect(shared.refresh.userIds).toEqual([chair.id, cecilia.id]);
     const undoCard = (await client.execute(chat, cecilia, findAction(shared, 'decision.show'))).card;
     const refused = await client.execute(chat, bjorn, findAction(undoCard, 'decision.undo'));
     expect(texts(refused.card).join('\n')).toContain('Det här får bara rådets ordförande');
     const undone = await client.execute(chat, cecilia, findAction(undoCard, 'decision.undo'));
-    expect(texts(undone.card).join('\n')).toContain('Beslutet på punkt 3 är borttaget.');
+    expect(texts(undone.card).join('\n')).toContain('Beslutet på punkt 2 är borttaget.');
 
-    expect(await say(chair, 'punkt 3 a')).toContain('Budget 2027');
+    expect(await say(chair, 'punkt 2 a')).toContain('Budget 2027');
     await say(chair, 'Beslut: Ärendet bordläggs på grund av att underlaget saknas.');
     const tabled = said(await sentSaying(connector, chat.id, 'Bordlagt'));
     expect(tabled).toContain('Underlaget saknas');
@@ -158,7 +159,7 @@ describe('running a meeting over HTTP', () => {
     Object.assign(message, { type: 'message', text: 'Anteckning: Rådet diskuterade underlaget och saknade kostnaderna.' });
     connector.reset();
     await client.post(message);
-    expect(connector.sent(chat.id).map((c) => c.body.text).join('\n')).toContain('Anteckningen är sparad på punkt 3 a.');
+    expect(connector.sent(chat.id).map((c) => c.body.text).join('\n')).toContain('Anteckningen är sparad på punkt 2 a.');
     const live = await updateOf(connector, liveId, 'Rådet diskuterade underlaget');
     expect(texts(cardOf(live.body))).toContain('Rådet diskuterade underlaget och saknade kostnaderna.');
     connector.reset();

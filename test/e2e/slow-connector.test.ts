@@ -82,7 +82,7 @@ describe('running a meeting while the connector is slow to take messages', () =>
     holding();
     const held = holdOne(liveUpdate);
     const answer = await client.execute(chat, chair, form, { nText: text });
-    expect(cardText(answer.card)).toContain('Anteckningen är sparad på punkt 2.');
+    expect(cardText(answer.card)).toContain('Anteckningen är sparad på punkt 1.');
     expect(said(await held)).toContain(text);
     release();
     expect(said(await updateOf(connector, liveId, text))).toContain('Budget 2027');
@@ -121,15 +121,15 @@ describe('running a meeting while the connector is slow to take messages', () =>
   it('answers a decision undone from its card while the replacement of the card everybody sees is held', async () => {
     const text = 'Rådet godkänner budgetramen.';
     const recorded = await client.execute(chat, chair, findAction(await liveCard(), 'decision.record'), { dText: text, dOutcome: 'decided' });
-    expect(cardText(recorded.card)).toContain('Beslutet är registrerat på punkt 2.');
+    expect(cardText(recorded.card)).toContain('Beslutet är registrerat på punkt 1 – Budget 2027.');
     const posted = await sentSaying(connector, chat.id, text);
     await updateOf(connector, liveId, text);
     const own = (await client.execute(chat, chair, findAction(cardOf(posted.body), 'decision.show'), {}, { replyToId: posted.activityId })).card;
     holding();
     const held = holdOne((c) => c.kind === 'update' && c.activityId === posted.activityId);
     const undone = await client.execute(chat, chair, findAction(own, 'decision.undo'), {}, { replyToId: posted.activityId });
-    expect(cardText(undone.card)).toContain('Beslutet på punkt 2 är borttaget.');
-    expect(said(await held)).toContain('Beslutet på punkt 2 är borttaget.');
+    expect(cardText(undone.card)).toContain('Beslutet på punkt 1 är borttaget.');
+    expect(said(await held)).toContain('Beslutet på punkt 1 är borttaget.');
     expect(connector.updates(chat.id)).toHaveLength(0);
     release();
     expect(said(await updateOf(connector, posted.activityId!, 'borttaget'))).toContain(text);

@@ -242,12 +242,14 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     const agenda = [
       item('i1', 'Inledning <b>och</b> ${information}', { fixedStart: '13:00', durationMinutes: 10, presenters: ['Åsa', 'Björn'] }),
       item('i2', 'Remisser', { level: 1, kind: 'decision', description: 'Två remisser', links: [{ title: 'PM', url: 'https://example.org/pm' }] }),
+      // The chair's own number, as the imported agenda had it.
+      item('i3', 'Budget 2027', { level: 1, label: '12 ab' }),
     ];
     const saved = await store.meetings.saveAgenda('ma', agenda, created!.version, at);
     expect(saved?.version).toBe(2);
     expect(await store.meetings.agenda('ma')).toEqual(agenda);
     expect(await store.meetings.saveAgenda('ma', [], 1, at)).toBeUndefined();
-    expect(await store.meetings.agenda('ma')).toHaveLength(2);
+    expect(await store.meetings.agenda('ma')).toHaveLength(3);
     const many = Array.from({ length: 300 }, (_, i) => item(`x${i}`, `Punkt ${i}`));
     await store.meetings.saveAgenda('ma', many, 2, at);
     expect((await store.meetings.agenda('ma')).map((i) => i.id)).toEqual(many.map((i) => i.id));
