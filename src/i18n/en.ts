@@ -331,6 +331,7 @@ export const en: Record<MessageKey, string> = {
   'live.nowUnnumbered': "Now: {title}",
   'item.chooseTitle': "Which item do you mean?",
   'item.chooseAmbiguous': "{count} items are numbered {number} on the agenda. Choose the one you mean; nothing has changed yet.",
+  'item.chooseAmbiguous.one': "Only 1 item is numbered {number} on the agenda. Choose it below; nothing has changed yet.",
   'item.chooseMissing': "The agenda has no item {number}. Choose an item below; nothing has changed yet.",
   'item.chooseNone': "The agenda has no item {number}, and no items to choose from.",
   'error.noMeetingToOpen': "There is no meeting to open within the next 12 hours. Schedule one with \"new meeting\".",

@@ -329,6 +329,7 @@ export const sv = {
   'live.nowUnnumbered': "Nu: {title}",
   'item.chooseTitle': "Vilken punkt menar du?",
   'item.chooseAmbiguous': "{count} punkter har nummer {number} på dagordningen. Välj den du menar; inget är ändrat än.",
+  'item.chooseAmbiguous.one': "Bara 1 punkt har nummer {number} på dagordningen. Välj den nedan; inget är ändrat än.",
   'item.chooseMissing': "Dagordningen har ingen punkt {number}. Välj punkt nedan; inget är ändrat än.",
   'item.chooseNone': "Dagordningen har ingen punkt {number}, och inga punkter att välja bland.",
   'error.noMeetingToOpen': "Det finns inget möte att öppna inom de närmaste 12 timmarna. Planera ett med \"nytt möte\".",
