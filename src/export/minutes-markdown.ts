@@ -30,7 +30,7 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
   const out: string[] = [`# ${tr('minutes.title')} – ${md(minutes.council)}`, ''];
   if (options.draft) out.push(`> ${tr('minutes.draft')}`, '');
   const undecided = minutes.items.filter((i) => i.undecided);
-  if (options.draft && undecided.length > 0) out.push(`> **${tr('minutes.undecidedCheck', { items: md(itemList(undecided)) })}**`, '');
+  if (options.draft && undecided.length > 0) out.push(`> **${tr('minutes.undecidedCheck', { items: itemList(undecided.map((i) => ({ number: i.number, title: md(i.title) }))) })}**`, '');
   out.push(`| | |`, `|---|---|`, `| ${tr('minutes.council')} | ${md(minutes.council)} |`, `| ${tr('minutes.when')} | ${md(minutes.when)} |`);
   if (minutes.place) out.push(`| ${tr('minutes.place')} | ${md(minutes.place)} |`);
   if (minutes.diaryNumber) out.push(`| ${tr('minutes.diary')} | ${md(minutes.diaryNumber)} |`);

@@ -2,7 +2,7 @@ export const sv = {
   'app.name': 'Rådsassistenten',
   'welcome.title': 'Hej! Jag är Rådsassistenten',
   'welcome.intro':
-    'Jag hjälper rådet med dagordning, möten, beslut, åtgärder, nomineringar, omröstningar och minnesanteckningar – direkt här i Teams.',
+    'Jag hjälper rådet med dagordning, möten, beslut, åtgärder, nomineringar, omröstningar och protokoll – direkt här i Teams.',
   'welcome.setupPrompt': 'Vill ni sätta upp den här konversationen som ett råd? Den som gör det blir ordförande.',
   'welcome.alreadySetUp': 'Den här konversationen är redan rådet "{name}".',
   'card.required': 'Fyll i det här fältet.',

@@ -8,7 +8,7 @@ const item = (id: string, title: string, level: 0 | 1 = 0, extra: Partial<Agenda
 describe('closing a meeting with items left', () => {
   const items = timeAgenda(
     [
-      item('s', 'Föregående mötes anteckningar och actionpunkter', 0, { standing: 'previousMinutes' }),
+      item('s', 'Föregående mötes protokoll och åtgärder', 0, { standing: 'previousMinutes' }),
       item('o', 'Mötets öppnande'),
       item('j', 'Val av justerare'),
       item('e', 'Ekonomi'),

@@ -62,7 +62,7 @@ describe('agendas over HTTP', () => {
     const all = texts(card).join('\n');
     expect(all).toContain('torsdag 2 december 2027, 13.00–16.00');
     expect(all).toContain('Regionens hus');
-    expect(itemTitles(card)).toEqual(['Föregående mötes anteckningar och actionpunkter']);
+    expect(itemTitles(card)).toEqual(['Föregående mötes protokoll och åtgärder']);
     expect(all).toContain('Planerad tid: 0 min av 3 tim');
     // Members see återbud but no editing; the leaders get their view through refresh.
     const verbs = walkCard(card).filter((n) => n.type === 'Action.Execute').map((n) => n.verb);
