@@ -28,9 +28,10 @@ const TEXT_WIDTH = 11906 - 1304 - 1134;
 /** Item, action, owner, due, status: "Punkt" and "Status" fit on one line. */
 const ACTION_COLUMNS = [1000, 4018, 1900, 1400, 1150] as const;
 
-function para(text: string, options: { bold?: boolean; italics?: boolean; indent?: boolean; after?: number; color?: string } = {}): Paragraph {
+function para(text: string, options: { bold?: boolean; italics?: boolean; indent?: boolean; after?: number; color?: string; keepNext?: boolean } = {}): Paragraph {
   return new Paragraph({
     spacing: { after: options.after ?? 120 },
+    keepNext: options.keepNext,
     indent: options.indent ? { left: 360 } : undefined,
     children: [new TextRun({ text, bold: options.bold, italics: options.italics, color: options.color })],
   });
@@ -186,9 +187,10 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
     body.push(heading(tr('minutes.polls'), HeadingLevel.HEADING_1));
     for (const p of minutes.polls) {
       body.push(new Paragraph({ spacing: { before: 120, after: 40 }, keepNext: true, children: [new TextRun({ text: p.question, bold: true })] }));
-      if (p.item) body.push(para(tr('minutes.pollItem', p.item), { italics: true, color: GREY, after: 60 }));
-      body.push(...p.results.map((r) => para(`${r.option}: ${r.votes}`, { indent: true, after: 40 })));
-      body.push(para(`${tr('minutes.pollVoters', { count: p.voters })} ${tr(p.anonymous ? 'minutes.pollAnonymous' : 'minutes.pollNamed')}`, { italics: true, after: 60 }));
+      // Question, item, counts and the count of voters stay on one page; a long list of names may break.
+      if (p.item) body.push(para(tr('minutes.pollItem', p.item), { italics: true, color: GREY, after: 60, keepNext: true }));
+      body.push(...p.results.map((r) => para(`${r.option}: ${r.votes}`, { indent: true, after: 40, keepNext: true })));
+      body.push(para(`${tr('minutes.pollVoters', { count: p.voters })} ${tr(p.anonymous ? 'minutes.pollAnonymous' : 'minutes.pollNamed')}`, { italics: true, after: 60, keepNext: p.votes.length > 0 }));
       body.push(...p.votes.map((v) => para(`${v.name}: ${v.choices.join(', ')}`, { indent: true, after: 40 })));
     }
   }

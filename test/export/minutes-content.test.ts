@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { timeAgenda } from '../../src/domain/agenda.js';
 import type { Decision } from '../../src/domain/decision.js';
@@ -104,6 +105,15 @@ describe('the minutes as the secretary reads them before signing', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('keeps a poll’s question, item and counts on one page', async () => {
+    const xml = await (await JSZip.loadAsync(await minutesDocx(minutes, { draft: false }))).file('word/document.xml')!.async('string');
+    const paragraph = (text: string) => xml.split('</w:p>').find((p) => p.includes(`>${text}</w:t>`))!;
+    for (const text of ['Ska rådet ställa sig bakom investeringsplanen?', 'Punkt 3 b – Investeringar', 'Ja: 2', 'Nej: 1', '3 röstade. Öppen omröstning. Så röstade var och en:']) {
+      expect(paragraph(text), text).toContain('<w:keepNext/>');
+    }
+    expect(paragraph('3 röstade. Sluten omröstning.')).not.toContain('<w:keepNext/>');
   });
 
   it('marks the items planned for a decision that got none, in the draft only', async () => {
