@@ -94,8 +94,9 @@ describe('the minutes of a meeting with a named poll, an item left without its d
     expect(markdown).toMatch(/\*\*David Dahl\*\*, justerare {2}\n\*Ej justerat\*/);
 
     expect(word).toMatch(/Ska rådet anta budgeten\?\nPunkt \d+ – Beslut om budget 2027\nJa: 1\nNej: 1\n2 röstade\. Öppen omröstning\. Så röstade var och en:\nBjörn Berg: Ja\nDavid Dahl: Nej\n/);
-    expect(word).toMatch(/\d+\. Beslut om budget 2027\n⚠ Planerad för beslut – inget beslut är registrerat\./);
+    expect(word).toMatch(/\n\d+\. Beslut om budget 2027\n⚠ Planerad för beslut – inget beslut är registrerat\./);
     const signatures = word.slice(word.lastIndexOf('Justering\n'));
-    expect(signatures).toMatch(/_{10,}\nÅsa Ordförande, ordförande\n_{10,}\nCecilia Sekreterare, sekreterare\n_{10,}\nDavid Dahl, justerare\nEj justerat\n/);
+    const line = '_'.repeat(39);
+    expect(signatures).toContain([line, 'Åsa Ordförande, ordförande', line, 'Cecilia Sekreterare, sekreterare', line, 'David Dahl, justerare', 'Ej justerat', ''].join('\n'));
   }, 60_000);
 });
