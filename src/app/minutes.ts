@@ -1,7 +1,7 @@
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { type Meeting, meetingBegan } from '../domain/meeting.js';
-import { type Minutes, buildMinutes, folderName, minutesFileStem } from '../domain/minutes.js';
+import { type Minutes, type PollRecord, buildMinutes, folderName, minutesFileStem } from '../domain/minutes.js';
 import { type AgendaView, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
@@ -37,13 +37,23 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
   ]);
   // Only closed polls have a result; anonymous ones are counted, never named.
-  const pollResults = await Promise.all(
+  const pollResults: PollRecord[] = await Promise.all(
     polls
       .filter((p) => p.status === 'closed')
       .map(async (p) => {
-        // A closed anonymous poll kept only its counts.
-        const result = tallyOf(p, p.counted ?? count((await deps.polls.ballots(p.id)).map((b) => b.choices)));
-        return { question: p.question, results: result.options.map((o) => ({ option: o.text, votes: o.votes })), voters: result.voters, anonymous: p.anonymous };
+        // A closed anonymous poll kept only its counts; a named one keeps who chose what.
+        const ballots = await deps.polls.ballots(p.id);
+        const result = tallyOf(p, p.counted ?? count(ballots.map((b) => b.choices)));
+        const optionText = new Map(p.options.map((o) => [o.id, o.text]));
+        return {
+          question: p.question,
+          results: result.options.map((o) => ({ option: o.text, votes: o.votes })),
+          voters: result.voters,
+          anonymous: p.anonymous,
+          agendaItemId: p.agendaItemId,
+          askedAt: p.createdAt,
+          ballots: p.anonymous ? [] : ballots.flatMap((b) => (b.voterId ? [{ userId: b.voterId, choices: b.choices.map((c) => optionText.get(c) ?? c) }] : [])),
+        };
       }),
   );
   const nominations = await Promise.all(rounds.map(async (round) => ({ round, nominations: await deps.nominations.nominations(round.id) })));
@@ -63,6 +73,7 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     protocolNotes,
     actions,
     polls: pollResults,
+    itemTimes: agenda.times,
     nominations,
     nextMeetings: upcoming.filter((m) => m.id !== meeting.id && m.status === 'planned').slice(0, 3),
     // An approval of an earlier version is no approval of this one.

@@ -10,7 +10,7 @@ import { type AgendaView, afterMove, load } from './agendas.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import { liveCardJobs, meetingClosedJob } from './conversation-jobs.js';
 import type { ClosingRecords } from './ports.js';
-import { type Disposition, type ItemLeft, itemsLeft, needsAsking } from '../domain/closing.js';
+import { type Disposition, type ItemLeft, itemsLeft, needsAsking, undecidedItems } from '../domain/closing.js';
 import type { AgendaItemDraft, TimedAgendaItem } from '../domain/agenda.js';
 import { findByNumber, normaliseItemNumber } from '../domain/agenda-labels.js';
 import { t } from '../i18n/index.js';
@@ -143,6 +143,11 @@ export function leftItems(agenda: AgendaView): ItemLeft[] {
   return itemsLeft(agenda.timing.items, handled);
 }
 
+/** The items planned for a decision with none recorded yet (a tabling counts as recorded). */
+export function undecided(agenda: AgendaView): TimedAgendaItem[] {
+  return undecidedItems(agenda.timing.items, new Set(agenda.decisions.flatMap((d) => (d.agendaItemId ? [d.agendaItemId] : []))));
+}
+
 function chosenFor(left: ItemLeft, choice: CloseChoice): Disposition {
   if (choice.kind === 'leave') return 'handled';
   const chosen = choice.kind === 'chosen' ? choice.items[left.item.id] : undefined;
@@ -183,7 +188,8 @@ export async function closeMeeting(
   if (input.expectedVersion !== undefined && input.expectedVersion !== meeting.version) throw new StaleError();
   const agenda = await load(deps, view, meeting);
   const left = leftItems(agenda);
-  if (input.choice.kind === 'ask' && needsAsking(left)) return { closed: false, agenda, left };
+  // An item planned for a decision that got none is worth a question too: the chair may have forgotten to record it.
+  if (input.choice.kind === 'ask' && (needsAsking(left) || undecided(agenda).length > 0)) return { closed: false, agenda, left };
   const at = deps.clock.now().toISOString();
   const words = NOT_REACHED[view.council.locale];
   const decisions: ClosingRecords['decisions'][number][] = [];

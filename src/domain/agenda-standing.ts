@@ -2,13 +2,14 @@ import type { AgendaItemDraft } from './agenda.js';
 import type { Locale } from './council.js';
 import type { Decision } from './decision.js';
 
-const titles: Record<Locale, string> = {
-  sv: 'Föregående mötes anteckningar och actionpunkter',
-  en: 'Notes and action items from the previous meeting',
+/** Named as the bot names them everywhere: the document is the protokoll, action items are åtgärder. */
+export const STANDING_TITLES: Record<Locale, string> = {
+  sv: 'Föregående mötes protokoll och åtgärder',
+  en: 'Minutes and action items from the previous meeting',
 };
 
 /**
- * What every new meeting's draft agenda starts with: the previous meeting's notes and action
+ * What every new meeting's draft agenda starts with: the previous meeting's minutes and action
  * items. (The items tabled at the previous meeting follow it once meetings record tablings.)
  * It has no duration of its own, so an imported agenda's times (which usually cover it under
  * "Inledning") are not pushed back by it.
@@ -17,7 +18,7 @@ export function standingItems(locale: Locale, newId: () => string): AgendaItemDr
   return [
     {
       id: newId(),
-      title: titles[locale],
+      title: STANDING_TITLES[locale],
       kind: 'information',
       level: 0,
       presenters: [],

@@ -41,3 +41,20 @@ export function itemsLeft(items: readonly TimedAgendaItem[], handled: ReadonlySe
 export function needsAsking(left: readonly ItemLeft[]): boolean {
   return left.some((l) => l.proposed !== 'handled');
 }
+
+/**
+ * The items planned for a decision (kind "decision") that have none recorded, tabled or
+ * referred back: the chair is told at closing and the secretary sees them marked in the draft.
+ * A heading with sub-items is decided through them, and the meeting's own order never counts.
+ */
+export function undecidedItems(items: readonly TimedAgendaItem[], decidedItemIds: ReadonlySet<string>): TimedAgendaItem[] {
+  return items.filter((item, index) => {
+    if (item.kind !== 'decision' || decidedItemIds.has(item.id) || isProcedural(item)) return false;
+    return !(item.level === 0 && items[index + 1]?.level === 1);
+  });
+}
+
+/** "3 a. Budget, 5. Jourverksamhet": items as a chair reads them in one line. */
+export function itemList(items: readonly Pick<TimedAgendaItem, 'number' | 'title'>[]): string {
+  return items.map((i) => `${i.number}. ${i.title}`).join(', ');
+}

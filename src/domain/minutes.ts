@@ -11,6 +11,7 @@ import type { Decision, DecisionOutcome, ProtocolNote, Reservation, VoteResult }
 import type { Meeting } from './meeting.js';
 import { formatMeetingWhen, formatShortDate, utcToZoned } from './meeting-time.js';
 import type { Nomination, NominationRound } from './nomination.js';
+import { undecidedItems } from './closing.js';
 
 export interface MinutesPerson {
   name: string;
@@ -47,6 +48,8 @@ export interface MinutesItem {
   notes: string[];
   decisions: MinutesDecision[];
   actions: MinutesAction[];
+  /** Planned for a decision (kind "decision") and none recorded: marked in the draft for the secretary. */
+  undecided: boolean;
 }
 
 export interface MinutesPoll {
@@ -54,6 +57,22 @@ export interface MinutesPoll {
   results: { option: string; votes: number }[];
   voters: number;
   anonymous: boolean;
+  /** The item it was asked on: the one it was tied to, or the one under discussion when it was asked. */
+  item: { number: string; title: string } | null;
+  /** Who voted what, in a named poll only; always empty for an anonymous one. */
+  votes: { name: string; choices: string[] }[];
+}
+
+/** A closed poll as the minutes get it: its counts, and in a named poll its ballots. */
+export interface PollRecord {
+  question: string;
+  results: { option: string; votes: number }[];
+  voters: number;
+  anonymous: boolean;
+  agendaItemId: string | null;
+  askedAt: string;
+  /** Choices as option texts. Ignored for an anonymous poll, whatever is passed. */
+  ballots: readonly { userId: string; choices: readonly string[] }[];
 }
 
 export interface MinutesNomination {
@@ -119,7 +138,9 @@ export interface MinutesInput {
   reservations: readonly Reservation[];
   protocolNotes: readonly ProtocolNote[];
   actions: readonly ActionItem[];
-  polls: readonly MinutesPoll[];
+  polls: readonly PollRecord[];
+  /** When each item was under discussion: places a poll that was not tied to an item. */
+  itemTimes?: readonly { itemId: string; startedAt: string; endedAt: string | null }[];
   nominations: readonly { round: NominationRound; nominations: readonly Nomination[] }[];
   nextMeetings: readonly Pick<Meeting, 'startsAt' | 'endsAt' | 'place'>[];
   adjusters: readonly { userId: string; approvedAt: string | null }[];
@@ -191,6 +212,8 @@ export function buildMinutes(input: MinutesInput): Minutes {
   });
   const meetingActions = input.actions.filter((a) => a.meetingId === meeting.id);
 
+  const held = meeting.status !== 'planned' && meeting.status !== 'cancelled';
+  const undecidedIds = new Set(undecidedItems(input.items, new Set(input.decisions.flatMap((d) => (d.agendaItemId ? [d.agendaItemId] : [])))).map((i) => i.id));
   const items: MinutesItem[] = input.items.map((item) => ({
     number: item.number,
     title: item.title,
@@ -200,6 +223,7 @@ export function buildMinutes(input: MinutesInput): Minutes {
     notes: input.notes.filter((n) => n.itemId === item.id).map((n) => n.text),
     decisions: input.decisions.filter((d) => d.agendaItemId === item.id).map(decisionOf),
     actions: meetingActions.filter((a) => a.agendaItemId === item.id).map(actionOf),
+    undecided: held && undecidedIds.has(item.id),
   }));
   const itemIds = new Set(input.items.map((i) => i.id));
   // Protocol notes written on an item rather than a decision belong under that item.
@@ -227,14 +251,18 @@ export function buildMinutes(input: MinutesInput): Minutes {
     items,
     otherDecisions: input.decisions.filter((d) => !d.agendaItemId || !itemIds.has(d.agendaItemId)).map(decisionOf),
     actions: meetingActions.map(actionOf),
-    polls: [...input.polls],
+    polls: input.polls.map((p) => pollOf(locale, p, input.items, input.itemTimes ?? [], nameOf)),
     nominations: input.nominations.map(({ round, nominations }) => ({
       group: round.name,
       seats: round.seats,
       nominees: nominations.map((n) => ({ name: n.nomineeName, consent: CONSENT_TITLES[n.consent]?.[locale] ?? n.consent, selected: n.selected })),
     })),
+    // In agenda order, as the items were read; one recorded with no item (removed since) last.
     tabled: input.decisions
       .filter((d) => d.outcome !== 'decided')
+      .map((d) => ({ d, at: input.items.findIndex((i) => i.id === d.agendaItemId) }))
+      .sort((a, b) => (a.at < 0 ? Infinity : a.at) - (b.at < 0 ? Infinity : b.at))
+      .map(({ d }) => d)
       .map((d) => ({ number: d.itemNumber ?? '', title: d.itemTitle ?? '', reason: d.reason, outcome: d.outcome })),
     nextMeetings: input.nextMeetings.map((m) => formatMeetingWhen(m.startsAt, m.endsAt, locale, council.timeZone) + (m.place ? `, ${m.place}` : '')),
     justering: {
@@ -244,6 +272,27 @@ export function buildMinutes(input: MinutesInput): Minutes {
       approved: meeting.status === 'approved' || (adjusters.length > 0 && adjusters.every((a) => a.approvedAt !== null)),
       version: input.version,
     },
+  };
+}
+
+/** The item under discussion at `at`: the one reached last before it and not left by then. */
+export function itemAt(times: readonly { itemId: string; startedAt: string; endedAt: string | null }[], at: string): string | null {
+  const instant = Date.parse(at);
+  const during = times.filter((x) => Date.parse(x.startedAt) <= instant && (x.endedAt === null || Date.parse(x.endedAt) > instant));
+  return during.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[0]?.itemId ?? null;
+}
+
+function pollOf(locale: Locale, poll: PollRecord, items: readonly TimedAgendaItem[], times: NonNullable<MinutesInput['itemTimes']>, nameOf: (userId: string) => string): MinutesPoll {
+  const itemId = poll.agendaItemId ?? itemAt(times, poll.askedAt);
+  const item = items.find((i) => i.id === itemId);
+  return {
+    question: poll.question,
+    results: poll.results,
+    voters: poll.voters,
+    anonymous: poll.anonymous,
+    item: item ? { number: item.number, title: item.title } : null,
+    // A secret vote is never tied to a name here, even if ballots were passed by mistake.
+    votes: poll.anonymous ? [] : poll.ballots.map((b) => ({ name: nameOf(b.userId), choices: [...b.choices] })).sort((a, b) => a.name.localeCompare(b.name, locale)),
   };
 }
 

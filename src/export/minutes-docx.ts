@@ -15,6 +15,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { itemList } from '../domain/closing.js';
 import { OUTCOME_TITLES } from '../domain/decision.js';
 import { type Minutes, type MinutesDecision, type MinutesPerson, formatShortDate } from '../domain/minutes.js';
 import { type MessageKey, t } from '../i18n/index.js';
@@ -28,9 +29,10 @@ const TEXT_WIDTH = 11906 - 1304 - 1134;
 /** Item, action, owner, due, status: "Punkt" and "Status" fit on one line. */
 const ACTION_COLUMNS = [1000, 4018, 1900, 1400, 1150] as const;
 
-function para(text: string, options: { bold?: boolean; italics?: boolean; indent?: boolean; after?: number; color?: string } = {}): Paragraph {
+function para(text: string, options: { bold?: boolean; italics?: boolean; indent?: boolean; after?: number; color?: string; keepNext?: boolean } = {}): Paragraph {
   return new Paragraph({
     spacing: { after: options.after ?? 120 },
+    keepNext: options.keepNext,
     indent: options.indent ? { left: 360 } : undefined,
     children: [new TextRun({ text, bold: options.bold, italics: options.italics, color: options.color })],
   });
@@ -150,6 +152,8 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
     new Paragraph({ heading: HeadingLevel.TITLE, spacing: { after: 120 }, children: [new TextRun({ text: `${tr('minutes.title')} – ${minutes.council}` })] }),
   ];
   if (options.draft) body.push(para(tr('minutes.draft'), { bold: true, color: 'C00000' }));
+  const undecided = minutes.items.filter((i) => i.undecided);
+  if (options.draft && undecided.length > 0) body.push(para(tr('minutes.undecidedCheck', { items: itemList(undecided) }), { bold: true, color: 'C00000' }));
   body.push(metadataTable(minutes, tr));
 
   body.push(heading(tr('minutes.attendance'), HeadingLevel.HEADING_1));
@@ -170,6 +174,7 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
     if (item.description) body.push(para(item.description));
     for (const note of item.notes) body.push(para(note));
     for (const d of item.decisions) body.push(...decisionParagraphs(d, tr, locale));
+    if (options.draft && item.undecided) body.push(para(`⚠ ${tr('minutes.undecided')}`, { bold: true, color: 'C00000' }));
     for (const a of item.actions) {
       body.push(para(`${tr('minutes.actionText')}: ${a.text} (${a.owner}${a.dueDate ? `, ${formatShortDate(a.dueDate, locale)}` : ''})`, { indent: true }));
     }
@@ -182,8 +187,12 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
   if (minutes.polls.length > 0) {
     body.push(heading(tr('minutes.polls'), HeadingLevel.HEADING_1));
     for (const p of minutes.polls) {
-      body.push(para(p.question, { bold: true }), ...p.results.map((r) => para(`${r.option}: ${r.votes}`, { indent: true, after: 40 })));
-      body.push(para(`${tr('minutes.pollVoters', { count: p.voters })}${p.anonymous ? ` ${tr('minutes.pollAnonymous')}` : ''}`, { italics: true }));
+      body.push(new Paragraph({ spacing: { before: 120, after: 40 }, keepNext: true, children: [new TextRun({ text: p.question, bold: true })] }));
+      // Question, item, counts and the count of voters stay on one page; a long list of names may break.
+      if (p.item) body.push(para(tr('minutes.pollItem', p.item), { italics: true, color: GREY, after: 60, keepNext: true }));
+      body.push(...p.results.map((r) => para(`${r.option}: ${r.votes}`, { indent: true, after: 40, keepNext: true })));
+      body.push(para(`${tr('minutes.pollVoters', { count: p.voters })} ${tr(p.anonymous ? 'minutes.pollAnonymous' : 'minutes.pollNamed')}`, { italics: true, after: 60, keepNext: p.votes.length > 0 }));
+      body.push(...p.votes.map((v) => para(`${v.name}: ${v.choices.join(', ')}`, { indent: true, after: 40 })));
     }
   }
   if (minutes.nominations.length > 0) {

@@ -1,3 +1,4 @@
+import { itemList } from '../domain/closing.js';
 import { OUTCOME_TITLES } from '../domain/decision.js';
 import { type Minutes, type MinutesDecision, type MinutesPerson, formatShortDate } from '../domain/minutes.js';
 import { type MessageKey, t } from '../i18n/index.js';
@@ -28,6 +29,8 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
   const out: string[] = [`# ${tr('minutes.title')} – ${md(minutes.council)}`, ''];
   if (options.draft) out.push(`> ${tr('minutes.draft')}`, '');
+  const undecided = minutes.items.filter((i) => i.undecided);
+  if (options.draft && undecided.length > 0) out.push(`> **${tr('minutes.undecidedCheck', { items: itemList(undecided.map((i) => ({ number: i.number, title: md(i.title) }))) })}**`, '');
   out.push(`| | |`, `|---|---|`, `| ${tr('minutes.council')} | ${md(minutes.council)} |`, `| ${tr('minutes.when')} | ${md(minutes.when)} |`);
   if (minutes.place) out.push(`| ${tr('minutes.place')} | ${md(minutes.place)} |`);
   if (minutes.diaryNumber) out.push(`| ${tr('minutes.diary')} | ${md(minutes.diaryNumber)} |`);
@@ -48,6 +51,7 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
     if (item.description) out.push(md(item.description), '');
     for (const note of item.notes) out.push(md(note), '');
     for (const d of item.decisions) out.push(...decisionLines(d, tr, locale).flatMap((l) => [l, '']));
+    if (options.draft && item.undecided) out.push(`**⚠ ${tr('minutes.undecided')}**`, '');
     for (const a of item.actions) out.push(`- ${tr('minutes.actionText')}: ${md(a.text)} (${md(a.owner)}${a.dueDate ? `, ${formatShortDate(a.dueDate, locale)}` : ''})`);
     if (item.actions.length > 0) out.push('');
   }
@@ -66,7 +70,10 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
   if (minutes.polls.length > 0) {
     out.push(`## ${tr('minutes.polls')}`, '');
     for (const p of minutes.polls) {
-      out.push(`**${md(p.question)}**`, '', ...p.results.map((r) => `- ${md(r.option)}: ${r.votes}`), '', `${tr('minutes.pollVoters', { count: p.voters })}${p.anonymous ? ` ${tr('minutes.pollAnonymous')}` : ''}`, '');
+      out.push(`**${md(p.question)}**`, '');
+      if (p.item) out.push(`*${tr('minutes.pollItem', { number: md(p.item.number), title: md(p.item.title) })}*`, '');
+      out.push(...p.results.map((r) => `- ${md(r.option)}: ${r.votes}`), '', `${tr('minutes.pollVoters', { count: p.voters })} ${tr(p.anonymous ? 'minutes.pollAnonymous' : 'minutes.pollNamed')}`, '');
+      if (p.votes.length > 0) out.push(...p.votes.map((v) => `- ${md(v.name)}: ${md(v.choices.join(', '))}`), '');
     }
   }
   if (minutes.nominations.length > 0) {
@@ -82,9 +89,12 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
 
   const j = minutes.justering;
   out.push(`## ${tr('minutes.justering')}`, '');
-  if (j.chair) out.push(`- ${tr('minutes.chairSign')}: ${md(j.chair)}`);
-  if (j.secretary) out.push(`- ${tr('minutes.secretarySign')}: ${md(j.secretary)}`);
-  for (const a of j.adjusters) out.push(`- ${tr('minutes.adjusterSign')}: ${md(a.name)} – ${a.approvedAt ? tr('minutes.approvedAt', { when: a.approvedAt }) : tr('minutes.notApproved')}`);
-  out.push('', `*${tr('minutes.version', { version: j.version })}*`, '');
+  // A line to sign on above each name, as on the Word file's last page: printed, it is signed by hand.
+  const line = '\\_'.repeat(40);
+  const sign = (name: string, role: string, status?: string) => out.push(`${line}  `, `**${md(name)}**, ${role.toLocaleLowerCase(locale)}${status ? `  \n*${status}*` : ''}`, '');
+  if (j.chair) sign(j.chair, tr('minutes.chairSign'));
+  if (j.secretary) sign(j.secretary, tr('minutes.secretarySign'));
+  for (const a of j.adjusters) sign(a.name, tr('minutes.adjusterSign'), a.approvedAt ? tr('minutes.approvedAt', { when: a.approvedAt }) : tr('minutes.notApproved'));
+  out.push(`*${tr('minutes.version', { version: j.version })}*`, '');
   return out.join('\n');
 }

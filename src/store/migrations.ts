@@ -672,7 +672,34 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('agenda_items').dropColumn('label').execute();
     },
   },
+  '0027_standing_item_words': {
+    async up(db: Kysely<any>) {
+      // The standing item of agendas not yet approved is named as the bot now names it everywhere
+      // (protokoll, åtgärder); approved minutes keep the words they were approved with.
+      await renameStanding(db, STANDING_RENAMES);
+    },
+    async down(db: Kysely<any>) {
+      await renameStanding(db, STANDING_RENAMES.map(([before, after]) => [after, before]));
+    },
+  },
 };
+
+const STANDING_RENAMES: readonly (readonly [string, string])[] = [
+  ['Föregående mötes anteckningar och actionpunkter', 'Föregående mötes protokoll och åtgärder'],
+  ['Notes and action items from the previous meeting', 'Minutes and action items from the previous meeting'],
+];
+
+async function renameStanding(db: Kysely<any>, renames: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [before, after] of renames) {
+    await db
+      .updateTable('agenda_items')
+      .set({ title: after })
+      .where('standing', '=', 'previousMinutes')
+      .where('title', '=', before)
+      .where('meeting_id', 'in', db.selectFrom('meetings').select('id').where('status', '!=', 'approved'))
+      .execute();
+  }
+}
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

@@ -1,7 +1,7 @@
 import { numberedTitle } from '../domain/agenda-labels.js';
 import type { AgendaView } from '../app/agendas.js';
-import { leftItems } from '../app/running.js';
-import type { ItemLeft } from '../domain/closing.js';
+import { leftItems, undecided } from '../app/running.js';
+import { type ItemLeft, itemList } from '../domain/closing.js';
 import { formatMeetingWhen, formatTime, utcToZoned } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
@@ -20,12 +20,17 @@ export function closingData(agenda: AgendaView, left: readonly ItemLeft[] = left
   const locale = agenda.view.council.locale;
   const shown = left.slice(0, max);
   const more = left.length - shown.length;
+  const leftIds = new Set(left.map((l) => l.item.id));
+  // Reached but without a decision: no choice to make for them, only a warning before the close.
+  const reached = undecided(agenda).filter((i) => !leftIds.has(i.id));
+  const planned = t(locale, 'close.plannedDecision');
   return {
+    undecided: reached.length > 0 ? t(locale, 'close.undecided', { items: itemList(reached) }) : null,
     text: left.length === 0 ? t(locale, 'live.closeAll') : left.length === 1 ? t(locale, 'close.introOne') : t(locale, 'close.introMany', { count: left.length }),
     hint: left.length > 0 ? [t(locale, 'close.hint'), more > 0 ? t(locale, 'close.more', { count: more }) : ''].filter(Boolean).join(' ') : null,
     items: shown.map((l, i) => ({
       inputId: `c${i}`,
-      label: numberedTitle(l.item.number, l.item.title),
+      label: `${numberedTitle(l.item.number, l.item.title)}${l.item.kind === 'decision' && l.choices.includes('table') ? ` (${planned})` : ''}`,
       value: l.proposed,
       choices: l.choices.map((c) => ({ title: t(locale, CHOICE_KEYS[c]), value: c })),
     })),
@@ -53,9 +58,11 @@ export function closedNotice(agenda: AgendaView, unconfirmed: number): string {
   const locale = view.council.locale;
   const time = meeting.closedAt ? formatTime(utcToZoned(meeting.closedAt, view.council.timeZone).time, locale) : '';
   const tabled = agenda.decisions.filter((d) => d.outcome !== 'decided').length;
+  const without = undecided(agenda);
   return [
     `**${t(locale, 'close.notice', { time })}**`,
     tabled === 0 ? '' : tabled === 1 ? t(locale, 'close.tabledOne') : t(locale, 'close.tabledMany', { count: tabled }),
+    without.length > 0 ? t(locale, 'close.undecidedNotice', { items: itemList(without) }) : '',
     unconfirmed > 0 ? t(locale, 'close.unconfirmed', { count: unconfirmed }) : '',
     t(locale, 'close.nextSteps'),
   ]

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type AgendaItemDraft, timeAgenda } from '../../src/domain/agenda.js';
 import { isProceduralTitle } from '../../src/domain/agenda-kind.js';
-import { itemsLeft, needsAsking } from '../../src/domain/closing.js';
+import { itemsLeft, needsAsking, undecidedItems } from '../../src/domain/closing.js';
 
 const item = (id: string, title: string, level: 0 | 1 = 0, extra: Partial<AgendaItemDraft> = {}): AgendaItemDraft => ({ id, title, kind: 'information', level, presenters: [], links: [], ...extra });
 
 describe('closing a meeting with items left', () => {
   const items = timeAgenda(
     [
-      item('s', 'Föregående mötes anteckningar och actionpunkter', 0, { standing: 'previousMinutes' }),
+      item('s', 'Föregående mötes protokoll och åtgärder', 0, { standing: 'previousMinutes' }),
       item('o', 'Mötets öppnande'),
       item('j', 'Val av justerare'),
       item('e', 'Ekonomi'),
@@ -33,6 +33,22 @@ describe('closing a meeting with items left', () => {
     ]);
     expect(needsAsking(left)).toBe(true);
     expect(needsAsking(itemsLeft(items, new Set(['s', 'b', 'i', 'd'])))).toBe(false);
+  });
+
+  it('finds the items planned for a decision that got none: not a heading decided through its sub-items, nor the meeting’s own order', () => {
+    const planned = timeAgenda(
+      [
+        item('g', 'Godkännande av dagordningen', 0, { kind: 'decision' }),
+        item('e', 'Ekonomi', 0, { kind: 'decision' }),
+        item('b', 'Budget 2027', 1, { kind: 'decision' }),
+        item('i', 'Investeringar', 1, { kind: 'decision' }),
+        item('d', 'Digitala vårdbesök', 0, { kind: 'discussion' }),
+        item('l', 'Lokaler', 0, { kind: 'decision' }),
+      ],
+      { start: '13:00', end: '16:00' },
+    ).items;
+    expect(undecidedItems(planned, new Set(['b'])).map((i) => `${i.number}. ${i.title}`)).toEqual(['2 b. Investeringar', '4. Lokaler']);
+    expect(undecidedItems(planned, new Set(['b', 'i', 'l']))).toEqual([]);
   });
 
   it('knows the meeting’s own order by the words of a title, in Swedish and English, not a word inside real business', () => {

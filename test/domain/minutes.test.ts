@@ -61,7 +61,7 @@ describe('the minutes model', () => {
     const text = minutesMarkdown(minutes(), { draft: true });
     expect(text).toContain('### 1. \\*Viktigt\\* \\| budget');
     expect(text).toContain('> Utkast – ej justerat');
-    expect(text).toContain('- Justerare: Björn Berg – Justerat 5 dec 2026 10.14');
+    expect(text).toContain(`${'\\_'.repeat(40)}  \n**Björn Berg**, justerare  \n*Justerat 5 dec 2026 10.14*`);
   });
 
   it('names files by date and council, without characters a file system or SharePoint refuses', () => {
@@ -72,7 +72,7 @@ describe('the minutes model', () => {
   it('lists polls with their counts only and nominations with consent', () => {
     const text = minutesMarkdown(
       minutes({
-        polls: [{ question: 'Ska rådet anta budgeten?', results: [{ option: 'Ja', votes: 5 }, { option: 'Nej', votes: 1 }], voters: 6, anonymous: true }],
+        polls: [{ question: 'Ska rådet anta budgeten?', results: [{ option: 'Ja', votes: 5 }, { option: 'Nej', votes: 1 }], voters: 6, anonymous: true, agendaItemId: null, askedAt: '2026-12-03T12:10:00.000Z', ballots: [{ userId: 'u2', choices: ['Ja'] }] }],
         nominations: [
           {
             round: { id: 'r1', councilId: 'c', meetingId: 'm1', agendaItemId: null, name: 'Arbetsgrupp förfrågningsunderlag', purpose: '', seats: 2, deadline: null, selfNomination: true, criteria: '', tieBreak: 'chair', status: 'closed', createdBy: 'u1', createdAt: '', closedAt: null, pollId: null, activityId: null, version: 1 } as never,
@@ -85,6 +85,8 @@ describe('the minutes model', () => {
     expect(text).toContain('## Omröstningar');
     expect(text).toContain('- Ja: 5');
     expect(text).toContain('6 röstade. Sluten omröstning.');
+    // Ballots passed by mistake for a secret vote are never tied to a name.
+    expect(text).not.toContain('Björn Berg: Ja');
     expect(text).toContain('**Arbetsgrupp förfrågningsunderlag** (2 platser)');
     expect(text).toContain('- Björn Berg, tackat ja, vald');
   });

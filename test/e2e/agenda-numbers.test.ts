@@ -27,7 +27,7 @@ const AGENDA = [
   '5. Nästa möte',
   '5. Mötets avslutande',
 ].join('\n');
-const STANDING = 'Föregående mötes anteckningar och actionpunkter';
+const STANDING = 'Föregående mötes protokoll och åtgärder';
 
 /** The agenda card's rows as "number|title", the current one marked with ▶. */
 function rows(card: any): string[] {

@@ -62,7 +62,7 @@ describe('agendas over HTTP', () => {
     const all = texts(card).join('\n');
     expect(all).toContain('torsdag 2 december 2027, 13.00–16.00');
     expect(all).toContain('Regionens hus');
-    expect(itemTitles(card)).toEqual(['Föregående mötes anteckningar och actionpunkter']);
+    expect(itemTitles(card)).toEqual(['Föregående mötes protokoll och åtgärder']);
     expect(all).toContain('Planerad tid: 0 min av 3 tim');
     // Members see återbud but no editing; the leaders get their view through refresh.
     const verbs = walkCard(card).filter((n) => n.type === 'Action.Execute').map((n) => n.verb);
@@ -105,7 +105,7 @@ describe('agendas over HTTP', () => {
     const titles = itemTitles(saved.card);
     // The agenda's own "Föregående minnesanteckningar" is the standing item, in its place and not doubled.
     expect(titles.slice(0, 2)).toEqual(['Föregående minnesanteckningar', 'Nuläget inom vårdval fysioterapi; resurs, vårdgivare etc.']);
-    expect(titles).not.toContain('Föregående mötes anteckningar och actionpunkter');
+    expect(titles).not.toContain('Föregående mötes protokoll och åtgärder');
     expect(texts(saved.card)).toContain('7 a');
     expect(titles.join('\n')).not.toContain('Fysioterapimottagning Sano');
   });

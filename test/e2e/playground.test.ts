@@ -274,7 +274,7 @@ describe('Agents Playground (browser)', () => {
     await waitForCount(cards(page), before + 1);
     const live = cards(page).nth(before);
     await live.getByText(/^Mötet pågår sedan \d{2}\.\d{2} \(\d+ min\)\.$/).waitFor({ state: 'visible' });
-    await textMessage(page, 'Mötet är öppnat. Nu: Föregående mötes anteckningar och actionpunkter').waitFor({ state: 'visible' });
+    await textMessage(page, 'Mötet är öppnat. Nu: Föregående mötes protokoll och åtgärder').waitFor({ state: 'visible' });
     // The attendance card comes with the opening, prefilled, to confirm with one tap.
     const attendance = cards(page).filter({ hasText: 'Bekräfta närvaron' }).last();
     await attendance.waitFor({ state: 'visible' });
@@ -310,7 +310,7 @@ describe('Agents Playground (browser)', () => {
     await expect(live.getByRole('button', { name: 'Visa mina val', exact: true }).count()).resolves.toBe(0);
     await live.getByText('Protokollför på punkt 2 – Ekonomi', { exact: true }).waitFor({ state: 'visible' });
     await live.getByText(/^Mötet pågår sedan /).waitFor({ state: 'visible' });
-    for (const title of ['Föregående mötes anteckningar och actionpunkter', 'Inledning och information', 'Ekonomi', 'Budgetram 2027', 'Nära Vård', 'Paus', 'Övriga frågor']) {
+    for (const title of ['Föregående mötes protokoll och åtgärder', 'Inledning och information', 'Ekonomi', 'Budgetram 2027', 'Nära Vård', 'Paus', 'Övriga frågor']) {
       await live.getByText(title, { exact: true }).first().waitFor({ state: 'visible' });
     }
     // Under Ekonomi: "Beslut:" with the decision, and the note; the items before it have their actual times.

@@ -60,13 +60,13 @@ describe('running a meeting over HTTP', () => {
 
   it('opens the meeting with the first item current and posts the live card', async () => {
     const text = await say(chair, 'öppna mötet');
-    expect(text).toContain('Mötet är öppnat. Nu: Föregående mötes anteckningar och actionpunkter');
+    expect(text).toContain('Mötet är öppnat. Nu: Föregående mötes protokoll och åtgärder');
     const posted = connector.sent(chat.id).find((c) => cardOf(c.body))!;
     liveId = posted.activityId!;
     const card = cardOf(posted.body);
     meetingId = findAction(card, 'agenda.show').data.meetingId;
     expect(texts(card).join('\n')).toContain('Mötet pågår sedan');
-    expect(currentTitle(card)).toBe('Föregående mötes anteckningar och actionpunkter');
+    expect(currentTitle(card)).toBe('Föregående mötes protokoll och åtgärder');
     expect(await say(chair, 'öppna mötet')).toContain('Mötet pågår redan.');
   });
 
