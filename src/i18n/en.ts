@@ -765,7 +765,7 @@ export const en: Record<MessageKey, string> = {
   'minutesFile.offered': "The file is waiting in your own chat with Council Assistant. Press Allow there to get it.",
   'minutesFile.unreached': "I cannot write to you in a chat of your own yet. Open Council Assistant once under Apps in Teams, then press the button again.",
   'minutesFile.pending': "The app was just installed for you. Press the button again in a moment.",
-  'minutesFile.localReady': "The minutes of {when} are saved on the server in {path}. Fetch them with the link below (it works for a day).",
+  'minutesFile.localReady': "The Word file is on the server at {path}. The links below work for a day.",
   'minutes.failDenied': "the app may not write to the council's SharePoint library. An administrator needs to grant the app access (Sites.Selected) to the site.",
   'minutes.failNotFound': "the SharePoint library does not exist. Check the address with \"minutes library: address\".",
   'minutes.failFull': "the SharePoint library is full. An administrator needs to give the site more storage.",

@@ -763,7 +763,7 @@ export const sv = {
   'minutesFile.offered': "Filen väntar i din egen chatt med Rådsassistenten. Tryck Tillåt där för att få den.",
   'minutesFile.unreached': "Jag kan inte skriva till dig i en egen chatt ännu. Öppna Rådsassistenten en gång under Appar i Teams och tryck sedan på knappen igen.",
   'minutesFile.pending': "Appen installerades just för dig. Tryck på knappen igen om en liten stund.",
-  'minutesFile.localReady': "Protokollet från {when} är sparat på servern i {path}. Hämta det med länken nedan (den gäller ett dygn).",
+  'minutesFile.localReady': "Word-filen finns på servern i {path}. Länkarna nedan gäller ett dygn.",
   'minutes.failDenied': "appen får inte skriva i rådets SharePoint-bibliotek. En administratör behöver ge appen behörighet (Sites.Selected) till webbplatsen.",
   'minutes.failNotFound': "SharePoint-biblioteket finns inte. Kontrollera adressen med \"protokollbibliotek: adress\".",
   'minutes.failFull': "SharePoint-biblioteket är fullt. En administratör behöver ge webbplatsen mer lagringsutrymme.",

@@ -432,9 +432,8 @@ export function startOutbox(
       const saved = view.minutes.export.files;
       const local = links && saved.find((f) => f.webUrl.startsWith('file:') && f.name.endsWith('.docx'));
       // In local mode the files are on this machine: where they are, and links the Playground's user can open.
-      const message = local
-        ? t(council.locale, 'minutesFile.localReady', { when, path: fileURLToPath(local.webUrl) })
-        : t(council.locale, draft ? 'minutes.exportedDraft' : 'minutes.exportedFinal', { when, where });
+      const saidWhere = t(council.locale, draft ? 'minutes.exportedDraft' : 'minutes.exportedFinal', { when, where });
+      const message = local ? `${saidWhere} ${t(council.locale, 'minutesFile.localReady', { path: fileURLToPath(local.webUrl) })}` : saidWhere;
       const files = links ? saved.map((f) => ({ name: f.name, webUrl: (f.webUrl.startsWith('file:') && links.urlFor(f.webUrl)) || f.webUrl })) : saved;
       const card = exportedCard(council.locale, message, files);
       await proactive.inConversation(council.conversationId, async (context) => {

@@ -179,7 +179,7 @@ describe('the minutes in local mode: where they are, and a link the Playground�
   it('answers with the file’s place on disk and a link that serves the Word file', async () => {
     connector.reset();
     await client.say(chat, cecilia, 'protokoll');
-    const ready = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardText(cardOf(c.body) ?? {}).includes('sparat på servern'), 15_000);
+    const ready = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardText(cardOf(c.body) ?? {}).includes('Word-filen finns på servern'), 15_000);
     const card = cardOf(ready.body);
     expect(cardText(card)).toContain(join(bot.dataDir, 'minutes', 'Vårdvalsråd'));
     const links = walkCard(card).filter((n) => n.type === 'Action.OpenUrl');
