@@ -109,7 +109,7 @@ const envSchema = z.object({
    * since the Agents Playground has no Teams file upload. Unset: on in local mode. "off" uses
    * Teams' file consent flow as with credentials (for trying that flow against a local fake).
    */
-  MINUTES_FILE_LINKS: z.enum(['on', 'off']).optional(),
+  MINUTES_FILE_LINKS: optionalString.pipe(z.enum(['on', 'off']).optional()),
   /** How often each connected council calendar is synced from Outlook. */
   CALENDAR_SYNC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   /** Agenda edits wait this long before they go to the calendar, so a session of edits costs attendees one update e-mail. */
