@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AgendaView } from '../app/agendas.js';
@@ -153,14 +154,25 @@ export function fileConsentHandler(kit: TurnKit) {
       return;
     }
     const info = value.uploadInfo;
-    try {
-      await uploadToSession(info.uploadUrl, file.content);
-    } catch (err) {
-      kit.deps.logger.warn({ err: (err as Error).message, conversation: activity.conversation.id }, 'minutes file upload failed');
-      await context.sendActivity(t(locale, 'minutesFile.uploadFailed'));
+    // Teams retries an invoke it got no answer to in time: one upload session is filled and shown once.
+    const doneKey = `fileConsent/${createHash('sha256').update(info.uploadUrl).digest('base64url')}`;
+    const done = async () => (await kit.deps.store.state.read([doneKey])).has(doneKey);
+    if (await done()) {
       await answerInvoke(context, 200);
       return;
     }
+    try {
+      await uploadToSession(info.uploadUrl, file.content);
+    } catch (err) {
+      // The same Allow, retried while the first was uploading, finds the session complete: nothing to tell.
+      if (!(await done())) {
+        kit.deps.logger.warn({ err: (err as Error).message, conversation: activity.conversation.id }, 'minutes file upload failed');
+        await context.sendActivity(t(locale, 'minutesFile.uploadFailed'));
+      }
+      await answerInvoke(context, 200);
+      return;
+    }
+    await kit.deps.store.state.write([{ key: doneKey, data: { at: kit.deps.clock.now().toISOString() } }], kit.deps.clock.now().toISOString());
     await context.sendActivity({
       type: ActivityTypes.Message,
       text: t(locale, 'minutesFile.sent', { when: whenOf(file.agenda) }),

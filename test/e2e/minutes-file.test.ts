@@ -89,6 +89,11 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
     const range = connector.calls.find((c) => c.path.startsWith('/upload-sessions/'))!.body.contentRange;
     expect(range).toBe(`bytes 0-${uploaded.bytes.length - 1}/${uploaded.bytes.length}`);
 
+    // Teams retries the invoke: the file is not uploaded again and is shown once, with no error.
+    expect((await client.post(accepted.activity)).status).toBe(200);
+    expect(connector.calls.filter((c) => c.path.startsWith('/upload-sessions/'))).toHaveLength(1);
+    expect(connector.sent(ceciliaChat.id)).toHaveLength(1);
+
     const shown = connector.sent(ceciliaChat.id).find((c) => (c.body.attachments ?? []).some((a: any) => a.contentType === FILE_INFO))!;
     expect(shown.body.text).toContain('finns nu i din OneDrive');
     expect(shown.body.attachments[0]).toEqual({
@@ -97,6 +102,16 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
       name: accepted.uploadInfo!.name,
       content: { uniqueId: accepted.uploadInfo!.uniqueId, fileType: 'docx' },
     });
+  });
+
+  it('a chair who never opened the app personally is told how to, and nothing else is sent', async () => {
+    connector.reset();
+    await client.say(chat, chair, 'protokoll');
+    const button = findAction(cardOf(connector.sent(chat.id)[0]!.body), 'minutes.sendFile');
+    connector.reset();
+    const pressed = await client.execute(chat, chair, button);
+    expect(cardText(pressed.card)).toContain('Öppna Rådsassistenten en gång under Appar i Teams');
+    expect(connector.sent()).toEqual([]);
   });
 
   it('a member who may not have the minutes gets told so, and nothing is sent to anyone', async () => {

@@ -236,7 +236,8 @@ export class TeamsClient {
       ...(uploadInfo ? { uploadInfo } : {}),
     };
     const answer = await this.post(activity);
-    return { ...answer, uploadInfo };
+    // The activity too, for sending it again as Teams does when it retries an invoke.
+    return { ...answer, uploadInfo, activity };
   }
 
   /**
