@@ -130,7 +130,7 @@ export function fileConsentHandler(kit: TurnKit) {
     const activity = context.activity;
     const fallback = (await kit.councilAndLocale(activity)).locale;
     const parsed = consentValue.safeParse(activity.value);
-    if (!parsed.success) {
+    if (!parsed.success || (parsed.data.action === 'accept' && !parsed.data.uploadInfo)) {
       kit.deps.logger.warn({ conversation: activity.conversation.id }, 'file consent invoke not understood');
       await answerInvoke(context, 400);
       return;
@@ -139,7 +139,7 @@ export function fileConsentHandler(kit: TurnKit) {
     const meeting = await kit.minutesDeps.meetings.findById(value.context.meetingId);
     const council = meeting && (await kit.minutesDeps.councils.findById(meeting.councilId));
     const locale = council?.locale ?? fallback;
-    if (value.action === 'decline' || !value.uploadInfo) {
+    if (value.action === 'decline') {
       await context.sendActivity(t(locale, 'minutesFile.declined'));
       await answerInvoke(context, 200);
       return;
@@ -153,7 +153,7 @@ export function fileConsentHandler(kit: TurnKit) {
       await answerInvoke(context, 200);
       return;
     }
-    const info = value.uploadInfo;
+    const info = value.uploadInfo!;
     // Teams retries an invoke it got no answer to in time: one upload session is filled and shown once.
     const doneKey = `fileConsent/${createHash('sha256').update(info.uploadUrl).digest('base64url')}`;
     const done = async () => (await kit.deps.store.state.read([doneKey])).has(doneKey);

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCard } from '../support/adaptive-cards.js';
 import { BotProcess } from '../support/bot-process.js';
 import { docxText } from '../support/docx-text.js';
 import { type ConnectorCall, FakeConnector } from '../support/fake-connector.js';
@@ -71,6 +72,7 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
     const pressed = await client.execute(chat, cecilia, button);
     expect(pressed.status).toBe(200);
     expect(cardText(pressed.card)).toContain('Filen väntar i din egen chatt med Rådsassistenten');
+    for (const card of [cardOf(offer!.body), pressed.card]) expect(checkCard(card)).toMatchObject({ parseEvents: [], validationEvents: [] });
     expect(connector.sent(chat.id)).toEqual([]);
     const consentCall = connector.sent(ceciliaChat.id).find(consentIn)!;
     const consent = consentIn(consentCall);
