@@ -21,6 +21,22 @@ const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
 const DECISION = 'Rådet godkänner budgeten för 2027.';
 
 const consentIn = (call: ConnectorCall) => (call.body.attachments ?? []).find((a: any) => a.contentType === CONSENT);
+const offerIn = (call: ConnectorCall) => walkCard(cardOf(call.body) ?? {}).some((n) => n.verb === 'minutes.sendFile');
+const fileInfoIn = (call: ConnectorCall) => (call.body.attachments ?? []).some((a: any) => a.contentType === FILE_INFO);
+
+/** The next message the bot sends to `conversationId` that `matches`: replies may follow the turn's answer, paced by the chat's limits. */
+function nextSend(connector: FakeConnector, conversationId: string, matches: (c: ConnectorCall) => boolean = () => true): Promise<ConnectorCall> {
+  return connector.waitFor((c) => c.kind === 'send' && c.conversationId === conversationId && matches(c), 10_000);
+}
+
+/** Until the bot has sent nothing for a second: what the closing queued has gone out. */
+async function quiet(connector: FakeConnector): Promise<void> {
+  let seen = -1;
+  while (seen !== connector.calls.length) {
+    seen = connector.calls.length;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
 
 /** A council in a group chat whose meeting was held and closed, with one decision. */
 async function heldMeeting(client: TeamsClient, connector: FakeConnector, chat: Conversation): Promise<void> {
@@ -53,6 +69,7 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
     bot = await new BotProcess({ env: { OUTBOX_POLL_MS: '100', MINUTES_FILE_LINKS: 'off' } }).start();
     ceciliaChat = await client.installPersonal(cecilia);
     await heldMeeting(client, connector, chat);
+    await quiet(connector);
   });
   afterAll(async () => {
     await bot?.stop();
@@ -62,7 +79,7 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
   it('in the group chat offers a button that sends the consent card to the presser’s own chat; Allow uploads a Word file and shows it', async () => {
     connector.reset();
     await client.say(chat, cecilia, 'protokoll');
-    const [offer] = connector.sent(chat.id);
+    const offer = await nextSend(connector, chat.id);
     // Bots cannot send files in a group chat: no consent card there, a button instead.
     expect(consentIn(offer!)).toBeUndefined();
     expect(cardText(cardOf(offer!.body))).toContain('tryck på knappen så skickar jag den till din egen chatt');
@@ -74,7 +91,7 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
     expect(cardText(pressed.card)).toContain('Filen väntar i din egen chatt med Rådsassistenten');
     for (const card of [cardOf(offer!.body), pressed.card]) expect(checkCard(card)).toMatchObject({ parseEvents: [], validationEvents: [] });
     expect(connector.sent(chat.id)).toEqual([]);
-    const consentCall = connector.sent(ceciliaChat.id).find(consentIn)!;
+    const consentCall = await nextSend(connector, ceciliaChat.id, consentIn);
     const consent = consentIn(consentCall);
     expect(consent.name).toMatch(/^\d{4}-\d{2}-\d{2} Vårdvalsråd protokoll utkast\.docx$/);
     expect(consent.content.sizeInBytes).toBeGreaterThan(1000);
@@ -88,15 +105,17 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
     expect(uploaded.bytes.subarray(0, 2).toString()).toBe('PK');
     expect(await docxText(uploaded.bytes)).toContain(DECISION);
     expect(uploaded.item.size).toBe(uploaded.bytes.length);
+    const shownOnce = await nextSend(connector, ceciliaChat.id, fileInfoIn);
     const range = connector.calls.find((c) => c.path.startsWith('/upload-sessions/'))!.body.contentRange;
     expect(range).toBe(`bytes 0-${uploaded.bytes.length - 1}/${uploaded.bytes.length}`);
 
     // Teams retries the invoke: the file is not uploaded again and is shown once, with no error.
     expect((await client.post(accepted.activity)).status).toBe(200);
     expect(connector.calls.filter((c) => c.path.startsWith('/upload-sessions/'))).toHaveLength(1);
-    expect(connector.sent(ceciliaChat.id)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(connector.sent(ceciliaChat.id)).toEqual([shownOnce]);
 
-    const shown = connector.sent(ceciliaChat.id).find((c) => (c.body.attachments ?? []).some((a: any) => a.contentType === FILE_INFO))!;
+    const shown = shownOnce;
     expect(shown.body.text).toContain('finns nu i din OneDrive');
     expect(shown.body.attachments[0]).toEqual({
       contentType: FILE_INFO,
@@ -109,49 +128,49 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
   it('a chair who never opened the app personally is told how to, and nothing else is sent', async () => {
     connector.reset();
     await client.say(chat, chair, 'protokoll');
-    const button = findAction(cardOf(connector.sent(chat.id)[0]!.body), 'minutes.sendFile');
+    const button = findAction(cardOf((await nextSend(connector, chat.id, offerIn)).body), 'minutes.sendFile');
     connector.reset();
     const pressed = await client.execute(chat, chair, button);
     expect(cardText(pressed.card)).toContain('Öppna Rådsassistenten en gång under Appar i Teams');
-    expect(connector.sent()).toEqual([]);
+    expect(connector.calls.filter(consentIn)).toEqual([]);
   });
 
   it('a member who may not have the minutes gets told so, and nothing is sent to anyone', async () => {
     connector.reset();
     await client.say(chat, cecilia, 'protokoll');
-    const button = findAction(cardOf(connector.sent(chat.id)[0]!.body), 'minutes.sendFile');
+    const button = findAction(cardOf((await nextSend(connector, chat.id, offerIn)).body), 'minutes.sendFile');
     connector.reset();
     const pressed = await client.execute(chat, bjorn, button);
     expect(cardText(pressed.card)).toContain('Det här får bara');
-    expect(connector.calls.filter((c) => c.kind === 'createConversation' || c.kind === 'send')).toEqual([]);
+    expect(connector.calls.filter((c) => c.kind === 'createConversation' || consentIn(c))).toEqual([]);
   });
 
   it('"protokoll" in the person’s own chat sends the consent card there; Decline is answered clearly and uploads nothing', async () => {
     connector.reset();
     await client.say(ceciliaChat, cecilia, 'protokoll');
-    const consentCall = connector.sent(ceciliaChat.id).find(consentIn)!;
-    expect(consentCall).toBeDefined();
+    const consentCall = await nextSend(connector, ceciliaChat.id, consentIn);
     const uploadsBefore = connector.uploads().length;
     const justering = async () => {
       connector.reset();
       await client.say(chat, cecilia, 'justering');
-      return sentText(connector, chat.id);
+      // Where the minutes stand: version, state, adjusters (the card after it may follow the turn).
+      return (await nextSend(connector, chat.id, (c) => typeof c.body.text === 'string')).body.text as string;
     };
     const statusBefore = await justering();
 
     connector.reset();
     const declined = await client.fileConsent(ceciliaChat, cecilia, consentCall, 'decline');
     expect(declined.status).toBe(200);
-    expect(sentText(connector, ceciliaChat.id)).toContain('Du tackade nej till filen, så inget laddades upp och inget har ändrats.');
+    expect((await nextSend(connector, ceciliaChat.id)).body.text).toContain('Du tackade nej till filen, så inget laddades upp och inget har ändrats.');
     expect(connector.uploads()).toHaveLength(uploadsBefore);
-    expect(connector.sent(ceciliaChat.id).some((c) => (c.body.attachments ?? []).some((a: any) => a.contentType === FILE_INFO))).toBe(false);
+    expect(connector.sent(ceciliaChat.id).some(fileInfoIn)).toBe(false);
     expect(await justering()).toBe(statusBefore);
   });
 
   it('an Allow that comes after a restart still uploads the minutes the card was for', async () => {
     connector.reset();
     await client.say(ceciliaChat, cecilia, 'protokoll');
-    const consentCall = connector.sent(ceciliaChat.id).find(consentIn)!;
+    const consentCall = await nextSend(connector, ceciliaChat.id, consentIn);
     await bot.restart();
     connector.reset();
     const accepted = await client.fileConsent(ceciliaChat, cecilia, consentCall, 'accept');
@@ -159,15 +178,26 @@ describe('the minutes as a Word file through Teams’ file consent flow', () => 
     expect(await docxText(connector.uploadedFile(accepted.uploadInfo!.uploadUrl)!.bytes)).toContain(DECISION);
   });
 
+  it('an invoke Teams would never send (Allow without an upload URL, an unknown context) changes nothing', async () => {
+    connector.reset();
+    const activity = { ...client.base(ceciliaChat, cecilia), type: 'invoke', name: 'fileConsent/invoke' };
+    const noUpload = await client.post({ ...activity, value: { type: 'fileUpload', action: 'accept', context: { kind: 'minutesFile', meetingId: randomUUID() } } });
+    expect(noUpload.status).toBe(400);
+    const unknown = await client.post({ ...activity, id: randomUUID(), value: { type: 'fileUpload', action: 'accept', context: { kind: 'other' }, uploadInfo: connector.openUploadSession(cecilia.id, 'x.docx') } });
+    expect(unknown.status).toBe(400);
+    expect(connector.sent(ceciliaChat.id)).toEqual([]);
+    expect(connector.uploads().filter((u) => u.bytes > 0 && u.name === 'x.docx')).toEqual([]);
+  });
+
   it('an Allow naming minutes the person may not have uploads nothing', async () => {
     connector.reset();
     await client.say(ceciliaChat, cecilia, 'protokoll');
-    const consentCall = connector.sent(ceciliaChat.id).find(consentIn)!;
+    const consentCall = await nextSend(connector, ceciliaChat.id, consentIn);
     const bjornChat = await client.installPersonal(bjorn);
     connector.reset();
     const accepted = await client.fileConsent(bjornChat, bjorn, consentCall, 'accept');
     expect(accepted.status).toBe(200);
-    expect(sentText(connector, bjornChat.id)).toContain('Det här får bara');
+    expect((await nextSend(connector, bjornChat.id, (c) => typeof c.body.text === 'string')).body.text).toContain('Det här får bara');
     expect(connector.uploadedFile(accepted.uploadInfo!.uploadUrl)).toBeUndefined();
   });
 });
