@@ -1,6 +1,6 @@
 import { requestExport, setDiaryNumber, setMinutesLibrary } from '../app/minutes-export.js';
 import { meetingForMinutes } from '../app/minutes.js';
-import { minutesFileForPerson } from '../app/minutes-file.js';
+import { minutesFileForPerson, savedMinutesForPerson } from '../app/minutes-file.js';
 import { formatMeetingWhen } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
 import type { CommandTurn } from './command-handlers.js';
@@ -25,15 +25,31 @@ export async function openMinutesCommand(turn: CommandTurn): Promise<void> {
   const council = turn.council?.council;
   const sharePoint = Boolean(council?.minutesLibrary && kit.minutesDeps.sharePoint);
   if (sharePoint && (await linkSavedMinutes(turn))) return;
+  const personal = conversationKind(context.activity) === 'personal' && !council;
+  if (personal && kit.deps.fileLinks) {
+    await context.sendActivity(cardActivity(await linkedInPersonalChat(turn, kit.deps.fileLinks)));
+    return;
+  }
   if (sharePoint || kit.deps.fileLinks) {
     await minutesCommand(turn);
     return;
   }
-  if (conversationKind(context.activity) === 'personal' && !council) {
+  if (personal) {
     await context.sendActivity(fileConsentActivity(await minutesFileForPerson(kit.minutesDeps, context.activity.from.id)));
     return;
   }
   await context.sendActivity(cardActivity(offerCard(await meetingForMinutes(kit.minutesDeps, actor(turn)))));
+}
+
+/** Local mode, in the person's own chat (no council there, so no export card follows): written now, and linked. */
+async function linkedInPersonalChat(turn: CommandTurn, links: { urlFor(file: string): string | undefined }) {
+  const saved = await savedMinutesForPerson(turn.kit.minutesDeps, turn.context.activity.from.id);
+  const { locale, timeZone } = saved.agenda.view.council;
+  const when = formatMeetingWhen(saved.agenda.meeting.startsAt, saved.agenda.meeting.endsAt, locale, timeZone);
+  const word = saved.files.find((f) => f.name.endsWith('.docx'));
+  const said = t(locale, saved.draft ? 'minutes.exportedDraft' : 'minutes.exportedFinal', { when, where: saved.where });
+  const message = word ? `${said} ${t(locale, 'minutesFile.localReady', { path: word.id })}` : said;
+  return exportedCard(locale, message, saved.files.map((f) => ({ name: f.name, webUrl: links.urlFor(f.webUrl) ?? f.webUrl })));
 }
 
 /** Approved minutes saved to SharePoint as they stand: their links, without saving them again. */

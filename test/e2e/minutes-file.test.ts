@@ -11,7 +11,7 @@ import { BotProcess } from '../support/bot-process.js';
 import { docxText } from '../support/docx-text.js';
 import { type ConnectorCall, FakeConnector } from '../support/fake-connector.js';
 import { soonMeeting } from '../support/soon.js';
-import { type Conversation, TeamsClient, cardOf, cardText, findAction, sentText, user, walkCard } from '../support/teams-client.js';
+import { type Conversation, TeamsClient, cardOf, cardText, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const cecilia = user(2, 'Cecilia Sekreterare');
@@ -238,6 +238,17 @@ describe('the minutes in local mode: where they are, and a link the Playground�
     expect(res.headers.get('content-disposition')).toContain('attachment');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(await docxText(bytes)).toContain(DECISION);
+  });
+
+  it('in the secretary’s own chat, writes the minutes and links them at once', async () => {
+    const own = await client.installPersonal(cecilia);
+    connector.reset();
+    await client.say(own, cecilia, 'protokoll');
+    const answer = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === own.id && cardText(cardOf(c.body) ?? {}).includes('Word-filen finns på servern'), 10_000);
+    const word = walkCard(cardOf(answer.body)).find((n) => n.type === 'Action.OpenUrl' && n.title === 'Öppna DOCX')!;
+    const res = await fetch(word.url.replace('localhost', '127.0.0.1'));
+    expect(res.status).toBe(200);
+    expect(await docxText(Buffer.from(await res.arrayBuffer()))).toContain(DECISION);
   });
 
   it('refuses a made-up token, a tampered one, a path, and a signed link that leads out of the minutes folder', async () => {
