@@ -65,8 +65,8 @@ async function linkSavedMinutes(turn: CommandTurn): Promise<boolean> {
 }
 
 /**
- * "exportera protokollet" (and "protokoll" where the files are linked): the minutes of the meeting just held (a draft until
- * approved) go to the council's library as Word and Markdown (and PDF in SharePoint). It runs in
+ * "exportera protokollet" (and "protokoll" where the files are linked): the minutes of the
+ * meeting just held (a draft until approved) go to the council's library as Word and Markdown (and PDF in SharePoint). It runs in
  * the background; a card with the files follows, and a failure is told and can be run again.
  */
 export async function minutesCommand(turn: CommandTurn): Promise<void> {
