@@ -104,6 +104,12 @@ const envSchema = z.object({
    * (minutes exported to SharePoint stay there). Unset: kept for ever.
    */
   RETENTION_YEARS: z.coerce.number().int().min(1).max(100).optional(),
+  /**
+   * Local mode only: generated minutes are fetched from the bot's own HTTP server (/files/<token>),
+   * since the Agents Playground has no Teams file upload. Unset: on in local mode. "off" uses
+   * Teams' file consent flow as with credentials (for trying that flow against a local fake).
+   */
+  MINUTES_FILE_LINKS: optionalString.pipe(z.enum(['on', 'off']).optional()),
   /** How often each connected council calendar is synced from Outlook. */
   CALENDAR_SYNC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   /** Agenda edits wait this long before they go to the calendar, so a session of edits costs attendees one update e-mail. */
@@ -144,6 +150,8 @@ export interface Config extends Omit<Env, 'HOST'> {
   graph: GraphSettings | undefined;
   /** Local mode: no inbound authentication, no outbound tokens (Agents Playground, tests). */
   localMode: boolean;
+  /** Minutes are linked on the bot's own HTTP server instead of sent through Teams (local mode only). */
+  minutesFileLinks: boolean;
   sqlitePath: string;
   instanceId: string;
 }
@@ -178,6 +186,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.TEAMS_APP_CATALOG_ID !== undefined && env.GRAPH_CLIENT_ID === undefined) {
     throw new ConfigError('TEAMS_APP_CATALOG_ID installs the app for members through Graph: it needs the Graph settings (GRAPH_TENANT_ID, GRAPH_CLIENT_ID, …) too.');
   }
+  if (env.MINUTES_FILE_LINKS === 'on' && hasCredentials) {
+    // With credentials the bot is reachable from the internet: files go through Teams, never a link to the bot.
+    throw new ConfigError('MINUTES_FILE_LINKS=on is for local mode (no BOT_ID); with credentials the minutes go through Teams.');
+  }
   if (env.NODE_ENV === 'production' && env.CLOCK_FILE !== undefined) {
     throw new ConfigError('CLOCK_FILE is for tests and must not be set in production.');
   }
@@ -186,6 +198,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     HOST: env.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),
     graph: graphSettings(env),
     localMode: !hasCredentials,
+    minutesFileLinks: !hasCredentials && env.MINUTES_FILE_LINKS !== 'off',
     sqlitePath: env.SQLITE_FILE ?? `${env.DATA_DIR}/council-assistant.sqlite`,
     instanceId: env.INSTANCE_ID ?? env.WEBSITE_INSTANCE_ID ?? hostname(),
   };

@@ -12,7 +12,8 @@ import { drainLateReplies } from './teams/late-replies.js';
 import { type Bot, createBot } from './teams/bot.js';
 import { inboundTurns } from './teams/inbound-turn.js';
 import { localServiceUrls } from './teams/service-url.js';
-import { anonymousVoterKeyFunction } from './vote-key.js';
+import { anonymousVoterKeyFunction, localKey } from './vote-key.js';
+import { createFileLinks } from './file-links.js';
 import { fileClock } from './file-clock.js';
 import { currentLeaseOwner, earlierProcessGone } from './lease-owner.js';
 import { folderLibrary } from './export/folder-library.js';
@@ -82,6 +83,12 @@ async function main(): Promise<void> {
   let outbox: ReturnType<Bot['startOutbox']> | undefined;
   // Registered before the first turn or outbox job, which would otherwise record into no-ops.
   const telemetry = await telemetryStarting;
+  const minutesRoot = join(config.DATA_DIR, 'minutes');
+  let boundPort = config.PORT;
+  // The bot's own address as the person at this machine (or the Playground) reaches it.
+  const fileLinks = config.minutesFileLinks
+    ? createFileLinks({ root: minutesRoot, key: localKey(join(config.DATA_DIR, 'file-link.key')), baseUrl: () => `http://localhost:${boundPort}`, now: () => clock.now().getTime() })
+    : undefined;
   const turns = inboundTurns(adapter, logger, { authenticationRequired: !config.localMode });
   const host = createHost({
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
     outboxHealth: () => outbox?.health(),
     parkedJobs: () => running?.store.outbox.parkedCount() ?? Promise.resolve({}),
     graphStatus: graphTokens && (() => graphTokens.status()),
+    files: fileLinks && ((token) => fileLinks.resolve(token)),
     processActivity: async (req, res) => {
       if (!running) {
         res.setHeader('Retry-After', '5').status(503).json({ error: 'starting' });
@@ -107,6 +115,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  boundPort = (server.address() as AddressInfo).port;
   const store = await storeOpening;
   logger.info({ dialect: store.dialect }, 'store opened and migrated');
 
@@ -122,7 +131,8 @@ async function main(): Promise<void> {
     calendar,
     calendarSyncMs: config.CALENDAR_SYNC_MS,
     calendarAgendaDelayMs: config.CALENDAR_AGENDA_DELAY_MS,
-    minutesLibrary: folderLibrary(join(config.DATA_DIR, 'minutes')),
+    minutesLibrary: folderLibrary(minutesRoot),
+    fileLinks,
     sharePoint: graphHttp && graphLibrary(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
     graphAccess: graphTokens,

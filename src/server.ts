@@ -19,6 +19,8 @@ export interface HostDeps {
   parkedJobs?(): Promise<Record<string, number>>;
   /** Whether Graph takes the app's credentials; undefined without Graph settings. */
   graphStatus?(): GraphStatus;
+  /** Local mode's links to generated minutes (/files/<token>); undefined: no such route. */
+  files?(token: string): Promise<{ path: string; name: string } | undefined>;
   /** Runs one turn; resolves when the adapter has written the HTTP response. */
   processActivity(req: Request, res: Response): Promise<void>;
 }
@@ -59,6 +61,23 @@ export function createHost(deps: HostDeps): Host {
       ...(deps.graphStatus ? { graph: deps.graphStatus() } : {}),
     });
   });
+
+  if (deps.files) {
+    const files = deps.files;
+    app.get('/files/:token', async (req, res) => {
+      const found = await files(req.params.token).catch(() => undefined);
+      if (!found) {
+        // Forged, expired or naming nothing the bot wrote: one answer for all, saying nothing of which.
+        res.status(404).json({ error: 'no such file, or the link has expired' });
+        return;
+      }
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.download(found.path, found.name, { dotfiles: 'allow' }, (err) => {
+        if (err && !res.headersSent) res.status(404).json({ error: 'no such file, or the link has expired' });
+      });
+    });
+  }
 
   app.post(
     '/api/messages',

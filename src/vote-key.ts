@@ -11,7 +11,7 @@ export function anonymousVoterKeyFunction(configured: string | undefined, dataDi
   return (pollId, userId) => createHmac('sha256', key).update(`${pollId}\u0000${userId}`).digest('base64url');
 }
 
-function localKey(path: string): string {
+export function localKey(path: string): string {
   if (!existsSync(path)) {
     // With the key and the database together, anyone could hash each member's id and find
     // their ballot in an open poll: the folder and the key are the bot user's alone.

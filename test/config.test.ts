@@ -56,6 +56,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DEFAULT_TIME_ZONE: 'Europe/Atlantis' })).toThrow(/DEFAULT_TIME_ZONE/);
   });
 
+  it('links minutes on its own server in local mode only, unless told to use Teams’ file consent flow', () => {
+    expect(loadConfig({}).minutesFileLinks).toBe(true);
+    expect(loadConfig({ MINUTES_FILE_LINKS: '' }).minutesFileLinks).toBe(true);
+    expect(loadConfig({ MINUTES_FILE_LINKS: 'off' }).minutesFileLinks).toBe(false);
+    expect(loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret' }).minutesFileLinks).toBe(false);
+    expect(() => loadConfig({ BOT_ID: 'id', BOT_PASSWORD: 'secret', MINUTES_FILE_LINKS: 'on' })).toThrow(/MINUTES_FILE_LINKS=on is for local mode/);
+  });
+
   it('parses the tenant allow-list case-insensitively', () => {
     expect(loadConfig({ ALLOWED_TENANTS: ' AbC , def,,' }).ALLOWED_TENANTS).toEqual(['abc', 'def']);
   });

@@ -30,6 +30,7 @@ import { pollActions } from './poll-handlers.js';
 import { nominationActions } from './nomination-handlers.js';
 import { reminderActions } from './reminder-handlers.js';
 import { justeringActions } from './justering-handlers.js';
+import { FILE_CONSENT_INVOKE, fileConsentHandler, minutesFileActions } from './minutes-file.js';
 import type { LateReplySink } from './late-replies.js';
 import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
@@ -193,9 +194,12 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       ...nominationActions,
       ...reminderActions,
       ...justeringActions,
+      ...minutesFileActions,
     ]),
     true,
   );
+
+  app.addRoute(async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === FILE_CONSENT_INVOKE, fileConsentHandler(kit), true);
 
   // One count per chat for replies and the outbox's sends alike: Teams limits the thread, not the sender.
   const limiter = new RateLimiter(undefined, ARRIVAL_MARGIN_MS);
@@ -221,6 +225,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
         councils: deps.store.councils,
         clock: deps.clock,
       });
+      // Turns send one person's file consent card through the same limits and installs.
+      kit.personal = proactive;
       const outbox = startOutbox(kit, proactive, { intervalMs, concurrency, retentionYears, lease });
       kit.wakeOutbox = outbox.wake;
       return outbox;

@@ -15,7 +15,7 @@ import { memberPollsCommand, pollCommand } from './poll-handlers.js';
 import { nominationCommand } from './nomination-handlers.js';
 import { remindersCommand } from './reminder-handlers.js';
 import { calendarCommand } from './calendar-handlers.js';
-import { diaryNumberCommand, minutesCommand, minutesLibraryCommand } from './minutes-handlers.js';
+import { diaryNumberCommand, minutesCommand, minutesLibraryCommand, openMinutesCommand } from './minutes-handlers.js';
 import { adjustersCommand, justeringCommand, reopenCommand, sendForApprovalCommand } from './justering-handlers.js';
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
@@ -104,7 +104,7 @@ export const commands: Record<CommandKind, CommandHandler> = {
   nomination: (turn) => nominationCommand(turn),
   reminders: (turn, args) => remindersCommand(turn, args),
   calendar: (turn, args) => calendarCommand(turn, args),
-  minutes: (turn) => minutesCommand(turn),
+  minutes: (turn) => openMinutesCommand(turn),
   adjusters: (turn, args) => adjustersCommand(turn, args),
   sendForApproval: (turn, args) => sendForApprovalCommand(turn, args),
   justering: (turn) => justeringCommand(turn),

@@ -85,7 +85,8 @@ export function justeringCard(view: JusteringView, viewerId: string | undefined,
 
 /** The files an export wrote, each a button when it has a web address (SharePoint) and a line otherwise. */
 export function exportedCard(locale: 'sv' | 'en', message: string, files: readonly { name: string; webUrl: string }[]): CardJson {
-  const linked = files.filter((f) => f.webUrl.startsWith('https://'));
+  // SharePoint's https links, and in local mode the bot's own; a file: URL is only a name to the reader.
+  const linked = files.filter((f) => /^https?:\/\//.test(f.webUrl));
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -93,7 +94,7 @@ export function exportedCard(locale: 'sv' | 'en', message: string, files: readon
     // The message quotes what people wrote and file names come from titles: text runs, never markdown.
     body: [
       { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: message, weight: 'Bolder' }] },
-      ...files.filter((f) => !f.webUrl.startsWith('https://')).map((f) => ({ type: 'RichTextBlock', spacing: 'Small', inlines: [{ type: 'TextRun', text: f.name, isSubtle: true }] })),
+      ...files.filter((f) => !/^https?:\/\//.test(f.webUrl)).map((f) => ({ type: 'RichTextBlock', spacing: 'Small', inlines: [{ type: 'TextRun', text: f.name, isSubtle: true }] })),
     ],
     actions: linked.slice(0, 6).map((f) => ({ type: 'Action.OpenUrl', title: f.name.replace(/^.*\.(\w+)$/, (_, ext: string) => t(locale, 'minutes.open', { kind: ext.toUpperCase() })), url: f.webUrl })),
   };

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { assignedItem } from '../app/action-items.js';
 import { pushMeeting, syncCalendar } from '../app/calendar.js';
 import { seriesViews } from '../app/calendar-series.js';
@@ -428,7 +429,14 @@ export function startOutbox(
       if (!view?.minutes.export) return;
       const council = view.agenda.view.council;
       const when = formatMeetingWhen(view.agenda.meeting.startsAt, view.agenda.meeting.endsAt, council.locale, council.timeZone);
-      const card = exportedCard(council.locale, t(council.locale, draft ? 'minutes.exportedDraft' : 'minutes.exportedFinal', { when, where }), view.minutes.export.files);
+      const links = kit.deps.fileLinks;
+      const saved = view.minutes.export.files;
+      const local = links && saved.find((f) => f.webUrl.startsWith('file:') && f.name.endsWith('.docx'));
+      // In local mode the files are on this machine: where they are, and links the Playground's user can open.
+      const saidWhere = t(council.locale, draft ? 'minutes.exportedDraft' : 'minutes.exportedFinal', { when, where });
+      const message = local ? `${saidWhere} ${t(council.locale, 'minutesFile.localReady', { path: fileURLToPath(local.webUrl) })}` : saidWhere;
+      const files = links ? saved.map((f) => ({ name: f.name, webUrl: (f.webUrl.startsWith('file:') && links.urlFor(f.webUrl)) || f.webUrl })) : saved;
+      const card = exportedCard(council.locale, message, files);
       await proactive.inConversation(council.conversationId, async (context) => {
         await context.sendActivity(cardActivity(card));
       });

@@ -1,4 +1,4 @@
-import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { isGuestId } from '../domain/council.js';
 import type { ConversationRepository, PersonalInstaller } from '../app/ports.js';
 import type { CardJson } from './card-templates.js';
@@ -17,7 +17,14 @@ export interface Proactive {
    * installed for them first, where the admin allows it; otherwise the card is not sent at all:
    * it is one person's, and never goes to the shared conversation instead.
    */
-  toPerson(viaConversationId: string, person: PersonalAddress, card: CardJson): Promise<PersonalOutcome>;
+  toPerson(viaConversationId: string, person: PersonalAddress, card: PersonalMessage): Promise<PersonalOutcome>;
+}
+
+/** An Adaptive Card, or a whole message (a file consent card is an attachment of its own kind). */
+export type PersonalMessage = CardJson | Partial<Activity>;
+
+function messageOf(message: PersonalMessage): Partial<Activity> {
+  return (message as { type?: unknown }).type === 'AdaptiveCard' ? cardActivity(message as CardJson) : (message as Partial<Activity>);
 }
 
 export interface PersonalAddress {
@@ -191,7 +198,7 @@ export async function createPersonalChat(
   botAppId: string,
   ref: Partial<ConversationReference>,
   userId: string,
-  card: CardJson,
+  card: PersonalMessage,
   /** Runs first in the new chat's turn: there the sender paces the requests to the new chat. */
   prepare?: (context: TurnContext) => void,
 ): Promise<void> {
@@ -206,7 +213,7 @@ export async function createPersonalChat(
   } as ConversationParameters;
   const run = surfacing(async (personal) => {
     prepare?.(personal);
-    await personal.sendActivity(cardActivity(card));
+    await personal.sendActivity(messageOf(card));
   });
   await adapter.createConversationAsync(botAppId, ref.channelId ?? 'msteams', ref.serviceUrl ?? '', CHANNEL_AUDIENCE, params, run.logic);
   run.rethrow();

@@ -11,6 +11,7 @@ import type { RuleError } from '../domain/errors.js';
 import { isMessageKey, localeFromTag, t } from '../i18n/index.js';
 import { councilConversationId } from './activity.js';
 import { fetchRoster } from './roster.js';
+import type { Proactive } from './proactive.js';
 
 export interface BotDeps {
   store: Store;
@@ -35,6 +36,8 @@ export interface BotDeps {
   graphAccess?: GraphAccess;
   /** How long a turn waits on Teams (its replies, a roster) before answering without it; 1 s by default. */
   replyWaitMs?: number;
+  /** Local mode's links to generated minutes on the bot's own server; undefined where files go through Teams. */
+  fileLinks?: { urlFor(file: string): string | undefined };
   /** Installs the app for a member Teams will not open a 1:1 chat with; undefined unless the admin set it up (TEAMS_APP_CATALOG_ID). */
   personalInstaller?: PersonalInstaller;
 }
@@ -59,6 +62,8 @@ export interface TurnKit {
    * the caller then has the outbox fetch it (rosterSyncJob), so the turn still answers Teams in time.
    */
   rosterInTime(context: TurnContext): Promise<RosterEntry[] | undefined>;
+  /** Sends to one person's 1:1 chat from within a turn (the file consent card); set once the bot is built. */
+  personal?: Pick<Proactive, 'toPerson'>;
   /** Has the outbox deliver what a committed change queued now, not at its next poll; nothing before it runs. */
   wakeOutbox(): void;
 }

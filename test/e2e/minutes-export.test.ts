@@ -145,4 +145,25 @@ describe('minutes exported to the council’s SharePoint library', () => {
       expect(graph.files(strict).filter((f) => f.checkedOut || !f.visibleToOthers)).toEqual([]);
     }
   });
+  it('"protokoll" links approved minutes already saved at once, and saves nothing again', async () => {
+    const bjornChat = await client.installPersonal(bjorn);
+    await say(cecilia, 'justerare: Björn Berg');
+    const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    expect(await say(cecilia, `skicka för justering senast ${deadline}`)).toContain('skickat för justering');
+    const ask = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === bjornChat.id && cardOf(c.body) !== undefined, 10_000);
+    connector.reset();
+    await client.execute(bjornChat, bjorn, findAction(cardOf(ask.body), 'minutes.approve'));
+    await connector.waitFor((c) => c.kind === 'send' && c.conversationId === chat.id && cardText(cardOf(c.body) ?? {}).includes('Det justerade protokollet från'), 30_000);
+    const uploads = () => graph.requests.filter((r) => r.method === 'PUT').length;
+    const before = uploads();
+
+    const answer = await say(cecilia, 'protokoll');
+    expect(answer).toContain('Det justerade protokollet från');
+    const card = cardOf(connector.sent(chat.id)[0]!.body);
+    const links = walkCard(card).filter((n) => n.type === 'Action.OpenUrl');
+    expect(links.map((l) => l.title)).toContain('Öppna DOCX');
+    expect(links.every((l) => l.url.startsWith('https://region.sharepoint.com/sites/Samordning/'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(uploads()).toBe(before);
+  });
 });

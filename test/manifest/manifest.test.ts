@@ -300,7 +300,8 @@ describe('bot, commands and resource-specific consent', () => {
   it('declares exactly one conversational bot with the placeholder id', () => {
     expect(manifest.bots).toHaveLength(1);
     expect(bot.botId).toBe(PLACEHOLDER_ID);
-    expect(bot.supportsFiles).toBe(false);
+    // The minutes go to a person's own chat through the file consent flow, which needs it.
+    expect(bot.supportsFiles).toBe(true);
     expect(bot.isNotificationOnly).toBe(false);
     expect(manifest.webApplicationInfo).toEqual({ id: PLACEHOLDER_ID, resource: `api://botid-${PLACEHOLDER_ID}` });
   });

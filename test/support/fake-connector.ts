@@ -26,6 +26,17 @@ export interface ConnectorRequest {
   retryAfterS?: number;
 }
 
+interface UploadSession {
+  id: string;
+  userId: string;
+  name: string;
+  uniqueId: string;
+  contentUrl: string;
+  received: Buffer[];
+  size: number | undefined;
+  item: any;
+}
+
 export interface RosterMember {
   id: string;
   name: string;
@@ -103,6 +114,8 @@ export class FakeConnector {
   private storms: { retryAfterS: number; matches: (c: ConnectorCall) => boolean; left: number }[] = [];
   /** Every send and update request, in the order they arrived, whatever the answer: when each came, and to which conversation. */
   readonly requests: ConnectorRequest[] = [];
+  /** OneDrive upload sessions Teams opened for a file consent the person accepted, by session id. */
+  private readonly uploadSessions = new Map<string, UploadSession>();
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -309,6 +322,7 @@ export class FakeConnector {
     const arrived = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if ((req.url ?? '').startsWith('/upload-sessions/')) return this.uploadFragment(req, res, Buffer.concat(chunks));
     const raw = Buffer.concat(chunks).toString('utf8');
     let body: any;
     try {
@@ -432,6 +446,71 @@ export class FakeConnector {
     }
     this.record({ method, path, kind: 'other', conversationId, body, at: Date.now() });
     return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
+  }
+
+  /**
+   * What Teams does when a person presses Allow on a file consent card: it makes room for the file
+   * in their OneDrive (folder "Microsoft Teams Chat Files") and opens an upload session there, whose
+   * URL the bot gets as uploadInfo.uploadUrl.
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/bots-filesv4
+   */
+  openUploadSession(userId: string, name: string): { uploadUrl: string; contentUrl: string; name: string; uniqueId: string; fileType: string } {
+    const id = randomUUID();
+    const uniqueId = randomUUID().toUpperCase();
+    const contentUrl = `https://contoso-my.sharepoint.com/personal/${userId.replace(/\W/g, '_')}/Documents/Microsoft Teams Chat Files/${name}`;
+    this.uploadSessions.set(id, { id, userId, name, uniqueId, contentUrl, received: [], size: undefined, item: undefined });
+    return { uploadUrl: `${this.url}upload-sessions/${id}`, contentUrl, name, uniqueId, fileType: name.replace(/^.*\./, '') };
+  }
+
+  /** The file a session received, once whole; undefined while it is not. */
+  uploadedFile(uploadUrl: string): { bytes: Buffer; item: any } | undefined {
+    const session = this.uploadSessions.get(uploadUrl.replace(/^.*\/upload-sessions\//, ''));
+    return session?.item ? { bytes: Buffer.concat(session.received), item: session.item } : undefined;
+  }
+
+  /** Every upload session with what it received so far. */
+  uploads(): { name: string; userId: string; bytes: number; complete: boolean }[] {
+    return [...this.uploadSessions.values()].map((s) => ({ name: s.name, userId: s.userId, bytes: s.received.reduce((n, b) => n + b.length, 0), complete: s.item !== undefined }));
+  }
+
+  /**
+   * A PUT to an upload session, as OneDrive answers it: the URL needs no token; each fragment says
+   * where it goes with Content-Range "bytes {first}-{last}/{total}" and Content-Length; a fragment
+   * out of order is 416; a fragment that completes the file is 201 with the driveItem, one before is
+   * 202 with nextExpectedRanges.
+   * https://learn.microsoft.com/en-us/graph/api/driveitem-createuploadsession#upload-bytes-to-the-upload-session
+   */
+  private uploadFragment(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    const session = this.uploadSessions.get((req.url ?? '').slice('/upload-sessions/'.length));
+    this.record({ method: req.method ?? 'GET', path: req.url ?? '', kind: 'other', body: { contentRange: req.headers['content-range'], bytes: body.length }, at: Date.now() });
+    if (!session) return this.reply(res, 404, { error: { code: 'itemNotFound', message: 'The upload session was not found.' } });
+    if (req.method !== 'PUT') return this.reply(res, 405, { error: { code: 'invalidRequest', message: 'Method not allowed.' } });
+    if (session.item) return this.reply(res, 409, { error: { code: 'uploadSessionComplete', message: 'The upload session is complete.' } });
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(req.headers['content-range'] ?? ''));
+    const length = Number(req.headers['content-length']);
+    if (!range || length !== body.length) return this.reply(res, 400, { error: { code: 'invalidRequest', message: 'Content-Range and Content-Length are required.' } });
+    const [first, last, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    const received = session.received.reduce((n, b) => n + b.length, 0);
+    if (first !== received || last - first + 1 !== body.length || (session.size !== undefined && session.size !== total) || last >= total) {
+      return this.reply(res, 416, { error: { code: 'invalidRange', message: 'The Content-Range is not the expected one.' } });
+    }
+    session.size = total;
+    session.received.push(body);
+    if (last + 1 < total) return this.reply(res, 202, { expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(), nextExpectedRanges: [`${last + 1}-`] });
+    const now = new Date().toISOString();
+    session.item = {
+      id: `01${randomUUID().replace(/-/g, '').toUpperCase().slice(0, 32)}`,
+      name: session.name,
+      size: total,
+      createdDateTime: now,
+      lastModifiedDateTime: now,
+      eTag: `"{${session.uniqueId}},1"`,
+      cTag: `"c:{${session.uniqueId}},1"`,
+      webUrl: session.contentUrl,
+      file: { mimeType: session.name.endsWith('.docx') ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' : 'application/octet-stream' },
+      parentReference: { driveType: 'business', path: '/drive/root:/Microsoft Teams Chat Files' },
+    };
+    return this.reply(res, 201, session.item);
   }
 
   private aadOf(userId: string): string | undefined {

@@ -214,6 +214,33 @@ export class TeamsClient {
   }
 
   /**
+   * Presses Allow or Decline on a FileConsentCard the bot sent (`consent`, the connector call that
+   * carried it), as Teams does: on Allow it opens an upload session in the person's OneDrive (on the
+   * fake connector) and sends a `fileConsent/invoke` whose value is
+   * { type: 'fileUpload', action, context, uploadInfo: { contentUrl, name, uploadUrl, fileType, uniqueId } },
+   * the context being the card's acceptContext or declineContext.
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/bots-filesv4
+   */
+  async fileConsent(conversation: Conversation, from: User, consent: { body: any }, action: 'accept' | 'decline') {
+    const attachment = (consent.body.attachments ?? []).find((a: any) => a.contentType === 'application/vnd.microsoft.teams.card.file.consent');
+    if (!attachment) throw new Error('no file consent card in that message');
+    const activity = this.base(conversation, from);
+    activity.type = 'invoke';
+    activity.name = 'fileConsent/invoke';
+    activity.replyToId = consent.body.id ?? randomUUID();
+    const uploadInfo = action === 'accept' ? this.connector.openUploadSession(from.id, attachment.name) : undefined;
+    activity.value = {
+      type: 'fileUpload',
+      action,
+      context: action === 'accept' ? attachment.content.acceptContext : attachment.content.declineContext,
+      ...(uploadInfo ? { uploadInfo } : {}),
+    };
+    const answer = await this.post(activity);
+    // The activity too, for sending it again as Teams does when it retries an invoke.
+    return { ...answer, uploadInfo, activity };
+  }
+
+  /**
    * Clicks an Action.Execute as Teams does: an `adaptiveCard/action` invoke whose data is the
    * action's data merged with the card's input values, replying to the card's message.
    */
