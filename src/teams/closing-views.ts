@@ -60,7 +60,8 @@ export function closedNotice(agenda: AgendaView, unconfirmed: number): string {
   const tabled = agenda.decisions.filter((d) => d.outcome !== 'decided').length;
   const without = undecided(agenda);
   return [
-    `**${t(locale, 'close.notice', { time })}**`,
+    // Plain text, as every message the bot sends (replies.ts): no markdown emphasis.
+    t(locale, 'close.notice', { time }),
     tabled === 0 ? '' : tabled === 1 ? t(locale, 'close.tabledOne') : t(locale, 'close.tabledMany', { count: tabled }),
     without.length > 0 ? t(locale, 'close.undecidedNotice', { items: itemList(without) }) : '',
     unconfirmed > 0 ? t(locale, 'close.unconfirmed', { count: unconfirmed }) : '',

@@ -191,6 +191,9 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     expect(said(notice)).toContain('1 punkt bordlades och kommer tillbaka på nästa mötes dagordning.');
     expect(said(notice)).toContain('Nästa steg: sekreteraren tar fram protokollsutkastet med "protokoll"');
     expect(said(notice)).toContain('justerare');
+    // Sent as plain text, as every message is: markdown would show as its asterisks.
+    expect(notice.body.textFormat).toBe('plain');
+    expect(said(notice)).not.toMatch(/\*\*|__/);
     // The notice is the chat's last message, below the card that asked.
     expect(connector.sent(chat.id).at(-1)).toBe(notice);
     const held = cardText(await live());
