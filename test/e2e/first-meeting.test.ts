@@ -17,16 +17,17 @@ const david = user(4, 'David Dahl');
 const eva = user(5, 'Eva Ek');
 
 const COUNCIL = 'Samordningsråd primärvård';
+/** The chair's own numbers, kept: the standing item goes before item 1 without taking a number. */
 const AGENDA = [
   'dagordning:',
-  '- Mötets öppnande',
-  '- Val av justerare',
-  '- Ekonomi',
-  '  - Budget 2027',
-  '  - Investeringar',
-  '- Digitala vårdbesök',
-  '- Jourverksamhet',
-  '- Övriga frågor och mötets avslutande',
+  '1. Mötets öppnande',
+  '2. Val av justerare',
+  '3. Ekonomi',
+  '3 a. Budget 2027',
+  '3 b. Investeringar',
+  '4. Digitala vårdbesök',
+  '5. Jourverksamhet',
+  '6. Övriga frågor och mötets avslutande',
 ].join('\n');
 
 /** A person's row on the attendance card: name, role and why, and the status chosen for them. */
@@ -165,6 +166,9 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     await sentSaying(connector, chat.id, 'Rådet godkänner investeringsplanen.');
     await say(chair, 'Åtgärd: Björn tar fram ett underlag om jourverksamheten senast 2030-01-05');
     await sentSaying(connector, chat.id, 'Åtgärden är registrerad.');
+    // The chair closes the poll, as in a meeting: its result goes into the minutes.
+    const pollId = findAction(pollCard, 'poll.vote').data.pollId;
+    expect(cardText((await client.execute(chat, chair, { verb: 'poll.close', data: { pollId } })).card)).toContain('Omröstningen är stängd.');
 
     const asked = await say(chair, 'avsluta mötet');
     expect(asked).not.toContain('Det gick inte');
@@ -219,6 +223,17 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     expect(word).toMatch(/Närvarande\n(?:.*\n)*?Björn Berg\n/);
     expect(section(word, 'Frånvarande', '\n', 2)).toBe('Frånvarande\nDavid Dahl');
     expect(section(word, 'Närvarande', 'Frånvarande')).not.toContain('David Dahl');
+
+    // The decisions under the chair's numbers, the poll under the item it was asked on with who
+    // voted what, and the tabled item, in the agenda's order.
+    expect(markdown).toMatch(/### 3 a\. Budget 2027\n(?:.*\n)*?.*Rådet fastställer budgeten för 2027\./);
+    expect(markdown).toMatch(/### 3 b\. Investeringar\n(?:.*\n)*?.*Rådet godkänner investeringsplanen\./);
+    expect(markdown).toMatch(/Ska rådet ställa sig bakom investeringsplanen\?\*\*\n\n\*Punkt 3 a – Budget 2027\*/);
+    expect(markdown).toContain('- Björn Berg: Ja');
+    expect(markdown).toContain('- David Dahl: Nej');
+    expect(section(markdown, 'Bordlagda och återremitterade ärenden', '\n\n', 2)).toContain('4. Digitala vårdbesök');
+    expect(markdown).not.toMatch(/Jourverksamhet[^\n]*bordla/i);
+    expect(word).toContain('Punkt 3 a – Budget 2027');
   }, 60_000);
 
   it('corrects the closed meeting’s attendance with närvaro, which goes into the minutes', async () => {
