@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
+import { docxText } from '../support/docx-text.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LocalStack,
@@ -137,7 +138,7 @@ describe('a first meeting in the Agents Playground, step by step', () => {
     await cardScreenshot(page, decision, 'first-meeting-06-decision.png');
   }, 180_000);
 
-  it('holds a poll on the current item and votes in it', async () => {
+  it('holds a poll on the current item, votes in it and closes it', async () => {
     ready();
     const question = 'Ska rådet yttra sig över remissen?';
     const poll = await ask(page, [`omröstning: ${question} | Ja | Nej`], question);
@@ -151,6 +152,11 @@ describe('a first meeting in the Agents Playground, step by step', () => {
     } finally {
       pushes.release();
     }
+    // The shared card comes back; the chair's own view ("Visa min röst") has the close.
+    await poll.getByText('Visa min röst', { exact: true }).click();
+    await poll.getByText('Stäng omröstningen', { exact: true }).click();
+    await poll.getByText('Stäng nu', { exact: true }).click();
+    await page.getByText('Omröstningen är stängd.').first().waitFor({ state: 'visible' });
   }, 180_000);
 
   it('closes the meeting with a choice per item left', async () => {
@@ -175,13 +181,35 @@ describe('a first meeting in the Agents Playground, step by step', () => {
     await agenda.getByText(/Bordlagt \d{4}-\d{2}-\d{2}/).first().waitFor({ state: 'visible' });
   }, 180_000);
 
-  it('answers "protokoll" with the minutes to open', async () => {
+  it('answers "protokoll" with the minutes to open: the Word file comes through the link', async () => {
     ready();
-    const before = await page.locator('.fai-OutputCard').count();
-    await sendToBot(page, ['protokoll']);
-    await waitForCount(page.locator('.fai-OutputCard'), before + 1);
-    await page.waitForTimeout(1_000);
+    const files = await ask(page, ['protokoll'], /Protokollsutkastet från/);
+    await page.waitForTimeout(500);
     await screenshot(page, 'first-meeting-11-minutes.png');
+    // The Playground opens an Action.OpenUrl with window.open: the link is taken from that call.
+    await page.evaluate(() => {
+      const opened: string[] = [];
+      (window as unknown as { opened: string[] }).opened = opened;
+      window.open = (url?: string | URL) => {
+        opened.push(String(url));
+        return null;
+      };
+    });
+    await files.getByText('Öppna DOCX', { exact: true }).click();
+    await page.waitForFunction(() => (window as unknown as { opened: string[] }).opened.length > 0);
+    const link = await page.evaluate(() => (window as unknown as { opened: string[] }).opened[0]!);
+    expect(link).toMatch(/^http:\/\/(localhost|127\.0\.0\.1):\d+\/files\//);
+    const response = await page.request.get(link);
+    expect(response.status()).toBe(200);
+    const docx = await response.body();
+    writeFileSync(join(resultsDir, 'first-meeting-minutes.docx'), docx);
+    const text = await docxText(docx);
+    // The chair who ran the meeting is present, the decision sits under the chair's 2 a, and the
+    // poll names its item.
+    expect(text).toMatch(/Närvarande\n(?:.*\n)*?Anna Lindqvist, ordförande\n/);
+    expect(text).toMatch(/2 a\. Budget 2027\n(?:.*\n)*?.*Rådet godkänner budgeten för 2027\./);
+    expect(text).toContain('Punkt 2 a – Budget 2027');
+    expect(text).toMatch(/Bordlagda och återremitterade ärenden\n(?:.*\n)*?.*Digitala vårdbesök/);
   }, 180_000);
 
   it('restarted as a member on the same data, shows the member what the council holds', async () => {
