@@ -91,13 +91,19 @@ function readItemRow(row: readonly string[][], columns: AgendaColumns | undefine
   // A cell's first paragraph is what the row-reader sees; the paragraphs after it are notes,
   // except in time and presenter columns, where each paragraph is one more time or name.
   const lists = row.map((cell, i) => (columns ? isListColumn(columns[i]) : timeThenNames(cell)));
-  const cells = row.map((cell, i) => (lists[i] ? cell.join(', ') : (cell[0] ?? '')));
-  const extra = row.flatMap((cell, i) => (lists[i] ? [] : cell.slice(1)));
+  // A presenters' column may hold the time on a line of its own; the row's time is looked for below.
+  const listed = row.map((cell, i) => (lists[i] && columns?.[i]?.has('time') !== true ? cell.filter((line) => !onlyTime(line)) : cell));
+  const cells = listed.map((cell, i) => (lists[i] ? cell.join(', ') : (cell[0] ?? '')));
   const read = columns ? readRow(cells, columns) : readRow(row.map((cell) => cell[0] ?? ''), undefined);
   if (!columns && read.line) {
     for (const [i, cell] of row.entries()) if (lists[i]) read.line.presenters = [...read.line.presenters, ...cell.slice(1).flatMap((line) => readNames(line) ?? [])].slice(0, 10);
   }
-  let description = [read.description, ...extra].filter((text): text is string => text !== undefined && text !== '').join('\n');
+  // The title's own paragraphs come first, then the notes, then what other cells held beyond their first line.
+  const titleColumn = columns ? columns.findIndex((roles) => roles.has('item')) : row.findIndex((cell) => cell[0] !== undefined && hasLetter(cell[0]) && !onlyTime(cell[0]));
+  const later = (i: number) => (lists[i] ? [] : row[i]!.slice(1));
+  const extra = row.flatMap((_, i) => (i === titleColumn ? [] : later(i)));
+  const parts = [...(titleColumn >= 0 ? later(titleColumn) : []), read.description, ...extra];
+  let description = parts.filter((text): text is string => text !== undefined && text !== '').join('\n');
   if (!read.line || !hasLetter(read.line.title)) return description === '' ? { kind: 'unread' } : { kind: 'note', text: description };
   const line = read.line;
   if (line.start === undefined) {
@@ -116,12 +122,16 @@ function readItemRow(row: readonly string[][], columns: AgendaColumns | undefine
   return reading;
 }
 
+function onlyTime(text: string): boolean {
+  const time = findTime(text, 'anywhere');
+  return time !== undefined && !hasLetter(text.slice(0, time.index) + text.slice(time.index + time.length));
+}
+
 /** Without a header, a cell of a time and then a name a line is the item's time and presenters. */
 function timeThenNames(cell: readonly string[]): boolean {
   const first = cell[0];
   if (first === undefined || cell.length < 2) return false;
-  const time = findTime(first, 'anywhere');
-  if (!time || hasLetter(first.slice(0, time.index) + first.slice(time.index + time.length))) return false;
+  if (!onlyTime(first)) return false;
   return cell.slice(1).every((line) => readNames(line) !== undefined);
 }
 

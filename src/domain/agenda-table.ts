@@ -63,7 +63,8 @@ function readWithHeader(cells: readonly string[], columns: AgendaColumns): Table
       const found = findTime(cell, 'anywhere');
       if (found && !found.reversed) time = found;
       const rest = found ? cell.slice(0, found.index) + ' ' + cell.slice(found.index + found.length) : cell;
-      if (roles.has('presenter')) presenters.push(...splitNames(rest));
+      const names = roles.has('presenter') ? splitNames(rest) : readNames(rest.replace(/^[\s,;–—-]+/, '').trim());
+      if (names) presenters.push(...names);
       else if (hasLetter(rest)) notes.push(rest.trim());
     } else if (roles.has('presenter')) presenters.push(...splitNames(cell));
     else if (roles.has('duration')) durationText = cell;

@@ -57,6 +57,7 @@ export const sv = {
   'help.cmd.sync': 'hämtar nya medlemmar från konversationen',
   'help.yourRole': 'Din roll: {role}',
   'unknown.command': 'Jag förstod inte "{text}". Skriv "hjälp" för att se vad jag kan göra.',
+  'message.tooLarge': "Meddelandet är för stort för att läsa (över 1 MB formaterad text). Inget sparades. Klistra in dagordningen utan bilder, eller i delar.",
   'error.title': 'Det gick inte',
   'error.invalidInput': 'Uppgifterna på kortet kunde inte användas: {details}. Inget har ändrats.',
   'error.forbidden': 'Det här får bara rådets ordförande (eller sekreterare) göra. Inget har ändrats.',

@@ -13,7 +13,8 @@ import {
 import { liveCardJobs } from '../app/conversation-jobs.js';
 import { roleOf } from '../app/councils.js';
 import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
-import { parseAgendaText } from '../domain/agenda-text.js';
+import { parseAgendaBlocks, parseAgendaText } from '../domain/agenda-text.js';
+import type { TextBlock } from '../domain/text-lines.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
@@ -197,8 +198,8 @@ const previewImport = defineAction({
 });
 
 /** Parses pasted text and keeps the result as a draft until the chair confirms it. */
-export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, text: string) {
-  const parsed = parseAgendaText(text);
+export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, input: string | readonly TextBlock[]) {
+  const parsed = typeof input === 'string' ? parseAgendaText(input) : parseAgendaBlocks(input);
   if (parsed.items.length === 0) throw new RuleError('agenda.nothingFound');
   const draftId = putDraft(turn.state, {
     meetingId: agenda.meeting.id,

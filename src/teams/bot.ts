@@ -14,6 +14,7 @@ import { agendaActions } from './agenda-actions.js';
 import { ADAPTIVE_CARD_ACTION, cardActionHandler } from './card-action-route.js';
 import { normaliseCommandText, parseCommand } from './commands.js';
 import { councilActions } from './council-actions.js';
+import { readMessage } from './message-input.js';
 import { commands } from './command-handlers.js';
 import { meetingActions } from './meeting-actions.js';
 import { meetingEditActions } from './meeting-edit-actions.js';
@@ -131,7 +132,9 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
 
   app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
-    const command = parseCommand(activity.text);
+    const message = readMessage(activity);
+    // An unread body still says, in its flattened text, whether it was meant for the bot.
+    const command = message.tooLarge ? parseCommand(activity.text) : parseCommand(message.text, { plain: true });
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     if (!command && conversationKind(activity) !== 'personal' && !mentionsBot(activity)) return;
     const found = await kit.councilAndLocale(activity);
@@ -141,14 +144,18 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     // Outside a council the words someone typed say more about their language than the
     // client's locale does (a Swedish user on an English Teams client types "hjälp").
     const locale = found.view ? found.locale : (command?.language ?? found.locale);
+    if (message.tooLarge) {
+      await context.sendActivity(t(locale, 'message.tooLarge'));
+      return;
+    }
     if (!command) {
-      const text = normaliseCommandText(activity.text).slice(0, 80);
+      const text = normaliseCommandText(message.text).slice(0, 80);
       await context.sendActivity(t(locale, 'unknown.command', { text }));
       return;
     }
     labelTurn({ 'bot.command': command.kind });
     try {
-      await commands[command.kind]({ context, state, kit, locale, council: found.view }, command.args ?? '');
+      await commands[command.kind]({ context, state, kit, locale, council: found.view, message }, command.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       await context.sendActivity(cardActivity(errorCard(locale, kit.ruleMessage(locale, err))));

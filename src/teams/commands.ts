@@ -149,9 +149,11 @@ function commandHead(plain: string, whole: boolean): string {
   return (head.startsWith('/') ? head.slice(1) : head).toLocaleLowerCase('sv');
 }
 
-export function parseCommand(text: string | undefined): Command | undefined {
+/** `plain`: the text was read from the message's markup already (see message-input.ts). */
+export function parseCommand(text: string | undefined, options: { plain?: boolean } = {}): Command | undefined {
+  const toPlain = options.plain ? (t: string | undefined) => (t ?? '').trim() : plainText;
   const whole = (text ?? '').length <= COMMAND_WINDOW_CHARS;
-  const window = plainText(commandWindow(text));
+  const window = toPlain(commandWindow(text));
   if (whole) {
     const normalised = commandHead(window, true);
     for (const [pattern, kind, language] of exact) {
@@ -163,11 +165,27 @@ export function parseCommand(text: string | undefined): Command | undefined {
     const match = pattern.exec(lower);
     if (match) {
       // The window and the whole message read the same up to the window's end, command word included.
-      const plain = whole ? window : plainText(text);
+      const plain = whole ? window : toPlain(text);
       const body = plain.startsWith('/') ? plain.slice(1) : plain;
       const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
       return { kind, language, args };
     }
+  }
+  return undefined;
+}
+
+/**
+ * What follows the command word of `kind` at the start of `text` (plain text), or undefined when
+ * the text does not open with it: how a formatted message's first paragraph loses its command.
+ */
+export function commandArgs(text: string, kind: CommandKind): string | undefined {
+  const trimmed = text.trimStart();
+  const body = trimmed.startsWith('/') ? trimmed.slice(1) : trimmed;
+  const lower = body.toLocaleLowerCase('sv');
+  for (const [pattern, patternKind] of withArgs) {
+    if (patternKind !== kind) continue;
+    const match = pattern.exec(lower);
+    if (match) return body.slice(match[0].length).replace(/^[\s:]+/, '');
   }
   return undefined;
 }

@@ -1,0 +1,254 @@
+/**
+ * The body of a Teams message as Teams renders it (its `text/html` attachment) read into lines and
+ * tables: paragraphs and line breaks are lines, lists are indented lines with their bullet or
+ * number, tables are rows of cells whose paragraphs stay apart. htmlparser2 reads the markup as a
+ * stream, so no depth of nesting costs more than its length, and nothing here recurses.
+ */
+import { Parser } from 'htmlparser2';
+import type { TextBlock } from '../domain/text-lines.js';
+
+export interface HtmlLine {
+  text: string;
+  /** List nesting, two columns a level, as a pasted plain-text list would have it. */
+  indent: number;
+  /** 1–6 for <h1>–<h6>; 4 for a short paragraph that is bold and nothing else ("Dagordning"). */
+  heading?: number;
+}
+
+export type HtmlPiece = ({ kind: 'line' } & HtmlLine) | { kind: 'table'; rows: string[][] };
+
+/** Where nothing a reader should see is kept. */
+const HIDDEN = new Set(['script', 'style', 'head', 'title', 'template', 'noscript', 'iframe', 'object', 'svg', 'math', 'select', 'textarea', 'button']);
+/** Elements that start and end a line of their own. */
+const BLOCKS = new Set([
+  'p', 'div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'blockquote', 'pre', 'address', 'figure', 'figcaption',
+  'dl', 'dt', 'dd', 'hr', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+]);
+const BOLD = new Set(['b', 'strong']);
+/** Deeper lists are still read, at the deepest indentation the agenda reader tells apart. */
+const MAX_LIST_INDENT_LEVELS = 8;
+/** A pasted colspan of thousands would only make empty cells. */
+const MAX_COLSPAN = 20;
+const HEADING_MAX_CHARS = 60;
+
+interface Cell {
+  lines: string[];
+  span: number;
+}
+
+interface TableState {
+  rows: string[][];
+  row?: Cell[];
+  cell?: Cell;
+}
+
+/** `dropMentions`: names whose <at> mentions are the bot's own and say nothing to it. */
+export function readHtml(html: string, dropMentions: ReadonlySet<string> = new Set()): HtmlPiece[] {
+  const pieces: HtmlPiece[] = [];
+  const lists: { ordered: boolean; next: number }[] = [];
+  const tables: TableState[] = [];
+  let hidden = 0;
+  let bold = 0;
+  let pre = 0;
+  let heading: number | undefined;
+  let mention: string | undefined;
+  let current = '';
+  let boldChars = 0;
+  let plainChars = 0;
+  // A list item's bullet or number goes before its first line, wherever that line starts.
+  let marker: string | undefined;
+  let continuation = false;
+
+  // A table inside a cell is read as that cell's lines.
+  const cellOpen = () => tables[0]?.cell;
+
+  const endLine = () => {
+    const text = current.replace(/\s+/g, ' ').trim();
+    const allBold = plainChars === 0 && boldChars > 0;
+    current = '';
+    boldChars = 0;
+    plainChars = 0;
+    if (text === '') return;
+    const cell = cellOpen();
+    if (cell) {
+      cell.lines.push(marker !== undefined ? `${marker}${text}` : text);
+      marker = undefined;
+      return;
+    }
+    if (tables.length > 0) return;
+    const depth = Math.min(lists.length, MAX_LIST_INDENT_LEVELS);
+    const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0);
+    const line: HtmlLine = { text: marker !== undefined ? `${marker}${text}` : text, indent };
+    if (heading !== undefined) line.heading = heading;
+    else if (lists.length === 0 && allBold && text.length <= HEADING_MAX_CHARS && !/\p{N}/u.test(text)) line.heading = 4;
+    pieces.push({ kind: 'line', ...line });
+    if (marker !== undefined) continuation = true;
+    marker = undefined;
+  };
+
+  const addText = (text: string) => {
+    if (hidden > 0) return;
+    if (mention !== undefined) {
+      mention += text;
+      return;
+    }
+    const parts = pre > 0 ? text.split('\n') : [text];
+    parts.forEach((part, i) => {
+      if (i > 0) endLine();
+      current += part;
+      const visible = part.replace(/\s/g, '').length;
+      if (bold > 0) boldChars += visible;
+      else plainChars += visible;
+    });
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (HIDDEN.has(name)) {
+          hidden++;
+          return;
+        }
+        if (hidden > 0) return;
+        if (name === 'at') {
+          endMention();
+          mention = '';
+          return;
+        }
+        if (name === 'br') {
+          endLine();
+          return;
+        }
+        if (BOLD.has(name)) bold++;
+        if (name === 'pre') pre++;
+        if (name === 'table') {
+          endLine();
+          tables.push({ rows: [] });
+          return;
+        }
+        const table = tables.length === 1 ? tables[0]! : undefined;
+        if (table && name === 'tr') {
+          endLine();
+          table.row = [];
+          return;
+        }
+        if (table && (name === 'td' || name === 'th')) {
+          endLine();
+          table.row ??= [];
+          const span = Math.min(MAX_COLSPAN, Math.max(1, Number.parseInt(attributes.colspan ?? '1', 10) || 1));
+          table.cell = { lines: [], span };
+          table.row.push(table.cell);
+          return;
+        }
+        if (tables.length > 1 && (name === 'td' || name === 'th')) {
+          current += ' ';
+          return;
+        }
+        if (!BLOCKS.has(name)) return;
+        endLine();
+        if (/^h[1-6]$/.test(name)) heading = Number(name.slice(1));
+        if (name === 'ul' || name === 'ol') {
+          const start = Number.parseInt(attributes.start ?? '1', 10);
+          lists.push({ ordered: name === 'ol', next: Number.isFinite(start) && start >= 0 && start < 1000 ? start : 1 });
+          continuation = false;
+        } else if (name === 'li') {
+          const list = lists[lists.length - 1];
+          marker = list?.ordered ? `${list.next++}. ` : '- ';
+          continuation = false;
+        }
+      },
+      ontext: addText,
+      onclosetag(name) {
+        if (HIDDEN.has(name)) {
+          hidden = Math.max(0, hidden - 1);
+          return;
+        }
+        if (hidden > 0) return;
+        if (name === 'at') {
+          endMention();
+          return;
+        }
+        if (BOLD.has(name)) bold = Math.max(0, bold - 1);
+        if (name === 'pre') pre = Math.max(0, pre - 1);
+        if (name === 'table' && tables.length > 0) {
+          endLine();
+          const table = tables.pop()!;
+          closeRow(table);
+          if (tables.length === 0 && table.rows.length > 0) pieces.push({ kind: 'table', rows: table.rows });
+          return;
+        }
+        const table = tables.length === 1 ? tables[0]! : undefined;
+        if (table && (name === 'td' || name === 'th')) {
+          endLine();
+          table.cell = undefined;
+          return;
+        }
+        if (table && name === 'tr') {
+          endLine();
+          closeRow(table);
+          return;
+        }
+        if (!BLOCKS.has(name)) return;
+        endLine();
+        if (/^h[1-6]$/.test(name)) heading = undefined;
+        if (name === 'ul' || name === 'ol') lists.pop();
+        if (name === 'li') {
+          marker = undefined;
+          continuation = false;
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+
+  function endMention() {
+    if (mention === undefined) return;
+    const name = mention.replace(/\s+/g, ' ').trim();
+    mention = undefined;
+    // Somebody else's mention is their name, as it reads in the message ("Föredragande: Björn Berg").
+    if (!dropMentions.has(name)) addText(name);
+  }
+
+  function closeRow(table: TableState) {
+    if (!table.row) return;
+    const cells = table.row.flatMap((cell) => [cell.lines.join('\n'), ...Array<string>(cell.span - 1).fill('')]);
+    if (cells.some((cell) => cell !== '')) table.rows.push(cells);
+    table.row = undefined;
+    table.cell = undefined;
+  }
+
+  parser.write(html);
+  parser.end();
+  endMention();
+  endLine();
+  return pieces;
+}
+
+/** What commands are matched against: lines, list markers and indentation kept, table cells tab-separated. */
+export function piecesText(pieces: readonly HtmlPiece[]): string {
+  return pieces
+    .flatMap((piece) =>
+      piece.kind === 'line' ? [`${' '.repeat(piece.indent)}${piece.text}`] : piece.rows.map((row) => row.map((cell) => cell.replace(/\n/g, ' ')).join('\t')),
+    )
+    .join('\n');
+}
+
+/** What a pasted agenda is read from: headings marked as markdown headings, tables kept whole. */
+export function piecesBlocks(pieces: readonly HtmlPiece[]): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length > 0) blocks.push({ kind: 'text', text: lines.join('\n') });
+    lines = [];
+  };
+  for (const piece of pieces) {
+    if (piece.kind === 'table') {
+      flush();
+      blocks.push({ kind: 'table', rows: piece.rows });
+    } else {
+      lines.push(`${' '.repeat(piece.indent)}${piece.heading ? `${'#'.repeat(piece.heading)} ` : ''}${piece.text}`);
+    }
+  }
+  flush();
+  return blocks;
+}
