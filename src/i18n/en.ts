@@ -60,6 +60,7 @@ export const en: Record<MessageKey, string> = {
   'help.yourRole': 'Your role: {role}',
   'unknown.command': 'I did not understand "{text}". Type "help" to see what I can do.',
   'message.tooLarge': 'The message is too large to read (over 1 MB of formatted text). Nothing was saved. Paste the agenda without pictures, or in parts.',
+  'message.tooDeep': 'The message’s formatting is nested too deeply to read. Nothing was saved. Paste the text without formatting (Ctrl+Shift+V).',
   'error.title': 'That did not work',
   'error.invalidInput': 'The card’s data could not be used: {details}. Nothing was changed.',
   'error.forbidden': 'Only the council’s chair (or secretary) may do this. Nothing was changed.',

@@ -58,6 +58,7 @@ export const sv = {
   'help.yourRole': 'Din roll: {role}',
   'unknown.command': 'Jag förstod inte "{text}". Skriv "hjälp" för att se vad jag kan göra.',
   'message.tooLarge': "Meddelandet är för stort för att läsa (över 1 MB formaterad text). Inget sparades. Klistra in dagordningen utan bilder, eller i delar.",
+  'message.tooDeep': "Meddelandets formatering är nästlad för djupt för att läsa. Inget sparades. Klistra in texten utan formatering (Ctrl+Skift+V).",
   'error.title': 'Det gick inte',
   'error.invalidInput': 'Uppgifterna på kortet kunde inte användas: {details}. Inget har ändrats.',
   'error.forbidden': 'Det här får bara rådets ordförande (eller sekreterare) göra. Inget har ändrats.',

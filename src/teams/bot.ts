@@ -134,7 +134,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     const activity = context.activity;
     const message = readMessage(activity);
     // An unread body still says, in its flattened text, whether it was meant for the bot.
-    const command = message.tooLarge ? parseCommand(activity.text) : parseCommand(message.text, { plain: true });
+    const command = message.refused ? parseCommand(activity.text) : parseCommand(message.text, { plain: true });
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     if (!command && conversationKind(activity) !== 'personal' && !mentionsBot(activity)) return;
     const found = await kit.councilAndLocale(activity);
@@ -144,8 +144,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     // Outside a council the words someone typed say more about their language than the
     // client's locale does (a Swedish user on an English Teams client types "hjälp").
     const locale = found.view ? found.locale : (command?.language ?? found.locale);
-    if (message.tooLarge) {
-      await context.sendActivity(t(locale, 'message.tooLarge'));
+    if (message.refused) {
+      await context.sendActivity(t(locale, message.refused === 'tooLarge' ? 'message.tooLarge' : 'message.tooDeep'));
       return;
     }
     if (!command) {

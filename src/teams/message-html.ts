@@ -42,9 +42,22 @@ interface TableState {
   cell?: Cell;
 }
 
-/** `dropMentions`: names whose <at> mentions are the bot's own and say nothing to it. */
+/**
+ * htmlparser2 keeps its open elements in an array it shifts at the front, so each element opened
+ * costs as much as the depth: beyond this many, reading stops rather than slowing down. Word,
+ * Loop and Outlook nest a few dozen levels.
+ */
+export const MAX_HTML_DEPTH = 500;
+
+export class HtmlTooDeep extends Error {}
+
+/**
+ * `dropMentions`: names whose <at> mentions are the bot's own and say nothing to it.
+ * Throws HtmlTooDeep for markup nested deeper than MAX_HTML_DEPTH.
+ */
 export function readHtml(html: string, dropMentions: ReadonlySet<string> = new Set()): HtmlPiece[] {
   const pieces: HtmlPiece[] = [];
+  let open = 0;
   const lists: { ordered: boolean; next: number }[] = [];
   const tables: TableState[] = [];
   let hidden = 0;
@@ -75,7 +88,12 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
       marker = undefined;
       return;
     }
-    if (tables.length > 0) return;
+    // Text in a table but in no cell is broken markup; a browser shows it, so it is a row of its own.
+    if (tables.length > 0) {
+      tables[0]!.rows.push([text]);
+      marker = undefined;
+      return;
+    }
     const depth = Math.min(lists.length, MAX_LIST_INDENT_LEVELS);
     const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0);
     const line: HtmlLine = { text: marker !== undefined ? `${marker}${text}` : text, indent };
@@ -105,6 +123,8 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        // The parser reports every element it keeps open as closed again, void ones at once.
+        if (++open > MAX_HTML_DEPTH) throw new HtmlTooDeep();
         if (HIDDEN.has(name)) {
           hidden++;
           return;
@@ -159,6 +179,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
       },
       ontext: addText,
       onclosetag(name) {
+        open--;
         if (HIDDEN.has(name)) {
           hidden = Math.max(0, hidden - 1);
           return;

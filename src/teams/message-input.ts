@@ -6,15 +6,15 @@
 import type { Activity } from 'botbuilder';
 import type { TextBlock } from '../domain/text-lines.js';
 import { plainText } from './commands.js';
-import { piecesBlocks, piecesText, readHtml } from './message-html.js';
+import { HtmlTooDeep, piecesBlocks, piecesText, readHtml } from './message-html.js';
 
 export interface MessageInput {
   /** Plain text, a line a paragraph; what commands are matched against. */
   text: string;
   /** The same message with its tables kept as tables, for pasted agendas. */
   blocks: TextBlock[];
-  /** The formatted body was larger than anything a person pastes; it was not read. */
-  tooLarge: boolean;
+  /** The formatted body was larger, or nested deeper, than anything a person pastes; it was not read. */
+  refused?: 'tooLarge' | 'tooDeep';
 }
 
 /** A message in Teams holds at most about 28 KB; a megabyte is far beyond any pasted agenda. */
@@ -31,11 +31,17 @@ export function readMessage(activity: Pick<Activity, 'text' | 'attachments' | 'e
     | undefined;
   if (html === undefined || html.trim() === '') {
     const text = plainText(activity.text);
-    return { text, blocks: [{ kind: 'text', text }], tooLarge: false };
+    return { text, blocks: [{ kind: 'text', text }] };
   }
-  if (html.length > MAX_HTML_CHARS) return { text: '', blocks: [], tooLarge: true };
-  const pieces = readHtml(html, botNames(activity));
-  return { text: piecesText(pieces).trim(), blocks: piecesBlocks(pieces), tooLarge: false };
+  if (html.length > MAX_HTML_CHARS) return { text: '', blocks: [], refused: 'tooLarge' };
+  let pieces;
+  try {
+    pieces = readHtml(html, botNames(activity));
+  } catch (err) {
+    if (err instanceof HtmlTooDeep) return { text: '', blocks: [], refused: 'tooDeep' };
+    throw err;
+  }
+  return { text: piecesText(pieces).trim(), blocks: piecesBlocks(pieces) };
 }
 
 /** The names the bot is mentioned by in this message: those mentions address it and are no content. */

@@ -18,3 +18,52 @@ describe('reading a message as Teams sends it', () => {
     });
   }
 });
+
+const read = (content: string, extra: Record<string, unknown> = {}) => readMessage({ ...html(content), ...extra } as never);
+
+describe('the HTML of a message', () => {
+  it('reads paragraphs and line breaks as lines, decodes entities, keeps bold words and link texts', () => {
+    const input = read('<div><p><strong>dagordning</strong><br>13.00 <a href="https://x.example">Inledning</a> &amp; v&auml;lkommen&nbsp;&#8211; &lt;b&gt;</p></div>');
+    expect(input.text).toBe('dagordning\n13.00 Inledning & välkommen – <b>');
+    expect(parseCommand(input.text, { plain: true })).toEqual({ kind: 'importAgenda', language: 'sv', args: '13.00 Inledning & välkommen – <b>' });
+  });
+
+  it('drops the bot’s own mention and keeps a person’s as their name', () => {
+    const input = read('<p><at id="0">Rådsassistenten</at> dagordning</p><p>13.00 Inledning, föredragande <at id="1">Björn Berg</at></p>', {
+      entities: [{ type: 'mention', text: '<at id="0">Rådsassistenten</at>', mentioned: bot }],
+    });
+    expect(input.text).toBe('dagordning\n13.00 Inledning, föredragande Björn Berg');
+  });
+
+  it('reads lists as indented items with their bullets and numbers, from the start an <ol> gives', () => {
+    const input = read('<ol start="3"><li>Ekonomi<ul><li>Prognos<ol><li>Detaljer</li></ol></li></ul></li><li><p>Avslut</p><p>Tack för idag</p></li></ol>');
+    expect(input.text).toBe('3. Ekonomi\n  - Prognos\n    1. Detaljer\n4. Avslut\n  Tack för idag');
+  });
+
+  it('keeps a table’s cells apart and their paragraphs as lines, padding a colspan and reading a nested table into its cell', () => {
+    const input = read('<table><tr><td colspan="2">Rubrik</td><td>x</td></tr><tr><td>1</td><td><p>a</p><p>b</p></td><td><table><tr><td>inre</td></tr></table></td></tr></table>');
+    expect(input.blocks).toEqual([{ kind: 'table', rows: [['Rubrik', '', 'x'], ['1', 'a\nb', 'inre']] }]);
+    expect(input.text).toBe('Rubrik\t\tx\n1\ta b\tinre');
+  });
+
+  it('reads nothing of scripts, styles and templates', () => {
+    expect(read('<p>hjälp</p><script>var x = "<p>13.00 Skript</p>";</script><style>.a{}</style><template><p>mall</p></template>').text).toBe('hjälp');
+  });
+
+  it('reads markup nested as deep as a document gets, and turns down 10,000 levels unread, without recursing', () => {
+    for (const open of ['<div>', '<ul><li>', '<table><tr><td>', '<b>', '<span><i>']) {
+      const shallow = read(`<p>dagordning</p>${open.repeat(150)}13.00 Djupt`);
+      expect(shallow.refused).toBeUndefined();
+      expect(shallow.text).toContain('13.00 Djupt');
+      expect(read(`<p>dagordning</p>${open.repeat(10_000)}13.00 Djupt`)).toEqual({ text: '', blocks: [], refused: 'tooDeep' });
+    }
+    // Closed as it opens, any number of elements is read.
+    expect(read('<div><b>x</b></div>'.repeat(50_000)).text.split('\n')).toHaveLength(50_000);
+  });
+
+  it('turns down an attachment over 1 MB unread, and reads `text` where there is no attachment', () => {
+    expect(read(`<p>${'x'.repeat(1024 * 1024)}</p>`)).toEqual({ text: '', blocks: [], refused: 'tooLarge' });
+    const plain = readMessage({ text: 'dagordning<br>13.00 Inledning', recipient: bot, entities: [] } as never);
+    expect(plain).toEqual({ text: 'dagordning\n13.00 Inledning', blocks: [{ kind: 'text', text: 'dagordning\n13.00 Inledning' }] });
+  });
+});
