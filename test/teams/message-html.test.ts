@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAgendaBlocks } from '../../src/domain/agenda-text.js';
 import { parseCommand } from '../../src/teams/commands.js';
@@ -65,5 +66,59 @@ describe('the HTML of a message', () => {
     expect(read(`<p>${'x'.repeat(1024 * 1024)}</p>`)).toEqual({ text: '', blocks: [], refused: 'tooLarge' });
     const plain = readMessage({ text: 'dagordning<br>13.00 Inledning', recipient: bot, entities: [] } as never);
     expect(plain).toEqual({ text: 'dagordning\n13.00 Inledning', blocks: [{ kind: 'text', text: 'dagordning\n13.00 Inledning' }] });
+  });
+});
+
+describe('an agenda as an HTML table', () => {
+  const words = ['Ekonomi', 'Budget', 'Remisser', 'Nära vård', 'Läkemedel', 'uppföljning', 'Digital', 'kontaktvägar', 'Avtal', 'information'];
+  const names = ['Åsa Ek', 'Björn Berg', 'Cecilia Lund', 'Dan Ås', 'Eva Holm'];
+  const agenda = fc
+    .array(
+      fc.record({
+        title: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }).map((w) => w.join(' ')),
+        minutes: fc.integer({ min: 5, max: 60 }),
+        presenters: fc.uniqueArray(fc.constantFrom(...names), { maxLength: 3 }),
+        sub: fc.boolean(),
+        emphasis: fc.constantFrom('', 'b', 'strong', 'em'),
+      }),
+      { minLength: 1, maxLength: 25 },
+    )
+    .map((rows) => {
+      let clock = 9 * 60;
+      let main = 0;
+      let letter = 0;
+      return rows.map((row, i) => {
+        const sub = row.sub && i > 0;
+        if (sub) letter++;
+        else {
+          main++;
+          letter = 0;
+        }
+        const start = clock;
+        clock += row.minutes;
+        const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+        return { ...row, number: sub ? `${main} ${String.fromCharCode(96 + letter)}` : String(main), start: hhmm(start), end: hhmm(clock) };
+      });
+    });
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const wrap = (tag: string, text: string) => (tag ? `<${tag}>${text}</${tag}>` : text);
+
+  it('round-trips any agenda built into a table to the same items', () => {
+    fc.assert(
+      fc.property(agenda, fc.boolean(), (items, linesPerName) => {
+        const header = '<tr><th>Nr</th><th>Mötespunkt</th><th>Tid</th><th>Föredragande</th></tr>';
+        const body = items
+          .map((i) => {
+            const who = linesPerName ? i.presenters.map((p) => `<p>${escape(p)}</p>`).join('') : escape(i.presenters.join(' och '));
+            return `<tr><td>${i.number}</td><td><p>${wrap(i.emphasis, escape(i.title))}</p></td><td>${i.start.replace(':', '.')}–${i.end.replace(':', '.')}</td><td>${who}</td></tr>`;
+          })
+          .join('');
+        const parsed = parseAgendaBlocks(readMessage(html(`<div itemprop="copy-paste-block"><table>${header}${body}</table></div>`)).blocks);
+        expect(parsed.items.map((i) => ({ number: i.number, title: i.title, start: i.start, end: i.end, presenters: i.presenters }))).toEqual(
+          items.map((i) => ({ number: i.number, title: i.title, start: i.start, end: i.end, presenters: i.presenters })),
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 });
