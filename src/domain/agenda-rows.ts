@@ -22,17 +22,32 @@ export type RowReading =
 const COMMENT_RE = /^(?:reflektion(?:er)?|notering(?:ar)?|kommentar(?:er)?|anteckning(?:ar)?|obs|observera|fråga|frågor från|reflection|note|comment|remark|nb)(?![\p{L}\p{N}])/iu;
 const QUOTE_RE = /^["“”«»„'‘’]/u;
 
-export function readAgendaRows(input: readonly (readonly string[])[]): RowReading[] {
-  const rows = input.map((row) => row.map(cellLines));
-  const numbered = rows.filter((row) => rowNumber(row) !== undefined).length >= 2;
+/** How many rows tell whether a table numbers its items. */
+const SAMPLE_ROWS = 20;
+
+/** `maxItems`: reading stops after this many items; the rows after them are not looked at. */
+export function readAgendaRows(input: readonly (readonly string[])[], maxItems = Infinity): RowReading[] {
+  const readings: RowReading[] = [];
+  const numbered = input.slice(0, SAMPLE_ROWS).filter((row) => rowNumber(row.map(cellLines)) !== undefined).length >= 2;
   let columns: AgendaColumns | undefined;
   let seenItem = false;
-  return rows.map((row, index): RowReading => {
+  let items = 0;
+  let next = input[0]?.map(cellLines);
+  for (let index = 0; index < input.length && items < maxItems; index++) {
+    const row = next!;
+    next = input[index + 1]?.map(cellLines);
+    const reading = readOne(row, next);
+    if (reading.kind === 'item') items++;
+    readings.push(reading);
+  }
+  return readings;
+
+  function readOne(row: string[][], following: string[][] | undefined): RowReading {
     const filled = row.filter((cell) => cell.length > 0);
     if (filled.length === 0) return { kind: 'empty' };
     const firstLines = row.map((cell) => cell[0] ?? '');
     const header = recogniseHeader(firstLines);
-    if (header || (!seenItem && columns === undefined && headerByContent(row, rows[index + 1]))) {
+    if (header || (!seenItem && columns === undefined && headerByContent(row, following))) {
       columns = header;
       return { kind: 'header' };
     }
@@ -40,7 +55,7 @@ export function readAgendaRows(input: readonly (readonly string[])[]): RowReadin
     const reading = readItemRow(row, columns);
     if (reading.kind === 'item') seenItem = true;
     return reading;
-  });
+  }
 }
 
 function cellLines(cell: string): string[] {

@@ -11,7 +11,7 @@
  * a note and becomes the description of the item above it, as does anything nested deeper than
  * a sub-item. Explicit sub-numbers ("3 a", "3b", "3.1") are sub-items wherever they stand.
  */
-import { AgendaEntries, type Entry, type ParsedAgendaItem, describedLine } from './agenda-entries.js';
+import { AgendaEntries, type Entry, MAX_AGENDA_ITEMS, type ParsedAgendaItem, describedLine } from './agenda-entries.js';
 import { agendaSections, dateOnlyLine, isGreeting } from './agenda-headings.js';
 import { type ItemLine, TITLE_MAX, cleanTitle, parseItemText } from './agenda-line.js';
 import { readAgendaRows } from './agenda-rows.js';
@@ -225,7 +225,9 @@ class Reader {
   private readTable(rows: readonly { cells: readonly string[]; line: number }[], before: Entry | undefined): Entry | undefined {
     let last = before;
     let owner: Entry | undefined;
-    readAgendaRows(rows.map((r) => r.cells)).forEach((reading, index) => {
+    // One item past the limit is read, so that the entries know the agenda was cut.
+    const room = MAX_AGENDA_ITEMS - this.entries.entries.length + 1;
+    readAgendaRows(rows.map((r) => r.cells), room).forEach((reading, index) => {
       const { line, cells } = rows[index]!;
       if (this.entries.overflow) return;
       if (reading.kind === 'item') {

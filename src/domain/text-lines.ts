@@ -23,8 +23,11 @@ export interface PreparedLine {
   rows?: string[][];
 }
 
-/** What a message or a document holds: running text, and tables kept as rows of cells. */
-export type TextBlock = { kind: 'text'; text: string } | { kind: 'table'; rows: string[][] };
+/**
+ * What a message or a document holds: running text, and tables kept as rows of cells; a `cut`
+ * says the source went on beyond what was read.
+ */
+export type TextBlock = { kind: 'text'; text: string } | { kind: 'table'; rows: string[][] } | { kind: 'cut' };
 
 export interface PreparedText {
   lines: PreparedLine[];
@@ -70,6 +73,10 @@ export function prepareBlocks(blocks: readonly TextBlock[]): PreparedText {
   let truncated = false;
   for (const block of blocks) {
     if (room <= 0 || lines.length >= MAX_INPUT_LINES) {
+      truncated = true;
+      break;
+    }
+    if (block.kind === 'cut') {
       truncated = true;
       break;
     }

@@ -5,7 +5,7 @@
  * stream, so no depth of nesting costs more than its length, and nothing here recurses.
  */
 import { Parser } from 'htmlparser2';
-import type { TextBlock } from '../domain/text-lines.js';
+import { MAX_INPUT_CHARS, MAX_INPUT_LINES, type TextBlock } from '../domain/text-lines.js';
 
 export interface HtmlLine {
   text: string;
@@ -15,7 +15,7 @@ export interface HtmlLine {
   heading?: number;
 }
 
-export type HtmlPiece = ({ kind: 'line' } & HtmlLine) | { kind: 'table'; rows: string[][] };
+export type HtmlPiece = ({ kind: 'line' } & HtmlLine) | { kind: 'table'; rows: string[][] } | { kind: 'cut' };
 
 /** Where nothing a reader should see is kept. */
 const HIDDEN = new Set(['script', 'style', 'head', 'title', 'template', 'noscript', 'iframe', 'object', 'svg', 'math', 'select', 'textarea', 'button']);
@@ -30,6 +30,8 @@ const MAX_LIST_INDENT_LEVELS = 8;
 /** A pasted colspan of thousands would only make empty cells. */
 const MAX_COLSPAN = 20;
 const HEADING_MAX_CHARS = 60;
+const NON_SPACE = /\S/;
+const HEADINGS: ReadonlyMap<string, number> = new Map([1, 2, 3, 4, 5, 6].map((level) => [`h${level}`, level]));
 
 interface Cell {
   lines: string[];
@@ -47,7 +49,7 @@ interface TableState {
  * costs as much as the depth: beyond this many, reading stops rather than slowing down. Word,
  * Loop and Outlook nest a few dozen levels.
  */
-export const MAX_HTML_DEPTH = 500;
+export const MAX_HTML_DEPTH = 256;
 
 export class HtmlTooDeep extends Error {}
 
@@ -58,6 +60,13 @@ export class HtmlTooDeep extends Error {}
 export function readHtml(html: string, dropMentions: ReadonlySet<string> = new Set()): HtmlPiece[] {
   const pieces: HtmlPiece[] = [];
   let open = 0;
+  // Text and lines beyond what any reader of the message looks at are not worth walking to.
+  let room = MAX_INPUT_CHARS + 1;
+  let lineRoom = MAX_INPUT_LINES + 1;
+  const spend = (chars: number) => {
+    room -= chars;
+    if (room <= 0 || --lineRoom <= 0) throw new Enough();
+  };
   const lists: { ordered: boolean; next: number }[] = [];
   const tables: TableState[] = [];
   let hidden = 0;
@@ -66,8 +75,8 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
   let heading: number | undefined;
   let mention: string | undefined;
   let current = '';
-  let boldChars = 0;
-  let plainChars = 0;
+  let boldSeen = false;
+  let plainSeen = false;
   // A list item's bullet or number goes before its first line, wherever that line starts.
   let marker: string | undefined;
   let continuation = false;
@@ -76,12 +85,13 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
   const cellOpen = () => tables[0]?.cell;
 
   const endLine = () => {
-    const text = current.replace(/\s+/g, ' ').trim();
-    const allBold = plainChars === 0 && boldChars > 0;
+    const text = current === '' ? '' : current.replace(/\s+/g, ' ').trim();
+    const allBold = !plainSeen && boldSeen;
     current = '';
-    boldChars = 0;
-    plainChars = 0;
+    boldSeen = false;
+    plainSeen = false;
     if (text === '') return;
+    spend(text.length);
     const cell = cellOpen();
     if (cell) {
       cell.lines.push(marker !== undefined ? `${marker}${text}` : text);
@@ -114,9 +124,9 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     parts.forEach((part, i) => {
       if (i > 0) endLine();
       current += part;
-      const visible = part.replace(/\s/g, '').length;
-      if (bold > 0) boldChars += visible;
-      else plainChars += visible;
+      if (current.length > room) throw new Enough();
+      if (bold > 0) boldSeen ||= NON_SPACE.test(part);
+      else plainSeen ||= NON_SPACE.test(part);
     });
   };
 
@@ -166,7 +176,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
         }
         if (!BLOCKS.has(name)) return;
         endLine();
-        if (/^h[1-6]$/.test(name)) heading = Number(name.slice(1));
+        heading = HEADINGS.get(name) ?? heading;
         if (name === 'ul' || name === 'ol') {
           const start = Number.parseInt(attributes.start ?? '1', 10);
           lists.push({ ordered: name === 'ol', next: Number.isFinite(start) && start >= 0 && start < 1000 ? start : 1 });
@@ -211,7 +221,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
         }
         if (!BLOCKS.has(name)) return;
         endLine();
-        if (/^h[1-6]$/.test(name)) heading = undefined;
+        if (HEADINGS.has(name)) heading = undefined;
         if (name === 'ul' || name === 'ol') lists.pop();
         if (name === 'li') {
           marker = undefined;
@@ -238,19 +248,35 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     table.cell = undefined;
   }
 
-  parser.write(html);
-  parser.end();
-  endMention();
-  endLine();
+  try {
+    parser.write(html);
+    parser.end();
+    endMention();
+    endLine();
+  } catch (err) {
+    if (!(err instanceof Enough)) throw err;
+    // What was read so far stands, and the reader of the agenda is told that more followed.
+    current = '';
+    const table = tables[0];
+    if (table) {
+      closeRow(table);
+      if (table.rows.length > 0) pieces.push({ kind: 'table', rows: table.rows });
+    }
+    pieces.push({ kind: 'cut' });
+  }
   return pieces;
 }
+
+/** Thrown from the parser's callbacks to stop reading. */
+class Enough extends Error {}
 
 /** What commands are matched against: lines, list markers and indentation kept, table cells tab-separated. */
 export function piecesText(pieces: readonly HtmlPiece[]): string {
   return pieces
-    .flatMap((piece) =>
-      piece.kind === 'line' ? [`${' '.repeat(piece.indent)}${piece.text}`] : piece.rows.map((row) => row.map((cell) => cell.replace(/\n/g, ' ')).join('\t')),
-    )
+    .flatMap((piece) => {
+      if (piece.kind === 'cut') return [];
+      return piece.kind === 'line' ? [`${' '.repeat(piece.indent)}${piece.text}`] : piece.rows.map((row) => row.map((cell) => cell.replace(/\n/g, ' ')).join('\t'));
+    })
     .join('\n');
 }
 
@@ -266,6 +292,9 @@ export function piecesBlocks(pieces: readonly HtmlPiece[]): TextBlock[] {
     if (piece.kind === 'table') {
       flush();
       blocks.push({ kind: 'table', rows: piece.rows });
+    } else if (piece.kind === 'cut') {
+      flush();
+      blocks.push({ kind: 'cut' });
     } else {
       lines.push(`${' '.repeat(piece.indent)}${piece.heading ? `${'#'.repeat(piece.heading)} ` : ''}${piece.text}`);
     }

@@ -53,13 +53,24 @@ describe('the HTML of a message', () => {
 
   it('reads markup nested as deep as a document gets, and turns down 10,000 levels unread, without recursing', () => {
     for (const open of ['<div>', '<ul><li>', '<table><tr><td>', '<b>', '<span><i>']) {
-      const shallow = read(`<p>dagordning</p>${open.repeat(150)}13.00 Djupt`);
+      const shallow = read(`<p>dagordning</p>${open.repeat(80)}13.00 Djupt`);
       expect(shallow.refused).toBeUndefined();
       expect(shallow.text).toContain('13.00 Djupt');
       expect(read(`<p>dagordning</p>${open.repeat(10_000)}13.00 Djupt`)).toEqual({ text: '', blocks: [], refused: 'tooDeep' });
     }
-    // Closed as it opens, any number of elements is read.
-    expect(read('<div><b>x</b></div>'.repeat(50_000)).text.split('\n')).toHaveLength(50_000);
+    // Closed as they open, elements are read to the line limit however many there are.
+    expect(read('<div><b>x</b></div>'.repeat(50_000)).text.split('\n')).toHaveLength(10_000);
+  });
+
+  it('stops reading where the agenda reader would stop, and the agenda says it was cut', () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => `<li>Punkt ${i}<ul><li>Underpunkt</li></ul></li>`).join('');
+    const parsed = parseAgendaBlocks(read(`<ol>${items}</ol>`).blocks);
+    expect(parsed.truncated).toBe(true);
+    expect(parsed.items).toHaveLength(300);
+    const rows = Array.from({ length: 15_000 }, (_, i) => `<tr><td>${i + 1}</td><td>Punkt ${'x'.repeat(20)}</td></tr>`).join('');
+    const table = parseAgendaBlocks(read(`<table>${rows}</table>`).blocks);
+    expect(table).toMatchObject({ truncated: true, unparsed: [] });
+    expect(table.items).toHaveLength(300);
   });
 
   it('turns down an attachment over 1 MB unread, and reads `text` where there is no attachment', () => {
