@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type AgendaShape, type ExpectedItem, agendaShapes, nestedLists, timeAndPresenters, wordTable } from '../support/agenda-html.js';
+import { type AgendaShape, type ExpectedItem, agendaShapes, loopTable, nestedLists, timeAndPresenters, timeColumn, wordTable } from '../support/agenda-html.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -127,5 +127,52 @@ describe('agendas pasted as Teams sends them, HTML and all', () => {
     const all = cardTexts(card).join('\n');
     expect(all).toContain('Reflektion: underlaget kom sent');
     expect(all).not.toContain('Mötespunkt');
+  });
+});
+
+describe('an imported agenda whose times do not fit the meeting', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.setRoster(chat.id, [chair, bjorn]);
+    bot = await new BotProcess().start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm' });
+    await client.say(chat, chair, 'nytt möte 2027-12-02 08:00-11:00 Regionens hus');
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  async function preview(html: string) {
+    connector.reset();
+    await client.sayHtml(chat, chair, `<p>dagordning</p>${html}`);
+    return cardOf(connector.sent(chat.id)[0]?.body);
+  }
+  const titled = (card: any, title: string) => walkCard(card).find((n) => n.type === 'Action.Execute' && n.title === title);
+
+  it('asks whether to move the meeting to the agenda’s times, and moves it when told to', async () => {
+    const card = await preview(timeAndPresenters.html);
+    expect(cardTexts(card).join('\n')).toContain('Dagordningens tider (13.00–14.30) stämmer inte med mötets tid (08.00–11.00).');
+    expect(walkCard(card).filter((n) => n.type === 'Action.Execute').map((n) => n.title)).toEqual(['Behåll mötets tid', 'Flytta mötet till 13.00–16.00', 'Avbryt']);
+    const saved = await client.execute(chat, chair, titled(card, 'Flytta mötet till 13.00–16.00'), {});
+    const all = cardTexts(saved.card).join('\n');
+    expect(all).toContain('Dagordningen är importerad: 6 punkter.');
+    expect(all).toContain('torsdag 2 december 2027, 13.00–16.00');
+    expect(all).not.toContain('08.00');
+  });
+
+  it('keeps the meeting’s time when told to, and asks nothing of an agenda that fits', async () => {
+    const card = await preview(timeColumn.html);
+    expect(cardTexts(card).join('\n')).toContain('Dagordningens tider (09.00–11.00) stämmer inte med mötets tid (13.00–16.00).');
+    const saved = await client.execute(chat, chair, titled(card, 'Behåll mötets tid'), {});
+    expect(cardTexts(saved.card).join('\n')).toContain('torsdag 2 december 2027, 13.00–16.00');
+    const fits = await preview(loopTable.html);
+    expect(cardTexts(fits).join('\n')).not.toContain('stämmer inte');
+    expect(titled(fits, 'Spara dagordningen')).toBeDefined();
   });
 });
