@@ -524,7 +524,7 @@ function x(v: number): string {
 // (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
-// BENCH_ONLY=http,votes,instances,reminders,slow,minutes,agenda,adversarial runs only those parts (all by default).
+// BENCH_ONLY=http,votes,instances,reminders,slow,minutes,agenda,agendaHtml,adversarial runs only those parts (all by default).
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 const wanted = (part: string) => only.length === 0 || only.includes(part);
 let exitCode = 0;
