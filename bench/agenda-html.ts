@@ -53,7 +53,7 @@ const SHAPES: Record<string, () => { html?: string; text?: string }> = {
 function once(input: { html?: string; text?: string }): { items: number; refused: string | undefined } {
   if (input.text !== undefined) return { items: parseAgendaText(input.text).items.length, refused: undefined };
   const message = readMessage({ text: '', attachments: [{ contentType: 'text/html', content: input.html }], recipient: bot, entities: [] } as never);
-  return { items: message.refused ? 0 : parseAgendaBlocks(message.blocks).items.length, refused: message.refused };
+  return { items: message.refused ? 0 : parseAgendaBlocks(message.blocks ?? []).items.length, refused: message.refused };
 }
 
 export async function runAgendaHtmlBench(): Promise<void> {

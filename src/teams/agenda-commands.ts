@@ -33,7 +33,7 @@ export async function importAgendaText(turn: CommandTurn, text: string): Promise
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting'));
     return;
   }
-  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, turn.message ? agendaBlocks(turn.message.blocks, text) : text)));
+  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, turn.message?.blocks ? agendaBlocks(turn.message.blocks, text) : text)));
 }
 
 /**

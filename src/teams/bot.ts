@@ -133,8 +133,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
   app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
     const message = readMessage(activity);
-    // An unread body still says, in its flattened text, whether it was meant for the bot.
-    const command = message.refused ? parseCommand(activity.text) : parseCommand(message.text, { plain: true });
+    const command = parseCommand(message.text, { plain: message.plain });
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     if (!command && conversationKind(activity) !== 'personal' && !mentionsBot(activity)) return;
     const found = await kit.councilAndLocale(activity);
@@ -149,7 +148,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       return;
     }
     if (!command) {
-      const text = normaliseCommandText(message.text).slice(0, 80);
+      const text = normaliseCommandText(message.text, { plain: message.plain }).slice(0, 80);
       await context.sendActivity(t(locale, 'unknown.command', { text }));
       return;
     }

@@ -132,8 +132,9 @@ const ENTITIES: Readonly<Record<string, string>> = { '&nbsp;': ' ', '&lt;': '<',
  * trailing "." or "!" ("Hjälp!"), in lower case; of a longer message, its first
  * COMMAND_WINDOW_CHARS characters.
  */
-export function normaliseCommandText(text: string | undefined): string {
-  return commandHead(plainText(commandWindow(text)), (text ?? '').length <= COMMAND_WINDOW_CHARS);
+export function normaliseCommandText(text: string | undefined, options: { plain?: boolean } = {}): string {
+  const window = commandWindow(text);
+  return commandHead(options.plain ? window.trim() : plainText(window), (text ?? '').length <= COMMAND_WINDOW_CHARS);
 }
 
 function commandWindow(text: string | undefined): string {

@@ -5,14 +5,18 @@
  */
 import type { Activity } from 'botbuilder';
 import type { TextBlock } from '../domain/text-lines.js';
-import { plainText } from './commands.js';
 import { HtmlTooDeep, piecesBlocks, piecesText, readHtml } from './message-html.js';
 
 export interface MessageInput {
-  /** Plain text, a line a paragraph; what commands are matched against. */
+  /**
+   * What commands are matched against: plain text, a line a paragraph, when read from the HTML;
+   * else `text` as Teams sent it, which parseCommand reads only as far as it needs.
+   */
   text: string;
-  /** The same message with its tables kept as tables, for pasted agendas. */
-  blocks: TextBlock[];
+  /** `text` is plain already. */
+  plain: boolean;
+  /** The message with its tables kept as tables, for pasted agendas; only from the HTML. */
+  blocks?: TextBlock[];
   /** The formatted body was larger, or nested deeper, than anything a person pastes; it was not read. */
   refused?: 'tooLarge' | 'tooDeep';
 }
@@ -29,19 +33,17 @@ export function readMessage(activity: Pick<Activity, 'text' | 'attachments' | 'e
   const html = (activity.attachments as Attachment[] | undefined)?.find((a) => a?.contentType === 'text/html' && typeof a.content === 'string')?.content as
     | string
     | undefined;
-  if (html === undefined || html.trim() === '') {
-    const text = plainText(activity.text);
-    return { text, blocks: [{ kind: 'text', text }] };
-  }
-  if (html.length > MAX_HTML_CHARS) return { text: '', blocks: [], refused: 'tooLarge' };
+  if (html === undefined || html.trim() === '') return { text: activity.text ?? '', plain: false };
+  // Unread, the flattened `text` still tells whether the message was meant for the bot.
+  if (html.length > MAX_HTML_CHARS) return { text: activity.text ?? '', plain: false, refused: 'tooLarge' };
   let pieces;
   try {
     pieces = readHtml(html, botNames(activity));
   } catch (err) {
-    if (err instanceof HtmlTooDeep) return { text: '', blocks: [], refused: 'tooDeep' };
+    if (err instanceof HtmlTooDeep) return { text: activity.text ?? '', plain: false, refused: 'tooDeep' };
     throw err;
   }
-  return { text: piecesText(pieces).trim(), blocks: piecesBlocks(pieces) };
+  return { text: piecesText(pieces).trim(), plain: true, blocks: piecesBlocks(pieces) };
 }
 
 /** The names the bot is mentioned by in this message: those mentions address it and are no content. */

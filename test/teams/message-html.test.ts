@@ -12,7 +12,7 @@ const time = (start?: string, end?: string) => (start ? `${start}${end ? `–${e
 describe('reading a message as Teams sends it', () => {
   for (const shape of agendaShapes) {
     it(`imports ${shape.name} to its items`, () => {
-      const parsed = parseAgendaBlocks(readMessage(html(shape.html)).blocks);
+      const parsed = parseAgendaBlocks(readMessage(html(shape.html)).blocks!);
       expect(parsed.items.map((i) => ({ number: i.number, time: time(i.start, i.end), title: i.title, presenters: i.presenters }))).toEqual(shape.items);
       const descriptions = parsed.items.map((i) => i.description ?? '').join('\n');
       for (const note of shape.notes ?? []) expect(descriptions).toContain(note);
@@ -56,7 +56,7 @@ describe('the HTML of a message', () => {
       const shallow = read(`<p>dagordning</p>${open.repeat(80)}13.00 Djupt`);
       expect(shallow.refused).toBeUndefined();
       expect(shallow.text).toContain('13.00 Djupt');
-      expect(read(`<p>dagordning</p>${open.repeat(10_000)}13.00 Djupt`)).toEqual({ text: '', blocks: [], refused: 'tooDeep' });
+      expect(read(`<p>dagordning</p>${open.repeat(10_000)}13.00 Djupt`, { text: 'dagordning 13.00 Djupt' })).toEqual({ text: 'dagordning 13.00 Djupt', plain: false, refused: 'tooDeep' });
     }
     // Closed as they open, elements are read to the line limit however many there are.
     expect(read('<div><b>x</b></div>'.repeat(50_000)).text.split('\n')).toHaveLength(10_000);
@@ -64,19 +64,20 @@ describe('the HTML of a message', () => {
 
   it('stops reading where the agenda reader would stop, and the agenda says it was cut', () => {
     const items = Array.from({ length: 20_000 }, (_, i) => `<li>Punkt ${i}<ul><li>Underpunkt</li></ul></li>`).join('');
-    const parsed = parseAgendaBlocks(read(`<ol>${items}</ol>`).blocks);
+    const parsed = parseAgendaBlocks(read(`<ol>${items}</ol>`).blocks!);
     expect(parsed.truncated).toBe(true);
     expect(parsed.items).toHaveLength(300);
     const rows = Array.from({ length: 15_000 }, (_, i) => `<tr><td>${i + 1}</td><td>Punkt ${'x'.repeat(20)}</td></tr>`).join('');
-    const table = parseAgendaBlocks(read(`<table>${rows}</table>`).blocks);
+    const table = parseAgendaBlocks(read(`<table>${rows}</table>`).blocks!);
     expect(table).toMatchObject({ truncated: true, unparsed: [] });
     expect(table.items).toHaveLength(300);
   });
 
-  it('turns down an attachment over 1 MB unread, and reads `text` where there is no attachment', () => {
-    expect(read(`<p>${'x'.repeat(1024 * 1024)}</p>`)).toEqual({ text: '', blocks: [], refused: 'tooLarge' });
+  it('turns down an attachment over 1 MB unread, and leaves `text` to the command reader where there is no attachment', () => {
+    expect(read(`<p>${'x'.repeat(1024 * 1024)}</p>`, { text: 'x' })).toEqual({ text: 'x', plain: false, refused: 'tooLarge' });
     const plain = readMessage({ text: 'dagordning<br>13.00 Inledning', recipient: bot, entities: [] } as never);
-    expect(plain).toEqual({ text: 'dagordning\n13.00 Inledning', blocks: [{ kind: 'text', text: 'dagordning\n13.00 Inledning' }] });
+    expect(plain).toEqual({ text: 'dagordning<br>13.00 Inledning', plain: false });
+    expect(parseCommand(plain.text, { plain: plain.plain })).toEqual({ kind: 'importAgenda', language: 'sv', args: '13.00 Inledning' });
   });
 });
 
@@ -124,7 +125,7 @@ describe('an agenda as an HTML table', () => {
             return `<tr><td>${i.number}</td><td><p>${wrap(i.emphasis, escape(i.title))}</p></td><td>${i.start.replace(':', '.')}–${i.end.replace(':', '.')}</td><td>${who}</td></tr>`;
           })
           .join('');
-        const parsed = parseAgendaBlocks(readMessage(html(`<div itemprop="copy-paste-block"><table>${header}${body}</table></div>`)).blocks);
+        const parsed = parseAgendaBlocks(readMessage(html(`<div itemprop="copy-paste-block"><table>${header}${body}</table></div>`)).blocks!);
         expect(parsed.items.map((i) => ({ number: i.number, title: i.title, start: i.start, end: i.end, presenters: i.presenters }))).toEqual(
           items.map((i) => ({ number: i.number, title: i.title, start: i.start, end: i.end, presenters: i.presenters })),
         );
