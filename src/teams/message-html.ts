@@ -11,8 +11,11 @@ export interface HtmlLine {
   text: string;
   /** List nesting, two columns a level, as a pasted plain-text list would have it. */
   indent: number;
-  /** 1–6 for <h1>–<h6>; 4 for a short paragraph that is bold and nothing else ("Dagordning"). */
+  /** 1–6 for <h1>–<h6>; 4 for a short bold paragraph that introduces a list or a table ("Dagordning"). */
   heading?: number;
+  /** A short paragraph that is bold and nothing else: a heading if a list or table follows it. */
+  bold?: boolean;
+  listed?: boolean;
 }
 
 export type HtmlPiece = ({ kind: 'line' } & HtmlLine) | { kind: 'table'; rows: string[][] } | { kind: 'cut' };
@@ -108,7 +111,8 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0);
     const line: HtmlLine = { text: marker !== undefined ? `${marker}${text}` : text, indent };
     if (heading !== undefined) line.heading = heading;
-    else if (lists.length === 0 && allBold && text.length <= HEADING_MAX_CHARS && !/\p{N}/u.test(text)) line.heading = 4;
+    else if (lists.length === 0 && allBold && text.length <= HEADING_MAX_CHARS && !/\p{N}/u.test(text)) line.bold = true;
+    if (lists.length > 0) line.listed = true;
     pieces.push({ kind: 'line', ...line });
     if (marker !== undefined) continuation = true;
     marker = undefined;
@@ -264,6 +268,12 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     }
     pieces.push({ kind: 'cut' });
   }
+  // Bold paragraphs over lists and tables are how e-mails head their parts ("Deltagare",
+  // "Dagordning", "Nästkommande möten"); bold paragraphs one after another are items set in bold.
+  pieces.forEach((piece, i) => {
+    const next = pieces[i + 1];
+    if (piece.kind === 'line' && piece.bold && (next?.kind === 'table' || (next?.kind === 'line' && next.listed))) piece.heading = 4;
+  });
   return pieces;
 }
 

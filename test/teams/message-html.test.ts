@@ -134,3 +134,12 @@ describe('an agenda as an HTML table', () => {
     );
   });
 });
+
+describe('bold paragraphs', () => {
+  it('head the lists and tables under them, and are items when one follows another', () => {
+    const heads = parseAgendaBlocks(read('<p><b>Deltagare</b></p><ul><li>Åsa Ek</li></ul><p><b>Dagordning</b></p><ol><li>Inledning</li><li>Budget</li></ol><p><b>Nästkommande möten</b></p><ul><li>Januari</li></ul>').blocks!);
+    expect(heads.items.map((i) => i.title)).toEqual(['Inledning', 'Budget']);
+    const items = parseAgendaBlocks(read('<p><b>Inledning</b></p><p><b>Ekonomi</b></p><p><b>Övriga frågor</b></p>').blocks!);
+    expect(items.items.map((i) => i.title)).toEqual(['Inledning', 'Ekonomi', 'Övriga frågor']);
+  });
+});
