@@ -33,6 +33,8 @@ const MAX_LIST_INDENT_LEVELS = 8;
 /** A pasted colspan of thousands would only make empty cells. */
 const MAX_COLSPAN = 20;
 const HEADING_MAX_CHARS = 60;
+/** Typed indentation beyond this tells the agenda reader nothing more. */
+const MAX_TYPED_INDENT = 16;
 const NON_SPACE = /\S/;
 const HEADINGS: ReadonlyMap<string, number> = new Map([1, 2, 3, 4, 5, 6].map((level) => [`h${level}`, level]));
 
@@ -88,6 +90,9 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
   const cellOpen = () => tables[0]?.cell;
 
   const endLine = () => {
+    // Spaces typed at the start of a line reach the HTML as no-break spaces: that indentation is
+    // how a typed list nests, so it is kept where markup does not say the nesting.
+    const typedIndent = current === '' ? 0 : leadingNoBreakSpaces(current);
     const text = current === '' ? '' : current.replace(/\s+/g, ' ').trim();
     const allBold = !plainSeen && boldSeen;
     current = '';
@@ -108,7 +113,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
       return;
     }
     const depth = Math.min(lists.length, MAX_LIST_INDENT_LEVELS);
-    const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0);
+    const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0) + (depth === 0 ? Math.min(typedIndent, MAX_TYPED_INDENT) : 0);
     const line: HtmlLine = { text: marker !== undefined ? `${marker}${text}` : text, indent };
     if (heading !== undefined) line.heading = heading;
     else if (lists.length === 0 && allBold && text.length <= HEADING_MAX_CHARS && !/\p{N}/u.test(text)) line.bold = true;
@@ -275,6 +280,16 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     if (piece.kind === 'line' && piece.bold && (next?.kind === 'table' || (next?.kind === 'line' && next.listed))) piece.heading = 4;
   });
   return pieces;
+}
+
+function leadingNoBreakSpaces(text: string): number {
+  let count = 0;
+  for (const ch of text) {
+    if (ch === '\u00A0') count++;
+    else if (ch === '\t') count += 4;
+    else if (ch !== ' ' && ch !== '\n' && ch !== '\r') break;
+  }
+  return count;
 }
 
 /** Thrown from the parser's callbacks to stop reading. */

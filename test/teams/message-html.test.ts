@@ -41,6 +41,12 @@ describe('the HTML of a message', () => {
     expect(input.text).toBe('3. Ekonomi\n  - Prognos\n    1. Detaljer\n4. Avslut\n  Tack för idag');
   });
 
+  it('keeps the indentation of a typed list, which Teams sends as no-break spaces', () => {
+    const input = read('<p>dagordning:<br>- Inledning<br>&nbsp;&nbsp;- Närvaro<br>&nbsp;&nbsp;- Val av justerare<br>- Ekonomi</p>');
+    expect(input.text).toBe('dagordning:\n- Inledning\n  - Närvaro\n  - Val av justerare\n- Ekonomi');
+    expect(parseAgendaBlocks(input.blocks!).items.map((i) => i.number)).toEqual(['1', '1 a', '1 b', '2']);
+  });
+
   it('keeps a table’s cells apart and their paragraphs as lines, padding a colspan and reading a nested table into its cell', () => {
     const input = read('<table><tr><td colspan="2">Rubrik</td><td>x</td></tr><tr><td>1</td><td><p>a</p><p>b</p></td><td><table><tr><td>inre</td></tr></table></td></tr></table>');
     expect(input.blocks).toEqual([{ kind: 'table', rows: [['Rubrik', '', 'x'], ['1', 'a\nb', 'inre']] }]);
