@@ -158,6 +158,11 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
           endLine();
           return;
         }
+        // Teams writes an emoji as an element whose alt text is the emoji itself.
+        if (name === 'emoji' || (name === 'img' && (attributes.itemtype ?? '').includes('Emoji'))) {
+          if (attributes.alt) addText(attributes.alt);
+          return;
+        }
         if (BOLD.has(name)) bold++;
         if (name === 'pre') pre++;
         if (name === 'table') {

@@ -29,6 +29,12 @@ describe('the HTML of a message', () => {
     expect(parseCommand(input.text, { plain: true })).toEqual({ kind: 'importAgenda', language: 'sv', args: '13.00 Inledning & välkommen – <b>' });
   });
 
+  it('reads an emoji as the emoji, and no other picture', () => {
+    expect(read('<p>omröstning: Fika? <emoji id="like" alt="👍" title="Gilla"></emoji> <img alt="🙂" itemtype="http://schema.skype.com/Emoji" src="x"><img alt="bild" src="y"></p>').text).toBe(
+      'omröstning: Fika? 👍 🙂',
+    );
+  });
+
   it('drops the bot’s own mention and keeps a person’s as their name', () => {
     const input = read('<p><at id="0">Rådsassistenten</at> dagordning</p><p>13.00 Inledning, föredragande <at id="1">Björn Berg</at></p>', {
       entities: [{ type: 'mention', text: '<at id="0">Rådsassistenten</at>', mentioned: bot }],
