@@ -25,7 +25,7 @@ const HIDDEN = new Set(['script', 'style', 'head', 'title', 'template', 'noscrip
 /** Elements that start and end a line of their own. */
 const BLOCKS = new Set([
   'p', 'div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'blockquote', 'pre', 'address', 'figure', 'figcaption',
-  'dl', 'dt', 'dd', 'hr', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'dl', 'dt', 'dd', 'hr', 'ul', 'ol', 'li', 'codeblock', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
 ]);
 const BOLD = new Set(['b', 'strong']);
 /** Deeper lists are still read, at the deepest indentation the agenda reader tells apart. */
@@ -78,6 +78,8 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
   let bold = 0;
   let pre = 0;
   let heading: number | undefined;
+  // Word pastes its lists as paragraphs that name their level in their style.
+  let wordLevel = 0;
   let mention: string | undefined;
   let current = '';
   let boldSeen = false;
@@ -93,6 +95,8 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     // Spaces typed at the start of a line reach the HTML as no-break spaces: that indentation is
     // how a typed list nests, so it is kept where markup does not say the nesting.
     const typedIndent = current === '' ? 0 : leadingNoBreakSpaces(current);
+    // Below the first level Word labels items "a.", "i." or "o"; nested, they are sub-items whatever their label.
+    if (wordLevel >= 2 && lists.length === 0) current = current.replace(/^\s*\S{1,4}\s+/, '- ');
     const text = current === '' ? '' : current.replace(/\s+/g, ' ').trim();
     const allBold = !plainSeen && boldSeen;
     current = '';
@@ -113,7 +117,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
       return;
     }
     const depth = Math.min(lists.length, MAX_LIST_INDENT_LEVELS);
-    const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0) + (depth === 0 ? Math.min(typedIndent, MAX_TYPED_INDENT) : 0);
+    const indent = Math.max(0, depth - 1) * 2 + (marker === undefined && continuation ? 2 : 0) + (depth === 0 ? Math.min(Math.max(typedIndent, Math.max(0, wordLevel - 1) * 2), MAX_TYPED_INDENT) : 0);
     const line: HtmlLine = { text: marker !== undefined ? `${marker}${text}` : text, indent };
     if (heading !== undefined) line.heading = heading;
     else if (lists.length === 0 && allBold && text.length <= HEADING_MAX_CHARS && !/\p{N}/u.test(text)) line.bold = true;
@@ -164,7 +168,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
           return;
         }
         if (BOLD.has(name)) bold++;
-        if (name === 'pre') pre++;
+        if (name === 'pre' || name === 'codeblock') pre++;
         if (name === 'table') {
           endLine();
           tables.push({ rows: [] });
@@ -190,6 +194,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
         }
         if (!BLOCKS.has(name)) return;
         endLine();
+        if (name === 'p') wordLevel = wordListLevel(attributes.style);
         heading = HEADINGS.get(name) ?? heading;
         if (name === 'ul' || name === 'ol') {
           const start = Number.parseInt(attributes.start ?? '1', 10);
@@ -214,7 +219,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
           return;
         }
         if (BOLD.has(name)) bold = Math.max(0, bold - 1);
-        if (name === 'pre') pre = Math.max(0, pre - 1);
+        if (name === 'pre' || name === 'codeblock') pre = Math.max(0, pre - 1);
         if (name === 'table' && tables.length > 0) {
           endLine();
           const table = tables.pop()!;
@@ -236,6 +241,7 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
         if (!BLOCKS.has(name)) return;
         endLine();
         if (HEADINGS.has(name)) heading = undefined;
+        if (name === 'p') wordLevel = 0;
         if (name === 'ul' || name === 'ol') lists.pop();
         if (name === 'li') {
           marker = undefined;
@@ -285,6 +291,13 @@ export function readHtml(html: string, dropMentions: ReadonlySet<string> = new S
     if (piece.kind === 'line' && piece.bold && (next?.kind === 'table' || (next?.kind === 'line' && next.listed))) piece.heading = 4;
   });
   return pieces;
+}
+
+/** "mso-list:l0 level2 lfo1" → 2; 0 for a paragraph that is no list item of Word's. */
+function wordListLevel(style: string | undefined): number {
+  if (!style?.includes('mso-list')) return 0;
+  const level = /\blevel(\d)\b/.exec(style);
+  return level ? Number(level[1]) : 0;
 }
 
 function leadingNoBreakSpaces(text: string): number {

@@ -53,6 +53,21 @@ describe('the HTML of a message', () => {
     expect(parseAgendaBlocks(input.blocks!).items.map((i) => i.number)).toEqual(['1', '1 a', '1 b', '2']);
   });
 
+  it('nests a list pasted from Word by the level its paragraphs name, and keeps the lines of a code block', () => {
+    const word = [
+      '<p class="MsoListParagraph" style="text-indent:-18pt;mso-list:l0 level1 lfo1"><!--[if !supportLists]--><span>1.<span>&nbsp;&nbsp;&nbsp;&nbsp; </span></span><!--[endif]-->Inledning<o:p></o:p></p>',
+      '<p class="MsoListParagraph" style="margin-left:72pt;mso-list:l0 level2 lfo1"><![if !supportLists]><span>a.<span>&nbsp;&nbsp; </span></span><![endif]>Val av justerare<o:p></o:p></p>',
+      '<p class="MsoListParagraph" style="text-indent:-18pt;mso-list:l0 level1 lfo1"><span>2.<span>&nbsp;&nbsp;&nbsp;&nbsp; </span></span>Ekonomi<o:p></o:p></p>',
+    ].join('\n');
+    const parsed = parseAgendaBlocks(read(word).blocks!);
+    expect(parsed.items.map((i) => [i.number, i.title])).toEqual([
+      ['1', 'Inledning'],
+      ['1 a', 'Val av justerare'],
+      ['2', 'Ekonomi'],
+    ]);
+    expect(read('<p>dagordning:</p><codeblock><code>13.00 Inledning\n13.30 Ekonomi</code></codeblock>').text).toBe('dagordning:\n13.00 Inledning\n13.30 Ekonomi');
+  });
+
   it('keeps a table’s cells apart and their paragraphs as lines, padding a colspan and reading a nested table into its cell', () => {
     const input = read('<table><tr><td colspan="2">Rubrik</td><td>x</td></tr><tr><td>1</td><td><p>a</p><p>b</p></td><td><table><tr><td>inre</td></tr></table></td></tr></table>');
     expect(input.blocks).toEqual([{ kind: 'table', rows: [['Rubrik', '', 'x'], ['1', 'a\nb', 'inre']] }]);
