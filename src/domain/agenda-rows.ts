@@ -19,7 +19,7 @@ export type RowReading =
   | { kind: 'unread' };
 
 /** "Reflektion: …", "Notering – …", "Kommentar", "Obs!": words that comment, never items. */
-const COMMENT_RE = /^(?:reflektion(?:er)?|notering(?:ar)?|kommentar(?:er)?|anteckning(?:ar)?|obs|observera|fråga|frågor från|reflection|note|comment|remark|nb)(?![\p{L}\p{N}])/iu;
+const COMMENT_RE = /^(?:reflektion(?:er)?|notering(?:ar)?|kommentar(?:er)?|obs|observera|fråga|frågor från|reflection|note|comment|remark|nb)(?![\p{L}\p{N}])/iu;
 const QUOTE_RE = /^["“”«»„'‘’]/u;
 
 /** How many rows tell whether a table numbers its items. */
