@@ -37,6 +37,9 @@
  * Last the in-process agenda import benchmark runs (bench/agenda-import.ts: parse a 60-item agenda,
  * render its cards, sizes against the 40 KB budget) and adds its figures under "agendaImport".
  *
+ * Then pasted agendas from HTML (bench/agenda-html.ts): 1 MB inputs of each shape, hostile ones
+ * included, read and parsed in process against a 200 ms budget; figures under "agendaHtml".
+ *
  * Then hostile messages (bench/adversarial.ts): runs of each punctuation character, "<", spaces,
  * digits and "å" up to 1 MB, sent to both bots as Teams messages; bot CPU per message, and another
  * user's "hjälp" while a flood of them is in flight; figures under "adversarial".
@@ -49,6 +52,7 @@ import { join, relative, resolve } from 'node:path';
 import { freePort } from '../test/support/bot-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { runAdversarialBench } from './adversarial.js';
+import { runAgendaHtmlBench } from './agenda-html.js';
 import { runAgendaImportBench } from './agenda-import.js';
 import { runInstancesBench } from './instances.js';
 import { runMinutesRenderBench } from './minutes-render.js';
@@ -520,7 +524,7 @@ function x(v: number): string {
 // (bench/reminder-burst.ts) and the in-process agenda import
 // benchmark (bench/agenda-import.ts), which add their figures to the results file the first wrote.
 // Any of them failing sets exit code 1; the others still run.
-// BENCH_ONLY=http,votes,instances,reminders,slow,minutes,agenda,adversarial runs only those parts (all by default).
+// BENCH_ONLY=http,votes,instances,reminders,slow,minutes,agenda,agendaHtml,adversarial runs only those parts (all by default).
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 const wanted = (part: string) => only.length === 0 || only.includes(part);
 let exitCode = 0;
@@ -579,6 +583,10 @@ if (wanted('minutes')) await runMinutesRenderBench().catch((err) => {
 });
 if (wanted('agenda')) await runAgendaImportBench().catch((err) => {
   process.stderr.write(`agenda bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  exitCode = 1;
+});
+if (wanted('agendaHtml')) await runAgendaHtmlBench().catch((err) => {
+  process.stderr.write(`agenda html bench failed: ${(err as Error).stack ?? String(err)}\n`);
   exitCode = 1;
 });
 if (wanted('adversarial')) await runAdversarialBench({ bot: (name) => new BenchBot(name, name === 'echo' ? ECHO_ENTRY : REAL_ENTRY) }).catch((err) => {

@@ -14,7 +14,7 @@ export type AgendaColumns = ReadonlyArray<ReadonlySet<Role>>;
 
 const ROLE_WORDS: ReadonlyArray<readonly [Role, RegExp]> = [
   ['number', /^(nr\.?|#|no\.?|§|num|number|punktnummer)$/],
-  ['item', /^(punkt|punkter|ärende|ärenden|ärendemening|item|items|rubrik|rubriker|ämne|topic|title|titel|dagordningspunkt|agendapunkt|agenda item|agenda|vad|what|subject)$/],
+  ['item', /^(punkt|mötespunkt|mötespunkter|punkter|ärende|ärenden|ärendemening|item|items|rubrik|rubriker|ämne|topic|title|titel|dagordningspunkt|agendapunkt|agenda item|agenda|vad|what|subject)$/],
   ['notes', /^(anteckning|anteckningar|beskrivning|notes?|kommentar|kommentarer|comments?|description|underlag|innehåll|details|detaljer|syfte|purpose|förslag|info)$/],
   ['time', /^(tid|tider|time|times|klockan|kl\.?|när|when|tidpunkt|start)$/],
   ['presenter', /^(föredragande|föredragare|ansvarig|ansvariga|presenter|presenters|presentatör|talare|speaker|speakers|owner|who|vem|lead|responsible|person)$/],
@@ -63,7 +63,8 @@ function readWithHeader(cells: readonly string[], columns: AgendaColumns): Table
       const found = findTime(cell, 'anywhere');
       if (found && !found.reversed) time = found;
       const rest = found ? cell.slice(0, found.index) + ' ' + cell.slice(found.index + found.length) : cell;
-      if (roles.has('presenter')) presenters.push(...splitNames(rest));
+      const names = roles.has('presenter') ? splitNames(rest) : readNames(rest.replace(/^[\s,;–—-]+/, '').trim());
+      if (names) presenters.push(...names);
       else if (hasLetter(rest)) notes.push(rest.trim());
     } else if (roles.has('presenter')) presenters.push(...splitNames(cell));
     else if (roles.has('duration')) durationText = cell;
@@ -135,7 +136,7 @@ function readWithoutHeader(cells: readonly string[]): TableRow {
   return row;
 }
 
-function numberCell(cell: string): ItemNumber | undefined {
+export function numberCell(cell: string): ItemNumber | undefined {
   const m = /^\(?(?:§\s*)?(\d{1,3})(?:\s?([a-zA-Z]))?[.):]?$/.exec(cell.trim());
   if (!m) return undefined;
   const number: ItemNumber = { main: Number(m[1]) };

@@ -11,18 +11,21 @@
  * a note and becomes the description of the item above it, as does anything nested deeper than
  * a sub-item. Explicit sub-numbers ("3 a", "3b", "3.1") are sub-items wherever they stand.
  */
-import { AgendaEntries, type Entry, type ParsedAgendaItem, describedLine } from './agenda-entries.js';
+import { AgendaEntries, type Entry, MAX_AGENDA_ITEMS, type ParsedAgendaItem, describedLine } from './agenda-entries.js';
 import { agendaSections, dateOnlyLine, isGreeting } from './agenda-headings.js';
 import { type ItemLine, TITLE_MAX, cleanTitle, parseItemText } from './agenda-line.js';
-import { type AgendaColumns, readRow, recogniseHeader } from './agenda-table.js';
+import { readAgendaRows } from './agenda-rows.js';
 import { findExplicitDate } from './swedish-dates.js';
 import {
   type PreparedLine,
+  type PreparedText,
+  type TextBlock,
   capText,
   hasContent,
   hasLetter,
   isPipeSeparator,
   markdownHeading,
+  prepareBlocks,
   prepareLines,
   stripEmphasis,
   tableCells,
@@ -47,7 +50,15 @@ export interface AgendaParseResult {
 const UNPARSED_TEXT_MAX = 500;
 
 export function parseAgendaText(text: string): AgendaParseResult {
-  const { lines, truncated } = prepareLines(text);
+  return parsePrepared(prepareLines(text));
+}
+
+/** A message or document read as blocks: its tables stay tables, whatever their cells hold. */
+export function parseAgendaBlocks(blocks: readonly TextBlock[]): AgendaParseResult {
+  return parsePrepared(prepareBlocks(blocks));
+}
+
+function parsePrepared({ lines, truncated }: PreparedText): AgendaParseResult {
   const reader = new Reader();
   const sections = agendaSections(lines);
   if (sections.length === 0) {
@@ -106,7 +117,6 @@ class Reader {
     let parent: { entry: Entry; indent: number; subIndent?: number } | undefined;
     let last: Entry | undefined;
     let lastSub: Entry | undefined;
-    let columns: AgendaColumns | undefined;
     let pending: Pending | undefined;
     let previous: PreparedLine | undefined;
     const flushPending = () => {
@@ -118,37 +128,38 @@ class Reader {
       const line = lines[i]!;
       const prev = previous;
       previous = line;
-      if (line.text === '') {
-        columns = undefined;
+      if (line.rows) {
+        flushPending();
+        last = this.readTable(line.rows.map((cells) => ({ cells, line: line.number })), last);
+        parent = undefined;
         continue;
       }
+      if (line.text === '') continue;
       const heading = markdownHeading(line.text);
       if (heading) {
         flushPending();
         if (whole && this.entries.entries.length === 0) this.noteHeading(heading.text);
         parent = undefined;
-        columns = undefined;
         continue;
       }
       if (!hasContent(line.text)) continue;
 
       const cells = tableCells(line);
-      if (cells && (columns || cells.filter((c) => c !== '').length >= 2)) {
-        if (isPipeSeparator(cells)) continue;
-        const header = recogniseHeader(cells);
-        if (header) {
-          columns = header;
-          continue;
+      if (cells && cells.filter((c) => c !== '').length >= 2) {
+        // A table runs until a line that is no row of it: a blank line, a heading, plain text.
+        const rows = [{ cells, line: line.number }];
+        while (i + 1 < to && lines[i + 1]!.text !== '' && !lines[i + 1]!.rows && !markdownHeading(lines[i + 1]!.text)) {
+          const next = tableCells(lines[i + 1]!);
+          if (!next) break;
+          i++;
+          if (!isPipeSeparator(next)) rows.push({ cells: next, line: lines[i]!.number });
         }
-        const row = readRow(cells, columns);
-        if (row.line && hasLetter(row.line.title)) {
-          last = this.entries.addTopLevel(row.line, line.number, row.kind, row.description);
-          parent = undefined;
-        } else if (row.description && last) this.entries.describe(last, row.description);
-        else this.report(line);
+        previous = lines[i];
+        flushPending();
+        last = this.readTable(rows, last);
+        parent = undefined;
         continue;
       }
-      columns = undefined;
 
       const date = dateOnlyLine(line.text);
       if (date !== undefined) {
@@ -208,6 +219,35 @@ class Reader {
       lastSub = undefined;
     }
     flushPending();
+  }
+
+  /** Returns the entry a following line would describe. */
+  private readTable(rows: readonly { cells: readonly string[]; line: number }[], before: Entry | undefined): Entry | undefined {
+    let last = before;
+    let owner: Entry | undefined;
+    // One item past the limit is read, so that the entries know the agenda was cut.
+    const room = MAX_AGENDA_ITEMS - this.entries.entries.length + 1;
+    readAgendaRows(rows.map((r) => r.cells), room).forEach((reading, index) => {
+      const { line, cells } = rows[index]!;
+      if (this.entries.overflow) return;
+      if (reading.kind === 'item') {
+        const number = reading.line.number;
+        // "3 a" under item 3 is its sub-item; under any other item it stands as the chair wrote it.
+        if (number?.letter !== undefined && owner && owner.main === number.main) {
+          last = this.entries.addSub(owner, reading.line, line) ?? owner;
+          if (reading.description) this.entries.describe(last, reading.description);
+          return;
+        }
+        last = this.entries.addTopLevel(reading.line, line, reading.itemKind, reading.description);
+        owner = number?.letter === undefined ? last : undefined;
+      } else if (reading.kind === 'note') {
+        if (last) this.entries.describe(last, reading.text);
+        else this.unparsed.push({ line, text: capText(reading.text, UNPARSED_TEXT_MAX) });
+      } else if (reading.kind === 'unread') {
+        this.unparsed.push({ line, text: capText(cells.join(' '), UNPARSED_TEXT_MAX) });
+      }
+    });
+    return last;
   }
 
   private report(line: PreparedLine): void {

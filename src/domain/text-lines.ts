@@ -19,7 +19,15 @@ export interface PreparedLine {
   indent: number;
   /** Slide exports end a wrapped line with two spaces (a markdown hard break). */
   hardBreak: boolean;
+  /** A whole table stands as one line; its cells may hold several paragraphs ("\n"). */
+  rows?: string[][];
 }
+
+/**
+ * What a message or a document holds: running text, and tables kept as rows of cells; a `cut`
+ * says the source went on beyond what was read.
+ */
+export type TextBlock = { kind: 'text'; text: string } | { kind: 'table'; rows: string[][] } | { kind: 'cut' };
 
 export interface PreparedText {
   lines: PreparedLine[];
@@ -52,6 +60,49 @@ export function prepareLines(input: unknown): PreparedText {
     raw = raw.trimEnd();
     return { number: i + 1, raw, text: raw.trim(), indent: indentOf(raw), hardBreak };
   });
+  return { lines, truncated };
+}
+
+/**
+ * Blocks as lines, numbered on from one block to the next, under the same limits as one text:
+ * the characters of every block and cell count together.
+ */
+export function prepareBlocks(blocks: readonly TextBlock[]): PreparedText {
+  const lines: PreparedLine[] = [];
+  let room = MAX_INPUT_CHARS;
+  let truncated = false;
+  for (const block of blocks) {
+    if (room <= 0 || lines.length >= MAX_INPUT_LINES) {
+      truncated = true;
+      break;
+    }
+    if (block.kind === 'cut') {
+      truncated = true;
+      break;
+    }
+    if (block.kind === 'text') {
+      const prepared = prepareLines(safeSlice(block.text, room));
+      truncated ||= prepared.truncated || block.text.length > room;
+      room -= block.text.length;
+      for (const line of prepared.lines) lines.push({ ...line, number: lines.length + 1 });
+      continue;
+    }
+    const rows: string[][] = [];
+    for (const row of block.rows) {
+      if (room <= 0 || rows.length >= MAX_INPUT_LINES) {
+        truncated = true;
+        break;
+      }
+      rows.push(row.map((cell) => {
+        const text = safeSlice(cell, Math.max(0, Math.min(room, MAX_LINE_CHARS)));
+        room -= cell.length + 1;
+        return text.replace(INVISIBLES, '').replace(ODD_SPACES, ' ').replace(CONTROLS, ' ').replace(/\t/g, ' ');
+      }));
+    }
+    // The first row stands for the table wherever lines are looked at one by one.
+    const text = (rows[0] ?? []).map((cell) => cell.replace(/\s+/g, ' ').trim()).join('\t');
+    lines.push({ number: lines.length + 1, raw: text, text: text.trim(), indent: 0, hardBreak: false, rows });
+  }
   return { lines, truncated };
 }
 

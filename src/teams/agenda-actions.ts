@@ -13,7 +13,11 @@ import {
 import { liveCardJobs } from '../app/conversation-jobs.js';
 import { roleOf } from '../app/councils.js';
 import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
-import { parseAgendaText } from '../domain/agenda-text.js';
+import { parseAgendaBlocks, parseAgendaText } from '../domain/agenda-text.js';
+import type { TextBlock } from '../domain/text-lines.js';
+import { type TimeMisfit, agendaTimeMisfit } from '../domain/agenda-fit.js';
+import { utcToZoned } from '../domain/meeting-time.js';
+import { updateMeeting } from '../app/meetings.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
@@ -200,21 +204,24 @@ const previewImport = defineAction({
 });
 
 /** Parses pasted text and keeps the result as a draft until the chair confirms it. */
-export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, text: string) {
-  const parsed = parseAgendaText(text);
+export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, input: string | readonly TextBlock[]) {
+  const parsed = typeof input === 'string' ? parseAgendaText(input) : parseAgendaBlocks(input);
   if (parsed.items.length === 0) throw new RuleError('agenda.nothingFound');
+  const zone = agenda.view.council.timeZone;
+  const misfit = agendaTimeMisfit(parsed.items, { start: utcToZoned(agenda.meeting.startsAt, zone).time, end: utcToZoned(agenda.meeting.endsAt, zone).time });
   const draftId = putDraft(turn.state, {
     meetingId: agenda.meeting.id,
     version: agenda.meeting.version,
     items: parsed.items,
     createdAt: turn.kit.deps.clock.now().toISOString(),
+    ...(misfit ? { moveTo: misfit } : {}),
   });
-  return agendaConfirmCard(agenda, draftId, { items: parsed.items, unparsed: parsed.unparsed.map((u) => u.text), truncated: parsed.truncated });
+  return agendaConfirmCard(agenda, draftId, { items: parsed.items, unparsed: parsed.unparsed.map((u) => u.text), truncated: parsed.truncated }, misfit);
 }
 
 const confirmImport = defineAction({
   verb: 'agenda.confirmImport',
-  schema: z.object({ draftId: id }),
+  schema: z.object({ draftId: id, move: z.boolean().optional() }),
   async run(turn, data) {
     const draft = getDraft(turn.state, data.draftId);
     if (!draft) throw new RuleError('error.draftExpired');
@@ -223,13 +230,14 @@ const confirmImport = defineAction({
       await respondWithCard(turn.context, agendaCard(agenda, turn.actorId));
       return;
     }
-    const agenda = await importAgenda(turn.kit.meetingDeps, {
+    let agenda = await importAgenda(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
       meetingId: draft.meetingId,
       expectedVersion: draft.version,
       items: draft.items,
     });
+    if (data.move && draft.moveTo) agenda = await moveMeetingTo(turn, agenda, draft.moveTo);
     const count = draft.items.length;
     markSaved(turn.state, data.draftId, turn.kit.deps.clock.now().toISOString());
     await answerChange(turn, agenda, 'agenda.imported', count);
@@ -240,6 +248,19 @@ const confirmImport = defineAction({
     return freshAgenda(turn, notice, draft);
   },
 });
+
+/** The meeting, saved with the agenda just imported, takes the times the agenda has: same day, place and title. */
+async function moveMeetingTo(turn: ActionTurn, agenda: AgendaView, to: TimeMisfit): Promise<AgendaView> {
+  const { meeting, view } = agenda;
+  await updateMeeting(turn.kit.meetingDeps, {
+    conversationId: turn.conversationId,
+    actorId: turn.actorId,
+    meetingId: meeting.id,
+    expectedVersion: meeting.version,
+    meeting: { date: utcToZoned(meeting.startsAt, view.council.timeZone).date, start: to.start, end: to.end, place: meeting.place ?? null, online: meeting.online, title: meeting.title },
+  });
+  return meetingAgenda(turn.kit.meetingDeps, turn.conversationId, meeting.id);
+}
 
 const cancelImport = defineAction({
   verb: 'agenda.cancelImport',

@@ -10,6 +10,8 @@ import { cardActivity } from './replies.js';
 import { keepingId } from './posted-cards.js';
 import { councilConversationId } from './activity.js';
 import { exampleMeetingDay } from './example-dates.js';
+import { commandArgs } from './commands.js';
+import type { TextBlock } from '../domain/text-lines.js';
 
 /** Posts the next meeting's agenda and remembers the message, so later changes update it in place. */
 export async function postAgenda(turn: CommandTurn): Promise<void> {
@@ -32,5 +34,19 @@ export async function importAgendaText(turn: CommandTurn, text: string): Promise
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting', { date: exampleMeetingDay(turn.kit.deps.clock, turn.council.council.timeZone) }));
     return;
   }
-  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, text)));
+  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, turn.message?.blocks ? agendaBlocks(turn.message.blocks, text) : text)));
+}
+
+/**
+ * The pasted agenda with its tables kept: the message's blocks without the command word that
+ * opens the first of them. Should the word stand elsewhere, the command's plain text is read.
+ */
+function agendaBlocks(blocks: readonly TextBlock[], args: string): TextBlock[] | string {
+  const first = blocks[0];
+  if (first?.kind !== 'text') return args;
+  // The word may stand as a heading of its own ("**Dagordning**" above the table).
+  const text = first.text.trimStart();
+  const rest = commandArgs(text.replace(/^#+\s*/, ''), 'importAgenda');
+  if (rest === undefined) return args;
+  return rest.trim() === '' ? blocks.slice(1) : [{ kind: 'text', text: rest }, ...blocks.slice(1)];
 }

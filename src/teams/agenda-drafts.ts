@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
+import type { TimeMisfit } from '../domain/agenda-fit.js';
 
 /** An imported agenda waiting for the chair's confirmation; kept in the conversation's turn state. */
 export interface AgendaDraft {
@@ -8,6 +9,8 @@ export interface AgendaDraft {
   version: number;
   items: ParsedAgendaItem[];
   createdAt: string;
+  /** Where the meeting would move to for the agenda's own times, when they do not fit it. */
+  moveTo?: TimeMisfit;
   /** Set once saved, so a retried confirmation answers with the agenda instead of failing. */
   savedAt?: string;
 }

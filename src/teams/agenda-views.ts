@@ -9,6 +9,7 @@ import { can, isGuestId, type Locale } from '../domain/council.js';
 import type { Meeting } from '../domain/meeting.js';
 import type { ActionItem } from '../domain/action-item.js';
 import { formatMeetingWhen, formatShortDate, utcToZoned } from '../domain/meeting-time.js';
+import type { TimeMisfit } from '../domain/agenda-fit.js';
 import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import { MAX_ITEMS_ON_LIVE_CARD, closingData } from './closing-views.js';
@@ -249,6 +250,7 @@ export function agendaConfirmCard(
   agenda: AgendaView,
   draftId: string,
   parsed: { items: readonly ParsedAgendaItem[]; unparsed: readonly string[]; truncated: boolean },
+  misfit?: TimeMisfit,
 ): CardJson {
   const locale = agenda.view.council.locale;
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
@@ -257,6 +259,7 @@ export function agendaConfirmCard(
     draftId,
     intro: tr('agenda.confirmIntro', { count: parsed.items.length, when }),
     truncated: parsed.truncated ? tr('agenda.truncated') : null,
+    misfit: misfit ? misfitTexts(agenda, parsed.items, misfit) : null,
     items: parsed.items.slice(0, CONFIRM_SHOWN).map((item) => ({
       number: item.number,
       time: timeRange(locale, item.start, item.end),
@@ -275,4 +278,19 @@ export function agendaConfirmCard(
       cancel: tr('agenda.confirmCancel'),
     },
   });
+}
+
+/** The question the confirmation card asks when the agenda's times and the meeting's differ. */
+function misfitTexts(agenda: AgendaView, items: readonly ParsedAgendaItem[], misfit: TimeMisfit) {
+  const locale = agenda.view.council.locale;
+  const zone = agenda.view.council.timeZone;
+  const timed = items.filter((item) => item.start !== undefined);
+  const last = timed.at(-1);
+  const agendaTimes = timeRange(locale, timed[0]?.start, last?.end ?? last?.start);
+  const meetingTimes = timeRange(locale, utcToZoned(agenda.meeting.startsAt, zone).time, utcToZoned(agenda.meeting.endsAt, zone).time);
+  return {
+    text: t(locale, 'agenda.timesMisfit', { agenda: agendaTimes, meeting: meetingTimes }),
+    move: t(locale, 'agenda.moveMeeting', { times: timeRange(locale, misfit.start, misfit.end) }),
+    keep: t(locale, 'agenda.keepMeetingTime'),
+  };
 }

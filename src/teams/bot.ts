@@ -17,6 +17,7 @@ import { suggestCommand } from './command-suggest.js';
 import { writtenLanguage } from '../i18n/written-language.js';
 import type { Locale } from '../domain/council.js';
 import { councilActions } from './council-actions.js';
+import { readMessage } from './message-input.js';
 import { commands } from './command-handlers.js';
 import { meetingActions } from './meeting-actions.js';
 import { meetingEditActions } from './meeting-edit-actions.js';
@@ -79,8 +80,8 @@ async function refuseForeignThread(context: TurnContext, deps: BotDeps): Promise
  * else the client's): a near miss of a command word gets "Menade du …?", a conversation not yet
  * a council the way to set it up.
  */
-function notUnderstood(activity: Activity, found: { locale: Locale; view?: unknown }): string {
-  const normalised = normaliseCommandText(activity.text);
+/** `normalised`: what the person wrote, read as the command parser reads it. */
+function notUnderstood(activity: Activity, normalised: string, found: { locale: Locale; view?: unknown }): string {
   const suggestion = suggestCommand(normalised);
   const locale = writtenLanguage(normalised) ?? suggestion?.language ?? found.locale;
   if (suggestion) return t(locale, 'unknown.didYouMean', { suggestion: suggestion.text });
@@ -152,8 +153,9 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
 
   app.activity(ActivityTypes.Message, async (context, state) => {
     const activity = context.activity;
+    const message = readMessage(activity);
     const addressed = conversationKind(activity) === 'personal' || mentionsBot(activity);
-    const command = parseCommand(activity.text, { addressed });
+    const command = parseCommand(message.text, { plain: message.plain, addressed });
     // With resource-specific consent the bot hears all channel chatter: answer only what is meant for it.
     if (!command && !addressed) return;
     const found = await kit.councilAndLocale(activity);
@@ -163,13 +165,17 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     // Outside a council the words someone typed say more about their language than the
     // client's locale does (a Swedish user on an English Teams client types "hjälp").
     const locale = found.view ? found.locale : (command?.language ?? found.locale);
+    if (message.refused) {
+      await context.sendActivity(t(locale, message.refused === 'tooLarge' ? 'message.tooLarge' : 'message.tooDeep'));
+      return;
+    }
     if (!command) {
-      await context.sendActivity(notUnderstood(activity, found));
+      await context.sendActivity(notUnderstood(activity, normaliseCommandText(message.text, { plain: message.plain }), found));
       return;
     }
     labelTurn({ 'bot.command': command.kind });
     try {
-      await commands[command.kind]({ context, state, kit, locale, council: found.view }, command.args ?? '');
+      await commands[command.kind]({ context, state, kit, locale, council: found.view, message }, command.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       // "Set this chat up" is no answer in the personal chat, where no council can be set up.

@@ -20,6 +20,7 @@ import { adjustersCommand, justeringCommand, reopenCommand, sendForApprovalComma
 import { decisionCommand, protocolNoteCommand, reservationCommand } from './decision-handlers.js';
 import { listMeetings, newMeeting, pasteSchedule } from './meeting-commands.js';
 import { closeMeetingCommand, goToNumberCommand, moveCommand, noteCommand, openMeetingCommand } from './running-commands.js';
+import type { MessageInput } from './message-input.js';
 import type { TurnKit } from './turn-kit.js';
 import { type Notice, councilCard, welcomeCard } from './views.js';
 import { helpCard } from './help-views.js';
@@ -31,6 +32,8 @@ export interface CommandTurn {
   kit: TurnKit;
   locale: Locale;
   council?: CouncilView;
+  /** The message as read from its formatted body, when the command came in a message. */
+  message?: MessageInput;
 }
 
 type CommandHandler = (turn: CommandTurn, args: string) => Promise<void>;

@@ -151,8 +151,9 @@ const ENTITIES: Readonly<Record<string, string>> = { '&nbsp;': ' ', '&lt;': '<',
  * trailing "." or "!" ("Hjälp!"), in lower case; of a longer message, its first
  * COMMAND_WINDOW_CHARS characters.
  */
-export function normaliseCommandText(text: string | undefined): string {
-  return commandHead(plainText(commandWindow(text)), (text ?? '').length <= COMMAND_WINDOW_CHARS);
+export function normaliseCommandText(text: string | undefined, options: { plain?: boolean } = {}): string {
+  const window = commandWindow(text);
+  return commandHead(options.plain ? window.trim() : plainText(window), (text ?? '').length <= COMMAND_WINDOW_CHARS);
 }
 
 function commandWindow(text: string | undefined): string {
@@ -171,11 +172,14 @@ function commandHead(plain: string, whole: boolean): string {
 export interface ParseOptions {
   /** The message @mentions the bot or is in the personal chat: it is meant for the bot. */
   addressed?: boolean;
+  /** The text was read from the message's markup already (see message-input.ts). */
+  plain?: boolean;
 }
 
 export function parseCommand(text: string | undefined, options: ParseOptions = {}): Command | undefined {
+  const toPlain = options.plain ? (t: string | undefined) => (t ?? '').trim() : plainText;
   const whole = (text ?? '').length <= COMMAND_WINDOW_CHARS;
-  const window = plainText(commandWindow(text));
+  const window = toPlain(commandWindow(text));
   if (whole) {
     const normalised = commandHead(window, true);
     for (const [pattern, kind, language] of exact) {
@@ -187,7 +191,7 @@ export function parseCommand(text: string | undefined, options: ParseOptions = {
     const match = pattern.exec(lower);
     if (match) {
       // The window and the whole message read the same up to the window's end, command word included.
-      const plain = whole ? window : plainText(text);
+      const plain = whole ? window : toPlain(text);
       const body = plain.startsWith('/') ? plain.slice(1) : plain;
       const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
       return { kind, language, args };
@@ -197,10 +201,26 @@ export function parseCommand(text: string | undefined, options: ParseOptions = {
     for (const [pattern, kind, language] of colonless) {
       const match = pattern.exec(lower);
       if (!match) continue;
-      const plain = whole ? window : plainText(text);
+      const plain = whole ? window : toPlain(text);
       const args = (plain.startsWith('/') ? plain.slice(1) : plain).slice(match[0].length).trim();
       if (/^\p{Lu}/u.test(args)) return { kind, language, args };
     }
+  }
+  return undefined;
+}
+
+/**
+ * What follows the command word of `kind` at the start of `text` (plain text), or undefined when
+ * the text does not open with it: how a formatted message's first paragraph loses its command.
+ */
+export function commandArgs(text: string, kind: CommandKind): string | undefined {
+  const trimmed = text.trimStart();
+  const body = trimmed.startsWith('/') ? trimmed.slice(1) : trimmed;
+  const lower = body.toLocaleLowerCase('sv');
+  for (const [pattern, patternKind] of withArgs) {
+    if (patternKind !== kind) continue;
+    const match = pattern.exec(lower);
+    if (match) return body.slice(match[0].length).replace(/^[\s:]+/, '');
   }
   return undefined;
 }

@@ -190,6 +190,7 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     })(),
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd1', { ...parseAgendaText(fixtureAgenda), unparsed: [] }) },
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd2', { ...parseAgendaText(bigAgendaText), unparsed: Array(50).fill('?') }) },
+    { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd3', { ...parseAgendaText(fixtureAgenda), unparsed: [] }, { start: '13:00', end: '16:00' }) },
     ...(['open', 'closed'] as const).flatMap((status) => {
       const data = {
         view,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FakeConnector } from './fake-connector.js';
+import { flattened } from './agenda-html.js';
 
 export interface User {
   id: string;
@@ -112,6 +113,21 @@ export class TeamsClient {
     } else {
       activity.text = text;
     }
+    return this.post(activity);
+  }
+
+  /**
+   * A formatted message as Teams sends it: `text` is the flattened words, and the body as Teams
+   * renders it comes as a `text/html` attachment. With `mention`, both open with the bot's <at>.
+   */
+  async sayHtml(conversation: Conversation, from: User, html: string, options: { mention?: boolean; text?: string } = {}) {
+    const activity = this.base(conversation, from);
+    activity.type = 'message';
+    const at = `<at>${BOT.name}</at>`;
+    const text = options.text ?? flattened(html);
+    activity.text = options.mention ? `${at} ${text}` : text;
+    activity.attachments = [{ contentType: 'text/html', content: options.mention ? `<p>${at}&nbsp;</p>${html}` : html }];
+    if (options.mention) activity.entities = [{ type: 'mention', text: at, mentioned: BOT }];
     return this.post(activity);
   }
 
