@@ -28,7 +28,7 @@ describe('an imported agenda keeps the chair’s numbers', () => {
   it('shows the chair’s numbers with the standing item before item 1, unnumbered', () => {
     const agenda = mergeImported(standingItems('sv', newId), imported(CHAIR_AGENDA));
     expect(numbered(agenda)).toEqual([
-      'Föregående mötes anteckningar och actionpunkter',
+      'Föregående mötes protokoll och åtgärder',
       '1. Mötets öppnande',
       '2. Rapporter',
       '2 a. Rapport från vårdvalsenheten',
@@ -80,7 +80,7 @@ describe('an imported agenda keeps the chair’s numbers', () => {
     const decision = { id: 'd1', meetingId: 'm0', agendaItemId: 'x', itemNumber: '5', itemTitle: 'Lokalfrågan', text: 'Bordläggs', outcome: 'tabled' as const, reason: 'Underlag saknas', recordedBy: 'u', recordedAt: '2026-11-01T10:00:00Z' } as never;
     const current = insertAfterStanding(standingItems('sv', newId), [carriedItem('sv', decision, '2026-11-01', newId)]);
     const without = mergeImported(current, imported(CHAIR_AGENDA));
-    expect(numbered(without).slice(0, 3)).toEqual(['Föregående mötes anteckningar och actionpunkter', 'Lokalfrågan', '1. Mötets öppnande']);
+    expect(numbered(without).slice(0, 3)).toEqual(['Föregående mötes protokoll och åtgärder', 'Lokalfrågan', '1. Mötets öppnande']);
     expect(without[1]!.carriedFrom).toBe('d1');
     const withIt = mergeImported(current, imported(`${CHAIR_AGENDA}\n5. Lokalfrågan`));
     expect(withIt.filter((i) => i.title === 'Lokalfrågan')).toHaveLength(1);
