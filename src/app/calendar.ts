@@ -5,6 +5,7 @@ import type { Meeting } from '../domain/meeting.js';
 import { type AgendaView, load as loadAgenda } from './agendas.js';
 import { bodyKeepingJoin, eventInput } from './calendar-event.js';
 import { eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
+import { changeInCouncilZone, unknownZoneJob } from './calendar-zone.js';
 import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries, tellNewSeries } from './calendar-series.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
@@ -462,7 +463,12 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
   const round = await readRound(calendar, settings.mailbox, state, now);
   // The last word on an event is the one that counts, when a round reports it twice.
   const latest = new Map<string, CalendarChange>();
-  for (const change of round.changes) latest.set(changeId(change), change);
+  for (const change of round.changes) latest.set(changeId(change), changeInCouncilZone(change, council.timeZone));
+  const zoneJobs = [...latest.values()].flatMap((c) => (c.kind === 'event' ? (unknownZoneJob(council, c.event, now) ?? []) : []));
+  if (zoneJobs.length > 0) {
+    deps.logger.warn({ councilId: council.id, events: zoneJobs.length }, 'calendar events in an unknown time zone were read in the council time zone');
+    await deps.outbox.enqueue(zoneJobs, now);
+  }
   // A series' master, occurrences and exceptions are taken together; single events one by one.
   const series = new Map<string, SeriesInRound>();
   let unreadable = 0;
