@@ -656,6 +656,18 @@ export interface CalendarSyncState {
   detail: string | null;
   checkedAt: string;
   syncedAt: string | null;
+  /** The council's events read in its own zone because theirs is one nobody knows, until they are mended. */
+  unknownZones?: UnknownZoneEvent[];
+}
+
+export interface UnknownZoneEvent {
+  eventId: string;
+  subject: string;
+  zone: string;
+  startsAt: string;
+  endsAt: string;
+  /** A series' master: its times are the first meeting's, so it is not dropped when those have passed. */
+  series?: true;
 }
 
 export interface CalendarSyncRepository {

@@ -671,6 +671,8 @@ export const en: Record<MessageKey, string> = {
   'calendar.teamsManual': "Teams meetings: the mailbox {mailbox} cannot give meetings a Teams link (its calendar does not allow Teams, as with a shared or unlicensed mailbox) and the app may not create Teams meetings for it. Online meetings go into the calendar without a Teams link: add the Teams meeting to the event yourself in Outlook, and the link is fetched here at the next sync. Alternatively an administrator gives the app OnlineMeetings.ReadWrite.All with an application access policy for the mailbox, and User.Read.All.",
   'calendar.teamsRestored': "Teams meetings can be created for {mailbox} again; online meetings get a Teams link.",
   'calendar.unknownZone': "The calendar event “{title}” is in a time zone the app does not know ({zone}). It is kept and read in the council's time zone, {timeZone}: {when}. If that is wrong, give the event a known time zone in Outlook and the meeting follows at the next sync.",
+  'calendar.statusUnknownZones': "These events are in a time zone the app does not know and are read in the council's time zone, {timeZone}; give them a known time zone in Outlook:",
+  'calendar.statusUnknownZonesMore': "- and {count} more",
   'calendar.statusFailing': "The last attempt failed: {detail}. It is tried again at the next sync.",
   'calendar.recovered': "The calendar {mailbox} can be read again; meetings are kept in step as before.",
   'calendar.statusCredentials': "Microsoft Entra ID has not accepted the app's secret or certificate since {when}, so the calendar is not synced for now. An administrator needs to renew the secret or certificate; then syncing goes on by itself and nothing is lost.",

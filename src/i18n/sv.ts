@@ -669,6 +669,8 @@ export const sv = {
   'calendar.teamsManual': "Teams-möten: postlådan {mailbox} kan inte ge möten en Teams-länk (kalendern tillåter inte Teams, som i en delad eller olicensierad postlåda) och appen får inte skapa Teams-möten åt den. Digitala möten läggs in utan Teams-länk: lägg till Teams-mötet själv i händelsen i Outlook, så hämtas länken hit vid nästa synkning. En administratör kan i stället ge appen OnlineMeetings.ReadWrite.All med en programåtkomstprincip (application access policy) för postlådan, och User.Read.All.",
   'calendar.teamsRestored': "Teams-möten går att skapa för {mailbox} igen; digitala möten får en Teams-länk.",
   'calendar.unknownZone': "Kalenderhändelsen ”{title}” har en tidszon som appen inte känner till ({zone}). Den är kvar och läses i rådets tidszon, {timeZone}: {when}. Stämmer det inte, ge händelsen en känd tidszon i Outlook så följer mötet med vid nästa synkning.",
+  'calendar.statusUnknownZones': "De här händelserna har en tidszon som appen inte känner till och läses i rådets tidszon, {timeZone}; ge dem en känd tidszon i Outlook:",
+  'calendar.statusUnknownZonesMore': "- och {count} till",
   'calendar.statusFailing': "Senaste försöket misslyckades: {detail}. Det görs ett nytt vid nästa synkning.",
   'calendar.recovered': "Kalendern {mailbox} går att läsa igen; mötena hålls i takt som förut.",
   'calendar.statusCredentials': "Microsoft Entra ID godtar inte appens hemlighet eller certifikat sedan {when}, så kalendern synkas inte just nu. En administratör behöver förnya hemligheten eller certifikatet; sedan fortsätter synkningen av sig själv och inget går förlorat.",

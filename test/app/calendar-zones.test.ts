@@ -9,6 +9,7 @@ import type { Logger, Store } from '../../src/app/ports.js';
 import { graphCalendar } from '../../src/graph/calendar.js';
 import type { GraphHttp, GraphRequest } from '../../src/graph/http.js';
 import { openStore } from '../../src/store/database.js';
+import { calendarStatusText } from '../../src/teams/calendar-handlers.js';
 import { startOutbox } from '../../src/teams/outbox-dispatcher.js';
 import type { Proactive } from '../../src/teams/proactive.js';
 import { testTurnKit } from '../support/turn-kit.js';
@@ -125,5 +126,21 @@ describe('calendar events in any time zone', () => {
       await again.stop();
     }
     expect(said.filter((s) => s.text.includes('tidszon'))).toEqual([]);
+
+    // `kalender` names both until they are mended in Outlook.
+    const status = async () => calendarStatusText('sv', (await store.councils.findById(councilId))!, await store.calendarSync.find(councilId), true, 300_000);
+    const before = await status();
+    expect(before).toContain('De här händelserna har en tidszon som appen inte känner till och läses i rådets tidszon, Europe/Stockholm');
+    expect(before).toContain('”Vårdvalsråd inbjudan” (tzone://Microsoft/Custom)');
+    expect(before).toContain('”Vårdvalsråd okänd zon” (Olympus Mons Standard Time)');
+
+    // The invitation is given a known zone in Outlook: the next delta round reports it, and it leaves the list.
+    events.length = 0;
+    events.push(item('custom', 'Vårdvalsråd inbjudan', '2026-12-09T13:00', '2026-12-09T15:00', 'W. Europe Standard Time'));
+    await syncCalendar(kit.calendarDeps, councilId, 2);
+    const after = await status();
+    expect(after).not.toContain('tzone://Microsoft/Custom');
+    expect(after).toContain('”Vårdvalsråd okänd zon” (Olympus Mons Standard Time)');
+    expect((await store.meetings.findByExternalEvent(councilId, 'custom'))?.startsAt).toBe('2026-12-09T12:00:00.000Z');
   });
 });
