@@ -10,7 +10,8 @@ import { isValidTimeZone } from '../domain/time-zone.js';
  */
 export function ianaZoneOf(name: string | undefined): string | undefined {
   const zone = name?.trim() ?? '';
-  if (zone === '') return 'UTC';
+  // Exchange's own name for UTC (an event made through the API in UTC): a guess here would move it.
+  if (zone === '' || zone.toLowerCase() === 'tzone://microsoft/utc') return 'UTC';
   const windows = findIana(zone).find(isValidTimeZone);
   if (windows) return windows;
   // Intl also accepts offsets like "+01:00"; Graph never writes those, so only names count.

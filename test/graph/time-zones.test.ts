@@ -18,6 +18,8 @@ describe('time zones as Graph names them', () => {
     expect(ianaZoneOf('Etc/GMT+12')).toBe('Etc/GMT+12');
     expect(ianaZoneOf(undefined)).toBe('UTC');
     expect(ianaZoneOf('')).toBe('UTC');
+    expect(ianaZoneOf('tzone://Microsoft/Utc')).toBe('UTC');
+    expect(instantOf({ dateTime: '2026-12-03T12:00:00.0000000', timeZone: 'tzone://Microsoft/Utc' })).toBe('2026-12-03T12:00:00.000Z');
   });
 
   it('knows nothing of custom zones, made-up names and bare offsets', () => {
