@@ -54,12 +54,17 @@ export function calendarStatusText(
 
 /** The council's events read in a guessed zone, the first few by name, until they are mended in Outlook. */
 function unknownZonesLine(locale: Locale, council: Council, events: readonly UnknownZoneEvent[]): string {
-  const shown = events.slice(0, UNKNOWN_ZONES_SHOWN).map((e) => `- ”${e.subject || council.name}” (${e.zone}): ${formatMeetingWhen(e.startsAt, e.endsAt, locale, council.timeZone)}`);
+  const shown = events.slice(0, UNKNOWN_ZONES_SHOWN).map((e) => `- ${quoted(locale, e.subject || council.name)} (${e.zone}): ${formatMeetingWhen(e.startsAt, e.endsAt, locale, council.timeZone)}`);
   const more = events.length > UNKNOWN_ZONES_SHOWN ? [t(locale, 'calendar.statusUnknownZonesMore', { count: events.length - UNKNOWN_ZONES_SHOWN })] : [];
   return [t(locale, 'calendar.statusUnknownZones', { timeZone: council.timeZone }), ...shown, ...more].join('\n');
 }
 
 const UNKNOWN_ZONES_SHOWN = 5;
+
+/** Swedish quotes a title ”so”, English “so”. */
+function quoted(locale: Locale, text: string): string {
+  return locale === 'sv' ? `”${text}”` : `“${text}”`;
+}
 
 /** "Vårdvalsråd: var fjärde torsdag 13.00, 9 möten till juni". */
 function seriesLine(council: Council, view: SeriesView): string {

@@ -141,6 +141,9 @@ describe('calendar events in any time zone', () => {
     const after = await status();
     expect(after).not.toContain('tzone://Microsoft/Custom');
     expect(after).toContain('”Vårdvalsråd okänd zon” (Olympus Mons Standard Time)');
+    const english = calendarStatusText('en', (await store.councils.findById(councilId))!, await store.calendarSync.find(councilId), true, 300_000);
+    expect(english).toContain("These events are in a time zone the app does not know and are read in the council's time zone, Europe/Stockholm");
+    expect(english).toContain('“Vårdvalsråd okänd zon” (Olympus Mons Standard Time)');
     expect((await store.meetings.findByExternalEvent(councilId, 'custom'))?.startsAt).toBe('2026-12-09T12:00:00.000Z');
   });
 });
