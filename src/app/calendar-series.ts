@@ -12,6 +12,7 @@ import type { Council } from '../domain/council.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX } from '../domain/meeting.js';
 import { seriesWords } from '../domain/recurrence.js';
 import type { CalendarDeps } from './calendar.js';
+import { inCouncilZone } from './calendar-zone.js';
 import { clean, eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
 import type { Calendar, CalendarEvent, CalendarOccurrence, CalendarSeries, OutboxJob } from './ports.js';
 
@@ -49,7 +50,8 @@ export async function syncSeries(deps: CalendarDeps, calendar: Calendar, council
   for (const [seriesId, seen] of round) {
     const stored = known.get(seriesId);
     // The master comes only when its first occurrence is in the window; an older series is asked for.
-    const master = seen.master ?? (stored ? undefined : await calendar.event(settings.mailbox, seriesId));
+    const asked = seen.master || stored ? undefined : await calendar.event(settings.mailbox, seriesId);
+    const master = seen.master ?? (asked && inCouncilZone(asked, council.timeZone));
     if (!stored && !master) {
       unreadable += 1;
       continue;

@@ -5,6 +5,7 @@ import type { Meeting } from '../domain/meeting.js';
 import { type AgendaView, load as loadAgenda } from './agendas.js';
 import { bodyKeepingJoin, eventInput } from './calendar-event.js';
 import { eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
+import { changeInCouncilZone, unknownZoneJob, unknownZonesAfter } from './calendar-zone.js';
 import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries, tellNewSeries } from './calendar-series.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
@@ -462,7 +463,14 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
   const round = await readRound(calendar, settings.mailbox, state, now);
   // The last word on an event is the one that counts, when a round reports it twice.
   const latest = new Map<string, CalendarChange>();
-  for (const change of round.changes) latest.set(changeId(change), change);
+  for (const change of round.changes) latest.set(changeId(change), changeInCouncilZone(change, council.timeZone));
+  const listedBefore = state?.mailbox === settings.mailbox ? (state.unknownZones ?? []) : [];
+  const unknownZones = unknownZonesAfter(council, listedBefore, latest.values(), round.full, now);
+  const zoneJobs = unknownZones.map((e) => unknownZoneJob(council, e, now));
+  if (zoneJobs.length > 0) {
+    deps.logger.warn({ councilId: council.id, events: zoneJobs.length }, 'calendar events in an unknown time zone were read in the council time zone');
+    await deps.outbox.enqueue(zoneJobs, now);
+  }
   // A series' master, occurrences and exceptions are taken together; single events one by one.
   const series = new Map<string, SeriesInRound>();
   let unreadable = 0;
@@ -492,7 +500,7 @@ async function runSync(deps: CalendarDeps, calendar: Calendar, council: Council)
   await tellNewSeries(deps, council, now);
   if (unreadable > 0) deps.logger.warn({ councilId: council.id, unreadable }, 'calendar events without the fields a meeting needs were skipped');
   const after = deps.clock.now().toISOString();
-  await recordStatus(deps, council, 'ok', null, { window: round.window, deltaLink: round.deltaLink, syncedAt: after, mailbox: settings.mailbox });
+  await recordStatus(deps, council, 'ok', null, { window: round.window, deltaLink: round.deltaLink, syncedAt: after, mailbox: settings.mailbox, unknownZones });
 }
 
 function changeId(change: CalendarChange): string {

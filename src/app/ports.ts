@@ -511,6 +511,11 @@ export interface CalendarEvent {
   onlineUrl: string | null;
   /** Set for an event of a recurring series: the master (which holds the pattern), an occurrence, or an exception (a changed occurrence). */
   series?: CalendarSeriesPart;
+  /**
+   * Set when the calendar gave the times in a zone nobody knows (a custom zone): the zone's name
+   * and the wall-clock times as written ("2026-11-30T09:00"); startsAt and endsAt read them as UTC.
+   */
+  unknownZone?: { zone: string; start: string; end: string };
 }
 
 export interface CalendarSeriesPart {
@@ -651,6 +656,18 @@ export interface CalendarSyncState {
   detail: string | null;
   checkedAt: string;
   syncedAt: string | null;
+  /** The council's events read in its own zone because theirs is one nobody knows, until they are mended. */
+  unknownZones?: UnknownZoneEvent[];
+}
+
+export interface UnknownZoneEvent {
+  eventId: string;
+  subject: string;
+  zone: string;
+  startsAt: string;
+  endsAt: string;
+  /** A series' master: its times are the first meeting's, so it is not dropped when those have passed. */
+  series?: true;
 }
 
 export interface CalendarSyncRepository {

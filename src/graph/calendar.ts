@@ -14,9 +14,9 @@ import {
 } from '../app/ports.js';
 import { readRecurrence } from '../domain/recurrence.js';
 import { storableText } from '../domain/storable-text.js';
-import { isValidTimeZone } from '../domain/time-zone.js';
 import { zonedToUtc } from '../domain/meeting-time.js';
 import { GraphError, type GraphHttp } from './http.js';
+import { ianaZoneOf } from './time-zones.js';
 
 /** Events per delta page: Graph's own default is 10, which makes a year of meetings many round trips. */
 const DELTA_PAGE_SIZE = 50;
@@ -70,28 +70,25 @@ const deltaPage = z.object({
   '@odata.deltaLink': z.string().url().optional(),
 });
 
-// Exchange may name a zone the Windows way even when asked for UTC elsewhere; these cover Sweden's neighbours.
-const WINDOWS_ZONES: Record<string, string> = {
-  'W. Europe Standard Time': 'Europe/Stockholm',
-  'Central Europe Standard Time': 'Europe/Budapest',
-  'Central European Standard Time': 'Europe/Warsaw',
-  'Romance Standard Time': 'Europe/Paris',
-  'GMT Standard Time': 'Europe/London',
-  'FLE Standard Time': 'Europe/Helsinki',
-};
-
-/** Graph's "2026-11-30T09:00:00.0000000" in a zone, as a UTC instant; undefined when it cannot be read. */
-export function instantOf(value: z.infer<typeof dateTimeZone>): string | undefined {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?/.exec(value.dateTime);
+/** Graph's "2026-11-30T09:00:00.0000000" as a wall clock "2026-11-30T09:00"; undefined when it is not one. */
+function wallClockOf(dateTime: string): { date: string; time: string } | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(dateTime);
   if (!match) return undefined;
-  const zone = WINDOWS_ZONES[value.timeZone ?? ''] ?? value.timeZone ?? 'UTC';
-  const local = `${match[1]}T${match[2]}:${match[3] ?? '00'}`;
-  if (zone === 'UTC' || zone === 'Etc/UTC') {
-    const at = new Date(`${local}Z`);
-    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
-  }
-  if (!isValidTimeZone(zone)) return undefined;
-  return zonedToUtc(match[1]!, match[2]!, zone);
+  const at = new Date(`${match[1]}T${match[2]}:00Z`);
+  // "2026-02-30" parses as 2 March: only a date that reads back the same is one.
+  if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 16) !== `${match[1]}T${match[2]}`) return undefined;
+  return { date: match[1]!, time: match[2]! };
+}
+
+/**
+ * Graph's date-time in a zone, as a UTC instant. Asked for UTC, Graph mostly answers in UTC, but
+ * not always (all-day events keep their own zone), so any zone it names is read. Undefined when
+ * the date-time cannot be read, or its zone is one nobody knows.
+ */
+export function instantOf(value: z.infer<typeof dateTimeZone>, zone = ianaZoneOf(value.timeZone)): string | undefined {
+  const wall = wallClockOf(value.dateTime);
+  if (!wall || !zone) return undefined;
+  return zonedToUtc(wall.date, wall.time, zone);
 }
 
 /** Which part of a recurring series the event is, from Graph's type and seriesMasterId. */
@@ -101,17 +98,34 @@ function seriesPart(e: GraphEvent): CalendarSeriesPart | undefined {
   return undefined;
 }
 
-function toEvent(e: GraphEvent): CalendarEvent | undefined {
-  const startsAt = e.start ? instantOf(e.start) : undefined;
-  const endsAt = e.end ? instantOf(e.end) : undefined;
+/**
+ * Start and end as instants. An event whose zone nobody knows is kept, never dropped: its wall
+ * clock is read as UTC for now and handed on with the zone's name, for the app to read in the
+ * council's own zone and tell the chair.
+ */
+function timesOf(e: GraphEvent): Pick<CalendarEvent, 'startsAt' | 'endsAt' | 'unknownZone'> | undefined {
+  if (!e.start || !e.end) return undefined;
+  const startZone = ianaZoneOf(e.start.timeZone);
+  const endZone = ianaZoneOf(e.end.timeZone);
+  const startsAt = instantOf(e.start, startZone ?? 'UTC');
+  const endsAt = instantOf(e.end, endZone ?? 'UTC');
   if (!startsAt || !endsAt) return undefined;
+  if (startZone && endZone) return { startsAt, endsAt };
+  const start = wallClockOf(e.start.dateTime)!;
+  const end = wallClockOf(e.end.dateTime)!;
+  const zone = (startZone ? e.end.timeZone : e.start.timeZone)!.trim();
+  return { startsAt, endsAt, unknownZone: { zone, start: `${start.date}T${start.time}`, end: `${end.date}T${end.time}` } };
+}
+
+function toEvent(e: GraphEvent): CalendarEvent | undefined {
+  const times = timesOf(e);
+  if (!times) return undefined;
   const series = seriesPart(e);
   return {
     ...(series ? { series } : {}),
+    ...times,
     id: e.id,
     subject: e.subject ?? '',
-    startsAt,
-    endsAt,
     place: e.location?.displayName?.trim() || null,
     categories: e.categories ?? [],
     cancelled: e.isCancelled === true,

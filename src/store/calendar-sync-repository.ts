@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CalendarOccurrence, CalendarSeries, CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob, TeamsSource } from '../app/ports.js';
+import type { CalendarOccurrence, CalendarSeries, CalendarStatus, CalendarSyncRepository, CalendarSyncState, OutboxJob, TeamsSource, UnknownZoneEvent } from '../app/ports.js';
 import { readRecurrence } from '../domain/recurrence.js';
 import { insertJobs } from './outbox-repository.js';
 import type { CalendarOccurrencesTable, CalendarSeriesTable, CalendarSyncTable, Database } from './schema.js';
@@ -61,7 +61,18 @@ function toState(row: CalendarSyncTable): CalendarSyncState {
     checkedAt: row.checked_at,
     syncedAt: row.synced_at,
     teams: (row.teams as TeamsSource | null) ?? null,
+    ...(row.unknown_zones ? { unknownZones: readUnknownZones(row.unknown_zones) } : {}),
   };
+}
+
+function readUnknownZones(text: string | null): UnknownZoneEvent[] {
+  if (!text) return [];
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) ? (list as UnknownZoneEvent[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 export class KyselyCalendarSyncRepository implements CalendarSyncRepository {
@@ -84,6 +95,7 @@ export class KyselyCalendarSyncRepository implements CalendarSyncRepository {
       checked_at: state.checkedAt,
       synced_at: state.syncedAt,
       teams: state.teams ?? null,
+      unknown_zones: state.unknownZones?.length ? JSON.stringify(state.unknownZones) : null,
     };
     const { council_id: _, ...rest } = row;
     await this.db.transaction().execute(async (trx) => {

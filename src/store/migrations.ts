@@ -682,6 +682,15 @@ const migrations: Record<string, Migration> = {
       await renameStanding(db, STANDING_RENAMES.map(([before, after]) => [after, before]));
     },
   },
+  '0028_calendar_unknown_zones': {
+    async up(db: Kysely<any>) {
+      // The council's events read in a guessed zone, as JSON, for `kalender` to name until they are mended.
+      await db.schema.alterTable('calendar_sync').addColumn('unknown_zones', 'text').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('calendar_sync').dropColumn('unknown_zones').execute();
+    },
+  },
 };
 
 const STANDING_RENAMES: readonly (readonly [string, string])[] = [

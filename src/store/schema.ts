@@ -322,6 +322,8 @@ export interface CalendarSyncTable {
   synced_at: string | null;
   /** 'calendar', 'onlineMeetings' or 'manual': where online meetings get their Teams link; null until known. */
   teams: string | null;
+  /** JSON list of the council's events in a time zone nobody knows; null: none. */
+  unknown_zones: string | null;
 }
 
 export interface CalendarSeriesTable {

@@ -1,6 +1,6 @@
 import { calendarStatus, connectCalendar, disconnectCalendar, setCalendarRule } from '../app/calendar.js';
 import type { SeriesView } from '../app/calendar-series.js';
-import type { CalendarSyncState, GraphStatus } from '../app/ports.js';
+import type { CalendarSyncState, GraphStatus, UnknownZoneEvent } from '../app/ports.js';
 import { horizonWeeksOf } from '../domain/calendar.js';
 import type { Council, Locale } from '../domain/council.js';
 import { formatMeetingWhen, formatShortDate, formatTime, utcToZoned } from '../domain/meeting-time.js';
@@ -41,6 +41,7 @@ export function calendarStatusText(
   if (mailboxState === 'denied') lines.push(t(locale, 'calendar.statusDenied', { mailbox: calendar.mailbox }));
   else if (mailboxState === 'notFound') lines.push(t(locale, 'calendar.statusNotFound', { mailbox: calendar.mailbox }));
   else if (mailboxState === 'failing') lines.push(t(locale, 'calendar.statusFailing', { detail: state?.detail ?? '' }));
+  if (state?.mailbox === calendar.mailbox && state.unknownZones?.length) lines.push(unknownZonesLine(locale, council, state.unknownZones));
   // What works and what does not for Teams links, once an online meeting has shown it.
   if (state?.mailbox === calendar.mailbox && state.teams) {
     const key = state.teams === 'calendar' ? 'calendar.teamsCalendar' : state.teams === 'onlineMeetings' ? 'calendar.teamsOnlineMeetings' : 'calendar.teamsManual';
@@ -49,6 +50,20 @@ export function calendarStatusText(
   if (state?.syncedAt) lines.push(t(locale, 'calendar.statusOk', { when: formatMeetingWhen(state.syncedAt, state.syncedAt, locale, council.timeZone).split('–')[0]! }));
   else lines.push(t(locale, 'calendar.statusNever'));
   return lines.join('\n\n');
+}
+
+/** The council's events read in a guessed zone, the first few by name, until they are mended in Outlook. */
+function unknownZonesLine(locale: Locale, council: Council, events: readonly UnknownZoneEvent[]): string {
+  const shown = events.slice(0, UNKNOWN_ZONES_SHOWN).map((e) => `- ${quoted(locale, e.subject || council.name)} (${e.zone}): ${formatMeetingWhen(e.startsAt, e.endsAt, locale, council.timeZone)}`);
+  const more = events.length > UNKNOWN_ZONES_SHOWN ? [t(locale, 'calendar.statusUnknownZonesMore', { count: events.length - UNKNOWN_ZONES_SHOWN })] : [];
+  return [t(locale, 'calendar.statusUnknownZones', { timeZone: council.timeZone }), ...shown, ...more].join('\n');
+}
+
+const UNKNOWN_ZONES_SHOWN = 5;
+
+/** Swedish quotes a title ”so”, English “so”. */
+function quoted(locale: Locale, text: string): string {
+  return locale === 'sv' ? `”${text}”` : `“${text}”`;
 }
 
 /** "Vårdvalsråd: var fjärde torsdag 13.00, 9 möten till juni". */

@@ -52,7 +52,9 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^(avsluta|stäng) mötet ändå$/, 'closeAnyway', 'sv'],
   [/^(close|end) (the )?meeting and table( the rest| the remaining items| them)?$/, 'closeAndTable', 'en'],
   [/^(close|end) (the )?meeting anyway$/, 'closeAnyway', 'en'],
-  [/^(jag reserverar mig|reservation|reservera mig)$/, 'reservation', 'sv'],
+  [/^(jag reserverar mig|reservera mig)$/, 'reservation', 'sv'],
+  // The same word in both languages.
+  [/^reservation$/, 'reservation', undefined],
   [/^(medlemsomröstningar|medlemmar får starta omröstningar) (på|ja)$/, 'memberPollsOn', 'sv'],
   [/^(medlemsomröstningar|medlemmar får starta omröstningar) (av|nej)$/, 'memberPollsOff', 'sv'],
   [/^member polls (on|yes)$/, 'memberPollsOn', 'en'],
@@ -62,7 +64,7 @@ const exact: readonly [RegExp, CommandKind, Locale | undefined][] = [
 ];
 
 /** Commands followed by arguments: the word, then a space, colon or line break. */
-const withArgs: readonly [RegExp, CommandKind, Locale][] = [
+const withArgs: readonly [RegExp, CommandKind, Locale | undefined][] = [
   [/^nytt möte(?=$|[\s:])/, 'newMeeting', 'sv'],
   [/^new meeting(?=$|[\s:])/, 'newMeeting', 'en'],
   [/^(mötesplan|mötesschema)(?=$|[\s:])/, 'schedule', 'sv'],
@@ -76,7 +78,8 @@ const withArgs: readonly [RegExp, CommandKind, Locale][] = [
   [/^action(?=\s*:)/, 'action', 'en'],
   [/^(protokollsanteckning|protokollanteckning)(?=\s*:)/, 'protocolNote', 'sv'],
   [/^(protocol note|note for the minutes)(?=\s*:)/, 'protocolNote', 'en'],
-  [/^(reservation|jag reserverar mig)(?=\s*:)/, 'reservation', 'sv'],
+  [/^jag reserverar mig(?=\s*:)/, 'reservation', 'sv'],
+  [/^reservation(?=\s*:)/, 'reservation', undefined],
   [/^anteckning(?=\s*:)/, 'note', 'sv'],
   [/^note(?=\s*:)/, 'note', 'en'],
   [/^(beslutförhet|beslutsförhet)(?=$|[\s:])/, 'quorum', 'sv'],
@@ -169,6 +172,12 @@ function commandHead(plain: string, whole: boolean): string {
   return (head.startsWith('/') ? head.slice(1) : head).toLocaleLowerCase('sv');
 }
 
+/** Every command the parser knows, with the language of its words (undefined for words both share); the README's table is held to it. */
+export function knownCommands(): readonly { kind: CommandKind; language: Locale | undefined }[] {
+  const all = [...exact, ...withArgs, ...colonless].map(([, kind, language]) => ({ kind, language }));
+  return all.filter((c, i) => all.findIndex((d) => d.kind === c.kind && d.language === c.language) === i);
+}
+
 export interface ParseOptions {
   /** The message @mentions the bot or is in the personal chat: it is meant for the bot. */
   addressed?: boolean;
@@ -194,7 +203,7 @@ export function parseCommand(text: string | undefined, options: ParseOptions = {
       const plain = whole ? window : toPlain(text);
       const body = plain.startsWith('/') ? plain.slice(1) : plain;
       const args = body.slice(match[0].length).replace(/^[\s:]+/, '').trim();
-      return { kind, language, args };
+      return language ? { kind, language, args } : { kind, args };
     }
   }
   if (options.addressed) {

@@ -347,6 +347,15 @@ export function startOutbox(
         await context.sendActivity(t(view.council.locale, teams === 'manual' ? 'calendar.teamsManual' : 'calendar.teamsRestored', { mailbox }));
       });
     },
+    async calendarUnknownZone({ councilId, subject, zone, startsAt, endsAt }: { councilId: string; subject: string; zone: string; startsAt: string; endsAt: string }) {
+      const view = await councilById(kit.councilDeps, councilId);
+      if (!view?.council.calendar) return;
+      const { locale, timeZone } = view.council;
+      const when = formatMeetingWhen(startsAt, endsAt, locale, timeZone);
+      await proactive.inConversation(view.council.conversationId, async (context) => {
+        await context.sendActivity(t(locale, 'calendar.unknownZone', { title: subject || view.council.name, zone, timeZone, when }));
+      });
+    },
     async graphCredentials({ councilId, since }: { councilId: string; since: string }) {
       const view = await councilById(kit.councilDeps, councilId);
       // Over before the word went out (the secret was renewed meanwhile): there is nothing to tell.

@@ -333,6 +333,9 @@ describe.each(backends)('store contract on $name', ({ options }) => {
     expect((await store.calendarSync.find(council.id))?.teams).toBeNull();
     await store.calendarSync.save({ ...state, status: 'denied', detail: 'ErrorAccessDenied', teams: 'onlineMeetings' });
     expect(await store.calendarSync.find(council.id)).toEqual({ ...state, status: 'denied', detail: 'ErrorAccessDenied', teams: 'onlineMeetings' });
+    const unknownZones = [{ eventId: 'AAMk-9', subject: 'Vårdvalsråd', zone: 'tzone://Microsoft/Custom', startsAt: at, endsAt: at, series: true as const }];
+    await store.calendarSync.save({ ...state, unknownZones });
+    expect((await store.calendarSync.find(council.id))?.unknownZones).toEqual(unknownZones);
     const current = (await store.councils.findById(council.id))!;
     expect(await store.councils.setCalendar(council.id, null, current.version, at)).toBe(true);
     expect((await store.councils.findById(council.id))?.calendar).toBeNull();
