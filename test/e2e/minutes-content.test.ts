@@ -87,7 +87,8 @@ describe('the minutes of a meeting with a named poll, an item left without its d
     const markdown = readFileSync(join(dir, file('.md')), 'utf8');
     const word = await docxText(readFileSync(join(dir, file('.docx'))));
 
-    expect(markdown).toContain('### 1. Föregående mötes protokoll och åtgärder');
+    // An imported agenda keeps its own numbers: the standing item goes before item 1 without one.
+    expect(markdown).toContain('### Föregående mötes protokoll och åtgärder');
     expect(markdown).toMatch(/\*\*Ska rådet anta budgeten\?\*\*\n\n\*Punkt \d+ – Beslut om budget 2027\*\n\n- Ja: 1\n- Nej: 1\n\n2 röstade\. Öppen omröstning\. Så röstade var och en:\n\n- Björn Berg: Ja\n- David Dahl: Nej\n/);
     expect(markdown).toMatch(/### \d+\. Beslut om budget 2027\n\n\*\*⚠ Planerad för beslut – inget beslut är registrerat\.\*\*/);
     expect(markdown).toMatch(/> \*\*Att kontrollera före justering – planerade för beslut men utan registrerat beslut: \d+\. Beslut om budget 2027\.\*\*/);

@@ -27,7 +27,7 @@ describe.each(backends)('the standing item on upgrade on $name', ({ options }) =
   it('is named with åtgärder and protokoll on agendas not yet approved; approved minutes keep their words', async () => {
     const { db, dialect } = openDatabase(await options());
     try {
-      await new Migrator({ db, provider: migrationProvider }).migrateTo('0023_attendance_source');
+      await new Migrator({ db, provider: migrationProvider }).migrateTo('0024_agenda_item_label');
       const old = createStore(db, dialect);
       await old.councils.create({ id: 'c1', conversationId: '19:standing@thread.v2', tenantId: 't1', name: 'Vårdvalsråd', locale: 'sv', timeZone: 'Europe/Stockholm', createdBy: '29:chair', createdAt: at }, [chair]);
       const agenda = (id: string, title = OLD) => [
