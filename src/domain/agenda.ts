@@ -72,10 +72,15 @@ export function numberItems(items: AgendaItemDraft[]): string[] {
  * - An item starts at its fixedStart when that is at or after the running clock; otherwise at the
  *   running clock. A fixedStart the clock has already passed cannot be kept: the item starts late
  *   and the lateness carries through to the end (and so into the overrun).
- * - It lasts its durationMinutes; without one, until the next item's fixedStart (never less than
- *   zero); without that either it is untimed: its start is shown, it has no end, and the clock
- *   does not move on. The last item, when it was given a start of its own ("15.00 Övriga
- *   frågor"), runs to the meeting's end: that is what such an agenda means.
+ * - It lasts its durationMinutes; without one, an item given a start of its own ("13.10 Ekonomi")
+ *   lasts until the next item's fixedStart (never less than zero); otherwise it is untimed: its
+ *   start is shown, it has no end, and the clock does not move on. An item the chair gave no time
+ *   at all is never stretched over a gap (the standing item before an agenda that starts at 13.00
+ *   in a meeting planned from 08.00 is not "08.00–13.00"). The last item, when it was given a
+ *   start of its own ("15.00 Övriga frågor"), runs to the meeting's end: that is what such an
+ *   agenda means.
+ * - An agenda with no time anywhere (no durations, no starts) shows no planned times: every item
+ *   "at 13.00" would read as a plan nobody made.
  * - totalMinutes runs from the meeting start to the end of the last timed item (0 when none is
  *   timed); overrunMinutes is what it exceeds the meeting's length by.
  * - Times never wrap past midnight: shown times stop at 23:59 while the count goes on, so the rest
@@ -91,6 +96,7 @@ export function timeAgenda(items: AgendaItemDraft[], meeting: { start: string; e
   const numbers = numberItems(items);
   const fixedStarts = items.map((item) => (item.fixedStart === undefined ? undefined : timeToMinutes(item.fixedStart)));
 
+  const anyTime = items.some((item, index) => fixedStarts[index] !== undefined || knownDuration(item.durationMinutes) !== undefined);
   let clock = meetingStart;
   let lastEnd = meetingStart;
   let untimed = 0;
@@ -100,9 +106,10 @@ export function timeAgenda(items: AgendaItemDraft[], meeting: { start: string; e
     clock = start;
     const duration =
       knownDuration(item.durationMinutes) ??
-      untilNextFixedStart(fixedStarts[index + 1], start) ??
+      (fixed === undefined ? undefined : untilNextFixedStart(fixedStarts[index + 1], start)) ??
       (index === items.length - 1 && fixed !== undefined ? untilNextFixedStart(meetingEnd, start) : undefined);
-    const result: TimedAgendaItem = { ...item, number: numbers[index] ?? '', plannedStart: clockTime(start) };
+    const result: TimedAgendaItem = { ...item, number: numbers[index] ?? '' };
+    if (anyTime) result.plannedStart = clockTime(start);
     if (duration === undefined) {
       untimed += 1;
       return result;

@@ -129,7 +129,7 @@ describe('timeAgenda', () => {
   });
 
   it('derives no negative duration from a next fixed start that the clock has passed', () => {
-    const items = [item('A', { durationMinutes: 30 }), item('B'), item('C', { fixedStart: '13:15', durationMinutes: 10 })];
+    const items = [item('A', { durationMinutes: 30 }), item('B', { fixedStart: '13:10' }), item('C', { fixedStart: '13:15', durationMinutes: 10 })];
     const timing = timeAgenda(items, { start: '13:00', end: '14:00' });
     expect(timing.items.map((i) => [i.plannedStart, i.plannedEnd])).toEqual([
       ['13:00', '13:30'],
@@ -137,6 +137,27 @@ describe('timeAgenda', () => {
       ['13:30', '13:40'],
     ]);
     expect(timing.untimed).toBe(0);
+  });
+
+  it('never stretches an item the chair gave no time over the gap before the next start', () => {
+    // The standing item before an imported agenda that starts at 13.00, in a meeting from 08.00.
+    const items = [item('Föregående mötes protokoll'), item('Inledning', { fixedStart: '13:00', durationMinutes: 10 })];
+    const timing = timeAgenda(items, { start: '08:00', end: '11:00' });
+    expect(timing.items.map((i) => [i.plannedStart, i.plannedEnd])).toEqual([
+      ['08:00', undefined],
+      ['13:00', '13:10'],
+    ]);
+    expect(timing.untimed).toBe(1);
+  });
+
+  it('shows no planned times for an agenda with no time anywhere', () => {
+    const timing = timeAgenda([item('A'), item('B'), sub('B1')], { start: '13:00', end: '16:00' });
+    expect(timing.items.map((i) => [i.number, i.plannedStart, i.plannedEnd])).toEqual([
+      ['1', undefined, undefined],
+      ['2', undefined, undefined],
+      ['2 a', undefined, undefined],
+    ]);
+    expect(timing).toMatchObject({ totalMinutes: 0, untimed: 3 });
   });
 
   it('shows an untimed item at the clock without moving the clock on', () => {
