@@ -1,0 +1,93 @@
+/**
+ * A Word document (.docx) read into the same lines and tables as a pasted message: mammoth turns
+ * the document into HTML, and message-html reads that HTML as it reads what Teams sends. Before
+ * mammoth sees the file, its zip is opened without inflating anything and every part is inflated
+ * once under a cap, so a small file that unpacks to gigabytes stops at the cap instead.
+ */
+import { inflateRawSync } from 'node:zlib';
+import JSZip from 'jszip';
+import mammoth from 'mammoth';
+import type { TextBlock } from '../domain/text-lines.js';
+import { HtmlTooDeep, piecesBlocks, readHtml } from './message-html.js';
+
+/** An agenda is a few pages; with images and styles a Word file of it stays well below this. */
+export const MAX_WORD_FILE_BYTES = 5 * 1024 * 1024;
+/** Everything inside the file, unpacked: text, styles and images of an agenda fit many times over. */
+export const MAX_WORD_UNPACKED_BYTES = 40 * 1024 * 1024;
+/** A docx has a dozen parts; thousands are no document anyone wrote. */
+const MAX_WORD_PARTS = 2_000;
+
+export type WordRefusal = 'notWord' | 'encrypted' | 'tooLarge' | 'unpacksTooLarge';
+
+export class WordRefused extends Error {
+  constructor(readonly reason: WordRefusal) {
+    super(`Word document refused: ${reason}`);
+  }
+}
+
+/** Office keeps a password-protected .docx (and an old .doc) in an OLE compound file, not a zip. */
+const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const startsWith = (bytes: Uint8Array, magic: readonly number[]) => magic.every((b, i) => bytes[i] === b);
+
+/** jszip's record of a part as the zip's directory gives it, before anything is inflated. */
+interface ZipPart {
+  compressedSize: number;
+  uncompressedSize: number;
+  compression: { magic: string };
+  compressedContent: Uint8Array;
+}
+
+/** The document's lines and tables; throws WordRefused for anything that is no readable agenda. */
+export async function readWordAgenda(bytes: Uint8Array): Promise<TextBlock[]> {
+  if (bytes.length > MAX_WORD_FILE_BYTES) throw new WordRefused('tooLarge');
+  if (startsWith(bytes, OLE)) throw new WordRefused('encrypted');
+  if (!startsWith(bytes, ZIP)) throw new WordRefused('notWord');
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(bytes);
+  } catch {
+    throw new WordRefused('notWord');
+  }
+  if (!zip.file('word/document.xml')) throw new WordRefused('notWord');
+  checkUnpackedSize(zip);
+  let html: string;
+  try {
+    // Images would come back as base64 in the HTML; an agenda's words are all that is read.
+    ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) }));
+  } catch {
+    throw new WordRefused('notWord');
+  }
+  try {
+    return piecesBlocks(readHtml(html));
+  } catch (err) {
+    if (err instanceof HtmlTooDeep) throw new WordRefused('notWord');
+    throw err;
+  }
+}
+
+/**
+ * The sizes in a zip's directory are the writer's word; each part is inflated here, never past
+ * what is left of the cap, so a part that lies about its size is caught as soon as it outgrows it.
+ */
+function checkUnpackedSize(zip: JSZip): void {
+  const parts = Object.values(zip.files).filter((f) => !f.dir);
+  if (parts.length > MAX_WORD_PARTS) throw new WordRefused('unpacksTooLarge');
+  let left = MAX_WORD_UNPACKED_BYTES;
+  for (const file of parts) {
+    const part = (file as unknown as { _data: ZipPart })._data;
+    if (part.uncompressedSize > left) throw new WordRefused('unpacksTooLarge');
+    let size: number;
+    if (part.compression.magic === '\x00\x00') size = part.compressedSize;
+    else if (part.compression.magic === '\x08\x00') {
+      try {
+        size = inflateRawSync(part.compressedContent, { maxOutputLength: left + 1 }).length;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new WordRefused('unpacksTooLarge');
+        throw new WordRefused('notWord');
+      }
+    } else throw new WordRefused('notWord');
+    if (size > left) throw new WordRefused('unpacksTooLarge');
+    left -= size;
+  }
+}
