@@ -4,7 +4,8 @@
  * mammoth sees the file, its zip is opened without inflating anything and every part is inflated
  * once under a cap, so a small file that unpacks to gigabytes stops at the cap instead.
  */
-import { inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { inflateRaw } from 'node:zlib';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import type { TextBlock } from '../domain/text-lines.js';
@@ -14,6 +15,11 @@ import { HtmlTooDeep, piecesBlocks, readHtml } from './message-html.js';
 export const MAX_WORD_FILE_BYTES = 5 * 1024 * 1024;
 /** Everything inside the file, unpacked: text, styles and images of an agenda fit many times over. */
 export const MAX_WORD_UNPACKED_BYTES = 40 * 1024 * 1024;
+/**
+ * The document's markup (its XML parts), unpacked: mammoth parses it at close to a second a MB
+ * when it is dense with paragraphs. A Word agenda of several pages of tables has a few hundred KB.
+ */
+export const MAX_WORD_MARKUP_BYTES = 1024 * 1024;
 /** A docx has a dozen parts; thousands are no document anyone wrote. */
 const MAX_WORD_PARTS = 2_000;
 
@@ -28,6 +34,7 @@ export class WordRefused extends Error {
 /** Office keeps a password-protected .docx (and an old .doc) in an OLE compound file, not a zip. */
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const inflate = promisify(inflateRaw);
 const startsWith = (bytes: Uint8Array, magic: readonly number[]) => magic.every((b, i) => bytes[i] === b);
 
 /** jszip's record of a part as the zip's directory gives it, before anything is inflated. */
@@ -50,7 +57,7 @@ export async function readWordAgenda(bytes: Uint8Array): Promise<TextBlock[]> {
     throw new WordRefused('notWord');
   }
   if (!zip.file('word/document.xml')) throw new WordRefused('notWord');
-  checkUnpackedSize(zip);
+  await checkUnpackedSize(zip);
   let html: string;
   try {
     // Images would come back as base64 in the HTML; an agenda's words are all that is read.
@@ -68,26 +75,30 @@ export async function readWordAgenda(bytes: Uint8Array): Promise<TextBlock[]> {
 
 /**
  * The sizes in a zip's directory are the writer's word; each part is inflated here, never past
- * what is left of the cap, so a part that lies about its size is caught as soon as it outgrows it.
+ * what is left of its cap, so a part that lies about its size is caught as soon as it outgrows it.
+ * Markup is what mammoth parses, so it has the smaller cap; pictures are only counted.
  */
-function checkUnpackedSize(zip: JSZip): void {
+async function checkUnpackedSize(zip: JSZip): Promise<void> {
   const parts = Object.values(zip.files).filter((f) => !f.dir);
   if (parts.length > MAX_WORD_PARTS) throw new WordRefused('unpacksTooLarge');
-  let left = MAX_WORD_UNPACKED_BYTES;
+  const left = { markup: MAX_WORD_MARKUP_BYTES, all: MAX_WORD_UNPACKED_BYTES };
   for (const file of parts) {
     const part = (file as unknown as { _data: ZipPart })._data;
-    if (part.uncompressedSize > left) throw new WordRefused('unpacksTooLarge');
+    const markup = /\.(xml|rels)$/i.test(file.name);
+    const room = Math.min(left.all, markup ? left.markup : Infinity);
+    if (part.uncompressedSize > room) throw new WordRefused('unpacksTooLarge');
     let size: number;
     if (part.compression.magic === '\x00\x00') size = part.compressedSize;
     else if (part.compression.magic === '\x08\x00') {
       try {
-        size = inflateRawSync(part.compressedContent, { maxOutputLength: left + 1 }).length;
+        size = (await inflate(part.compressedContent, { maxOutputLength: room + 1 })).length;
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new WordRefused('unpacksTooLarge');
         throw new WordRefused('notWord');
       }
     } else throw new WordRefused('notWord');
-    if (size > left) throw new WordRefused('unpacksTooLarge');
-    left -= size;
+    if (size > room) throw new WordRefused('unpacksTooLarge');
+    left.all -= size;
+    if (markup) left.markup -= size;
   }
 }

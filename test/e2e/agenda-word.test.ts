@@ -104,8 +104,8 @@ describe('a Word agenda sent to the bot', () => {
       [Buffer.from('%PDF-1.7\n%âãÏÓ\n'), {}, 'är inget Word-dokument (.docx) som jag kan läsa'],
       [Buffer.from('%PDF-1.7\n'), { name: 'Dagordning.pdf', fileType: 'pdf' }, 'Dagordning.pdf är inget Word-dokument'],
       [encryptedWord(), {}, 'är lösenordsskyddad'],
-      [await wordBomb(64), {}, 'packas upp till mer än 40 MB'],
-      [await lyingWordBomb(64), {}, 'packas upp till mer än 40 MB'],
+      [await wordBomb(64), {}, 'packas upp till mycket mer än en dagordning'],
+      [await lyingWordBomb(64), {}, 'packas upp till mycket mer än en dagordning'],
       [Buffer.alloc(5 * 1024 * 1024 + 1, 0x50), {}, 'är större än 5 MB'],
       [null, { status: 404 }, 'Jag kunde inte hämta Dagordning 2 december.docx'],
     ];
