@@ -5,7 +5,7 @@ import { FakeConnector } from '../support/fake-connector.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
 import type { ExpectedItem } from '../support/agenda-html.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
-import { encryptedWord, lyingWordBomb, wordAgenda, wordAgendaItems, wordBomb } from '../support/word-agenda.js';
+import { encryptedWord, lyingWordBomb, wordAgenda, wordAgendaItems, wordAgendaItemsEarlier, wordBomb } from '../support/word-agenda.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
@@ -129,6 +129,18 @@ describe('a Word agenda sent to the bot', () => {
     expect(previewItems(named.card)).toEqual(wordAgendaItems);
     const unknown = await attach(await wordAgenda(), { text: 'dagordning: Byggnadsnämnden' });
     expect(unknown.text).toContain('Du är inte ordförande eller sekreterare i något råd som heter "Byggnadsnämnden"');
+  });
+
+  it('moves the meeting to a Word agenda’s own times when the chair says so in the personal chat', async () => {
+    const { card, text } = await attach(await wordAgenda({ hoursEarlier: 5 }), { text: 'dagordning: Vårdvalsråd' });
+    expect(previewItems(card)).toEqual(wordAgendaItemsEarlier(5));
+    expect(text).toContain('Dagordningens tider (08.00–09.30) stämmer inte med mötets tid (13.00–16.00).');
+    const move = walkCard(card).find((n) => n.type === 'Action.Execute' && /^Flytta mötet till/.test(n.title));
+    const saved = await client.execute(personal, chair, move, {}, { replyToId: 'confirm-move' });
+    const all = cardTexts(saved.card).join('\n');
+    expect(all).toContain(`Dagordningen är importerad: ${wordAgendaItems.length} punkter.`);
+    expect(all).toContain(`torsdag 2 december 2027, ${move.title.replace('Flytta mötet till ', '')}`);
+    expect((await agendaTitles()).slice(1)).toEqual(wordAgendaItems.map((item) => item.title));
   });
 
   it('tells a member who edits no agenda that the file has nowhere to go', async () => {

@@ -3,14 +3,15 @@ import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from
 import JSZip from 'jszip';
 
 /** One cell, a paragraph a line, as a chair types it in Word. */
-const cell = (...paragraphs: string[]) => new TableCell({ children: (paragraphs.length ? paragraphs : ['']).map((p) => new Paragraph(p)) });
+const paragraphCell = (...paragraphs: string[]) => new TableCell({ children: (paragraphs.length ? paragraphs : ['']).map((p) => new Paragraph(p)) });
 
 /**
  * A council agenda as chairs write it in Word: a bold heading, then a table with a header row
  * (repeated on each page), the item in one column with its description in further paragraphs,
  * notes in the next, and the time with the presenters, one a paragraph, in the last.
  */
-export async function wordAgenda(): Promise<Buffer> {
+export async function wordAgenda(options: { hoursEarlier?: number } = {}): Promise<Buffer> {
+  const cell = (...paragraphs: string[]) => paragraphCell(...paragraphs.map((p) => earlier(p, options.hoursEarlier ?? 0)));
   const doc = new Document({
     sections: [
       {
@@ -31,6 +32,16 @@ export async function wordAgenda(): Promise<Buffer> {
     ],
   });
   return Packer.toBuffer(doc);
+}
+
+/** "13.10–13.40" as many hours earlier; other text as it is. */
+function earlier(text: string, hours: number): string {
+  return text.replace(/\b(\d{2})\.(\d{2})\b/g, (_, h: string, m: string) => `${String(Number(h) - hours).padStart(2, '0')}.${m}`);
+}
+
+/** What wordAgenda() is read as, its times as many hours earlier: number, time, title, presenters. */
+export function wordAgendaItemsEarlier(hours: number) {
+  return wordAgendaItems.map((item) => ({ ...item, time: earlier(item.time, hours) }));
 }
 
 /** What wordAgenda() is read as: number, time, title, presenters. */
