@@ -222,6 +222,7 @@ export const en: Record<MessageKey, string> = {
   'agendaFile.encrypted': "{name} is password-protected (or an old .doc document) and cannot be read. Nothing was saved. Remove the password in Word (File > Info > Protect Document), save as .docx and send it again.",
   'agendaFile.tooLarge': "{name} is larger than 5 MB, more than an agenda usually is. Nothing was saved. Save it without pictures and send it again, or paste the agenda as text.",
   'agendaFile.unpacksTooLarge': "{name} unpacks to far more than an agenda (over 1 MB of text or 40 MB in all) and so is not read. Nothing was saved. Save the agenda as a new Word document without pictures, or paste it as text.",
+  'agendaFile.tooSlow': "{name} took too long to read and was left. Nothing was saved. Save the agenda as a new, shorter Word document, or paste it as text.",
   'agendaFile.downloadFailed': "I could not fetch {name}. Nothing was saved. Send the file again in a while, or paste the agenda as text.",
   'agendaFile.noGraph': "I cannot read files shared here, because Microsoft Graph is not set up. Send the Word file to me in a personal chat with the Council Assistant, or paste the agenda here after \"agenda:\".",
   'agendaFile.noCouncil': "You are not the chair or secretary of any council, so I do not know which meeting the agenda belongs to. Nothing was saved.",

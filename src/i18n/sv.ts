@@ -220,6 +220,7 @@ export const sv = {
   'agendaFile.encrypted': "{name} är lösenordsskyddad (eller ett gammalt .doc-dokument) och kan inte läsas. Inget sparades. Ta bort lösenordet i Word (Arkiv > Info > Skydda dokument), spara som .docx och skicka den igen.",
   'agendaFile.tooLarge': "{name} är större än 5 MB, mer än en dagordning brukar vara. Inget sparades. Spara den utan bilder och skicka den igen, eller klistra in dagordningen som text.",
   'agendaFile.unpacksTooLarge': "{name} packas upp till mycket mer än en dagordning (över 1 MB text eller 40 MB totalt) och läses därför inte. Inget sparades. Spara dagordningen som ett nytt Word-dokument utan bilder, eller klistra in den som text.",
+  'agendaFile.tooSlow': "{name} tog för lång tid att läsa och lämnades. Inget sparades. Spara dagordningen som ett nytt, kortare Word-dokument, eller klistra in den som text.",
   'agendaFile.downloadFailed': "Jag kunde inte hämta {name}. Inget sparades. Skicka filen igen om en stund, eller klistra in dagordningen som text.",
   'agendaFile.noGraph': "Filer som delas här kan jag inte läsa, eftersom Microsoft Graph inte är inställt. Skicka Word-filen till mig i en personlig chatt med Rådsassistenten, eller klistra in dagordningen här efter \"dagordning:\".",
   'agendaFile.noCouncil': "Du är inte ordförande eller sekreterare i något råd, så jag vet inte vilket möte dagordningen hör till. Inget sparades.",

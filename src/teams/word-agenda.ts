@@ -7,7 +7,8 @@
 import { promisify } from 'node:util';
 import { inflateRaw } from 'node:zlib';
 import JSZip from 'jszip';
-import mammoth from 'mammoth';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { TextBlock } from '../domain/text-lines.js';
 import { HtmlTooDeep, piecesBlocks, readHtml } from './message-html.js';
 
@@ -20,10 +21,15 @@ export const MAX_WORD_UNPACKED_BYTES = 40 * 1024 * 1024;
  * when it is dense with paragraphs. A Word agenda of several pages of tables has a few hundred KB.
  */
 export const MAX_WORD_MARKUP_BYTES = 1024 * 1024;
+/**
+ * mammoth reads a MB of markup dense with paragraphs in one to two seconds of CPU; a document
+ * that takes longer than this is stopped, and none of it holds up the bot's other conversations.
+ */
+export const WORD_READ_TIMEOUT_MS = 10_000;
 /** A docx has a dozen parts; thousands are no document anyone wrote. */
 const MAX_WORD_PARTS = 2_000;
 
-export type WordRefusal = 'notWord' | 'encrypted' | 'tooLarge' | 'unpacksTooLarge';
+export type WordRefusal = 'notWord' | 'encrypted' | 'tooLarge' | 'unpacksTooLarge' | 'tooSlow';
 
 export class WordRefused extends Error {
   constructor(readonly reason: WordRefusal) {
@@ -58,13 +64,7 @@ export async function readWordAgenda(bytes: Uint8Array): Promise<TextBlock[]> {
   }
   if (!zip.file('word/document.xml')) throw new WordRefused('notWord');
   await checkUnpackedSize(zip);
-  let html: string;
-  try {
-    // Images would come back as base64 in the HTML; an agenda's words are all that is read.
-    ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) }));
-  } catch {
-    throw new WordRefused('notWord');
-  }
+  const html = await wordToHtml(bytes);
   try {
     return piecesBlocks(readHtml(html));
   } catch (err) {
@@ -101,4 +101,35 @@ async function checkUnpackedSize(zip: JSZip): Promise<void> {
     left.all -= size;
     if (markup) left.markup -= size;
   }
+}
+
+/**
+ * mammoth runs in a worker thread: its parsing is synchronous, and on the bot's own thread a
+ * large document would hold up every other conversation's turn while it is read.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const mammoth = require(workerData.mammoth);
+// Images would come back as base64 in the HTML; an agenda's words are all that is read.
+const noImages = mammoth.images.imgElement(async () => ({ src: '' }));
+mammoth.convertToHtml({ buffer: Buffer.from(workerData.bytes) }, { convertImage: noImages }).then(
+  (result) => parentPort.postMessage({ html: result.value }),
+  () => parentPort.postMessage({ failed: true }),
+);
+`;
+const mammothPath = createRequire(import.meta.url).resolve('mammoth');
+
+function wordToHtml(bytes: Uint8Array): Promise<string> {
+  const worker = new Worker(WORKER, { eval: true, workerData: { mammoth: mammothPath, bytes }, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<string>((resolve, reject) => {
+    timer = setTimeout(() => reject(new WordRefused('tooSlow')), WORD_READ_TIMEOUT_MS);
+    worker.once('message', (answer: { html?: string }) => (typeof answer.html === 'string' ? resolve(answer.html) : reject(new WordRefused('notWord'))));
+    worker.once('error', () => reject(new WordRefused('notWord')));
+    worker.once('exit', () => reject(new WordRefused('notWord')));
+    // Settled one way or the other, the worker goes: a slow one is stopped mid-parse.
+  }).finally(() => {
+    clearTimeout(timer);
+    void worker.terminate();
+  });
 }
