@@ -46,6 +46,24 @@ export function agendaFileOf(activity: Pick<Activity, 'attachments'>): AgendaFil
 }
 
 /**
+ * A SharePoint or OneDrive link sent after the command word ("dagordning: https://…/Dagordning.docx",
+ * as Teams' "Copy link" gives it) names a shared file the same way a `reference` attachment does.
+ */
+export function linkedAgendaFile(args: string): AgendaFile | undefined {
+  const text = args.trim();
+  if (/\s/.test(text) || !/^https:\/\//i.test(text)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (!/(^|\.)sharepoint\.com$/i.test(url.hostname)) return undefined;
+  const last = decodeURIComponent(url.pathname.split('/').filter(Boolean).at(-1) ?? '');
+  return { kind: 'shared', url: text, name: /\.docx$/i.test(last) ? last : '' };
+}
+
+/**
  * `named`: the words sent with the file; in the personal chat they name the council when the
  * sender edits the agendas of several ("dagordning: Vårdvalsrådet").
  */

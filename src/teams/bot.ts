@@ -37,7 +37,7 @@ import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { queueRosterSync } from './roster.js';
 import { watchingGone } from './conversation-gone.js';
-import { agendaFileOf, importAgendaFile } from './agenda-file.js';
+import { agendaFileOf, importAgendaFile, linkedAgendaFile } from './agenda-file.js';
 import { lifecycleRoutes, personallyInstalled, reachable } from './lifecycle.js';
 import { ARRIVAL_MARGIN_MS, RateLimiter, THREAD_LIMITS } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
@@ -171,7 +171,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       return;
     }
     // A Word file sent with no command, or with "dagordning", is the agenda itself.
-    const file = agendaFileOf(activity);
+    const file = agendaFileOf(activity) ?? (command?.kind === 'importAgenda' ? linkedAgendaFile(command.args ?? '') : undefined);
     const fileAgenda = file && (!command || command.kind === 'importAgenda' || command.kind === 'agenda');
     if (!command && !fileAgenda) {
       await context.sendActivity(notUnderstood(activity, normaliseCommandText(message.text, { plain: message.plain }), found));
@@ -180,7 +180,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
     labelTurn({ 'bot.command': fileAgenda ? 'importAgendaFile' : command!.kind });
     try {
       const turn = { context, state, kit, locale, council: found.view, message };
-      if (fileAgenda) await importAgendaFile(turn, file, command ? (command.args ?? '') : message.text);
+      // A link names the file; only words sent beside an attached file can name the council.
+      if (fileAgenda) await importAgendaFile(turn, file, file.url === command?.args?.trim() ? '' : command ? (command.args ?? '') : message.text);
       else await commands[command!.kind](turn, command!.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;

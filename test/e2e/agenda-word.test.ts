@@ -98,6 +98,14 @@ describe('a Word agenda sent to the bot', () => {
     expect(graph.requests.some((r) => r.path === `/v1.0/shares/${shareId}/driveItem/content`)).toBe(true);
   });
 
+  it('imports a .docx whose SharePoint link is sent after the command word', async () => {
+    const link = 'https://region.sharepoint.com/:w:/s/Vardvalsrad/EYk3pPq1x2BJm0f9d8Q?e=Xy12Ab';
+    graph.shareFile(link, await wordAgenda());
+    connector.reset();
+    await client.sayHtml(chat, chair, `<p>dagordning: <a href="${link}" title="${link}">${link}</a></p>`, { mention: true });
+    expect(previewItems(cardOf(connector.sent(chat.id)[0]?.body))).toEqual(wordAgendaItems);
+  });
+
   it('answers each bad file in words and saves nothing', async () => {
     const before = await agendaTitles();
     const cases: [Buffer | null, Parameters<typeof attach>[1], string][] = [
