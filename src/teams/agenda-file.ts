@@ -70,13 +70,13 @@ export function linkedAgendaFile(args: string): AgendaFile | undefined {
 export async function importAgendaFile(turn: CommandTurn, file: AgendaFile, named: string): Promise<void> {
   const name = file.name || t(turn.locale, 'agendaFile.unnamed');
   if (file.kind === 'shared' && !turn.kit.deps.sharedFiles) throw new RuleError('agendaFile.noGraph');
+  if (file.kind === 'download' && file.fileType !== 'docx') throw new RuleError('agendaFile.notWord', { name });
   const view = await councilForFile(turn, named);
   const agenda = await nextMeetingAgenda(turn.kit.meetingDeps, view.council.conversationId);
   if (!agenda) {
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting', { date: exampleMeetingDay(turn.kit.deps.clock, view.council.timeZone) }));
     return;
   }
-  if (file.kind === 'download' && file.fileType !== 'docx') throw new RuleError('agendaFile.notWord', { name });
   let bytes: Uint8Array;
   try {
     bytes = file.kind === 'download' ? await download(file.url) : await turn.kit.deps.sharedFiles!.read(file.url, MAX_WORD_FILE_BYTES);
