@@ -21,6 +21,7 @@ import { minutesDocx } from './export/minutes-docx.js';
 import { minutesMarkdown } from './export/minutes-markdown.js';
 import { graphCalendar } from './graph/calendar.js';
 import { graphLibrary } from './graph/library.js';
+import { graphSharedFiles } from './graph/shared-files.js';
 import { createGraphHttp } from './graph/http.js';
 import { graphPersonalInstaller } from './graph/personal-install.js';
 import { createTokenSource } from './graph/token.js';
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
     minutesLibrary: folderLibrary(minutesRoot),
     fileLinks,
     sharePoint: graphHttp && graphLibrary(graphHttp),
+    sharedFiles: graphHttp && graphSharedFiles(graphHttp),
     minutesRenderer: { docx: minutesDocx, markdown: minutesMarkdown },
     graphAccess: graphTokens,
     replyWaitMs: config.REPLY_WAIT_MS,

@@ -100,8 +100,9 @@ async function changeAgenda(
   deps: MeetingDeps,
   input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number },
   edit: Edit,
+  find: typeof councilMeeting = councilMeeting,
 ): Promise<AgendaView> {
-  const { view, meeting } = await councilMeeting(deps, input.conversationId, input.meetingId);
+  const { view, meeting } = await find(deps, input.conversationId, input.meetingId);
   requirePermission(roleOf(view, input.actorId), 'agenda.edit');
   if (meeting.version !== input.expectedVersion) throw new StaleError();
   const items = relabel(edit(await deps.meetings.agenda(meeting.id), view));
@@ -154,11 +155,16 @@ export async function importAgenda(
   input: { conversationId: string; actorId: string; meetingId: string; expectedVersion: number; items: readonly ParsedAgendaItem[] },
 ): Promise<AgendaView> {
   if (input.items.length === 0) throw new RuleError('error.agendaEmpty');
-  return changeAgenda(deps, input, (current) =>
-    mergeImported(
-      current,
-      input.items.map((item) => draftFromParsed(item, deps.newId)),
-    ),
+  // A Word agenda sent in the personal chat is confirmed there, for the meeting's own council.
+  return changeAgenda(
+    deps,
+    input,
+    (current) =>
+      mergeImported(
+        current,
+        input.items.map((item) => draftFromParsed(item, deps.newId)),
+      ),
+    meetingHereOrOwn,
   );
 }
 

@@ -729,6 +729,14 @@ export interface StoredDocument {
  * Where minutes are kept: a SharePoint document library through Graph, or a folder on disk.
  * Paths are relative to the library's root, with '/' between folders.
  */
+/** Files people share in Teams channels and chats, read through Graph by their SharePoint or OneDrive address. */
+export interface SharedFiles {
+  /** The file's bytes; throws SharedFileTooLarge, before downloading, for a file over `maxBytes`. */
+  read(url: string, maxBytes: number): Promise<Uint8Array>;
+}
+
+export class SharedFileTooLarge extends Error {}
+
 export interface DocumentLibrary {
   /**
    * Uploads `content` as `folder/name`. 'version' adds a new version when the file exists (never

@@ -252,14 +252,16 @@ const confirmImport = defineAction({
 /** The meeting, saved with the agenda just imported, takes the times the agenda has: same day, place and title. */
 async function moveMeetingTo(turn: ActionTurn, agenda: AgendaView, to: TimeMisfit): Promise<AgendaView> {
   const { meeting, view } = agenda;
+  // The council's own conversation: a Word agenda is confirmed in the sender's personal chat.
+  const conversationId = view.council.conversationId;
   await updateMeeting(turn.kit.meetingDeps, {
-    conversationId: turn.conversationId,
+    conversationId,
     actorId: turn.actorId,
     meetingId: meeting.id,
     expectedVersion: meeting.version,
     meeting: { date: utcToZoned(meeting.startsAt, view.council.timeZone).date, start: to.start, end: to.end, place: meeting.place ?? null, online: meeting.online, title: meeting.title },
   });
-  return meetingAgenda(turn.kit.meetingDeps, turn.conversationId, meeting.id);
+  return meetingAgenda(turn.kit.meetingDeps, conversationId, meeting.id);
 }
 
 const cancelImport = defineAction({

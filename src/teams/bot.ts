@@ -37,6 +37,7 @@ import { rememberPosted } from './posted-cards.js';
 import { createProactive } from './proactive.js';
 import { queueRosterSync } from './roster.js';
 import { watchingGone } from './conversation-gone.js';
+import { agendaFileOf, importAgendaFile, linkedAgendaFile } from './agenda-file.js';
 import { lifecycleRoutes, personallyInstalled, reachable } from './lifecycle.js';
 import { ARRIVAL_MARGIN_MS, RateLimiter, THREAD_LIMITS } from './rate-limit.js';
 import { cardActivity, respondWithCard } from './replies.js';
@@ -169,13 +170,19 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Bot {
       await context.sendActivity(t(locale, message.refused === 'tooLarge' ? 'message.tooLarge' : 'message.tooDeep'));
       return;
     }
-    if (!command) {
+    // A Word file sent with no command, or with "dagordning", is the agenda itself.
+    const file = agendaFileOf(activity) ?? (command?.kind === 'importAgenda' ? linkedAgendaFile(command.args ?? '') : undefined);
+    const fileAgenda = file && (!command || command.kind === 'importAgenda' || command.kind === 'agenda');
+    if (!command && !fileAgenda) {
       await context.sendActivity(notUnderstood(activity, normaliseCommandText(message.text, { plain: message.plain }), found));
       return;
     }
-    labelTurn({ 'bot.command': command.kind });
+    labelTurn({ 'bot.command': fileAgenda ? 'importAgendaFile' : command!.kind });
     try {
-      await commands[command.kind]({ context, state, kit, locale, council: found.view, message }, command.args ?? '');
+      const turn = { context, state, kit, locale, council: found.view, message };
+      // A link names the file; only words sent beside an attached file can name the council.
+      if (fileAgenda) await importAgendaFile(turn, file, file.url === command?.args?.trim() ? '' : command ? (command.args ?? '') : message.text);
+      else await commands[command!.kind](turn, command!.args ?? '');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       // "Set this chat up" is no answer in the personal chat, where no council can be set up.

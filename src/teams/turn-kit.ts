@@ -3,7 +3,7 @@ import { type CouncilDeps, type CouncilView, councilForConversation } from '../a
 import type { MeetingDeps } from '../app/meetings.js';
 import type { PollDeps } from '../app/polls.js';
 import type { NominationDeps } from '../app/nominations.js';
-import type { Calendar, Clock, DocumentLibrary, GraphAccess, MinutesRenderer, IdFactory, Logger, PersonalInstaller, RosterEntry, Store } from '../app/ports.js';
+import type { Calendar, Clock, DocumentLibrary, GraphAccess, MinutesRenderer, SharedFiles, IdFactory, Logger, PersonalInstaller, RosterEntry, Store } from '../app/ports.js';
 import type { CalendarDeps } from '../app/calendar.js';
 import type { MinutesDeps } from '../app/minutes.js';
 import type { Locale } from '../domain/council.js';
@@ -32,6 +32,8 @@ export interface BotDeps {
   /** SharePoint through Graph, for councils that name a library; undefined without Graph settings. */
   sharePoint?: DocumentLibrary;
   minutesRenderer: MinutesRenderer;
+  /** Shared files in SharePoint and OneDrive, through Graph; undefined without Graph settings. */
+  sharedFiles?: SharedFiles;
   /** Whether Graph takes the app's credentials; undefined without Graph settings. */
   graphAccess?: GraphAccess;
   /** How long a turn waits on Teams (its replies, a roster) before answering without it; 1 s by default. */

@@ -116,6 +116,10 @@ export class FakeConnector {
   readonly requests: ConnectorRequest[] = [];
   /** OneDrive upload sessions Teams opened for a file consent the person accepted, by session id. */
   private readonly uploadSessions = new Map<string, UploadSession>();
+  /** Files a person attached in their 1:1 chat, served at pre-authorised download URLs as Teams' OneDrive does. */
+  private readonly attachedFiles = new Map<string, { content: Buffer; status: number }>();
+  /** Downloads of attached files, in order: how the bot fetched them. */
+  readonly fileDownloads: { token: string; authorization?: string }[] = [];
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -308,6 +312,29 @@ export class FakeConnector {
     });
   }
 
+  /**
+   * A file the person attaches in the 1:1 chat: Teams puts it in their OneDrive and gives the bot
+   * a short-lived download URL that takes a plain GET. `status` other than 200 makes the download fail.
+   */
+  attachFile(content: Buffer, status = 200): string {
+    const token = randomUUID();
+    this.attachedFiles.set(token, { content, status });
+    return new URL(`attached-files/${token}?download=1`, this.url).toString();
+  }
+
+  private attachedFile(req: IncomingMessage, res: ServerResponse): void {
+    const token = new URL(req.url ?? '/', 'http://x').pathname.split('/')[2] ?? '';
+    this.fileDownloads.push({ token, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    const file = this.attachedFiles.get(token);
+    if (!file || file.status !== 200) {
+      res.writeHead(file?.status ?? 404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'itemNotFound', message: 'The download URL is not valid.' } }));
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'Content-Length': file.content.length });
+    res.end(file.content);
+  }
+
   private record(call: ConnectorCall): void {
     this.calls.push(call);
     for (const w of [...this.waiters]) {
@@ -323,6 +350,7 @@ export class FakeConnector {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if ((req.url ?? '').startsWith('/upload-sessions/')) return this.uploadFragment(req, res, Buffer.concat(chunks));
+    if ((req.url ?? '').startsWith('/attached-files/')) return this.attachedFile(req, res);
     const raw = Buffer.concat(chunks).toString('utf8');
     let body: any;
     try {

@@ -306,6 +306,11 @@ export interface FakeGraph {
    * libraries (by default one, "Delade dokument", at .../Delade%20dokument).
    */
   addSite(url: string, libraries?: FakeLibraryInput[]): FakeSiteInfo;
+  /**
+   * A file someone shared in a channel or chat, at its SharePoint or OneDrive address: Graph's
+   * shares API (/shares/u!{base64url}/driveItem) finds it by that address.
+   */
+  shareFile(url: string, content: Buffer): void;
   /** The app may not use the site (403, as without a Sites.Selected grant) or cannot see it (404). */
   denySite(url: string, status?: 403 | 404): void;
   /** The app may use the site again (an admin granted access). */
@@ -920,6 +925,21 @@ class FakeGraphServer implements FakeGraph {
 
   // --- SharePoint sites and libraries ---
 
+  private readonly sharedFiles = new Map<string, Buffer>();
+
+  shareFile(url: string, content: Buffer): void {
+    this.sharedFiles.set(url, content);
+  }
+
+  /** The file a share id ("u!" and the URL in unpadded base64url) names. */
+  private sharedFile(id: string): { name: string; content: Buffer } {
+    if (!id.startsWith('u!')) throw new GraphError(400, 'invalidRequest', 'The sharing token is malformed.');
+    const url = Buffer.from(id.slice(2), 'base64url').toString('utf8');
+    const content = this.sharedFiles.get(url);
+    if (!content) throw itemNotFound();
+    return { name: decodeURIComponent(new URL(url).pathname.split('/').at(-1) ?? ''), content };
+  }
+
   addSite(url: string, libraries: FakeLibraryInput[] = [{ name: 'Delade dokument' }]): FakeSiteInfo {
     const parsed = new URL(url);
     const segments = decodedSegments(parsed.pathname);
@@ -1359,6 +1379,14 @@ class FakeGraphServer implements FakeGraph {
   // --- SharePoint files ---
 
   private sharePointRoutes(): void {
+    this.route('GET', /^shares\/(?<share>[^/]+)\/driveItem$/i, (r) => {
+      const file = this.sharedFile(r.params.share!);
+      return { status: 200, body: { id: randomUUID(), name: file.name, size: file.content.length, file: { mimeType: mediaTypeOf(file.name) } } };
+    });
+    this.route('GET', /^shares\/(?<share>[^/]+)\/driveItem\/content$/i, (r) => {
+      const file = this.sharedFile(r.params.share!);
+      return { status: 302, headers: { Location: this.downloadUrl(file.content, file.name) } };
+    });
     const byPath = /^sites\/(?<host>[^/:]+):\/(?<path>[^:]*)(?::(?:\/(?<rel>drives|drive))?)?$/i;
     this.route('GET', byPath, (r) => {
       const site = this.siteByPath(r.params.host!, r.params.path!);

@@ -131,6 +131,22 @@ export class TeamsClient {
     return this.post(activity);
   }
 
+  /**
+   * A message carrying files as Teams sends them: in the 1:1 chat a `file.download.info`
+   * attachment with a pre-authorised download URL, in channels and chats a `reference` to the
+   * file's SharePoint or OneDrive address. `text` is what the person typed with the file.
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/bots-filesv4#receive-files-in-personal-chat
+   */
+  async sendFiles(conversation: Conversation, from: User, text: string, attachments: unknown[], options: { mention?: boolean } = {}) {
+    const activity = this.base(conversation, from);
+    activity.type = 'message';
+    const at = `<at>${BOT.name}</at>`;
+    activity.text = options.mention ? `${at} ${text}` : text;
+    if (options.mention) activity.entities = [{ type: 'mention', text: at, mentioned: BOT }];
+    activity.attachments = attachments;
+    return this.post(activity);
+  }
+
   async botAdded(conversation: Conversation, from: User) {
     const activity = this.base(conversation, from);
     activity.type = 'conversationUpdate';
