@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   type AgendaView,
@@ -297,7 +298,9 @@ const confirmImport = defineAction({
     }
     let planned = 0;
     if (data.planMeetings && draft.meetings && draft.meetings.length > 0) {
-      planned = (await scheduleMeetings(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, meetings: draft.meetings })).meetings.length;
+      // Ids from the draft: a confirmation retried before it was marked saved plans the meetings once.
+      const ids = draft.meetings.map((_, i) => createHash('sha256').update(`${turn.conversationId}\n${data.draftId}\n${i}`).digest('hex').slice(0, 32));
+      planned = (await scheduleMeetings(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, meetings: draft.meetings, ids })).meetings.length;
     }
     const count = draft.items.length;
     markSaved(turn.state, data.draftId, turn.kit.deps.clock.now().toISOString());
