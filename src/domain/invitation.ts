@@ -5,6 +5,7 @@
  * and "Deltagare" never names the meeting. Pure; never throws.
  */
 import { agendaHeading } from './agenda-headings.js';
+import { findDates } from './swedish-dates.js';
 import { type TextBlock, WHITESPACE, capText, markdownHeading, stripEmphasis, trimChars } from './text-lines.js';
 
 export interface Participant {
@@ -60,30 +61,48 @@ export function splitInvitation(blocks: readonly TextBlock[]): InvitationParts {
       continue;
     }
     const kept: string[] = [];
-    let open: { section: Section; filled: boolean } | undefined;
+    let open: { section: Section; original: string[]; entries: string[] } | undefined;
+    // A section is only taken out when it holds what its heading promises: "Kommande möten" as
+    // the last item of a plain agenda, with more items under it, stays on the agenda.
+    const close = () => {
+      if (!open) return;
+      if (holds(open.section, open.entries)) {
+        found = true;
+        (open.section === 'participants' ? participantLines : nextLines).push(...open.entries);
+      } else kept.push(...open.original);
+      open = undefined;
+    };
     for (const line of block.text.split('\n')) {
       const heading = sectionHeading(line);
       if (heading) {
-        found = true;
-        open = { section: heading.section, filled: heading.rest !== '' };
-        if (heading.rest !== '') (heading.section === 'participants' ? participantLines : nextLines).push(heading.rest);
+        close();
+        open = { section: heading.section, original: [line], entries: heading.rest === '' ? [] : [heading.rest] };
         continue;
       }
-      if (open && (endsSection(line) || (line.trim() === '' && open.filled))) open = undefined;
+      if (open && (endsSection(line) || (line.trim() === '' && open.entries.length > 0))) close();
       if (!open) {
         kept.push(line);
         continue;
       }
-      if (line.trim() === '') continue;
-      open.filled = true;
-      (open.section === 'participants' ? participantLines : nextLines).push(stripEmphasis(line).replace(BULLET_RE, '').trim());
+      open.original.push(line);
+      if (line.trim() !== '') open.entries.push(stripEmphasis(line).replace(BULLET_RE, '').trim());
     }
+    close();
     if (kept.some((line) => line.trim() !== '')) agenda.push({ kind: 'text', text: kept.join('\n') });
   }
   if (!found) return { agenda: [...blocks], participants: [], found };
   const parts: InvitationParts = { agenda, participants: readParticipants(participantLines), found };
   if (nextLines.length > 0) parts.nextMeetings = nextLines.join('\n');
   return parts;
+}
+
+/** A person is named first: "Anna Ek", "Anna-Karin van der Berg"; a meeting list dates each line. */
+const NAME_RE = /^\p{Lu}[\p{L}'’.-]*(?:\s+[\p{L}'’.-]+){1,4}(?:\s*(?:[,(–—;]|\s-\s)|$)/u;
+
+function holds(section: Section, entries: readonly string[]): boolean {
+  if (entries.length === 0) return false;
+  if (section === 'next') return entries.every((entry) => findDates(entry).length > 0);
+  return entries.every((entry) => entry.split(';').every((one) => NAME_RE.test(one.trim())));
 }
 
 /** "Anna Ek, Region Halland", "Anna Ek (Region Halland)", "Anna Ek – Region Halland"; several on a line split at ";". */

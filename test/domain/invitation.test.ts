@@ -50,3 +50,12 @@ describe('a whole invitation pasted', () => {
     expect(readParticipants(['Anna Ek – Region Halland', 'anna ek', 'Eva Lund', '—'])).toEqual([{ name: 'Anna Ek', organisation: 'Region Halland' }, { name: 'Eva Lund' }]);
   });
 });
+
+describe('sections that only look like an invitation’s', () => {
+  it('keeps "Kommande möten" and "Deltagare" as items when what follows is no dates or names', () => {
+    const text = 'Dagordning\nInledning\nBudget\nKommande möten\nÖvriga frågor\nDeltagare\n13.00 mötet avslutas';
+    const parts = splitInvitation([{ kind: 'text', text }]);
+    expect(parts.found).toBe(false);
+    expect(parts.agenda).toEqual([{ kind: 'text', text }]);
+  });
+});
