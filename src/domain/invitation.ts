@@ -105,6 +105,12 @@ function holds(section: Section, entries: readonly string[]): boolean {
   return entries.every((entry) => entry.split(';').every((one) => NAME_RE.test(one.trim())));
 }
 
+/** Where the name stops: at the first comma, parenthesis or spaced dash. */
+function nameEnd(text: string): number {
+  const found = [text.indexOf(','), text.indexOf('('), ...[' – ', ' — ', ' - '].map((dash) => text.indexOf(dash))].filter((i) => i > 0);
+  return found.length > 0 ? Math.min(...found) : text.length;
+}
+
 /** "Anna Ek, Region Halland", "Anna Ek (Region Halland)", "Anna Ek – Region Halland"; several on a line split at ";". */
 export function readParticipants(lines: readonly string[]): Participant[] {
   const seen = new Set<string>();
@@ -112,9 +118,9 @@ export function readParticipants(lines: readonly string[]): Participant[] {
   for (const entry of lines.flatMap((line) => line.split(';'))) {
     const text = entry.replace(/\s+/g, ' ').trim();
     if (!/\p{L}/u.test(text)) continue;
-    const m = /^([^,(–—]+?)\s*(?:,\s*|\(\s*|\s[–—-]\s+)(.+?)\)?$/u.exec(text);
-    const name = capText(trimChars(m ? m[1]! : text, `${WHITESPACE}.,`), NAME_MAX);
-    const organisation = m ? capText(trimChars(m[2]!, `${WHITESPACE}.,()`), NAME_MAX) : '';
+    const cut = nameEnd(text);
+    const name = capText(trimChars(text.slice(0, cut), `${WHITESPACE}.,`), NAME_MAX);
+    const organisation = capText(trimChars(text.slice(cut), `${WHITESPACE}.,()–—-`), NAME_MAX);
     const key = name.toLocaleLowerCase('sv');
     if (name === '' || seen.has(key)) continue;
     seen.add(key);
