@@ -32,7 +32,7 @@ import { withNextStep } from './next-step.js';
 import { type InvitationParts, type Participant, splitInvitation } from '../domain/invitation.js';
 import { matchMember } from '../domain/member-match.js';
 import { parseScheduleText } from '../domain/schedule-text.js';
-import { type MeetingInput, scheduleMeetings } from '../app/meetings.js';
+import { type MeetingInput, SCHEDULE_MAX, scheduleMeetings } from '../app/meetings.js';
 import { GUESTS_MAX, addMeetingGuest } from '../app/attendance.js';
 import { plannedInputs } from './meeting-commands.js';
 import type { InvitationOffers } from './agenda-views.js';
@@ -247,9 +247,11 @@ function invitationOffers(
   const members: string[] = [];
   const guests: Participant[] = [];
   for (const person of invitation.participants) {
-    const match = matchMember(person.name, agenda.view.members.filter((m) => m.role !== 'guest'));
-    if (match.kind === 'one') {
-      if (!members.includes(match.member.name)) members.push(match.member.name);
+    // Council guests are on the attendance already; a name two members share is no stranger either.
+    const match = matchMember(person.name, agenda.view.members);
+    const known = match.kind === 'one' ? match.member.name : match.kind === 'ambiguous' ? person.name : undefined;
+    if (known !== undefined) {
+      if (!members.includes(known)) members.push(known);
     } else if (guests.length < GUESTS_MAX) guests.push(person);
   }
   let meetings: MeetingInput[] = [];
@@ -258,7 +260,7 @@ function invitationOffers(
     const zone = agenda.view.council.timeZone;
     const today = utcToZoned(turn.kit.deps.clock.now().toISOString(), zone).date;
     const after = agendaDate ?? utcToZoned(agenda.meeting.startsAt, zone).date;
-    meetings = plannedInputs(agenda.view.council, parseScheduleText(invitation.nextMeetings, { today, after }).meetings);
+    meetings = plannedInputs(agenda.view.council, parseScheduleText(invitation.nextMeetings, { today, after }).meetings.slice(0, SCHEDULE_MAX));
   }
   return { members, guests, meetings };
 }

@@ -139,3 +139,39 @@ describe('a whole invitation pasted as the agenda', () => {
     expect(text.match(/Obs:/g)).toHaveLength(2);
   });
 });
+
+describe('an English-speaking council', () => {
+  const connector = new FakeConnector();
+  let bot: BotProcess;
+  const client = new TeamsClient(() => bot.url, connector);
+  const chat: Conversation = { id: `19:${randomUUID()}@thread.v2`, type: 'groupChat' };
+
+  beforeAll(async () => {
+    await connector.start();
+    connector.setRoster(chat.id, [chair, bjorn]);
+    bot = await new BotProcess().start();
+    await client.execute(chat, chair, { verb: 'council.setup' }, { name: 'Primary care council', locale: 'en', timeZone: 'Europe/Stockholm' });
+    await client.say(chat, chair, 'new meeting 2028-01-13 13:00-16:00 Regional house');
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  it('is told of holidays and weekends, and offered an invitation’s guests and meetings, in English', async () => {
+    connector.reset();
+    await client.say(chat, chair, 'schedule:\n2028-12-24 10:00-12:00\n2028-12-27 10:00-12:00');
+    const plan = connector.sent(chat.id).map((s) => cardTexts(cardOf(s.body)).join('\n')).join('\n');
+    expect(plan).toContain('Note: Christmas Eve, a public holiday in Sweden');
+    expect(plan.match(/Note:/g)).toHaveLength(1);
+
+    connector.reset();
+    await client.say(chat, chair, 'agenda:\nParticipants: Björn Berg; Anna Ek, Region Halland\n\nAgenda\n1. Welcome\n2. Budget\n\nNext meetings: 18 March, 20 May');
+    const card = cardOf(connector.sent(chat.id).at(-1)?.body);
+    const text = cardTexts(card).join('\n');
+    expect(text).toContain("Council members among the invitation's participants:\nBjörn Berg");
+    expect(walkCard(card).filter((n) => n.type === 'Input.Toggle').map((n) => n.title)).toEqual(['Anna Ek, Region Halland', 'Schedule these meetings too']);
+    const saved = await client.execute(chat, chair, findAction(card, 'agenda.confirmImport'), { guest0: 'true', planMeetings: 'true' });
+    expect(cardTexts(saved.card).join('\n')).toContain('The agenda is imported: 2 items. 1 guest is added to the meeting. 2 meetings are scheduled.');
+  });
+});
