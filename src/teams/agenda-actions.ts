@@ -32,7 +32,7 @@ import { withNextStep } from './next-step.js';
 import { type InvitationParts, type Participant, splitInvitation } from '../domain/invitation.js';
 import { matchMember } from '../domain/member-match.js';
 import { parseScheduleText } from '../domain/schedule-text.js';
-import { type MeetingInput, SCHEDULE_MAX, scheduleMeetings } from '../app/meetings.js';
+import { type MeetingInput, SCHEDULE_MAX, checkMeetingInputs, scheduleMeetings } from '../app/meetings.js';
 import { GUESTS_MAX, addMeetingGuest } from '../app/attendance.js';
 import { plannedInputs } from './meeting-commands.js';
 import type { InvitationOffers } from './agenda-views.js';
@@ -279,6 +279,10 @@ const confirmImport = defineAction({
       await respondWithCard(turn.context, agendaCard(agenda, turn.actorId));
       return;
     }
+    const toggles = data as Record<string, unknown>;
+    const guests = (draft.guests ?? []).filter((_, i) => toggles[`guest${i}`] === true);
+    // What was ticked is checked before anything is written, so a refusal saves nothing.
+    if (guests.length > 0 || data.planMeetings) await checkInvitationChoices(turn, draft.meetingId, guests, data.planMeetings ? draft.meetings ?? [] : []);
     let agenda = await importAgenda(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
@@ -287,8 +291,6 @@ const confirmImport = defineAction({
       items: draft.items,
     });
     if (data.move && draft.moveTo) agenda = await moveMeetingTo(turn, agenda, draft.moveTo);
-    const toggles = data as Record<string, unknown>;
-    const guests = (draft.guests ?? []).filter((_, i) => toggles[`guest${i}`] === true);
     for (const guest of guests) {
       await addMeetingGuest(turn.kit.meetingDeps, {
         conversationId: turn.conversationId,
@@ -319,6 +321,21 @@ const confirmImport = defineAction({
     return freshAgenda(turn, notice, draft);
   },
 });
+
+async function checkInvitationChoices(turn: ActionTurn, meetingId: string, guests: readonly Participant[], meetings: readonly MeetingInput[]): Promise<void> {
+  if (!turn.council) throw new RuleError('error.notSetUp');
+  const role = roleOf(turn.council, turn.actorId);
+  if (guests.length > 0) {
+    requirePermission(role, 'meeting.run');
+    const names = new Set((await turn.kit.meetingDeps.meetings.guests(meetingId)).map((g) => g.name.toLocaleLowerCase('sv')));
+    for (const g of guests) names.add(g.name.toLocaleLowerCase('sv'));
+    if (names.size > GUESTS_MAX) throw new RuleError('error.tooManyGuests', { max: GUESTS_MAX });
+  }
+  if (meetings.length > 0) {
+    requirePermission(role, 'meeting.schedule');
+    checkMeetingInputs(turn.council.council, meetings, turn.kit.deps.clock.now().toISOString());
+  }
+}
 
 /** The meeting, saved with the agenda just imported, takes the times the agenda has: same day, place and title. */
 async function moveMeetingTo(turn: ActionTurn, agenda: AgendaView, to: TimeMisfit): Promise<AgendaView> {

@@ -129,6 +129,16 @@ describe('a whole invitation pasted as the agenda', () => {
     expect((await lastText(() => client.say(chat, chair, 'närvaro'))).text).not.toContain('Per Olsson');
   });
 
+  it('refuses the whole save, in words, when a ticked meeting cannot be planned', async () => {
+    const before = cardTexts((await lastText(() => client.say(chat, chair, 'dagordning'))).card).join('\n');
+    const { card } = await lastText(() => client.say(chat, chair, 'dagordning\nDagordning\n1. Något nytt\n\nNästkommande möten: 20 juni 17.00\nKallade: Eva Nord, Regionhälsan'));
+    const refused = await client.execute(chat, chair, findAction(card, 'agenda.confirmImport'), { guest0: 'true', planMeetings: 'true' });
+    expect(cardTexts(refused.card).join('\n')).toContain('Mötet måste sluta efter att det börjar.');
+    expect(cardTexts((await lastText(() => client.say(chat, chair, 'dagordning'))).card).join('\n')).toBe(before);
+    expect((await lastText(() => client.say(chat, chair, 'närvaro'))).text).not.toContain('Eva Nord');
+    expect((await lastText(() => client.say(chat, chair, 'möten'))).text).not.toContain('20 juni');
+  });
+
   it('flags a weekend or holiday on a pasted schedule, keeping a place with commas', async () => {
     const { text } = await lastText(() =>
       client.say(chat, chair, 'mötesplan:\n2028-06-23 13:00-16:00 Lokal Resenären, Stationshuset, Göteborg\n2028-06-27 13:00-16:00\n2028-07-01 10:00-12:00'),
