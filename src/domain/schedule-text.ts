@@ -144,7 +144,17 @@ function candidates(lines: readonly PreparedLine[]): Candidate[] {
   if (fromTables.length > 0) return fromTables;
   return lines
     .filter((line) => hasContent(line.text) && !markdownHeading(line.text) && !isPipeSeparator(tableCells(line) ?? []) && !isHeaderLine(line.text))
-    .map((line) => ({ line, when: (tableCells(line) ?? [line.text]).filter((c) => c !== '').join(', '), compactDates: false, place: [], form: [] }));
+    .map((line) => ({ line, when: withoutListHeading((tableCells(line) ?? [line.text]).filter((c) => c !== '').join(', ')), compactDates: false, place: [], form: [] }))
+    .filter((candidate) => hasContent(candidate.when));
+}
+
+const LIST_HEADING_RE = /^(?:(?:nästkommande|kommande|nästa|följande|framtida|övriga)\s+möten|mötesdatum|mötestider|(?:next|upcoming|future)\s+meetings)(?:\s\d{4})?(?:\s?:|$)/iu;
+
+/** "Nästkommande möten: 18 mars, 20 maj": the words before the colon name the list, not a meeting. */
+function withoutListHeading(text: string): string {
+  const plain = stripEmphasis(text).trim();
+  const heading = LIST_HEADING_RE.exec(plain);
+  return heading ? plain.slice(heading[0].length) : text;
 }
 
 function recogniseHeader(cells: readonly string[]): Columns | undefined {

@@ -205,3 +205,15 @@ describe('places and years as invitations write them', () => {
     expect(parseScheduleText('2029-02-01\n18 mars', { today: '2026-12-07', after: '2028-01-13' }).meetings.map((m) => m.date)).toEqual(['2029-02-01', '2029-03-18']);
   });
 });
+
+describe('a next-meetings list pasted with its heading', () => {
+  it('reads the heading as naming the list, not the first meeting', () => {
+    const r = parseScheduleText('Nästkommande möten: 18 mars, 20 maj\n**Kommande möten 2027**\n9 sep', { today: '2026-12-07' });
+    expect(r.meetings.map((m) => [m.date, m.title])).toEqual([
+      ['2027-03-18', undefined],
+      ['2027-05-20', undefined],
+      ['2027-09-09', undefined],
+    ]);
+    expect(r.unparsed).toEqual([]);
+  });
+});
