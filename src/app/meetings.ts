@@ -110,6 +110,11 @@ function clean(text: string | null, max: number): string | null {
   return trimmed === '' ? null : trimmed.slice(0, max);
 }
 
+/** Throws what scheduling these would refuse (a time the clock skips, an end before the start, a past date), saving nothing. */
+export function checkMeetingInputs(council: Council, inputs: readonly MeetingInput[], nowIso: string): void {
+  for (const input of inputs) toInstants(council, input, nowIso);
+}
+
 /** Schedules one meeting or a whole plan: every meeting is checked first, then all are saved together. */
 export async function scheduleMeetings(
   deps: MeetingDeps,

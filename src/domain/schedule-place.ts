@@ -22,6 +22,10 @@ const FILLERS = new Set(['via', 'möte', 'mötet', 'i', 'på', 'at', 'in', 'med'
 const PLACE_WORD_RE =
   /(?<![\p{L}\p{N}])\p{L}*(?:hus|huset|sal|salen|(?<!fo)rum|rummet|lokal|lokalen|gatan|gata|vägen|väg|kontor|kontoret|aula|aulan|center|centrum|torget|sjukhus|sjukhuset|stadshus|stadshuset|regionhuset|building|room|hall|office|street|road|centre)(?![\p{L}\p{N}])/iu;
 
+const NAMED_ROOM_RE = /^(?:lokal|lokalen|sal|salen|rum|rummet)$/iu;
+/** A town or a street after a place: capitalised, a few words at most. */
+const ADDRESS_PART_RE = /^\p{Lu}[\p{L}\p{N}.\- ]{0,40}$/u;
+
 /**
  * `placeOnly` is for text from a place column or a date-and-place cell: whatever is not a way
  * of meeting is the place. In a free line a remainder is only a place if it reads like one.
@@ -40,9 +44,10 @@ export function readPlace(text: string, placeOnly: boolean): PlaceReading {
         online = true;
         return ' ';
       })
-      .replace(PHYSICAL_RE, () => {
+      .replace(PHYSICAL_RE, (word: string, at: number, whole: string) => {
         physical = true;
-        return ' ';
+        // "Lokal Resenären" names the room: the word is part of its name, not only a marker.
+        return NAMED_ROOM_RE.test(word.trim()) && /^\p{Lu}/u.test(whole.slice(at + word.length)) ? word : ' ';
       });
   const outsideParts = segments(strip(outside));
   const insideText = inside.trim();
@@ -51,7 +56,8 @@ export function readPlace(text: string, placeOnly: boolean): PlaceReading {
   const places: string[] = [];
   const others: string[] = [];
   for (const part of outsideParts) {
-    if (placeOnly || physical || PLACE_WORD_RE.test(part)) places.push(part);
+    // "Regionens hus, Halmstad": what follows a place on the same line is its address.
+    if (placeOnly || physical || PLACE_WORD_RE.test(part) || (places.length > 0 && others.length === 0 && ADDRESS_PART_RE.test(part))) places.push(part);
     else others.push(part);
   }
   // "fysiskt (Regionens Hus, Göteborg)": what a parenthesis holds after a place marker is the place.

@@ -81,9 +81,14 @@ interface Draft {
   meeting: Omit<ParsedMeeting, 'date'>;
 }
 
-export function parseScheduleText(text: string, reference: { today: string }): ScheduleParseResult {
+/**
+ * `after`: the date of the meeting the list was pasted with ("Nästkommande möten" in its
+ * invitation). Dates without a year are then the first on or after it, whatever today is.
+ */
+export function parseScheduleText(text: string, reference: { today: string; after?: string }): ScheduleParseResult {
   const { lines, truncated } = prepareLines(text);
   const today = parseIsoDate(typeof reference?.today === 'string' ? reference.today : '');
+  const after = typeof reference?.after === 'string' ? parseIsoDate(reference.after) : undefined;
   const unparsed: ScheduleParseResult['unparsed'] = [];
   const report = (line: PreparedLine) => unparsed.push({ line: line.number, text: capText(line.text, UNPARSED_TEXT_MAX) });
 
@@ -99,7 +104,7 @@ export function parseScheduleText(text: string, reference: { today: string }): S
   const failedLines = new Set<number>();
   let previous: number | undefined;
   for (const draft of drafts) {
-    const date = dateFor(draft, today, previous);
+    const date = dateFor(draft, today, previous ?? (after ? dayNumber(after) : undefined), after !== undefined);
     if (date === undefined) {
       if (!failedLines.has(draft.meeting.sourceLine)) {
         failedLines.add(draft.meeting.sourceLine);
@@ -139,7 +144,17 @@ function candidates(lines: readonly PreparedLine[]): Candidate[] {
   if (fromTables.length > 0) return fromTables;
   return lines
     .filter((line) => hasContent(line.text) && !markdownHeading(line.text) && !isPipeSeparator(tableCells(line) ?? []) && !isHeaderLine(line.text))
-    .map((line) => ({ line, when: (tableCells(line) ?? [line.text]).filter((c) => c !== '').join(', '), compactDates: false, place: [], form: [] }));
+    .map((line) => ({ line, when: withoutListHeading((tableCells(line) ?? [line.text]).filter((c) => c !== '').join(', ')), compactDates: false, place: [], form: [] }))
+    .filter((candidate) => hasContent(candidate.when));
+}
+
+const LIST_HEADING_RE = /^(?:(?:nästkommande|kommande|nästa|följande|framtida|övriga)\s+möten|mötesdatum|mötestider|(?:next|upcoming|future)\s+meetings)(?:\s\d{4})?(?:\s?:|$)/iu;
+
+/** "Nästkommande möten: 18 mars, 20 maj": the words before the colon name the list, not a meeting. */
+function withoutListHeading(text: string): string {
+  const plain = stripEmphasis(text).trim();
+  const heading = LIST_HEADING_RE.exec(plain);
+  return heading ? plain.slice(heading[0].length) : text;
 }
 
 function recogniseHeader(cells: readonly string[]): Columns | undefined {
@@ -257,14 +272,15 @@ function readMeeting(candidate: Candidate, before: string, date: DateMatch, afte
  * before today and no earlier than the meeting before it, so "10 sep, 15 okt, 3 dec, 14 jan"
  * pasted in September runs on into January of the next year.
  */
-function dateFor(draft: Draft, today: CalendarDate | undefined, previous: number | undefined): CalendarDate | undefined {
+function dateFor(draft: Draft, today: CalendarDate | undefined, previous: number | undefined, anchored = false): CalendarDate | undefined {
   if (draft.year !== undefined) {
     return isValidDate(draft.year, draft.month, draft.day) ? { year: draft.year, month: draft.month, day: draft.day } : undefined;
   }
   if (!today) return undefined;
-  const threshold = dayNumber(shiftMonths(today, -LOOK_BACK_MONTHS));
-  const earliest = Math.max(threshold, previous ?? threshold);
-  const startYear = shiftMonths(today, -LOOK_BACK_MONTHS).year;
+  const from = anchored && previous !== undefined ? fromDayNumber(previous) : shiftMonths(today, -LOOK_BACK_MONTHS);
+  const threshold = dayNumber(from);
+  const earliest = anchored ? previous ?? threshold : Math.max(threshold, previous ?? threshold);
+  const startYear = from.year;
   // Eight years always include a leap year, for "29 feb".
   for (let year = startYear; year <= startYear + 8; year++) {
     if (!isValidDate(year, draft.month, draft.day)) continue;
@@ -272,4 +288,9 @@ function dateFor(draft: Draft, today: CalendarDate | undefined, previous: number
     if (dayNumber(candidate) >= earliest) return candidate;
   }
   return undefined;
+}
+
+function fromDayNumber(n: number): CalendarDate {
+  const d = new Date(n * 86_400_000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }

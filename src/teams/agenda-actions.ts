@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   type AgendaView,
@@ -18,7 +19,7 @@ import type { TextBlock } from '../domain/text-lines.js';
 import { type TimeMisfit, agendaTimeMisfit } from '../domain/agenda-fit.js';
 import { utcToZoned } from '../domain/meeting-time.js';
 import { updateMeeting } from '../app/meetings.js';
-import { requirePermission } from '../domain/council.js';
+import { can, requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { dropDraft, getDraft, markSaved, putDraft } from './agenda-drafts.js';
@@ -28,6 +29,13 @@ import { blankToUndefined, flag, id, page, version } from './card-fields.js';
 import { cardActivity, respondWithCard } from './replies.js';
 import type { Notice } from './views.js';
 import { withNextStep } from './next-step.js';
+import { type InvitationParts, type Participant, splitInvitation } from '../domain/invitation.js';
+import { matchMember } from '../domain/member-match.js';
+import { parseScheduleText } from '../domain/schedule-text.js';
+import { type MeetingInput, SCHEDULE_MAX, checkMeetingInputs, scheduleMeetings } from '../app/meetings.js';
+import { GUESTS_MAX, addMeetingGuest } from '../app/attendance.js';
+import { plannedInputs } from './meeting-commands.js';
+import type { InvitationOffers } from './agenda-views.js';
 
 const minutes = z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(600).optional());
 const presenters = z
@@ -76,10 +84,10 @@ export async function updatePostedCard(turn: Pick<ActionTurn, 'kit'>, agenda: Ag
   turn.kit.wakeOutbox();
 }
 
-async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'agenda.updated' | 'agenda.imported', count = 0): Promise<void> {
+async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'agenda.updated' | 'agenda.imported', count = 0, also: readonly string[] = []): Promise<void> {
   await updatePostedCard(turn, agenda);
   const { locale } = agenda.view.council;
-  const said = t(locale, noticeKey, { count });
+  const said = [t(locale, noticeKey, { count }), ...also].join(' ');
   const notice: Notice = { text: noticeKey === 'agenda.imported' ? withNextStep(locale, said, 'afterAgenda') : said, kind: 'good' };
   await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
 }
@@ -199,29 +207,70 @@ const previewImport = defineAction({
   async run(turn, data) {
     const agenda = await meetingAgenda(turn.kit.meetingDeps, turn.conversationId, data.meetingId);
     requirePermission(roleOf(agenda.view, turn.actorId), 'agenda.edit');
-    await respondWithCard(turn.context, previewCard(turn, agenda, data.text));
+    await respondWithCard(turn.context, previewCard(turn, agenda, data.text, turn.actorId));
   },
 });
 
 /** Parses pasted text and keeps the result as a draft until the chair confirms it. */
-export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, input: string | readonly TextBlock[]) {
-  const parsed = typeof input === 'string' ? parseAgendaText(input) : parseAgendaBlocks(input);
+export function previewCard(turn: { state: ActionTurn['state']; kit: ActionTurn['kit'] }, agenda: AgendaView, input: string | readonly TextBlock[], actorId?: string) {
+  const invitation = splitInvitation(typeof input === 'string' ? [{ kind: 'text', text: input }] : input);
+  const agendaInput = !invitation.found ? input : typeof input === 'string' ? invitation.agenda.map((b) => (b.kind === 'text' ? b.text : '')).join('\n') : invitation.agenda;
+  const parsed = typeof agendaInput === 'string' ? parseAgendaText(agendaInput) : parseAgendaBlocks(agendaInput);
   if (parsed.items.length === 0) throw new RuleError('agenda.nothingFound');
   const zone = agenda.view.council.timeZone;
   const misfit = agendaTimeMisfit(parsed.items, { start: utcToZoned(agenda.meeting.startsAt, zone).time, end: utcToZoned(agenda.meeting.endsAt, zone).time });
+  const offers = invitationOffers(turn, agenda, invitation, parsed.date, actorId);
   const draftId = putDraft(turn.state, {
     meetingId: agenda.meeting.id,
     version: agenda.meeting.version,
     items: parsed.items,
     createdAt: turn.kit.deps.clock.now().toISOString(),
     ...(misfit ? { moveTo: misfit } : {}),
+    ...(offers.guests.length > 0 ? { guests: offers.guests } : {}),
+    ...(offers.meetings.length > 0 ? { meetings: offers.meetings } : {}),
   });
-  return agendaConfirmCard(agenda, draftId, { items: parsed.items, unparsed: parsed.unparsed.map((u) => u.text), truncated: parsed.truncated }, misfit);
+  return agendaConfirmCard(agenda, draftId, { items: parsed.items, unparsed: parsed.unparsed.map((u) => u.text), truncated: parsed.truncated }, misfit, offers);
 }
+
+/**
+ * What a pasted invitation offers besides its agenda: the participants who are council members
+ * (shown), the others (each a guest to tick) and its next meetings (a plan to tick), whose dates
+ * without a year follow this meeting's date, not today's.
+ */
+function invitationOffers(
+  turn: { kit: ActionTurn['kit'] },
+  agenda: AgendaView,
+  invitation: InvitationParts,
+  agendaDate: string | undefined,
+  actorId: string | undefined,
+): InvitationOffers {
+  const members: string[] = [];
+  const guests: Participant[] = [];
+  for (const person of invitation.participants) {
+    // Council guests are on the attendance already; a name two members share is no stranger either.
+    const match = matchMember(person.name, agenda.view.members);
+    const known = match.kind === 'one' ? match.member.name : match.kind === 'ambiguous' ? person.name : undefined;
+    if (known !== undefined) {
+      if (!members.includes(known)) members.push(known);
+    } else if (guests.length < GUESTS_MAX) guests.push(person);
+  }
+  let meetings: MeetingInput[] = [];
+  const mayPlan = actorId === undefined || can(roleOf(agenda.view, actorId), 'meeting.schedule');
+  if (invitation.nextMeetings && mayPlan) {
+    const zone = agenda.view.council.timeZone;
+    const today = utcToZoned(turn.kit.deps.clock.now().toISOString(), zone).date;
+    const after = agendaDate ?? utcToZoned(agenda.meeting.startsAt, zone).date;
+    meetings = plannedInputs(agenda.view.council, parseScheduleText(invitation.nextMeetings, { today, after }).meetings.slice(0, SCHEDULE_MAX));
+  }
+  return { members, guests, meetings };
+}
+
+/** Each guest offered from an invitation is its own toggle on the card, "guest0" … */
+const guestToggles = Object.fromEntries(Array.from({ length: GUESTS_MAX }, (_, i) => [`guest${i}`, flag])) as Record<`guest${number}`, typeof flag>;
 
 const confirmImport = defineAction({
   verb: 'agenda.confirmImport',
-  schema: z.object({ draftId: id, move: z.boolean().optional() }),
+  schema: z.object({ draftId: id, move: z.boolean().optional(), planMeetings: flag, ...guestToggles }),
   async run(turn, data) {
     const draft = getDraft(turn.state, data.draftId);
     if (!draft) throw new RuleError('error.draftExpired');
@@ -230,6 +279,10 @@ const confirmImport = defineAction({
       await respondWithCard(turn.context, agendaCard(agenda, turn.actorId));
       return;
     }
+    const toggles = data as Record<string, unknown>;
+    const guests = (draft.guests ?? []).filter((_, i) => toggles[`guest${i}`] === true);
+    // What was ticked is checked before anything is written, so a refusal saves nothing.
+    if (guests.length > 0 || data.planMeetings) await checkInvitationChoices(turn, draft.meetingId, guests, data.planMeetings ? draft.meetings ?? [] : []);
     let agenda = await importAgenda(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
@@ -238,9 +291,29 @@ const confirmImport = defineAction({
       items: draft.items,
     });
     if (data.move && draft.moveTo) agenda = await moveMeetingTo(turn, agenda, draft.moveTo);
+    for (const guest of guests) {
+      await addMeetingGuest(turn.kit.meetingDeps, {
+        conversationId: turn.conversationId,
+        actorId: turn.actorId,
+        meetingId: draft.meetingId,
+        name: guest.name,
+        organisation: guest.organisation ?? null,
+      });
+    }
+    let planned = 0;
+    if (data.planMeetings && draft.meetings && draft.meetings.length > 0) {
+      // Ids from the draft: a confirmation retried before it was marked saved plans the meetings once.
+      const ids = draft.meetings.map((_, i) => createHash('sha256').update(`${turn.conversationId}\n${data.draftId}\n${i}`).digest('hex').slice(0, 32));
+      planned = (await scheduleMeetings(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, meetings: draft.meetings, ids })).meetings.length;
+    }
     const count = draft.items.length;
     markSaved(turn.state, data.draftId, turn.kit.deps.clock.now().toISOString());
-    await answerChange(turn, agenda, 'agenda.imported', count);
+    const { locale } = agenda.view.council;
+    const extra = [
+      ...(guests.length > 0 ? [t(locale, 'agenda.importedGuests', { count: guests.length })] : []),
+      ...(planned > 0 ? [t(locale, 'schedule.saved', { count: planned })] : []),
+    ];
+    await answerChange(turn, agenda, 'agenda.imported', count, extra);
   },
   async freshCard(turn, notice, data) {
     const draft = getDraft(turn.state, data.draftId);
@@ -248,6 +321,21 @@ const confirmImport = defineAction({
     return freshAgenda(turn, notice, draft);
   },
 });
+
+async function checkInvitationChoices(turn: ActionTurn, meetingId: string, guests: readonly Participant[], meetings: readonly MeetingInput[]): Promise<void> {
+  if (!turn.council) throw new RuleError('error.notSetUp');
+  const role = roleOf(turn.council, turn.actorId);
+  if (guests.length > 0) {
+    requirePermission(role, 'meeting.run');
+    const names = new Set((await turn.kit.meetingDeps.meetings.guests(meetingId)).map((g) => g.name.toLocaleLowerCase('sv')));
+    for (const g of guests) names.add(g.name.toLocaleLowerCase('sv'));
+    if (names.size > GUESTS_MAX) throw new RuleError('error.tooManyGuests', { max: GUESTS_MAX });
+  }
+  if (meetings.length > 0) {
+    requirePermission(role, 'meeting.schedule');
+    checkMeetingInputs(turn.council.council, meetings, turn.kit.deps.clock.now().toISOString());
+  }
+}
 
 /** The meeting, saved with the agenda just imported, takes the times the agenda has: same day, place and title. */
 async function moveMeetingTo(turn: ActionTurn, agenda: AgendaView, to: TimeMisfit): Promise<AgendaView> {

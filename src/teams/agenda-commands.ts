@@ -34,7 +34,7 @@ export async function importAgendaText(turn: CommandTurn, text: string): Promise
     await turn.context.sendActivity(t(turn.locale, 'agenda.noMeeting', { date: exampleMeetingDay(turn.kit.deps.clock, turn.council.council.timeZone) }));
     return;
   }
-  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, turn.message?.blocks ? agendaBlocks(turn.message.blocks, text) : text)));
+  await turn.context.sendActivity(cardActivity(previewCard(turn, agenda, turn.message?.blocks ? agendaBlocks(turn.message.blocks, text) : text, turn.context.activity.from.id)));
 }
 
 /**

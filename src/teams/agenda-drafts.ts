@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
 import type { TimeMisfit } from '../domain/agenda-fit.js';
+import type { Participant } from '../domain/invitation.js';
+import type { MeetingInput } from '../app/meetings.js';
 
 /** An imported agenda waiting for the chair's confirmation; kept in the conversation's turn state. */
 export interface AgendaDraft {
@@ -11,6 +13,10 @@ export interface AgendaDraft {
   createdAt: string;
   /** Where the meeting would move to for the agenda's own times, when they do not fit it. */
   moveTo?: TimeMisfit;
+  /** From a pasted invitation: participants who are not council members, each to be ticked to become a guest. */
+  guests?: Participant[];
+  /** From a pasted invitation: its next meetings, planned when the chair ticks them. */
+  meetings?: MeetingInput[];
   /** Set once saved, so a retried confirmation answers with the agenda instead of failing. */
   savedAt?: string;
 }

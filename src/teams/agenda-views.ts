@@ -14,6 +14,9 @@ import { type MessageKey, t } from '../i18n/index.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import { MAX_ITEMS_ON_LIVE_CARD, closingData } from './closing-views.js';
 import type { Notice } from './views.js';
+import type { Participant } from '../domain/invitation.js';
+import type { MeetingInput } from '../app/meetings.js';
+import { plannedLine } from './meeting-views.js';
 
 /** Long agendas page so each card stays far below Teams' message size limit. */
 export const AGENDA_PAGE_SIZE = 25;
@@ -245,12 +248,21 @@ function closingChoice(agenda: AgendaView) {
   return closingData(agenda, undefined, MAX_ITEMS_ON_LIVE_CARD);
 }
 
+/** What a pasted invitation offers besides its agenda, each a choice on the confirmation card. */
+export interface InvitationOffers {
+  /** Council members named among the participants: shown, nothing to add. */
+  members: string[];
+  guests: Participant[];
+  meetings: MeetingInput[];
+}
+
 /** What was understood from pasted agenda text, before anything is saved. */
 export function agendaConfirmCard(
   agenda: AgendaView,
   draftId: string,
   parsed: { items: readonly ParsedAgendaItem[]; unparsed: readonly string[]; truncated: boolean },
   misfit?: TimeMisfit,
+  offers: InvitationOffers = { members: [], guests: [], meetings: [] },
 ): CardJson {
   const locale = agenda.view.council.locale;
   const tr = (k: MessageKey, p?: Record<string, string | number>) => t(locale, k, p);
@@ -271,6 +283,11 @@ export function agendaConfirmCard(
       ...parsed.unparsed.slice(0, UNPARSED_SHOWN).map((text) => ({ text })),
       ...(parsed.unparsed.length > UNPARSED_SHOWN ? [{ text: `+ ${parsed.unparsed.length - UNPARSED_SHOWN}` }] : []),
     ],
+    members: offers.members.length > 0 ? { heading: tr('agenda.invitationMembers'), names: offers.members.join(', ') } : null,
+    guests: offers.guests.length > 0 ? { heading: tr('agenda.invitationGuests') } : null,
+    guestChoices: offers.guests.map((g, i) => ({ id: `guest${i}`, title: g.organisation ? `${g.name}, ${g.organisation}` : g.name })),
+    schedule: offers.meetings.length > 0 ? { heading: tr('agenda.invitationSchedule'), toggle: tr('agenda.invitationPlan') } : null,
+    scheduleMeetings: offers.meetings.map((m) => plannedLine(locale, agenda.view.council, m)),
     labels: {
       title: tr('agenda.confirmTitle'),
       unparsed: tr('agenda.unparsed'),

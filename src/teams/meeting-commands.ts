@@ -1,6 +1,6 @@
 import { AmbiguousTimeError, type MeetingInput, SCHEDULE_MAX, localInstants, scheduleMeetings, upcomingMeetings } from '../app/meetings.js';
 import { roleOf } from '../app/councils.js';
-import { can, requirePermission } from '../domain/council.js';
+import { type Council, can, requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { meetingLineProblem } from '../domain/meeting-line.js';
 import { utcToZoned } from '../domain/meeting-time.js';
@@ -79,6 +79,21 @@ export async function newMeeting(turn: CommandTurn, args: string): Promise<void>
   await context.sendActivity(cardActivity(meetingsCard(result.view.council, upcoming.meetings, upcoming.more, locale, { notice })));
 }
 
+/** A pasted plan as it would be saved; a plan is confirmed as a whole, so a time that night skips or shows twice is named now. */
+export function plannedInputs(council: Council, meetings: readonly ParsedMeeting[]): MeetingInput[] {
+  if (meetings.length > SCHEDULE_MAX) throw new RuleError('error.scheduleTooLong', { max: SCHEDULE_MAX });
+  const inputs = meetings.map((m) => toInput(m));
+  for (const input of inputs) {
+    try {
+      localInstants(council, input);
+    } catch (err) {
+      if (!(err instanceof AmbiguousTimeError)) throw err;
+      throw new RuleError('error.scheduleTimeAmbiguous', { date: err.params.date!, time: err.params.time! });
+    }
+  }
+  return inputs;
+}
+
 export async function pasteSchedule(turn: CommandTurn, args: string): Promise<void> {
   const view = requireCouncilView(turn);
   const { context, locale } = turn;
@@ -88,17 +103,7 @@ export async function pasteSchedule(turn: CommandTurn, args: string): Promise<vo
     await context.sendActivity(t(locale, 'schedule.nothing', { date: exampleMeetingDay(turn.kit.deps.clock, view.council.timeZone) }));
     return;
   }
-  if (parsed.meetings.length > SCHEDULE_MAX) throw new RuleError('error.scheduleTooLong', { max: SCHEDULE_MAX });
-  const inputs = parsed.meetings.map((m) => toInput(m));
-  // A plan is confirmed as a whole on one card; a time that night skips or shows twice is named now.
-  for (const input of inputs) {
-    try {
-      localInstants(view.council, input);
-    } catch (err) {
-      if (!(err instanceof AmbiguousTimeError)) throw err;
-      throw new RuleError('error.scheduleTimeAmbiguous', { date: err.params.date!, time: err.params.time! });
-    }
-  }
+  const inputs = plannedInputs(view.council, parsed.meetings);
   const unparsed = parsed.unparsed.map((u) => u.text);
   await context.sendActivity(cardActivity(scheduleConfirmCard(view.council, inputs, unparsed, locale)));
 }

@@ -3,6 +3,8 @@ import type { Council, Locale } from '../domain/council.js';
 import type { Meeting } from '../domain/meeting.js';
 import { formatMeetingWhen, formatShortDate, formatTime, zonedToUtc } from '../domain/meeting-time.js';
 import { type MessageKey, t } from '../i18n/index.js';
+import { parseIsoDate } from '../domain/swedish-dates.js';
+import { dayFlag } from '../domain/swedish-holidays.js';
 import { type CardJson, renderTemplate } from './card-templates.js';
 import type { Notice } from './views.js';
 
@@ -63,6 +65,29 @@ export function meetingFormCard(locale: Locale, values: Partial<MeetingInput> = 
   });
 }
 
+/** "Obs: juldagen, en helgdag": a planned day that is seldom meant, said before it is saved. */
+export function dayFlagText(locale: Locale, date: string): string | null {
+  const day = parseIsoDate(date);
+  const flag = day ? dayFlag(day) : undefined;
+  if (!flag) return null;
+  if (flag.kind === 'weekend') return t(locale, flag.weekday === 'saturday' ? 'schedule.flagSaturday' : 'schedule.flagSunday');
+  return t(locale, 'schedule.flagHoliday', { holiday: t(locale, `holiday.${flag.holiday}` as MessageKey) });
+}
+
+/** A meeting to be planned, as the confirmation cards show it. */
+export function plannedLine(locale: Locale, council: Council, m: MeetingInput) {
+  return {
+    ...meetingLine(locale, council, {
+      title: m.title ?? council.name,
+      startsAt: zonedToUtc(m.date, m.start, council.timeZone),
+      endsAt: zonedToUtc(m.date, m.end, council.timeZone),
+      place: m.place,
+      online: m.online,
+    }),
+    flag: dayFlagText(locale, m.date),
+  };
+}
+
 /** What was understood from a pasted plan, to be confirmed before anything is saved. */
 export function scheduleConfirmCard(
   council: Council,
@@ -75,15 +100,7 @@ export function scheduleConfirmCard(
     notice: notice?.text ?? null,
     noticeStyle: notice?.kind ?? 'default',
     intro: t(locale, 'schedule.intro', { count: meetings.length }),
-    meetings: meetings.map((m) =>
-      meetingLine(locale, council, {
-        title: m.title ?? council.name,
-        startsAt: zonedToUtc(m.date, m.start, council.timeZone),
-        endsAt: zonedToUtc(m.date, m.end, council.timeZone),
-        place: m.place,
-        online: m.online,
-      }),
-    ),
+    meetings: meetings.map((m) => plannedLine(locale, council, m)),
     // The card carries what it shows; the save action checks it all again on the server.
     payload: meetings,
     unparsed: [

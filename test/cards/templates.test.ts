@@ -191,6 +191,15 @@ function fixtures(locale: Locale): Record<string, unknown>[] {
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd1', { ...parseAgendaText(fixtureAgenda), unparsed: [] }) },
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd2', { ...parseAgendaText(bigAgendaText), unparsed: Array(50).fill('?') }) },
     { template: 'agenda-confirm', card: agendaConfirmCard(agendaOf(view, 1), 'd3', { ...parseAgendaText(fixtureAgenda), unparsed: [] }, { start: '13:00', end: '16:00' }) },
+    // A whole invitation: members named, thirty guests to tick, a year of meetings to plan.
+    {
+      template: 'agenda-confirm',
+      card: agendaConfirmCard(agendaOf(view, 1), 'd4', { ...parseAgendaText(fixtureAgenda), unparsed: [] }, undefined, {
+        members: ['Åsa Ordförande', 'Björn Berg'],
+        guests: Array.from({ length: 30 }, (_, i) => ({ name: `Gäst Nummer${i}`, organisation: 'Region Halland, Enheten för vårdval och samverkan' })),
+        meetings: longPlan.slice(0, 12),
+      }),
+    },
     ...(['open', 'closed'] as const).flatMap((status) => {
       const data = {
         view,

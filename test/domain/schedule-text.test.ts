@@ -188,3 +188,32 @@ describe('parseScheduleText properties', () => {
     );
   });
 });
+
+describe('places and years as invitations write them', () => {
+  it('keeps a named room with its building and town, commas and all', () => {
+    const r = parseScheduleText('18 mars 13.00-16.00, Lokal Resenären, Stationshuset, Göteborg\n20 maj 13-16 Regionens hus, Halmstad', { today: '2026-12-07' });
+    expect(r.meetings.map((m) => [m.date, m.place, m.title])).toEqual([
+      ['2027-03-18', 'Lokal Resenären, Stationshuset, Göteborg', undefined],
+      ['2027-05-20', 'Regionens hus, Halmstad', undefined],
+    ]);
+    expect(parseScheduleText('18 mars, Lokal: Sal 3', { today: '2026-12-07' }).meetings[0]?.place).toBe('Sal 3');
+  });
+
+  it('takes the year of dates without one from the meeting they were pasted with', () => {
+    const r = parseScheduleText('18 mars\n20 maj\n9 december', { today: '2026-12-07', after: '2028-01-13' });
+    expect(r.meetings.map((m) => m.date)).toEqual(['2028-03-18', '2028-05-20', '2028-12-09']);
+    expect(parseScheduleText('2029-02-01\n18 mars', { today: '2026-12-07', after: '2028-01-13' }).meetings.map((m) => m.date)).toEqual(['2029-02-01', '2029-03-18']);
+  });
+});
+
+describe('a next-meetings list pasted with its heading', () => {
+  it('reads the heading as naming the list, not the first meeting', () => {
+    const r = parseScheduleText('Nästkommande möten: 18 mars, 20 maj\n**Kommande möten 2027**\n9 sep', { today: '2026-12-07' });
+    expect(r.meetings.map((m) => [m.date, m.title])).toEqual([
+      ['2027-03-18', undefined],
+      ['2027-05-20', undefined],
+      ['2027-09-09', undefined],
+    ]);
+    expect(r.unparsed).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { type AgendaShape, type ExpectedItem, agendaShapes, loopTable, nestedLists, timeAndPresenters, timeColumn, wordTable } from '../support/agenda-html.js';
+import { type AgendaShape, type ExpectedItem, agendaShapes, loopTable, nestedLists, outlookInvitation, timeAndPresenters, timeColumn, wordTable } from '../support/agenda-html.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -72,6 +72,16 @@ describe('agendas pasted as Teams sends them, HTML and all', () => {
       expect(cardTexts(saved.card).join('\n')).toContain(`Dagordningen är importerad: ${shape.items.length} punkter.`);
       expect((await agendaTitles()).slice(1)).toEqual(shape.items.map((item) => item.title));
     });
+  });
+
+  it('offers the Outlook invitation’s participants and next meetings beside its agenda, never as items', async () => {
+    const { card, text } = await paste(`<p>dagordning</p>${outlookInvitation.html}`);
+    expect(previewItems(card)).toEqual(outlookInvitation.items);
+    expect(text).toContain('Rådets ledamöter bland deltagarna i inbjudan:\nÅsa Ordförande, Björn Berg');
+    expect(walkCard(card).filter((n) => n.type === 'Input.Toggle').map((n) => n.title)).toEqual(['Cecilia Ek, Läkemedelsenheten', 'Planera även de här mötena']);
+    expect(text).toContain('torsdag 20 januari 2028, 13.00–16.00');
+    expect(text).toContain('fredag 17 mars 2028, 13.00–16.00');
+    await client.execute(chat, chair, findAction(card, 'agenda.cancelImport'), {});
   });
 
   it('reads the paste after an @mention in a channel-style message', async () => {
