@@ -212,6 +212,33 @@ describe('a first meeting in the Agents Playground, step by step', () => {
     expect(text).toMatch(/Bordlagda och återremitterade ärenden\n(?:.*\n)*?.*Digitala vårdbesök/);
   }, 180_000);
 
+  it('reads a table pasted as Word puts it on the clipboard as text: a cell a tab, a row a line', async () => {
+    ready();
+    // The Playground sends plain text only (Teams would send the pasted table as HTML too), and its
+    // compose box drops line breaks: the rows are joined with "<br>", the cells with tabs.
+    const rows = [
+      'Punkt\tÄrende\tTid\tFöredragande',
+      '1\tMötets öppnande\t13.00–13.05\tAnna Lindqvist',
+      '2\tDigitala vårdbesök – uppföljning\t13.05–13.45\tErik Holm och Sara Nyström',
+      '2 a\tStatistik för hösten\t13.45–14.00\tJohan Ek',
+      '3\tÖvriga frågor\t14.00–14.10\t',
+    ];
+    const before = await cards(page).filter({ hasText: 'Stämmer dagordningen?' }).count();
+    await page.locator('[contenteditable="true"][role="textbox"]').click();
+    await page.keyboard.type('@');
+    await page.getByRole('menuitem', { name: 'Rådsassistenten' }).click();
+    await page.keyboard.insertText(` dagordning:<br>${rows.join('<br>')}`);
+    await page.keyboard.press('Enter');
+    await waitForCount(cards(page).filter({ hasText: 'Stämmer dagordningen?' }), before + 1);
+    const confirm = cards(page).filter({ hasText: 'Stämmer dagordningen?' }).nth(before);
+    await confirm.getByText(/Jag förstod 4 punkter/).waitFor({ state: 'visible' });
+    for (const text of ['Digitala vårdbesök – uppföljning', 'Statistik för hösten', /Erik Holm, Sara Nyström/, /13\.45–14\.00/]) {
+      await confirm.getByText(text).first().waitFor({ state: 'visible' });
+    }
+    await expect(confirm.getByText('Punkt', { exact: true }).count()).resolves.toBe(0);
+    await cardScreenshot(page, confirm, 'first-meeting-13-table-confirm.png');
+  }, 180_000);
+
   it('restarted as a member on the same data, shows the member what the council holds', async () => {
     ready();
     await stack.stop();
