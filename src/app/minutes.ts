@@ -36,11 +36,13 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     // Who was a member then: someone who has left the conversation since is still in these minutes.
     deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
   ]);
-  // Only closed polls have a result; anonymous ones are counted, never named.
+  // Only closed polls have a result; anonymous ones are counted, never named. One still open is
+  // listed without a result, so the secretary sees it is missing before anyone signs.
   const pollResults: PollRecord[] = await Promise.all(
-    polls
-      .filter((p) => p.status === 'closed')
-      .map(async (p) => {
+    polls.map(async (p): Promise<PollRecord> => {
+        if (p.status !== 'closed') {
+          return { question: p.question, results: [], voters: 0, anonymous: p.anonymous, agendaItemId: p.agendaItemId, askedAt: p.createdAt, ballots: [], open: true };
+        }
         // A closed anonymous poll kept only its counts; a named one keeps who chose what.
         const ballots = await deps.polls.ballots(p.id);
         const result = tallyOf(p, p.counted ?? count(ballots.map((b) => b.choices)));

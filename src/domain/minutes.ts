@@ -61,6 +61,8 @@ export interface MinutesPoll {
   item: { number: string; title: string } | null;
   /** Who voted what, in a named poll only; always empty for an anonymous one. */
   votes: { name: string; choices: string[] }[];
+  /** Still open when the minutes were written: no result yet, so none is shown. */
+  open: boolean;
 }
 
 /** A closed poll as the minutes get it: its counts, and in a named poll its ballots. */
@@ -73,6 +75,8 @@ export interface PollRecord {
   askedAt: string;
   /** Choices as option texts. Ignored for an anonymous poll, whatever is passed. */
   ballots: readonly { userId: string; choices: readonly string[] }[];
+  /** Not closed yet: its counts and ballots are ignored, whatever is passed. */
+  open?: boolean;
 }
 
 export interface MinutesNomination {
@@ -285,14 +289,17 @@ export function itemAt(times: readonly { itemId: string; startedAt: string; ende
 function pollOf(locale: Locale, poll: PollRecord, items: readonly TimedAgendaItem[], times: NonNullable<MinutesInput['itemTimes']>, nameOf: (userId: string) => string): MinutesPoll {
   const itemId = poll.agendaItemId ?? itemAt(times, poll.askedAt);
   const item = items.find((i) => i.id === itemId);
+  const open = poll.open === true;
   return {
     question: poll.question,
-    results: poll.results,
-    voters: poll.voters,
+    // An open poll has no result: a count read mid-vote would be in the minutes as if it were one.
+    results: open ? [] : poll.results,
+    voters: open ? 0 : poll.voters,
     anonymous: poll.anonymous,
     item: item ? { number: item.number, title: item.title } : null,
     // A secret vote is never tied to a name here, even if ballots were passed by mistake.
-    votes: poll.anonymous ? [] : poll.ballots.map((b) => ({ name: nameOf(b.userId), choices: [...b.choices] })).sort((a, b) => a.name.localeCompare(b.name, locale)),
+    votes: poll.anonymous || open ? [] : poll.ballots.map((b) => ({ name: nameOf(b.userId), choices: [...b.choices] })).sort((a, b) => a.name.localeCompare(b.name, locale)),
+    open,
   };
 }
 

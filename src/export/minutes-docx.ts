@@ -189,7 +189,11 @@ export async function minutesDocx(minutes: Minutes, options: { draft: boolean })
     for (const p of minutes.polls) {
       body.push(new Paragraph({ spacing: { before: 120, after: 40 }, keepNext: true, children: [new TextRun({ text: p.question, bold: true })] }));
       // Question, item, counts and the count of voters stay on one page; a long list of names may break.
-      if (p.item) body.push(para(tr('minutes.pollItem', p.item), { italics: true, color: GREY, after: 60, keepNext: true }));
+      if (p.item) body.push(para(tr('minutes.pollItem', p.item), { italics: true, color: GREY, after: 60, keepNext: !p.open }));
+      if (p.open) {
+        body.push(para(`⚠ ${tr('minutes.pollOpen')}`, { bold: true, color: 'C00000', after: 60 }));
+        continue;
+      }
       body.push(...p.results.map((r) => para(`${r.option}: ${r.votes}`, { indent: true, after: 40, keepNext: true })));
       body.push(para(`${tr('minutes.pollVoters', { count: p.voters })} ${tr(p.anonymous ? 'minutes.pollAnonymous' : 'minutes.pollNamed')}`, { italics: true, after: 60, keepNext: p.votes.length > 0 }));
       body.push(...p.votes.map((v) => para(`${v.name}: ${v.choices.join(', ')}`, { indent: true, after: 40 })));

@@ -72,6 +72,10 @@ export function minutesMarkdown(minutes: Minutes, options: { draft: boolean }): 
     for (const p of minutes.polls) {
       out.push(`**${md(p.question)}**`, '');
       if (p.item) out.push(`*${tr('minutes.pollItem', { number: md(p.item.number), title: md(p.item.title) })}*`, '');
+      if (p.open) {
+        out.push(`**⚠ ${tr('minutes.pollOpen')}**`, '');
+        continue;
+      }
       out.push(...p.results.map((r) => `- ${md(r.option)}: ${r.votes}`), '', `${tr('minutes.pollVoters', { count: p.voters })} ${tr(p.anonymous ? 'minutes.pollAnonymous' : 'minutes.pollNamed')}`, '');
       if (p.votes.length > 0) out.push(...p.votes.map((v) => `- ${md(v.name)}: ${md(v.choices.join(', '))}`), '');
     }

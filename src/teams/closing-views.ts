@@ -53,7 +53,7 @@ export function closeCard(agenda: AgendaView, left: readonly ItemLeft[]): CardJs
 }
 
 /** The message at the bottom of the chat once the meeting is closed: when, what was tabled, what comes next. */
-export function closedNotice(agenda: AgendaView, unconfirmed: number): string {
+export function closedNotice(agenda: AgendaView, unconfirmed: number, openPolls = 0): string {
   const { view, meeting } = agenda;
   const locale = view.council.locale;
   const time = meeting.closedAt ? formatTime(utcToZoned(meeting.closedAt, view.council.timeZone).time, locale) : '';
@@ -65,6 +65,7 @@ export function closedNotice(agenda: AgendaView, unconfirmed: number): string {
     tabled === 0 ? '' : tabled === 1 ? t(locale, 'close.tabledOne') : t(locale, 'close.tabledMany', { count: tabled }),
     without.length > 0 ? t(locale, 'close.undecidedNotice', { items: itemList(without) }) : '',
     unconfirmed > 0 ? t(locale, 'close.unconfirmed', { count: unconfirmed }) : '',
+    openPolls > 0 ? t(locale, 'close.openPolls', { count: openPolls }) : '',
     t(locale, 'close.nextSteps'),
   ]
     .filter(Boolean)

@@ -249,7 +249,8 @@ export function startOutbox(
       if (!view || !meeting.closedAt) return;
       const agenda = await load(kit.meetingDeps, view, meeting);
       const attendance = await kit.meetingDeps.attendance.forMeeting(meetingId);
-      const text = closedNotice(agenda, unconfirmedCount(attendance, view.members));
+      const openPolls = (await kit.pollDeps.polls.forMeeting(meetingId)).filter((p) => p.status === 'open').length;
+      const text = closedNotice(agenda, unconfirmedCount(attendance, view.members), openPolls);
       await proactive.inConversation(view.council.conversationId, async (context) => {
         await context.sendActivity(text);
       });

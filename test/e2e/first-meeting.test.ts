@@ -169,6 +169,10 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     // The chair closes the poll, as in a meeting: its result goes into the minutes.
     const pollId = findAction(pollCard, 'poll.vote').data.pollId;
     expect(cardText((await client.execute(chat, chair, { verb: 'poll.close', data: { pollId } })).card)).toContain('Omröstningen är stängd.');
+    // A second poll, voted in but left open: the close and the minutes say it has no result yet.
+    await say(chair, 'omröstning: Ska rådet bjuda in regionens jurist? | Ja | Nej');
+    const second = lastCard();
+    await client.execute(chat, bjorn, findAction(second, 'poll.vote'), { choices: 'o1' });
 
     const asked = await say(chair, 'avsluta mötet');
     expect(asked).not.toContain('Det gick inte');
@@ -195,6 +199,7 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     expect(said(notice)).toContain('1 punkt bordlades och kommer tillbaka på nästa mötes dagordning.');
     expect(said(notice)).toContain('Nästa steg: sekreteraren tar fram protokollsutkastet med "protokoll"');
     expect(said(notice)).toContain('justerare');
+    expect(said(notice)).toContain('1 omröstning från mötet är inte stängd: ordföranden stänger den på kortet, så kommer resultatet med i protokollet.');
     // Sent as plain text, as every message is: markdown would show as its asterisks.
     expect(notice.body.textFormat).toBe('plain');
     expect(said(notice)).not.toMatch(/\*\*|__/);
@@ -234,6 +239,10 @@ describe('a chair’s first meeting: attendance, closing as a question, tabled i
     expect(section(markdown, 'Bordlagda och återremitterade ärenden', '\n\n', 2)).toContain('4. Digitala vårdbesök');
     expect(markdown).not.toMatch(/Jourverksamhet[^\n]*bordla/i);
     expect(word).toContain('Punkt 3 a – Budget 2027');
+    // The poll left open is listed without a count, marked for the secretary.
+    expect(markdown).toMatch(/\*\*Ska rådet bjuda in regionens jurist\?\*\*\n\n(?:\*Punkt [^\n]*\*\n\n)?\*\*⚠ Omröstningen är inte stängd, så den har inget resultat ännu\./);
+    expect(section(markdown, 'Ska rådet bjuda in regionens jurist?', '\n## ')).not.toMatch(/- Ja: |röstade\./);
+    expect(word).toContain('⚠ Omröstningen är inte stängd');
   }, 60_000);
 
   it('corrects the closed meeting’s attendance with närvaro, which goes into the minutes', async () => {
