@@ -182,6 +182,7 @@ export const en: Record<MessageKey, string> = {
   'help.cmd.meetings': 'shows the council’s upcoming meetings',
   'help.cmd.newMeeting': 'schedules a meeting (without a date: a card to fill in)',
   'help.cmd.schedule': 'schedules several meetings from a pasted plan',
+  'agenda.savedElsewhere': "It belongs to {council}, the meeting on {when}. Type \"agenda\" in the council's chat to see and change it, and \"start meeting\" there when the meeting begins.",
   'agenda.title': "Agenda",
   'agenda.noMeeting': "There is no upcoming meeting. Schedule one with \"new meeting {date} 13:00-16:00 County Hall\".",
   'agenda.empty': "The agenda is empty so far.",

@@ -181,6 +181,7 @@ export const sv = {
   'help.cmd.newMeeting': 'planerar ett möte (utan datum: ett kort att fylla i)',
   'help.cmd.schedule': 'planerar flera möten ur en inklistrad mötesplan',
   'agenda.title': "Dagordning",
+  'agenda.savedElsewhere': "Den hör till {council}, mötet {when}. Skriv \"dagordning\" i rådets chatt för att se och ändra den, och \"öppna mötet\" där när mötet börjar.",
   'agenda.noMeeting': "Det finns inget kommande möte. Planera ett med \"nytt möte {date} 13:00-16:00 Regionens hus\".",
   'agenda.empty': "Dagordningen är tom ännu.",
   'agenda.total': "Planerad tid: {planned} av {length}",

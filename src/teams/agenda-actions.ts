@@ -17,7 +17,7 @@ import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
 import { parseAgendaBlocks, parseAgendaText } from '../domain/agenda-text.js';
 import type { TextBlock } from '../domain/text-lines.js';
 import { type TimeMisfit, agendaTimeMisfit } from '../domain/agenda-fit.js';
-import { utcToZoned } from '../domain/meeting-time.js';
+import { formatMeetingWhen, utcToZoned } from '../domain/meeting-time.js';
 import { updateMeeting } from '../app/meetings.js';
 import { can, requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
@@ -27,7 +27,7 @@ import { agendaCard, agendaConfirmCard } from './agenda-views.js';
 import { type ActionTurn, type CardAction, defineAction } from './card-action.js';
 import { blankToUndefined, flag, id, page, version } from './card-fields.js';
 import { cardActivity, respondWithCard } from './replies.js';
-import type { Notice } from './views.js';
+import { type Notice, doneCard } from './views.js';
 import { withNextStep } from './next-step.js';
 import { type InvitationParts, type Participant, splitInvitation } from '../domain/invitation.js';
 import { matchMember } from '../domain/member-match.js';
@@ -88,6 +88,12 @@ async function answerChange(turn: ActionTurn, agenda: AgendaView, noticeKey: 'ag
   await updatePostedCard(turn, agenda);
   const { locale } = agenda.view.council;
   const said = [t(locale, noticeKey, { count }), ...also].join(' ');
+  if (!turn.council) {
+    // Confirmed in the personal chat (a Word agenda sent there): the agenda card's buttons act on
+    // the council's own chat, so the answer here points there instead of offering them.
+    await respondWithCard(turn.context, doneCard(t(locale, 'agenda.title'), `${said} ${t(locale, 'agenda.savedElsewhere', { council: agenda.view.council.name, when: formatMeetingWhen(agenda.meeting.startsAt, agenda.meeting.endsAt, locale, agenda.view.council.timeZone) })}`));
+    return;
+  }
   const notice: Notice = { text: noticeKey === 'agenda.imported' ? withNextStep(locale, said, 'afterAgenda') : said, kind: 'good' };
   await respondWithCard(turn.context, agendaCard(agenda, turn.actorId, undefined, notice));
 }

@@ -83,6 +83,9 @@ describe('a Word agenda sent to the bot', () => {
     expect(connector.fileDownloads.at(-1)?.authorization).toBeUndefined();
     const saved = await client.execute(personal, chair, findAction(card, 'agenda.confirmImport'), {}, { replyToId: 'confirm-personal' });
     expect(cardTexts(saved.card).join('\n')).toContain(`Dagordningen är importerad: ${wordAgendaItems.length} punkter.`);
+    // No agenda buttons in the personal chat, where they could not act: the answer points to the council's chat.
+    expect(cardTexts(saved.card).join('\n')).toContain('Skriv "dagordning" i rådets chatt');
+    expect(JSON.stringify(saved.card)).not.toContain('"verb"');
     expect((await agendaTitles()).slice(1)).toEqual(wordAgendaItems.map((item) => item.title));
   });
 
