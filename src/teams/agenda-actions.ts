@@ -12,7 +12,7 @@ import {
   sendRegrets,
 } from '../app/agendas.js';
 import { liveCardJobs } from '../app/conversation-jobs.js';
-import { roleOf } from '../app/councils.js';
+import { type CouncilView, councilById, roleOf } from '../app/councils.js';
 import { AGENDA_ITEM_KINDS } from '../domain/agenda.js';
 import { parseAgendaBlocks, parseAgendaText } from '../domain/agenda-text.js';
 import type { TextBlock } from '../domain/text-lines.js';
@@ -287,8 +287,12 @@ const confirmImport = defineAction({
     }
     const toggles = data as Record<string, unknown>;
     const guests = (draft.guests ?? []).filter((_, i) => toggles[`guest${i}`] === true);
+    // A Word invitation confirmed in the personal chat acts for the meeting's own council; the
+    // actor's role there is what every check below goes by.
+    const council = turn.council ?? (await councilOfMeeting(turn, draft.meetingId));
+    const councilChat = council.council.conversationId;
     // What was ticked is checked before anything is written, so a refusal saves nothing.
-    if (guests.length > 0 || data.planMeetings) await checkInvitationChoices(turn, draft.meetingId, guests, data.planMeetings ? draft.meetings ?? [] : []);
+    if (guests.length > 0 || data.planMeetings) await checkInvitationChoices(turn, council, draft.meetingId, guests, data.planMeetings ? draft.meetings ?? [] : []);
     let agenda = await importAgenda(turn.kit.meetingDeps, {
       conversationId: turn.conversationId,
       actorId: turn.actorId,
@@ -299,7 +303,7 @@ const confirmImport = defineAction({
     if (data.move && draft.moveTo) agenda = await moveMeetingTo(turn, agenda, draft.moveTo);
     for (const guest of guests) {
       await addMeetingGuest(turn.kit.meetingDeps, {
-        conversationId: turn.conversationId,
+        conversationId: councilChat,
         actorId: turn.actorId,
         meetingId: draft.meetingId,
         name: guest.name,
@@ -310,7 +314,7 @@ const confirmImport = defineAction({
     if (data.planMeetings && draft.meetings && draft.meetings.length > 0) {
       // Ids from the draft: a confirmation retried before it was marked saved plans the meetings once.
       const ids = draft.meetings.map((_, i) => createHash('sha256').update(`${turn.conversationId}\n${data.draftId}\n${i}`).digest('hex').slice(0, 32));
-      planned = (await scheduleMeetings(turn.kit.meetingDeps, { conversationId: turn.conversationId, actorId: turn.actorId, meetings: draft.meetings, ids })).meetings.length;
+      planned = (await scheduleMeetings(turn.kit.meetingDeps, { conversationId: councilChat, actorId: turn.actorId, meetings: draft.meetings, ids })).meetings.length;
     }
     const count = draft.items.length;
     markSaved(turn.state, data.draftId, turn.kit.deps.clock.now().toISOString());
@@ -328,9 +332,15 @@ const confirmImport = defineAction({
   },
 });
 
-async function checkInvitationChoices(turn: ActionTurn, meetingId: string, guests: readonly Participant[], meetings: readonly MeetingInput[]): Promise<void> {
-  if (!turn.council) throw new RuleError('error.notSetUp');
-  const role = roleOf(turn.council, turn.actorId);
+async function councilOfMeeting(turn: ActionTurn, meetingId: string): Promise<CouncilView> {
+  const meeting = await turn.kit.meetingDeps.meetings.findById(meetingId);
+  const view = meeting && (await councilById(turn.kit.councilDeps, meeting.councilId));
+  if (!view) throw new RuleError('error.meetingNotFound');
+  return view;
+}
+
+async function checkInvitationChoices(turn: ActionTurn, council: CouncilView, meetingId: string, guests: readonly Participant[], meetings: readonly MeetingInput[]): Promise<void> {
+  const role = roleOf(council, turn.actorId);
   if (guests.length > 0) {
     requirePermission(role, 'meeting.run');
     const names = new Set((await turn.kit.meetingDeps.meetings.guests(meetingId)).map((g) => g.name.toLocaleLowerCase('sv')));
@@ -339,7 +349,7 @@ async function checkInvitationChoices(turn: ActionTurn, meetingId: string, guest
   }
   if (meetings.length > 0) {
     requirePermission(role, 'meeting.schedule');
-    checkMeetingInputs(turn.council.council, meetings, turn.kit.deps.clock.now().toISOString());
+    checkMeetingInputs(council.council, meetings, turn.kit.deps.clock.now().toISOString());
   }
 }
 

@@ -89,6 +89,19 @@ describe('a Word agenda sent to the bot', () => {
     expect((await agendaTitles()).slice(1)).toEqual(wordAgendaItems.map((item) => item.title));
   });
 
+  it('takes a Word invitation’s guest and next meeting when the chair ticks them in the personal chat', async () => {
+    const { card, text } = await attach(await wordAgenda({ invitation: true }));
+    expect(previewItems(card)).toEqual(wordAgendaItems);
+    expect(text).toContain('Karin Gäst, Region Halland');
+    const saved = await client.execute(personal, chair, findAction(card, 'agenda.confirmImport'), { guest0: 'true', planMeetings: 'true' }, { replyToId: 'confirm-invitation' });
+    const answer = cardTexts(saved.card).join('\n');
+    expect(answer).toContain('1 adjungerad är tillagd på mötet.');
+    expect(answer).toContain('1 möte är planerat.');
+    connector.reset();
+    await client.say(chat, chair, 'möten');
+    expect(connector.sent(chat.id).map((c) => cardTexts(cardOf(c.body)).join('\n')).join('\n')).toContain('20 januari 2028');
+  });
+
   it('imports a .docx shared in the council’s chat through Graph', async () => {
     const url = 'https://region.sharepoint.com/sites/Vardvalsrad/Delade%20dokument/General/Dagordning%20december.docx';
     graph.shareFile(url, await wordAgenda());

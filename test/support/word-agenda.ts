@@ -10,13 +10,19 @@ const paragraphCell = (...paragraphs: string[]) => new TableCell({ children: (pa
  * (repeated on each page), the item in one column with its description in further paragraphs,
  * notes in the next, and the time with the presenters, one a paragraph, in the last.
  */
-export async function wordAgenda(options: { hoursEarlier?: number } = {}): Promise<Buffer> {
+/** `invitation`: the agenda inside a whole invitation, with its participants and the next meetings. */
+export async function wordAgenda(options: { hoursEarlier?: number; invitation?: boolean } = {}): Promise<Buffer> {
+  const bold = (text: string) => new Paragraph({ children: [new TextRun({ text, bold: true })] });
+  const plain = (text: string) => new Paragraph({ children: [new TextRun({ text })] });
+  const before = options.invitation ? [bold('Deltagare'), plain('Björn Berg'), plain('Karin Gäst, Region Halland'), plain('')] : [];
+  const after = options.invitation ? [plain(''), bold('Nästkommande möten'), plain('20 januari 2028 13.00–16.00'), plain('')] : [];
   const cell = (...paragraphs: string[]) => paragraphCell(...paragraphs.map((p) => earlier(p, options.hoursEarlier ?? 0)));
   const doc = new Document({
     sections: [
       {
         children: [
           new Paragraph({ children: [new TextRun({ text: 'Vårdvalsrådet – möte 2 december', bold: true })] }),
+          ...before,
           new Paragraph({ children: [new TextRun({ text: 'Dagordning', bold: true })] }),
           new Table({
             rows: [
@@ -27,6 +33,7 @@ export async function wordAgenda(options: { hoursEarlier?: number } = {}): Promi
               new TableRow({ children: [cell('4. Övriga frågor'), cell(), cell('14.20–14.30')] }),
             ],
           }),
+          ...after,
         ],
       },
     ],
