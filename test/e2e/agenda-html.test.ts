@@ -3,27 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type AgendaShape, type ExpectedItem, agendaShapes, loopTable, nestedLists, outlookInvitation, timeAndPresenters, timeColumn, wordTable } from '../support/agenda-html.js';
+import { itemTitles, previewItems } from '../support/agenda-card.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
 const bjorn = user(2, 'Björn Berg');
 
 /** The confirmation card's rows: number, time, title and the presenters named in its details. */
-function previewItems(card: any): ExpectedItem[] {
-  return walkCard(card)
-    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
-    .map((cs) => {
-      const [number, time, rest] = cs.columns.map((c: any) => cardTexts(c));
-      const named = /Föredragande: ([^·]*)/.exec(rest[1] ?? '');
-      return { number: number[0], time: time[0] ?? '', title: rest[0], presenters: named ? named[1]!.trim().split(', ') : [] };
-    });
-}
-
-const itemTitles = (card: any) =>
-  walkCard(card)
-    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
-    .map((cs) => cardTexts(cs.columns[2])[0]);
-
 describe('agendas pasted as Teams sends them, HTML and all', () => {
   const connector = new FakeConnector();
   let bot: BotProcess;

@@ -4,6 +4,7 @@ import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type FakeGraph, startFakeGraph } from '../support/fake-graph.js';
 import type { ExpectedItem } from '../support/agenda-html.js';
+import { itemTitles, previewItems } from '../support/agenda-card.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 import { encryptedWord, lyingWordBomb, wordAgenda, wordAgendaItems, wordAgendaItemsEarlier, wordBomb } from '../support/word-agenda.js';
 
@@ -12,21 +13,6 @@ const bjorn = user(2, 'Björn Berg');
 const FILE_INFO = 'application/vnd.microsoft.teams.file.download.info';
 
 /** The confirmation card's rows: number, time, title and the presenters named in its details. */
-function previewItems(card: any): ExpectedItem[] {
-  return walkCard(card)
-    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
-    .map((cs) => {
-      const [number, time, rest] = cs.columns.map((c: any) => cardTexts(c));
-      const named = /Föredragande: ([^·]*)/.exec(rest[1] ?? '');
-      return { number: number[0], time: time[0] ?? '', title: rest[0], presenters: named ? named[1]!.trim().split(', ') : [] };
-    });
-}
-
-const itemTitles = (card: any) =>
-  walkCard(card)
-    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
-    .map((cs) => cardTexts(cs.columns[2])[0]);
-
 describe('a Word agenda sent to the bot', () => {
   const connector = new FakeConnector();
   let graph: FakeGraph;

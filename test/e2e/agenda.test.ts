@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { updateOf } from '../support/delivered.js';
+import { itemTitles } from '../support/agenda-card.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -13,11 +14,6 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/agendas/${na
 
 /** All visible text of a card, including TextRuns, one string per element. */
 const texts = cardTexts;
-const itemTitles = (card: any) =>
-  walkCard(card)
-    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
-    .map((cs) => texts(cs.columns[2])[0]);
-
 describe('agendas over HTTP', () => {
   const connector = new FakeConnector();
   let bot: BotProcess;

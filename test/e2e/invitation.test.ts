@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
+import { agendaRows } from '../support/agenda-card.js';
 import { type Conversation, TeamsClient, cardOf, cardTexts, findAction, user, walkCard } from '../support/teams-client.js';
 
 const chair = user(1, 'Åsa Ordförande');
@@ -35,9 +36,7 @@ Nästkommande möten: 18 mars, 20 maj`;
 
 /** The confirmation card's item rows: number, time, title. */
 function previewItems(card: any): string[][] {
-  return walkCard(card)
-    .filter((n) => n.type === 'ColumnSet' && n.columns.length === 3)
-    .map((cs) => cs.columns.map((c: any) => cardTexts(c)[0] ?? ''));
+  return agendaRows(card).map((cs) => cs.columns.map((c: any) => cardTexts(c)[0] ?? ''));
 }
 const toggles = (card: any) => walkCard(card).filter((n) => n.type === 'Input.Toggle').map((n) => [n.id, n.title, n.value]);
 
