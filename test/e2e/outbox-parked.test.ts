@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BotProcess, projectRoot } from '../support/bot-process.js';
+import { BotProcess, faketime, projectRoot } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { type Conversation, TeamsClient, cardOf, cardText, findAction, user } from '../support/teams-client.js';
 
@@ -34,7 +34,7 @@ describe('an outbox job Teams refuses for good', () => {
     try {
       const { stdout, stderr } = await run(process.execPath, [join(projectRoot, 'dist', 'src', 'outbox-cli.js'), ...args], {
         cwd: projectRoot,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', DATA_DIR: bot.dataDir },
+        env: { PATH: process.env.PATH, NODE_ENV: 'test', DATA_DIR: bot.dataDir, ...faketime() },
       });
       return { code: 0, stdout, stderr };
     } catch (err) {

@@ -56,6 +56,9 @@ export class BotProcess {
         // A test reads the replies once the turn has answered; on a busy machine a turn may take
         // longer than the production default. The tests of late replies set their own.
         REPLY_WAIT_MS: '10000',
+        // A suite run under libfaketime (to try it across midnight or a change of summer time)
+        // moves the bot's clock with the tests' own.
+        ...faketime(),
         ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,4 +109,10 @@ export class BotProcess {
     await this.stop();
     return this.start();
   }
+}
+
+export function faketime(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => /^(LD_PRELOAD|FAKETIME\w*|DONT_FAKE_MONOTONIC)$/.test(e[0]) && e[1] !== undefined),
+  );
 }
