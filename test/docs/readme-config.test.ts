@@ -48,7 +48,7 @@ describe("README.md's Configuration table and the settings src/config.ts reads",
 
   it('.env.example, which the README says documents every setting, has each of them', () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
-    const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+    const documented = [...example.matchAll(/^#?[ \t]*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
     expect(missingFrom(documented)).toEqual([]);
   });
 
