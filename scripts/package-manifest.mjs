@@ -6,13 +6,19 @@
 //
 // Environment:
 //   BOT_ID       required, the bot's Microsoft App ID (a GUID)
+//   BOT_DOMAIN   required (or BOT_ENDPOINT), the host name the bot is reached at, e.g.
+//                council-assistant.azurewebsites.net; the bot serves /privacy and /terms there
+//   BOT_ENDPOINT instead of BOT_DOMAIN, the bot's https address (a dev tunnel's, as the Agents
+//                Toolkit writes it into env/.env.local)
 //   APP_ID       optional, overrides the Teams app id (a GUID); TEAMS_APP_ID is read too
 //   APP_VERSION  optional, overrides the app version (semver, e.g. 1.2.3)
 //
 // Values already in the environment take precedence over the .env file.
 // The manifest in manifest/ carries the placeholder GUID
 // 00000000-0000-0000-0000-000000000000, which is replaced by BOT_ID in
-// bots[].botId, webApplicationInfo.id and webApplicationInfo.resource. The
+// bots[].botId, webApplicationInfo.id and webApplicationInfo.resource, and the
+// placeholder host ${{BOT_DOMAIN}}, which the bot's own host replaces in the privacy and terms
+// links, so the package points at the pages the deployment serves. The
 // result is validated offline against the JSON schemas bundled with
 // @microsoft/app-manifest before the zip is written.
 
@@ -29,6 +35,7 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifestDir = join(projectRoot, 'manifest');
 
 export const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
+export const PLACEHOLDER_HOST = '${{BOT_DOMAIN}}';
 export const ZIP_NAME = 'council-assistant.zip';
 const GUID_RE = /^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
@@ -83,7 +90,55 @@ function loadEnv(envFile) {
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
   // TEAMS_APP_ID is what the Agents Toolkit writes into env/.env.<name> after teamsApp/create.
-  return { BOT_ID: get('BOT_ID'), APP_ID: get('APP_ID') ?? get('TEAMS_APP_ID'), APP_VERSION: get('APP_VERSION') };
+  return {
+    BOT_ID: get('BOT_ID'),
+    APP_ID: get('APP_ID') ?? get('TEAMS_APP_ID'),
+    APP_VERSION: get('APP_VERSION'),
+    BOT_DOMAIN: get('BOT_DOMAIN'),
+    BOT_ENDPOINT: get('BOT_ENDPOINT'),
+  };
+}
+
+/** The host the bot is reached at, from BOT_DOMAIN (a host name) or BOT_ENDPOINT (an https address). */
+export function botHost({ BOT_DOMAIN: domain, BOT_ENDPOINT: endpoint }) {
+  let fromDomain;
+  if (domain !== undefined) {
+    let url;
+    try {
+      url = new URL(`https://${domain}`);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.host !== domain.toLowerCase() || url.username || url.password) {
+      throw new UsageError(`BOT_DOMAIN must be the bot's host name alone, e.g. council-assistant.azurewebsites.net, got "${domain}"`);
+    }
+    fromDomain = url.host;
+  }
+  let fromEndpoint;
+  if (endpoint !== undefined) {
+    let url;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== 'https:') {
+      throw new UsageError(`BOT_ENDPOINT must be the bot's https address, e.g. https://council-assistant.azurewebsites.net, got "${endpoint}"`);
+    }
+    fromEndpoint = url.host;
+  }
+  if (fromDomain && fromEndpoint && fromDomain !== fromEndpoint) {
+    throw new UsageError(`BOT_DOMAIN (${fromDomain}) and BOT_ENDPOINT (${fromEndpoint}) name different hosts`);
+  }
+  const host = fromDomain ?? fromEndpoint;
+  if (!host) {
+    throw new UsageError(
+      'BOT_DOMAIN is not set. Set BOT_DOMAIN to the host name the bot is reached at (e.g. ' +
+        'council-assistant.azurewebsites.net), or BOT_ENDPOINT to its https address: the manifest\'s ' +
+        'privacy and terms links go to /privacy and /terms there.',
+    );
+  }
+  return host;
 }
 
 function readJson(file) {
@@ -155,9 +210,9 @@ export async function validateOffline(doc) {
   return AppManifestUtils.validateAgainstSchema(doc, loadBundledSchema(doc.$schema));
 }
 
-/** Returns a copy of the manifest with the placeholder ids replaced. */
-export function applyIds(manifest, { botId, appId, version }) {
-  const json = JSON.stringify(manifest).split(PLACEHOLDER_ID).join(botId.toLowerCase());
+/** Returns a copy of the manifest with the placeholder ids and host replaced. */
+export function applyIds(manifest, { botId, appId, version, host }) {
+  const json = JSON.stringify(manifest).split(PLACEHOLDER_ID).join(botId.toLowerCase()).split(PLACEHOLDER_HOST).join(host);
   const result = JSON.parse(json);
   if (appId) result.id = appId.toLowerCase();
   if (version) result.version = version;
@@ -182,6 +237,7 @@ function checkConsistency(manifest, files) {
       errors.push('webApplicationInfo.id does not match bots[0].botId');
     }
   }
+  if (JSON.stringify(manifest).includes('${{')) errors.push('the manifest still carries a ${{...}} placeholder');
   return errors;
 }
 
@@ -189,7 +245,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
     console.log('Usage: node scripts/package-manifest.mjs [--out DIR] [--dotenv PATH]');
-    console.log('Environment: BOT_ID (required GUID), APP_ID (optional GUID), APP_VERSION (optional semver)');
+    console.log('Environment: BOT_ID (required GUID), BOT_DOMAIN (required host name, or BOT_ENDPOINT, an https address),');
+    console.log('             APP_ID (optional GUID), APP_VERSION (optional semver)');
     return 0;
   }
   const env = loadEnv(opts.envFile);
@@ -205,6 +262,7 @@ async function main() {
   if (env.BOT_ID === PLACEHOLDER_ID) {
     throw new UsageError('BOT_ID must be the real bot id, not the placeholder 00000000-0000-0000-0000-000000000000');
   }
+  const host = botHost(env);
   if (env.APP_ID && !GUID_RE.test(env.APP_ID)) {
     throw new UsageError(`APP_ID must be a GUID, got "${env.APP_ID}"`);
   }
@@ -213,7 +271,7 @@ async function main() {
   }
 
   const template = readJson(join(manifestDir, 'manifest.json'));
-  const manifest = applyIds(template, { botId: env.BOT_ID, appId: env.APP_ID, version: env.APP_VERSION });
+  const manifest = applyIds(template, { botId: env.BOT_ID, appId: env.APP_ID, version: env.APP_VERSION, host });
 
   const files = new Map();
   files.set('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'));

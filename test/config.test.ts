@@ -125,6 +125,8 @@ describe('configuration', () => {
 
   it('keeps meetings for ever unless a retention period in whole years is set', () => {
     expect(loadConfig({}).RETENTION_YEARS).toBeUndefined();
+    // As .env.example leaves it: empty is unset, not a retention of zero years.
+    expect(loadConfig({ RETENTION_YEARS: '' }).RETENTION_YEARS).toBeUndefined();
     expect(loadConfig({ RETENTION_YEARS: '10' }).RETENTION_YEARS).toBe(10);
     expect(() => loadConfig({ RETENTION_YEARS: '0' })).toThrow(/RETENTION_YEARS/);
     expect(() => loadConfig({ RETENTION_YEARS: 'tio' })).toThrow(/RETENTION_YEARS/);

@@ -75,6 +75,12 @@ describe('a Word agenda sent to the bot', () => {
     expect((await agendaTitles()).slice(1)).toEqual(wordAgendaItems.map((item) => item.title));
   });
 
+  it('reads the file sent with "dagordning", the word the personal chat’s command menu inserts', async () => {
+    const { card, text } = await attach(await wordAgenda(), { text: 'dagordning' });
+    expect(text).toContain(`Jag förstod ${wordAgendaItems.length} punkter`);
+    expect(previewItems(card)).toEqual(wordAgendaItems);
+  });
+
   it('takes a Word invitation’s guest and next meeting when the chair ticks them in the personal chat', async () => {
     const { card, text } = await attach(await wordAgenda({ invitation: true }));
     expect(previewItems(card)).toEqual(wordAgendaItems);

@@ -1,4 +1,5 @@
-import { parseCommand } from '../../src/teams/commands.js';
+import { ROLES } from '../../src/domain/council.js';
+import { knownCommands, parseCommand } from '../../src/teams/commands.js';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +17,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const manifestDir = join(root, 'manifest');
 const packageScript = join(root, 'scripts', 'package-manifest.mjs');
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
+const PLACEHOLDER_HOST = '${{BOT_DOMAIN}}';
 const SCHEMA_PREFIX = 'https://developer.microsoft.com/json-schemas/';
 
 type Json = Record<string, any>;
@@ -216,7 +218,7 @@ interface RunResult {
 
 function runPackage(args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['BOT_ID', 'APP_ID', 'TEAMS_APP_ID', 'APP_VERSION']) delete childEnv[key];
+  for (const key of ['BOT_ID', 'APP_ID', 'TEAMS_APP_ID', 'APP_VERSION', 'BOT_DOMAIN', 'BOT_ENDPOINT']) delete childEnv[key];
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   return new Promise((resolvePromise) => {
     execFile(process.execPath, [packageScript, ...args], { cwd: root, env: childEnv }, (error, stdout, stderr) => {
@@ -283,6 +285,9 @@ describe('manifest.json schema validation (offline)', () => {
     for (const key of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl']) {
       expect(manifest.developer[key]).toMatch(/^https:\/\//);
     }
+    // The bot serves these pages; packaging puts the deployment's host in place of the placeholder.
+    expect(manifest.developer.privacyUrl).toBe(`https://${PLACEHOLDER_HOST}/privacy`);
+    expect(manifest.developer.termsOfUseUrl).toBe(`https://${PLACEHOLDER_HOST}/terms`);
     expect(manifest.accentColor).toBe('#1F4E79');
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
     expect(manifest.description.full.length).toBeLessThanOrEqual(4000);
@@ -310,21 +315,6 @@ describe('bot, commands and resource-specific consent', () => {
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
   });
 
-  it('lists, in Swedish, commands the bot understands, and only what applies in each scope', () => {
-    const lists = bot.commandLists as Json[];
-    const covered = lists.flatMap((l) => l.scopes as string[]).sort();
-    expect(covered).toEqual(['groupChat', 'personal', 'team']);
-    for (const list of lists) {
-      for (const command of list.commands as Json[]) {
-        expect(parseCommand(command.title), command.title).toMatchObject({ language: 'sv' });
-      }
-    }
-    const personal = lists.find((l) => (l.scopes as string[]).includes('personal'))!;
-    expect((personal.commands as Json[]).map((c) => parseCommand(c.title)?.kind)).toEqual(['help']);
-    const council = lists.find((l) => (l.scopes as string[]).includes('team'))!;
-    expect((council.commands as Json[]).map((c) => parseCommand(c.title)?.kind).sort()).toEqual(['council', 'help', 'setup', 'syncMembers']);
-  });
-
   it('requests the RSC permissions to read channel and chat messages without @mention', () => {
     const rsc = manifest.authorization.permissions.resourceSpecific as Json[];
     expect(rsc).toEqual(
@@ -333,6 +323,134 @@ describe('bot, commands and resource-specific consent', () => {
         { name: 'ChatMessage.Read.Chat', type: 'Application' },
       ]),
     );
+  });
+});
+
+interface CommandList {
+  scopes: string[];
+  commands: { title: string; description: string }[];
+}
+
+/** The limits the manifest's own schema sets on command lists. */
+function commandLimits(): { lists: number; commands: number } {
+  const schema = loadBundledSchema(manifest.$schema as string) as Json;
+  const commandLists = schema.properties.bots.items.properties.commandLists;
+  return { lists: commandLists.maxItems as number, commands: commandLists.items.properties.commands.maxItems as number };
+}
+
+/**
+ * Titles that are not a command the parser knows in their language (Swedish in the manifest,
+ * English in en.json), or whose English title is another command than the Swedish one.
+ */
+function unknownTitles(lists: readonly CommandList[], english: Json): string[] {
+  const known = knownCommands();
+  const knows = (title: string, language: 'sv' | 'en') => {
+    const command = parseCommand(title, { addressed: true });
+    return command && command.language === language && known.some((k) => k.kind === command.kind && k.language === language) ? command.kind : undefined;
+  };
+  return lists.flatMap((list, i) =>
+    list.commands.flatMap((command, j) => {
+      const swedish = knows(command.title, 'sv');
+      const englishTitle = english[`bots[0].commandLists[${i}].commands[${j}].title`] as string;
+      if (!swedish) return [`sv: ${command.title}`];
+      return knows(englishTitle, 'en') === swedish ? [] : [`en: ${englishTitle} (for ${command.title})`];
+    }),
+  );
+}
+
+const kinds = (list: CommandList) => list.commands.map((c) => parseCommand(c.title, { addressed: true })?.kind);
+
+describe('command lists', () => {
+  const lists = manifest.bots[0].commandLists as CommandList[];
+  const scope = (name: string) => lists.find((l) => l.scopes.includes(name))!;
+
+  it('has one list per scope the bot is in', () => {
+    expect(lists.map((l) => l.scopes)).toEqual([['team'], ['groupChat'], ['personal']]);
+    expect(lists.length).toBeLessThanOrEqual(commandLimits().lists);
+  });
+
+  it('titles only commands the parser knows, Swedish in the manifest and the same commands in English in en.json', () => {
+    expect(unknownTitles(lists, en)).toEqual([]);
+    for (const list of lists) expect(new Set(kinds(list)).size, list.scopes.join()).toBe(list.commands.length);
+  });
+
+  it('notices a title the parser does not know and an English title for another command', () => {
+    const broken = structuredClone(lists);
+    broken[0]!.commands[1]!.title = 'rådsmöte';
+    const english = { ...en, 'bots[0].commandLists[2].commands[0].title': 'my actions' };
+    expect(unknownTitles(broken, english)).toEqual(['sv: rådsmöte', 'en: my actions (for hjälp)']);
+  });
+
+  it("offers in a channel and a group chat the meeting's most used commands, as many as the schema allows, the same in both", () => {
+    const team = scope('team');
+    expect(team.commands).toHaveLength(commandLimits().commands);
+    expect(scope('groupChat').commands).toEqual(team.commands);
+    expect(kinds(team)).toEqual(expect.arrayContaining(['help', 'agenda', 'openMeeting', 'nextItem', 'decision', 'action', 'poll', 'closeMeeting', 'minutes', 'sendForApproval']));
+  });
+
+  it('offers in the personal chat only what works there: help, your action items, the minutes and a Word agenda', () => {
+    const personal = kinds(scope('personal'));
+    expect(personal).toEqual(expect.arrayContaining(['help', 'myActions']));
+    for (const kind of personal) expect(['help', 'myActions', 'minutes', 'agenda']).toContain(kind);
+  });
+
+  it('keeps each description short enough for the command menu', () => {
+    for (const [i, list] of lists.entries()) {
+      list.commands.forEach((command, j) => {
+        expect(command.description.length, command.title).toBeLessThanOrEqual(80);
+        expect((en[`bots[0].commandLists[${i}].commands[${j}].description`] as string).length, command.title).toBeLessThanOrEqual(80);
+      });
+    }
+  });
+});
+
+describe('what the description says', () => {
+  const swedish = `${manifest.description.short as string}\n${manifest.description.full as string}`;
+  const english = `${en['description.short'] as string}\n${en['description.full'] as string}`;
+
+  it('names the councils it is built for, and no others', () => {
+    for (const text of [swedish, english]) {
+      expect(text).toContain('Vårdvalsråd');
+      expect(text).toContain('Samordningsråd primärvård');
+      expect(text).not.toMatch(/pensionär|funktionsrätt|ungdomsråd|senior citizens|disability|youth/i);
+    }
+    expect(swedish).toContain('arbetsgrupper');
+    expect(english).toContain('working groups');
+  });
+
+  it('tells what the bot does: agendas, the live meeting, decisions, action items, polls, nominations, justering, SharePoint and Outlook', () => {
+    for (const word of ['dagordning', 'kallelse', 'Word-fil', 'levande kort', 'närvaro', 'beslutförhet', 'bordlagda', 'återremitterade', 'reservera', 'protokollsanteckning', 'Åtgärder', 'anonyma', 'nominering', 'justerarna', 'SharePoint', 'Outlook', 'påminnelse']) {
+      expect(swedish.toLowerCase(), word).toContain(word.toLowerCase());
+    }
+    for (const word of ['agenda', 'invitation', 'Word file', 'live card', 'attendance', 'quorum', 'tabled', 'referred back', 'reservations', 'action items', 'anonymous', 'nominations', 'adjusters', 'SharePoint', 'Outlook', 'reminder']) {
+      expect(english.toLowerCase(), word).toContain(word.toLowerCase());
+    }
+  });
+
+  it('names only roles the bot has', () => {
+    const roleWords: [RegExp, string][] = [
+      [/ordförande|\bchair\b/i, 'chair'],
+      [/sekreterare|secretary/i, 'secretary'],
+      [/ledam|\bmembers?\b/i, 'member'],
+      [/adjungerad|\bguests?\b/i, 'guest'],
+      [/ersättare|substitute|deput/i, 'substitute'],
+      [/vice ordförande|vice.chair/i, 'viceChair'],
+    ];
+    const named = roleWords.filter(([word]) => word.test(swedish) || word.test(english)).map(([, role]) => role);
+    expect(named.length).toBeGreaterThan(3);
+    for (const role of named) expect(ROLES as readonly string[]).toContain(role);
+  });
+
+  it('promises nothing the bot does not do', () => {
+    // No collecting of matters from members, and no jäv: neither is built.
+    expect(swedish).not.toMatch(/samlar in ärenden|jäv/i);
+    expect(english).not.toMatch(/collects? (agenda )?items|conflicts? of interest/i);
+  });
+
+  it('says Swedish is the default and English comes through en.json', () => {
+    expect(manifest.localizationInfo.defaultLanguageTag).toBe('sv-SE');
+    expect(swedish).toMatch(/svenska/);
+    expect(english).toMatch(/English/);
   });
 });
 
@@ -431,11 +549,16 @@ describe('icons', () => {
 
 describe('packaging script', () => {
   const botId = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  const host = 'council-test.azurewebsites.net';
   const missingDotEnv = () => join(tempDir(), 'no-such.env');
+  const packed = async (out: string, file: string) => {
+    const zip = await JSZip.loadAsync(readFileSync(join(out, 'council-assistant.zip')));
+    return JSON.parse(await zip.file(file)!.async('string')) as Json;
+  };
 
   it('builds a zip with the bot id substituted and all files at the root', async () => {
     const out = tempDir();
-    const res = await runPackage(['--out', out, '--dotenv', missingDotEnv()], { BOT_ID: botId });
+    const res = await runPackage(['--out', out, '--dotenv', missingDotEnv()], { BOT_ID: botId, BOT_DOMAIN: host });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const zipPath = join(out, 'council-assistant.zip');
@@ -458,15 +581,56 @@ describe('packaging script', () => {
 
     const packedEn = JSON.parse(await zip.file('en.json')!.async('string')) as Json;
     expect(packedEn).toEqual(en);
-    const packedColor = await zip.file('color.png')!.async('nodebuffer');
-    expect(packedColor.equals(readFileSync(join(manifestDir, 'color.png')))).toBe(true);
+    expect(await validate(packedEn)).toEqual([]);
+    for (const icon of ['color.png', 'outline.png']) {
+      const bytes = await zip.file(icon)!.async('nodebuffer');
+      expect(bytes.equals(readFileSync(join(manifestDir, icon))), icon).toBe(true);
+    }
+  });
+
+  it("points the privacy and terms links at the deployment's own /privacy and /terms", async () => {
+    const out = tempDir();
+    const res = await runPackage(['--out', out, '--dotenv', missingDotEnv()], { BOT_ID: botId, BOT_DOMAIN: host });
+    expect(res.code).toBe(0);
+    const manifestInZip = await packed(out, 'manifest.json');
+    expect(manifestInZip.developer.privacyUrl).toBe(`https://${host}/privacy`);
+    expect(manifestInZip.developer.termsOfUseUrl).toBe(`https://${host}/terms`);
+    expect(JSON.stringify(manifestInZip)).not.toContain('${{');
+    // Everything else is the repository's manifest.
+    expect({ ...manifestInZip, developer: manifest.developer, bots: manifest.bots, webApplicationInfo: manifest.webApplicationInfo }).toEqual(manifest);
+  });
+
+  it('takes the host from BOT_ENDPOINT, as the Agents Toolkit writes a dev tunnel into env/.env.local', async () => {
+    const out = tempDir();
+    const envFile = join(tempDir(), '.env.local');
+    writeFileSync(envFile, `BOT_ID=${botId}\nBOT_ENDPOINT=https://abc123-3978.euw.devtunnels.ms\nBOT_DOMAIN=\n`);
+    const res = await runPackage(['--out', out, '--dotenv', envFile], {});
+    expect(res.stderr).toBe('');
+    expect((await packed(out, 'manifest.json')).developer.privacyUrl).toBe('https://abc123-3978.euw.devtunnels.ms/privacy');
+  });
+
+  it('exits non-zero, writing nothing, without the bot\'s host, or with a host that is no host name', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ BOT_ID: botId }, 'BOT_DOMAIN is not set'],
+      [{ BOT_ID: botId, BOT_DOMAIN: `${host}/privacy` }, 'BOT_DOMAIN must be the bot\'s host name alone'],
+      [{ BOT_ID: botId, BOT_DOMAIN: 'council assistant' }, 'BOT_DOMAIN must be the bot\'s host name alone'],
+      [{ BOT_ID: botId, BOT_ENDPOINT: `http://${host}` }, 'BOT_ENDPOINT must be the bot\'s https address'],
+      [{ BOT_ID: botId, BOT_DOMAIN: host, BOT_ENDPOINT: 'https://elsewhere.example.org' }, 'name different hosts'],
+    ];
+    for (const [env, message] of cases) {
+      const out = tempDir();
+      const res = await runPackage(['--out', out, '--dotenv', missingDotEnv()], env);
+      expect(res.code, JSON.stringify(env)).toBe(1);
+      expect(res.stderr).toContain(message);
+      expect(existsSync(join(out, 'council-assistant.zip'))).toBe(false);
+    }
   });
 
   it('reads BOT_ID, APP_ID and APP_VERSION from a .env file', async () => {
     const out = tempDir();
     const envFile = join(tempDir(), '.env');
     const appId = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
-    writeFileSync(envFile, `# local settings\nBOT_ID="${botId}"\nexport APP_ID=${appId}\nAPP_VERSION=2.3.4 # comment\n`);
+    writeFileSync(envFile, `# local settings\nBOT_ID="${botId}"\nBOT_DOMAIN=${host}\nexport APP_ID=${appId}\nAPP_VERSION=2.3.4 # comment\n`);
     const res = await runPackage(['--out', out, '--dotenv', envFile], {});
     expect(res.code).toBe(0);
     const zip = await JSZip.loadAsync(readFileSync(join(out, 'council-assistant.zip')));
@@ -480,7 +644,7 @@ describe('packaging script', () => {
     const out = tempDir();
     const envFile = join(tempDir(), '.env.dev');
     const appId = 'b1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
-    writeFileSync(envFile, `TEAMSFX_ENV=dev\nTEAMS_APP_ID=${appId}\nBOT_ID=${botId}\n`);
+    writeFileSync(envFile, `TEAMSFX_ENV=dev\nTEAMS_APP_ID=${appId}\nBOT_ID=${botId}\nBOT_DOMAIN=${host}\n`);
     const res = await runPackage(['--out', out, '--dotenv', envFile], {});
     expect(res.code).toBe(0);
     const zip = await JSZip.loadAsync(readFileSync(join(out, 'council-assistant.zip')));
@@ -497,7 +661,7 @@ describe('packaging script', () => {
 
   it('exits non-zero when BOT_ID is not a GUID', async () => {
     const out = tempDir();
-    const res = await runPackage(['--out', out, '--dotenv', missingDotEnv()], { BOT_ID: 'not-a-guid' });
+    const res = await runPackage(['--out', out, '--dotenv', missingDotEnv()], { BOT_ID: 'not-a-guid', BOT_DOMAIN: host });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('BOT_ID must be a GUID');
     expect(existsSync(join(out, 'council-assistant.zip'))).toBe(false);
