@@ -28,6 +28,7 @@ export const en: Record<MessageKey, string> = {
   'council.membersHeading': 'Members and roles',
   'council.changeRole': 'Change role',
   'council.person': 'Person',
+  'council.erasedPerson': 'Removed person',
   'council.personByName': "The person's name",
   'council.newRole': 'New role',
   'council.saveRole': 'Save role',

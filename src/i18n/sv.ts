@@ -26,6 +26,7 @@ export const sv = {
   'council.membersHeading': 'Medlemmar och roller',
   'council.changeRole': 'Ändra roll',
   'council.person': 'Person',
+  'council.erasedPerson': 'Borttagen person',
   'council.personByName': 'Personens namn',
   'council.newRole': 'Ny roll',
   'council.saveRole': 'Spara roll',
