@@ -292,11 +292,15 @@ async function erase(trx: Transaction<Database>, person: Person, options: EraseO
     await trx.insertInto('signed_names').values({ meeting_id: meeting.id, user_id: pseudonym, name: was.name, organisation: was.organisation }).execute();
   }
   const approvedIds = signedMeetings.map((m) => m.id);
+  // Rows, not statements: a row named in two columns is one row changed.
+  for (const table of Object.keys(PERSON_COLUMNS) as PersonTable[]) count(changed, table, (await personRows(trx, table, ids)).length);
 
   // What is only about them.
-  count(deleted, 'minutes_comments', (await trx.deleteFrom('minutes_comments').where('user_id', 'in', ids).executeTakeFirst()).numDeletedRows);
-  count(deleted, 'reminder_opt_outs', (await trx.deleteFrom('reminder_opt_outs').where('user_id', 'in', ids).executeTakeFirst()).numDeletedRows);
-  count(changed, 'regrets', (await trx.updateTable('regrets').set({ note: null }).where('user_id', 'in', ids).where('note', 'is not', null).executeTakeFirst()).numUpdatedRows);
+  for (const table of ['minutes_comments', 'reminder_opt_outs'] as const) {
+    count(deleted, table, (await trx.deleteFrom(table).where('user_id', 'in', ids).executeTakeFirst()).numDeletedRows);
+    delete changed[table];
+  }
+  await trx.updateTable('regrets').set({ note: null }).where('user_id', 'in', ids).execute();
   const personal = await personalConversations(trx, idSet);
   if (personal.length > 0) {
     count(deleted, 'conversations', (await trx.deleteFrom('conversations').where('conversation_id', 'in', personal.map((c) => c.conversation_id)).executeTakeFirst()).numDeletedRows);
@@ -308,7 +312,7 @@ async function erase(trx: Transaction<Database>, person: Person, options: EraseO
 
   // Names and contact details give way to the fixed text; the pseudonym takes the ids' place below.
   for (const councilId of councilIds) {
-    const r = await trx
+    await trx
       .updateTable('council_members')
       .set((eb) => ({
         name: removedIn.get(councilId)!,
@@ -322,15 +326,14 @@ async function erase(trx: Transaction<Database>, person: Person, options: EraseO
       }))
       .where('council_id', '=', councilId)
       .where('user_id', 'in', ids)
-      .executeTakeFirst();
-    count(changed, 'council_members', r.numUpdatedRows);
+      .execute();
   }
   // An action item may belong to a council the person has no member row in any more.
   const owned = await trx.selectFrom('action_items').innerJoin('councils', 'councils.id', 'action_items.council_id').select(['action_items.council_id', 'councils.locale']).distinct().where('owner_user_id', 'in', ids).execute();
   for (const { council_id, locale } of owned) {
-    count(changed, 'action_items', (await trx.updateTable('action_items').set({ owner_name: options.removedName(locale) }).where('council_id', '=', council_id).where('owner_user_id', 'in', ids).executeTakeFirst()).numUpdatedRows);
+    await trx.updateTable('action_items').set({ owner_name: options.removedName(locale) }).where('council_id', '=', council_id).where('owner_user_id', 'in', ids).execute();
   }
-  count(changed, 'nominations', (await trx.updateTable('nominations').set({ nominee_name: removedDefault, nominee_email: null }).where('nominee_user_id', 'in', ids).executeTakeFirst()).numUpdatedRows);
+  await trx.updateTable('nominations').set({ nominee_name: removedDefault, nominee_email: null }).where('nominee_user_id', 'in', ids).execute();
   // A presenter is written by name; agendas not yet approved lose it, signed ones keep it.
   const agendas = await trx
     .selectFrom('agenda_items')
@@ -345,16 +348,11 @@ async function erase(trx: Transaction<Database>, person: Person, options: EraseO
     count(changed, 'agenda_items', 1);
   }
   // A named ballot is keyed by the voter's id too.
-  count(changed, 'poll_ballots', (await trx.updateTable('poll_ballots').set({ voter_key: pseudonym }).where('voter_id', 'in', ids).executeTakeFirst()).numUpdatedRows);
+  await trx.updateTable('poll_ballots').set({ voter_key: pseudonym }).where('voter_id', 'in', ids).execute();
 
   for (const [table, columns] of Object.entries(PERSON_COLUMNS) as [PersonTable, readonly string[]][]) {
     for (const column of columns) {
-      const r = await untyped(trx)
-        .updateTable(table)
-        .set({ [column]: pseudonym })
-        .where(column, 'in', ids)
-        .executeTakeFirst();
-      count(changed, table, r.numUpdatedRows);
+      await untyped(trx).updateTable(table).set({ [column]: pseudonym }).where(column, 'in', ids).execute();
     }
   }
 
