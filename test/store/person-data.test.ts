@@ -110,6 +110,17 @@ describe.each(backends)('one person exported and erased on $name', ({ options })
     expect(others.filter((other) => text.includes(other))).toEqual([]);
   });
 
+  it('erases a guest the chair added, who stays a guest under the pseudonym', async () => {
+    await db.insertInto('council_members').values({ council_id: councilId, user_id: 'guest:g1', aad_object_id: null, name: 'Gustav Gäst', email: 'gustav@kommun.se', role: 'guest', organisation: 'Kommunen', added_at: at }).execute();
+    await db.insertInto('attendance').values({ meeting_id: 'm2', user_id: 'guest:g1', status: 'guest', marked_by: '29:sara', marked_at: at, reason: null, reason_at: null }).execute();
+    expect((await exportPerson(db, 'guest:g1', at))!.tables.attendance).toEqual([expect.objectContaining({ status: 'guest', marked_by: SOMEONE_ELSE })]);
+    expect(await erasePerson(db, 'guest:g1', { at, removedName, pseudonym: () => 'g' })).toMatchObject({ outcome: 'erased', pseudonym: 'guest:erased:g' });
+    expect(await db.selectFrom('council_members').select(['name', 'email', 'organisation', 'role']).where('user_id', '=', 'guest:erased:g').execute()).toEqual([
+      { name: 'Borttagen person', email: null, organisation: null, role: 'guest' },
+    ]);
+    expect(await db.selectFrom('attendance').select('status').where('user_id', '=', 'guest:erased:g').execute()).toEqual([{ status: 'guest' }]);
+  });
+
   it('refuses an id nobody has, changing nothing', async () => {
     const before = await everything(db);
     expect(await exportPerson(db, '29:nobody', at)).toBeUndefined();
