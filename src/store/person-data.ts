@@ -307,8 +307,9 @@ async function erase(trx: Transaction<Database>, person: Person, options: EraseO
   }
   const stateKeys = await stateKeysOf(trx, ids, personal.map((c) => c.conversation_id));
   if (stateKeys.length > 0) count(deleted, 'bot_state', (await trx.deleteFrom('bot_state').where('key', 'in', stateKeys).executeTakeFirst()).numDeletedRows);
-  const unsent = (await containing(trx, 'outbox', ['payload'], ids)).filter((j) => j.sent_at === null && jobFor(j.payload, idSet));
-  if (unsent.length > 0) count(deleted, 'outbox', (await trx.deleteFrom('outbox').where('id', 'in', unsent.map((j) => j.id)).executeTakeFirst()).numDeletedRows);
+  // Messages to them, waiting or sent (sent ones are only kept a while against sending twice).
+  const theirs = (await containing(trx, 'outbox', ['payload'], ids)).filter((j) => jobFor(j.payload, idSet));
+  if (theirs.length > 0) count(deleted, 'outbox', (await trx.deleteFrom('outbox').where('id', 'in', theirs.map((j) => j.id)).executeTakeFirst()).numDeletedRows);
 
   // Names and contact details give way to the fixed text; the pseudonym takes the ids' place below.
   for (const councilId of councilIds) {
@@ -357,17 +358,20 @@ async function erase(trx: Transaction<Database>, person: Person, options: EraseO
   }
 
   // The bot's own records that quote the id or name: a group chat's reference, turn state, sent jobs.
+  // A reference's user carries the Entra id too (aadObjectId).
+  const quoted = [...ids, ...person.aadObjectIds];
+  const quotedSet = new Set(quoted);
   const names = new Set(person.names);
-  const swap = (s: string) => (idSet.has(s) ? pseudonym : names.has(s) ? removedDefault : undefined);
-  for (const row of await containing(trx, 'conversations', ['reference'], ids)) {
+  const swap = (s: string) => (quotedSet.has(s) ? pseudonym : names.has(s) ? removedDefault : undefined);
+  for (const row of await containing(trx, 'conversations', ['reference'], quoted)) {
     await trx.updateTable('conversations').set({ reference: JSON.stringify(replaced(parse(row.reference), swap)) }).where('conversation_id', '=', row.conversation_id).execute();
     count(changed, 'conversations', 1);
   }
-  for (const row of await containing(trx, 'bot_state', ['key', 'data'], ids)) {
+  for (const row of await containing(trx, 'bot_state', ['key', 'data'], quoted)) {
     await trx.updateTable('bot_state').set({ data: JSON.stringify(replaced(parse(row.data), swap)) }).where('key', '=', row.key).execute();
     count(changed, 'bot_state', 1);
   }
-  for (const row of await containing(trx, 'outbox', ['key', 'payload'], ids)) {
+  for (const row of await containing(trx, 'outbox', ['key', 'payload'], quoted)) {
     const key = ids.reduce((k, i) => k.split(i).join(pseudonym), row.key);
     await trx.updateTable('outbox').set({ key, payload: JSON.stringify(replaced(parse(row.payload), swap)) }).where('id', '=', row.id).execute();
     count(changed, 'outbox', 1);

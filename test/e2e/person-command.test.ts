@@ -69,7 +69,7 @@ describe.each(backends)('npm run person on $name', ({ env: envFor }) => {
       expect(lines[1]).toBe(
         'rows changed: council_members 1, regrets 1, action_items 2, attendance 2, item_notes 1, reservations 2, action_comments 1, poll_ballots 1, nominations 2, agenda_items 1, conversations 1, bot_state 1',
       );
-      expect(lines[2]).toBe('rows deleted: minutes_comments 1, reminder_opt_outs 1, conversations 1, bot_state 2, outbox 1');
+      expect(lines[2]).toBe('rows deleted: minutes_comments 1, reminder_opt_outs 1, conversations 1, bot_state 2, outbox 2');
       expect((await db.selectFrom('signed_names').select(['meeting_id', 'name']).execute())).toEqual([{ meeting_id: 'm1', name: 'Björn Berg' }]);
       expect(await run('export', '29:bjorn')).toMatchObject({ code: 1, stderr: expect.stringContaining('no person with Teams user id or Entra object id 29:bjorn') });
     } finally {

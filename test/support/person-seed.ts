@@ -98,12 +98,12 @@ async function seedPerson(db: Kysely<Database>, councilId: string): Promise<void
     .execute();
   await db.insertInto('reminder_opt_outs').values({ council_id: councilId, user_id: '29:bjorn', created_at: at }).execute();
   await db.insertInto('minutes_comments').values({ id: 'c1', meeting_id: 'm2', user_id: '29:bjorn', version: 1, text: 'Mitt namn är felstavat.', client_key: 'c1', created_at: at }).execute();
-  const reference = (conversationId: string, user: { id: string; name: string }) => JSON.stringify({ bot: { id: '28:bot', name: 'Rådsassistenten' }, conversation: { id: conversationId }, user, channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/' });
+  const reference = (conversationId: string, user: { id: string; name: string; aadObjectId?: string }) => JSON.stringify({ bot: { id: '28:bot', name: 'Rådsassistenten' }, conversation: { id: conversationId }, user, channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/' });
   await db
     .insertInto('conversations')
     .values([
       { conversation_id: 'a:personal-bjorn', tenant_id: 't1', kind: 'personal', reference: reference('a:personal-bjorn', { id: '29:bjorn', name: 'Björn Berg' }), updated_at: at },
-      { conversation_id: conversation, tenant_id: 't1', kind: 'channel', reference: reference(conversation, { id: '29:bjorn', name: 'Björn Berg' }), updated_at: at },
+      { conversation_id: conversation, tenant_id: 't1', kind: 'channel', reference: reference(conversation, { id: '29:bjorn', name: 'Björn Berg', aadObjectId: 'aad-bjorn' }), updated_at: at },
     ])
     .execute();
   await db
@@ -117,5 +117,5 @@ async function seedPerson(db: Kysely<Database>, councilId: string): Promise<void
   const job = (key: string, userId: string, sent: string | null) => ({
     id: randomUUID(), key, kind: 'justeringAsk', payload: JSON.stringify({ meetingId: 'm2', version: 1, userId }), due_at: at, attempts: 0, lease_until: null, sent_at: sent, last_error: null, created_at: at, parked_at: null, lease_owner: null, lease_started: null, lease_pid: null,
   });
-  await db.insertInto('outbox').values([job('justering-ask:m2:1:29:bjorn', '29:bjorn', null), job('justering-ask:m2:1:29:anna', '29:anna', null)]).execute();
+  await db.insertInto('outbox').values([job('justering-ask:m2:1:29:bjorn', '29:bjorn', null), job('justering-ask:m2:1:29:anna', '29:anna', null), job('justering-ask:m1:1:29:bjorn', '29:bjorn', at)]).execute();
 }
