@@ -5,6 +5,7 @@ import { STORAGE_FULL_LOG } from './app/storage-full.js';
 import { type TurnRecording, startTurn } from './telemetry/signals.js';
 import { storableJson } from './domain/storable-text.js';
 import { inboundActivitySchema, telemetryAttributesOf, tenantOfInbound } from './teams/inbound.js';
+import { type LegalPage, legalPage, pageLocale } from './legal/pages.js';
 
 export interface HostDeps {
   maxBodyBytes: number;
@@ -61,6 +62,19 @@ export function createHost(deps: HostDeps): Host {
       ...(deps.graphStatus ? { graph: deps.graphStatus() } : {}),
     });
   });
+
+  // The manifest's privacyUrl and termsOfUseUrl point here: the text of docs/privacy.md and docs/terms.md.
+  for (const page of ['privacy', 'terms'] as const satisfies readonly LegalPage[]) {
+    app.get(`/${page}`, (req, res) => {
+      const locale = pageLocale(req.query.lang, req.get('accept-language'));
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Content-Language', locale);
+      res.setHeader('Vary', 'Accept-Language');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft");
+      res.status(200).send(legalPage(page, locale));
+    });
+  }
 
   if (deps.files) {
     const files = deps.files;

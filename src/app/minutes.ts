@@ -22,7 +22,7 @@ export interface MinutesDeps extends MeetingDeps {
 /** The minutes of a meeting as recorded so far, with the justering as it stands. */
 export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering' | 'polls' | 'nominations'>, agenda: AgendaView): Promise<Minutes> {
   const { view, meeting } = agenda;
-  const [attendance, guests, reservations, protocolNotes, actions, upcoming, record, adjusters, polls, rounds, members] = await Promise.all([
+  const [attendance, guests, reservations, protocolNotes, actions, upcoming, record, adjusters, polls, rounds, current, signed] = await Promise.all([
     deps.attendance.forMeeting(meeting.id),
     deps.meetings.guests(meeting.id),
     deps.decisions.reservations(meeting.id),
@@ -35,7 +35,14 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
     deps.nominations.roundsForMeeting(meeting.id),
     // Who was a member then: someone who has left the conversation since is still in these minutes.
     deps.councils.membersAt(view.council.id, meetingBegan(meeting)),
+    deps.justering.signedNames(meeting.id),
   ]);
+  // A person erased since these minutes were approved is named in them as they were signed.
+  const signedAs = new Map(signed.map((s) => [s.userId, s]));
+  const members = current.map((m) => {
+    const was = signedAs.get(m.userId);
+    return was ? { ...m, name: was.name, organisation: was.organisation } : m;
+  });
   // Only closed polls have a result; anonymous ones are counted, never named. One still open is
   // listed without a result, so the secretary sees it is missing before anyone signs.
   const pollResults: PollRecord[] = await Promise.all(
@@ -58,7 +65,15 @@ export async function minutesOf(deps: MeetingDeps & Pick<MinutesDeps, 'justering
         };
       }),
   );
-  const nominations = await Promise.all(rounds.map(async (round) => ({ round, nominations: await deps.nominations.nominations(round.id) })));
+  const nominations = await Promise.all(
+    rounds.map(async (round) => ({
+      round,
+      nominations: (await deps.nominations.nominations(round.id)).map((n) => {
+        const was = n.nomineeUserId ? signedAs.get(n.nomineeUserId) : undefined;
+        return was ? { ...n, nomineeName: was.name } : n;
+      }),
+    })),
+  );
   const version = record?.version ?? 1;
   return buildMinutes({
     council: view.council,

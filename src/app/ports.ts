@@ -785,6 +785,8 @@ export interface JusteringRepository {
   /** Records how the latest export went (with jobs, e.g. the export itself when it is queued). */
   setExport(meetingId: string, state: MinutesExport, jobs?: readonly OutboxJob[]): Promise<void>;
   comments(meetingId: string): Promise<MinutesComment[]>;
+  /** Names as the approved minutes were signed, of people erased since (their ids now pseudonyms). */
+  signedNames(meetingId: string): Promise<{ userId: string; name: string; organisation: string | null }[]>;
 }
 
 /** Writes the minutes model as files; the renderers live in src/export. */

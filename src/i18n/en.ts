@@ -2,6 +2,10 @@ import type { MessageKey } from './sv.js';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'Council Assistant',
+  'legal.privacy': 'Privacy and personal data',
+  'legal.terms': 'Terms of use',
+  'legal.languages': 'Languages',
+  'legal.thisLanguage': 'In English',
   'welcome.title': 'Hello! I am Council Assistant',
   'welcome.intro':
     'I help the council with agendas, meetings, decisions, action items, nominations, polls and minutes – right here in Teams.',
@@ -28,6 +32,7 @@ export const en: Record<MessageKey, string> = {
   'council.membersHeading': 'Members and roles',
   'council.changeRole': 'Change role',
   'council.person': 'Person',
+  'council.erasedPerson': 'Removed person',
   'council.personByName': "The person's name",
   'council.newRole': 'New role',
   'council.saveRole': 'Save role',

@@ -1,5 +1,9 @@
 export const sv = {
   'app.name': 'Rådsassistenten',
+  'legal.privacy': 'Integritet och personuppgifter',
+  'legal.terms': 'Användarvillkor',
+  'legal.languages': 'Språk',
+  'legal.thisLanguage': 'På svenska',
   'welcome.title': 'Hej! Jag är Rådsassistenten',
   'welcome.intro':
     'Jag hjälper rådet med dagordning, möten, beslut, åtgärder, nomineringar, omröstningar och protokoll – direkt här i Teams.',
@@ -26,6 +30,7 @@ export const sv = {
   'council.membersHeading': 'Medlemmar och roller',
   'council.changeRole': 'Ändra roll',
   'council.person': 'Person',
+  'council.erasedPerson': 'Borttagen person',
   'council.personByName': 'Personens namn',
   'council.newRole': 'Ny roll',
   'council.saveRole': 'Spara roll',

@@ -42,6 +42,8 @@ export async function exportCouncil(db: Kysely<Database>, councilId: string, exp
     minutes: await inMeetings('minutes'),
     minutes_adjusters: await inMeetings('minutes_adjusters'),
     minutes_comments: await inMeetings('minutes_comments'),
+    // Names of people erased since, as the approved minutes were signed.
+    signed_names: await inMeetings('signed_names'),
     action_items: actionItems,
     action_comments:
       actionItems.length === 0 ? [] : await db.selectFrom('action_comments').selectAll().where('action_item_id', 'in', actionItems.map((a) => a.id)).execute(),

@@ -170,4 +170,9 @@ export class KyselyJusteringRepository implements JusteringRepository {
     const rows = await this.db.selectFrom('minutes_comments').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
     return rows.map((r) => ({ id: r.id, meetingId: r.meeting_id, userId: r.user_id, version: Number(r.version), text: r.text, createdAt: r.created_at }));
   }
+
+  async signedNames(meetingId: string): Promise<{ userId: string; name: string; organisation: string | null }[]> {
+    const rows = await this.db.selectFrom('signed_names').select(['user_id', 'name', 'organisation']).where('meeting_id', '=', meetingId).execute();
+    return rows.map((r) => ({ userId: r.user_id, name: r.name, organisation: r.organisation }));
+  }
 }

@@ -691,6 +691,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('calendar_sync').dropColumn('unknown_zones').execute();
     },
   },
+  '0029_signed_names': {
+    async up(db: Kysely<any>) {
+      // A person erased on request is a pseudonym everywhere; approved minutes are a public record
+      // and keep the name (and organisation) they were signed with, meeting by meeting.
+      await db.schema
+        .createTable('signed_names')
+        .addColumn('meeting_id', 'varchar(64)', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('organisation', 'varchar(200)')
+        .addPrimaryKeyConstraint('signed_names_pk', ['meeting_id', 'user_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('signed_names').execute();
+    },
+  },
 };
 
 const STANDING_RENAMES: readonly (readonly [string, string])[] = [

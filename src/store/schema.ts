@@ -387,6 +387,14 @@ export interface MinutesCommentsTable {
   created_at: string;
 }
 
+/** The name an erased person had in a meeting's approved minutes, under the pseudonym that replaced their id. */
+export interface SignedNamesTable {
+  meeting_id: string;
+  user_id: string;
+  name: string;
+  organisation: string | null;
+}
+
 export interface Database {
   councils: CouncilsTable;
   council_members: CouncilMembersTable;
@@ -416,6 +424,7 @@ export interface Database {
   minutes: MinutesTable;
   minutes_adjusters: MinutesAdjustersTable;
   minutes_comments: MinutesCommentsTable;
+  signed_names: SignedNamesTable;
 }
 
 export type { Generated };
