@@ -4,7 +4,7 @@
 # the App Service runtime of infra/main.bicep – from the npm registry's `node` package, kept under
 # .cache/node<major> and fetched once. NODE_MAJOR=<major> takes that major from the registry
 # whatever the machine has (scripts/test-on-node.sh).
-# Native addons (better-sqlite3) build against that Node.js's own headers: node-gyp would
+# A native addon built from source builds against that Node.js's own headers: node-gyp would
 # otherwise download them from nodejs.org.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
