@@ -501,7 +501,7 @@ resource webApp 'Microsoft.Web/sites@2024-11-01' = {
     clientAffinityEnabled: false
     keyVaultReferenceIdentity: userIdentity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|22-lts'
+      linuxFxVersion: 'NODE|24-lts'
       appCommandLine: 'node dist/src/main.js'
       alwaysOn: true
       http20Enabled: true

@@ -1,4 +1,4 @@
-import type { CompiledQuery, DatabaseConnection, Driver, QueryCompiler, QueryResult, TransactionSettings } from 'kysely';
+import type { AbortableOperationOptions, CompiledQuery, DatabaseConnection, Driver, QueryCompiler, QueryResult, TransactionSettings } from 'kysely';
 import { PostgresDialect } from 'kysely';
 import { noteCommit } from '../app/commit-scope.js';
 import { StoreUnavailableError } from '../domain/errors.js';
@@ -55,9 +55,9 @@ class GuardedConnection implements DatabaseConnection {
   inTransaction = false;
   constructor(readonly inner: DatabaseConnection) {}
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(query: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
     try {
-      const result = await this.inner.executeQuery<R>(query);
+      const result = await this.inner.executeQuery<R>(query, options);
       if (!this.inTransaction && query.query.kind !== 'SelectQueryNode') noteCommit();
       return result;
     } catch (err) {
@@ -66,8 +66,8 @@ class GuardedConnection implements DatabaseConnection {
     }
   }
 
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
+  streamQuery<R>(query: CompiledQuery, chunkSize: number, options?: AbortableOperationOptions): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize, options);
   }
 }
 

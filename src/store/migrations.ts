@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, SqliteAdapter, sql } from 'kysely';
+import { type Kysely, SqliteAdapter, sql } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 
 function isSqlite(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter;

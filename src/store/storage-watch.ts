@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises';
-import { type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, sql } from 'kysely';
+import { type AbortableOperationOptions, type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, sql } from 'kysely';
 import { STORAGE_FULL_LOG, storageFullCode } from '../app/storage-full.js';
 import type { Logger } from '../app/ports.js';
 
@@ -68,8 +68,8 @@ function watchedDriver(driver: Driver, watch: StorageWatch): Driver {
     async acquireConnection() {
       const connection = await driver.acquireConnection();
       const watched: DatabaseConnection = {
-        async executeQuery<R>(query: CompiledQuery) {
-          const result = await reported(() => connection.executeQuery<R>(query));
+        async executeQuery<R>(query: CompiledQuery, options?: AbortableOperationOptions) {
+          const result = await reported(() => connection.executeQuery<R>(query, options));
           // A write that changed nothing needed no space and proves nothing (an idle outbox claim).
           if (WRITES.has(query.query.kind) && (result.numAffectedRows ?? BigInt(result.rows.length)) > 0n) {
             if (inTransaction.has(watched)) inTransaction.set(watched, true);
@@ -77,7 +77,8 @@ function watchedDriver(driver: Driver, watch: StorageWatch): Driver {
           }
           return result;
         },
-        streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
+        streamQuery: <R>(query: CompiledQuery, chunkSize: number, options?: AbortableOperationOptions) =>
+          connection.streamQuery<R>(query, chunkSize, options),
       };
       originals.set(watched, connection);
       return watched;

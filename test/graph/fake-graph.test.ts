@@ -115,15 +115,21 @@ function deltaStart(start: string, end: string): string {
   return `${fake.graphBaseUrl}/users/${encodeURIComponent(MAILBOX)}/calendarView/delta?startDateTime=${start}&endDateTime=${end}`;
 }
 
-/** Hosts this process opened http(s) requests to while `body` ran (MSAL uses node:https). */
+/**
+ * Hosts this process opened http(s) requests to while `body` ran, through node:http(s) or fetch
+ * (MSAL 3 used node:https, MSAL 7 uses fetch).
+ */
 async function hostsContacted(body: () => Promise<void>): Promise<string[]> {
   const hosts: string[] = [];
-  const onRequest = (message: unknown) => hosts.push((message as { request: ClientRequest }).request.host);
-  subscribe('http.client.request.start', onRequest);
+  const onHttp = (message: unknown) => hosts.push((message as { request: ClientRequest }).request.host);
+  const onFetch = (message: unknown) => hosts.push(new URL((message as { request: { origin: string } }).request.origin).hostname);
+  subscribe('http.client.request.start', onHttp);
+  subscribe('undici:request:create', onFetch);
   try {
     await body();
   } finally {
-    unsubscribe('http.client.request.start', onRequest);
+    unsubscribe('http.client.request.start', onHttp);
+    unsubscribe('undici:request:create', onFetch);
   }
   return hosts;
 }

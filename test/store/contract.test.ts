@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type NewMeeting, type Store, StateConflictError } from '../../src/app/ports.js';
 import type { AgendaItemDraft } from '../../src/domain/agenda.js';

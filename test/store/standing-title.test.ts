@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { describe, expect, inject, it } from 'vitest';
 import type { NewMeeting } from '../../src/app/ports.js';
 import type { CouncilMember } from '../../src/domain/council.js';
