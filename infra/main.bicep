@@ -643,5 +643,8 @@ output postgresServerName string = postgres.name
 @description('For the Agents Toolkit: the bot id the app package is built with.')
 output BOT_ID string = botId
 
+@description('For the Agents Toolkit: the host that the privacy and terms links of the app package point to.')
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+
 @description('For the Agents Toolkit: the web app that azureAppService/zipDeploy deploys to.')
 output WEB_APP_RESOURCE_ID string = webApp.id
