@@ -103,7 +103,7 @@ const envSchema = z.object({
    * Meetings that ended more than this many years ago are deleted with what was recorded at them
    * (minutes exported to SharePoint stay there). Unset: kept for ever.
    */
-  RETENTION_YEARS: optionalString.pipe(z.coerce.number().int().min(1).max(100).optional()),
+  RETENTION_YEARS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(100).optional()),
   /**
    * Local mode only: generated minutes are fetched from the bot's own HTTP server (/files/<token>),
    * since the Agents Playground has no Teams file upload. Unset: on in local mode. "off" uses
