@@ -198,7 +198,7 @@ export async function setQuorumRule(deps: CouncilDeps, input: { conversationId: 
   requirePermission(roleOf(view, input.actorId), 'council.manageRoles');
   checkQuorumRule(input.rule);
   const voting = view.members.filter((m) => isVotingRole(m.role)).length;
-  if (input.rule.kind === 'minimum' && input.rule.count > voting) throw new RuleError('error.quorumAboveMembers', { count: input.rule.count, members: voting });
+  if (input.rule.kind === 'minimum' && input.rule.count > voting) throw new RuleError('error.quorumAboveMembers', { count: voting, required: input.rule.count });
   const saved = await deps.councils.setQuorumRule(view.council.id, input.rule, view.council.version, deps.clock.now().toISOString());
   if (!saved) throw new StaleError();
   return requireCouncil(deps, input.conversationId);

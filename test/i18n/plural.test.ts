@@ -24,13 +24,19 @@ describe('counts of one', () => {
     expect(t(locale, key, { count: 1 })).toBe(text);
   });
 
+  it('"Rådet har 1 ledamot med rösträtt" when a quorum asks for more members than there are', () => {
+    expect(t('sv', 'error.quorumAboveMembers', { count: 1, required: 2 })).toBe('Rådet har 1 ledamot med rösträtt, så beslutförheten kan inte kräva 2.');
+    expect(t('en', 'error.quorumAboveMembers', { count: 1, required: 2 })).toBe('The council has 1 voting member, so the quorum cannot require 2.');
+    expect(t('sv', 'error.quorumAboveMembers', { count: 3, required: 5 })).toBe('Rådet har 3 ledamöter med rösträtt, så beslutförheten kan inte kräva 5.');
+  });
+
   it('has no "1 <plural>" left where a count of one is written out', () => {
     for (const [locale, catalogue] of [['sv', sv], ['en', en]] as const) {
       for (const key of Object.keys(catalogue) as (keyof typeof sv)[]) {
         // A "…Many" message has a "…One" beside it that its caller picks for one.
         if (!catalogue[key].includes('{count}') || key.endsWith('Many')) continue;
         const one = t(locale, key, { count: 1 });
-        expect(one, `${locale} ${key}`).not.toMatch(/(^|\s)1 (punkter|möten|medlemmar|nya medlemmar|minuter|timmar|tidigare kommentarer|närvarande ledamöterna|items|meetings|members|new members|minutes|hours|earlier comments)\b/);
+        expect(one, `${locale} ${key}`).not.toMatch(/(^|\s)1 (punkter|möten|medlemmar|nya medlemmar|minuter|timmar|tidigare kommentarer|närvarande ledamöterna|ledamöter|items|meetings|members|new members|voting members|minutes|hours|earlier comments)\b/);
       }
     }
   });
