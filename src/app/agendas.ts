@@ -1,38 +1,16 @@
-import { type AgendaItemDraft, type AgendaItemKind, type AgendaTiming, moveItem, timeAgenda } from '../domain/agenda.js';
+import { type AgendaItemDraft, type AgendaItemKind, moveItem } from '../domain/agenda.js';
 import type { ParsedAgendaItem } from '../domain/agenda-text.js';
 import { mergeImported, relabel } from '../domain/agenda-labels.js';
 import { requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import type { Meeting } from '../domain/meeting.js';
-import { utcToZoned } from '../domain/meeting-time.js';
+import { type AgendaView, load } from './agenda-view.js';
 import { type CouncilView, councilActingOn, requireCouncil, roleOf } from './councils.js';
-import { calendarPushJobs } from './calendar.js';
+import { calendarPushJobs } from './jobs.js';
 import type { MeetingDeps } from './meetings.js';
-import type { ActionItem } from '../domain/action-item.js';
-import type { Decision } from '../domain/decision.js';
-import type { ItemNote, ItemTime, Regret } from './ports.js';
 
 /** 300 imported or added items, plus room for the standing items every agenda starts with. */
 export const AGENDA_MAX_ITEMS = 310;
 export const ITEM_TITLE_MAX = 200;
-
-export interface AgendaView {
-  view: CouncilView;
-  meeting: Meeting;
-  items: AgendaItemDraft[];
-  timing: AgendaTiming;
-  regrets: Regret[];
-  /** Actual start and end per item once the meeting has run. */
-  times: ItemTime[];
-  /** When the view was made, for the elapsed time of a running meeting. */
-  now: string;
-  /** The council's open action items, reviewed under the standing item. */
-  openActions: ActionItem[];
-  /** The secretary's notes (anteckningar) per item, once the meeting has run. */
-  notes: ItemNote[];
-  /** Decisions recorded so far, in the order they were made. */
-  decisions: Decision[];
-}
 
 export interface ItemFields {
   title: string;
@@ -42,25 +20,6 @@ export interface ItemFields {
   presenters: string[];
   description?: string;
   links?: AgendaItemDraft['links'];
-}
-
-export async function load(deps: MeetingDeps, view: CouncilView, meeting: Meeting): Promise<AgendaView> {
-  const [items, regrets, times, openActions, notes, decisions] = await Promise.all([
-    deps.meetings.agenda(meeting.id),
-    deps.meetings.regrets(meeting.id),
-    meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.itemTimes(meeting.id),
-    deps.actionItems.open(view.council.id),
-    meeting.status === 'planned' ? Promise.resolve([]) : deps.meetings.notes(meeting.id),
-    meeting.status === 'planned' ? Promise.resolve([]) : deps.decisions.forMeeting(meeting.id),
-  ]);
-  const zone = view.council.timeZone;
-  const timing = timeAgenda(items, { start: utcToZoned(meeting.startsAt, zone).time, end: utcToZoned(meeting.endsAt, zone).time });
-  return { view, meeting, items, timing, regrets, times, now: deps.clock.now().toISOString(), openActions, notes, decisions };
-}
-
-/** The view after the meeting moved to another item: only the meeting and its times changed. */
-export async function afterMove(deps: MeetingDeps, agenda: AgendaView, moved: Meeting): Promise<AgendaView> {
-  return { ...agenda, meeting: moved, times: await deps.meetings.itemTimes(moved.id), now: deps.clock.now().toISOString() };
 }
 
 /** The meeting, checked to belong to the conversation's council (ids on cards can be forged). */

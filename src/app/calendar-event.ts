@@ -1,7 +1,7 @@
 import { timeAgenda } from '../domain/agenda.js';
 import { formatMeetingWhen, utcToZoned } from '../domain/meeting-time.js';
 import { t } from '../i18n/index.js';
-import type { AgendaView } from './agendas.js';
+import type { AgendaView } from './agenda-view.js';
 import type { CalendarEventInput } from './ports.js';
 
 function escapeHtml(text: string): string {

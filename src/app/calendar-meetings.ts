@@ -7,7 +7,7 @@ import type { Council } from '../domain/council.js';
 import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes } from '../domain/meeting.js';
 import type { CalendarDeps } from './calendar.js';
 import type { CalendarEvent, NewMeeting, OutboxJob } from './ports.js';
-import { reminderJobs } from './reminders.js';
+import { reminderJobs } from './jobs.js';
 
 export function noticeJob(meeting: Meeting, change: 'created' | 'moved' | 'cancelled', now: string): OutboxJob {
   return { key: `calendar-notice:${meeting.id}:${change}:${meeting.version}:${meeting.startsAt}`, kind: 'calendarNotice', payload: { meetingId: meeting.id, change }, dueAt: now };

@@ -1,13 +1,13 @@
 import { type CouncilCalendar, belongsToCouncil, checkCategory, checkHorizon, checkMailbox, checkSubjectRule, syncWindow } from '../domain/calendar.js';
 import { type Council, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import type { Meeting } from '../domain/meeting.js';
-import { type AgendaView, load as loadAgenda } from './agendas.js';
+import { type AgendaView, load as loadAgenda } from './agenda-view.js';
 import { bodyKeepingJoin, eventInput } from './calendar-event.js';
 import { eventGone, followEvent, meetingFromEvent, meetingTimesFit } from './calendar-meetings.js';
 import { changeInCouncilZone, unknownZoneJob, unknownZonesAfter } from './calendar-zone.js';
 import { type SeriesInRound, type SeriesView, occurrenceRemoved, promoteOccurrences, reconcileSeries, seriesViews, syncSeries, tellNewSeries } from './calendar-series.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
+import { calendarPushJobs } from './jobs.js';
 import type { MeetingDeps } from './meetings.js';
 import {
   type Calendar,
@@ -41,23 +41,6 @@ export interface CalendarDeps extends MeetingDeps {
 
 /** A delta round larger than this is a runaway paging loop, not a council's calendar. */
 const MAX_PAGES = 200;
-
-/** Keeps the meeting's calendar event in step: made, changed or cancelled, whatever the meeting is now when the job runs. */
-export function calendarPushJob(meetingId: string, now: string, delayMs = 0): OutboxJob {
-  if (delayMs <= 0) return { key: `calendar-push:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt: now, mode: 'rearm' };
-  // A key of its own: a re-armed job keeps its time, and a move made while agenda edits wait must not wait with them.
-  // Either push sends the meeting as it is then; the later one finds nothing left to change.
-  const dueAt = new Date(Date.parse(now) + delayMs).toISOString();
-  return { key: `calendar-push-agenda:${meetingId}`, kind: 'calendarPush', payload: { meetingId }, dueAt, mode: 'rearm' };
-}
-
-/**
- * `delayMs` for agenda edits: one job per meeting waits that long from the first edit, and an
- * unsent job keeps its time, so a session of edits reaches the calendar as one change.
- */
-export function calendarPushJobs(council: Council, meetings: readonly Pick<Meeting, 'id'>[], now: string, delayMs = 0): OutboxJob[] {
-  return council.calendar ? meetings.map((m) => calendarPushJob(m.id, now, delayMs)) : [];
-}
 
 function hashOffset(text: string, modulo: number): number {
   let h = 0;

@@ -13,7 +13,7 @@ import {
 } from '../domain/decision.js';
 import { type Meeting, meetingBegan } from '../domain/meeting.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import { type AgendaView, load } from './agendas.js';
+import { type AgendaView, load } from './agenda-view.js';
 import { decisionCardJob, liveCardJobs } from './conversation-jobs.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';

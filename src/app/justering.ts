@@ -3,7 +3,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { type Adjuster, JUSTERING_DAYS_MAX, type MinutesComment, type MinutesRecord, checkAdjusters, checkComment } from '../domain/justering.js';
 import { matchMember, requireOneMember } from '../domain/member-match.js';
 import { isValidDate, utcToZoned } from '../domain/meeting-time.js';
-import { type AgendaView, load } from './agendas.js';
+import { type AgendaView, load } from './agenda-view.js';
 import { type CouncilView, councilActingOn, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import { meetingForMinutes } from './minutes.js';

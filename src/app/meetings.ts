@@ -6,8 +6,7 @@ import { MEETING_PLACE_MAX, MEETING_TITLE_MAX, type Meeting, checkMeetingTimes }
 import { formatShortDate, formatTime, isValidDate, isValidTime, zonedToUtcChecked } from '../domain/meeting-time.js';
 import { type CouncilDeps, type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { ActionItemRepository, AttendanceRepository, DecisionRepository, MeetingRepository, OutboxRepository } from './ports.js';
-import { reminderJobs } from './reminders.js';
-import { calendarPushJobs } from './calendar.js';
+import { calendarPushJobs, reminderJobs } from './jobs.js';
 
 export interface MeetingDeps extends CouncilDeps {
   meetings: MeetingRepository;

@@ -1,7 +1,7 @@
 import { requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
 import { checkDiaryNumber } from '../domain/justering.js';
-import { load } from './agendas.js';
+import { load } from './agenda-view.js';
 import { councilById, requireCouncil, roleOf } from './councils.js';
 import { type MinutesDeps, meetingForMinutes, saveMinutesFiles } from './minutes.js';
 import { GraphCredentialsError, LibraryError, type OutboxJob, TransientError } from './ports.js';

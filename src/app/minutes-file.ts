@@ -1,7 +1,7 @@
 import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { minutesFileStem } from '../domain/minutes.js';
-import { type AgendaView, load } from './agendas.js';
+import { type AgendaView, load } from './agenda-view.js';
 import { type CouncilView, councilById, roleOf } from './councils.js';
 import { type MinutesDeps, meetingForMinutes, minutesOf, saveMinutesFiles } from './minutes.js';
 

@@ -2,7 +2,7 @@ import { requirePermission } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';
 import { type Meeting, meetingBegan } from '../domain/meeting.js';
 import { type Minutes, type PollRecord, buildMinutes, folderName, minutesFileStem } from '../domain/minutes.js';
-import { type AgendaView, load } from './agendas.js';
+import { type AgendaView, load } from './agenda-view.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import type { MeetingDeps } from './meetings.js';
 import type { DocumentLibrary, JusteringRepository, MinutesRenderer, NominationRepository, PollRepository, StoredDocument } from './ports.js';

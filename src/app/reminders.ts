@@ -1,26 +1,11 @@
 import type { ActionItem } from '../domain/action-item.js';
-import type { Council } from '../domain/council.js';
 import { isGuestId, requirePermission } from '../domain/council.js';
 import { RuleError, StaleError } from '../domain/errors.js';
-import type { Meeting } from '../domain/meeting.js';
-import { type ReminderPolicy, checkReminderPolicy, reminderTimes } from '../domain/reminders.js';
-import { type AgendaView, load } from './agendas.js';
+import { type ReminderPolicy, checkReminderPolicy } from '../domain/reminders.js';
+import { type AgendaView, load } from './agenda-view.js';
 import { type CouncilView, councilById, requireCouncil, roleOf } from './councils.js';
+import { reminderJobs } from './jobs.js';
 import type { MeetingDeps } from './meetings.js';
-import type { OutboxJob } from './ports.js';
-
-/**
- * The reminder jobs for a meeting at its current time. Keyed by the start time too: a moved
- * meeting gets new jobs, and the old ones find the meeting elsewhere and send nothing.
- */
-export function reminderJobs(council: Council, meeting: Pick<Meeting, 'id' | 'startsAt'>, now: string): OutboxJob[] {
-  return reminderTimes(meeting.startsAt, council.timeZone, council.reminderPolicy, now).map((r) => ({
-    key: `meeting-reminder:${meeting.id}:${meeting.startsAt}:${r.daysBefore}`,
-    kind: 'meetingReminder',
-    payload: { meetingId: meeting.id, startsAt: meeting.startsAt, daysBefore: r.daysBefore },
-    dueAt: r.at,
-  }));
-}
 
 /** The meeting a reminder was queued for, as it is now; undefined when it moved, was cancelled or has begun. */
 export async function dueMeeting(deps: MeetingDeps, meetingId: string, startsAt: string): Promise<AgendaView | undefined> {

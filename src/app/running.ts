@@ -6,7 +6,7 @@ import { RuleError, StaleError } from '../domain/errors.js';
 import { carriedItem, insertAfterStanding } from '../domain/agenda-standing.js';
 import type { Meeting } from '../domain/meeting.js';
 import { formatTime, utcToZoned } from '../domain/meeting-time.js';
-import { type AgendaView, afterMove, load } from './agendas.js';
+import { type AgendaView, afterMove, load } from './agenda-view.js';
 import { type CouncilView, requireCouncil, roleOf } from './councils.js';
 import { liveCardJobs, meetingClosedJob } from './conversation-jobs.js';
 import type { ClosingRecords } from './ports.js';

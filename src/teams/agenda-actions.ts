@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { AgendaView } from '../app/agenda-view.js';
 import {
-  type AgendaView,
   type ItemFields,
   addAgendaItem,
   editAgendaItem,

@@ -1,6 +1,6 @@
 import { numberedTitle } from '../domain/agenda-labels.js';
 import { itemSentence } from './item-text.js';
-import type { AgendaView } from '../app/agendas.js';
+import type { AgendaView } from '../app/agenda-view.js';
 import { DECISION_OUTCOMES } from '../domain/decision.js';
 import { decisionFacts } from './decision-views.js';
 import { AGENDA_ITEM_KINDS, type TimedAgendaItem } from '../domain/agenda.js';

@@ -1,5 +1,5 @@
 import { numberedTitle } from '../domain/agenda-labels.js';
-import type { AgendaView } from '../app/agendas.js';
+import type { AgendaView } from '../app/agenda-view.js';
 import { leftItems, undecided } from '../app/running.js';
 import { type ItemLeft, itemList } from '../domain/closing.js';
 import { formatMeetingWhen, formatTime, utcToZoned } from '../domain/meeting-time.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { AgendaView } from '../app/agendas.js';
+import type { AgendaView } from '../app/agenda-view.js';
 import { type MinutesFile, minutesFile } from '../app/minutes-file.js';
 import type { Locale } from '../domain/council.js';
 import { RuleError } from '../domain/errors.js';

@@ -18,7 +18,7 @@ import { dueMeeting, personalReminder, reminderRecipients } from '../app/reminde
 import { t } from '../i18n/index.js';
 import { countParkedJob, deliveringJob } from '../telemetry/signals.js';
 import { assignedCard, postedActionCard } from './action-handlers.js';
-import { load } from '../app/agendas.js';
+import { load } from '../app/agenda-view.js';
 import type { ActionCardPayload, AgendaCardPayload, AttendanceCardPayload, DecisionCardPayload, MeetingClosedPayload, RosterSyncPayload } from '../app/conversation-jobs.js';
 import { viewOf as attendanceView } from '../app/attendance.js';
 import { attendanceCard } from './attendance-views.js';

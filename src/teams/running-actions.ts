@@ -1,6 +1,6 @@
 import { itemSentence } from './item-text.js';
 import { z } from 'zod';
-import type { AgendaView } from '../app/agendas.js';
+import type { AgendaView } from '../app/agenda-view.js';
 import { AGENDA_MAX_ITEMS } from '../app/agendas.js';
 import { type CloseChoice, addItemNote, closeMeeting, goToItem, type ItemTarget } from '../app/running.js';
 import { DISPOSITIONS } from '../domain/closing.js';

@@ -1,5 +1,5 @@
 import { itemSentence } from './item-text.js';
-import type { AgendaView } from '../app/agendas.js';
+import type { AgendaView } from '../app/agenda-view.js';
 import { addItemNote, closeMeeting, goToItem, goToNumber, type ItemTarget, openMeeting } from '../app/running.js';
 import { itemChoiceCard } from './item-choice-views.js';
 import { closeCard } from './closing-views.js';

@@ -14,7 +14,7 @@ import { meetingFormCard, meetingsCard, scheduleConfirmCard, timeChoiceCard } fr
 import { councilCard, errorCard, welcomeCard } from '../../src/teams/views.js';
 import { helpCard } from '../../src/teams/help-views.js';
 import { readFileSync } from 'node:fs';
-import type { AgendaView } from '../../src/app/agendas.js';
+import type { AgendaView } from '../../src/app/agenda-view.js';
 import { timeAgenda } from '../../src/domain/agenda.js';
 import { parseAgendaText } from '../../src/domain/agenda-text.js';
 import { agendaCard, agendaConfirmCard } from '../../src/teams/agenda-views.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgendaView } from '../../src/app/agendas.js';
+import type { AgendaView } from '../../src/app/agenda-view.js';
 import type { CouncilView } from '../../src/app/councils.js';
 import type { ActionItem } from '../../src/domain/action-item.js';
 import { timeAgenda } from '../../src/domain/agenda.js';

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Store } from '../../src/app/ports.js';
 import { requireCouncil } from '../../src/app/councils.js';
-import { load } from '../../src/app/agendas.js';
+import { load } from '../../src/app/agenda-view.js';
 import { minutesOf } from '../../src/app/minutes.js';
 import { minutesMarkdown } from '../../src/export/minutes-markdown.js';
 import { t } from '../../src/i18n/index.js';
