@@ -3,7 +3,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BotProcess, freePort } from '../support/bot-process.js';
 import { FakeBotFrameworkTokens } from '../support/fake-bot-framework-tokens.js';
 import { FakeConnector } from '../support/fake-connector.js';
@@ -111,7 +111,8 @@ describe('inbound authentication without its signing keys', () => {
     bots.push(bot);
     const res = await post(bot, typing(client), `Bearer ${tokens.sign(tokens.claims(APP_ID, connector.url))}`);
     expect(res.status).toBe(401);
-    expect(refusals(bot.output)).toHaveLength(1);
+    // The log line travels through the bot's stdout and may reach us just after the answer.
+    await vi.waitFor(() => expect(refusals(bot.output)).toHaveLength(1), { timeout: 5_000, interval: 20 });
     expect(refusals(bot.output)[0]).toMatch(/ECONNREFUSED/);
     expectNoStackOrKey(bot.output);
   });
@@ -122,6 +123,7 @@ describe('inbound authentication without its signing keys', () => {
     bots.push(bot);
     const res = await post(bot, typing(client), `Bearer ${tokens.sign(tokens.claims(APP_ID, connector.url))}`);
     expect(res.status).toBe(401);
+    await vi.waitFor(() => expect(refusals(bot.output)).toHaveLength(1), { timeout: 5_000, interval: 20 });
     expect(refusals(bot.output)[0]).toMatch(/no signing keys within/);
     expectNoStackOrKey(bot.output);
   }, 30_000);
